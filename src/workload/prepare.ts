@@ -1,0 +1,105 @@
+import type { Catalog } from '../catalog/types.js';
+import { type RouteRequest, resolveRoute } from '../catalog/resolve.js';
+import { RoutefitError } from '../engine/errors.js';
+import type { RouteFailure } from '../engine/compare.js';
+import type { RouteSpec, WorkloadProfile } from '../engine/lcpr.js';
+import { InputFileError, type Problem, locate } from '../io/yaml-file.js';
+import { DEFAULTS } from './defaults.js';
+import type { LoadedFile, LoadedWorkload } from './load.js';
+
+export interface PreparedWorkload {
+  name: string;
+  profile: WorkloadProfile;
+  asOf: string;
+  routes: RouteSpec[];
+  /** Routes the catalog cannot price on that date, with the reason. */
+  unpriced: RouteFailure[];
+}
+
+export interface PrepareOptions {
+  /** Date to price at when neither the command line nor the file says (the surface passes today). */
+  today: string;
+  /** --as-of: overrides every date in the file. */
+  asOf?: string;
+  /** --routes: keep only these route ids (as written in the file or canonical). */
+  routes?: string[];
+}
+
+/** Resolves every workload's routes against the catalog. Unknown routes and bad route fields are file errors. */
+export function prepareWorkloads(loaded: LoadedFile, catalog: Catalog, opts: PrepareOptions): PreparedWorkload[] {
+  const problems: Problem[] = [];
+  const prepared = loaded.workloads.map((w) => prepareOne(loaded, w, catalog, opts, problems));
+  if (problems.length) throw new InputFileError(loaded.file, problems);
+  if (opts.routes?.length) {
+    const seen = new Set(prepared.flatMap((p) => [...p.routes.map((r) => r.id), ...p.unpriced.map((u) => u.route)]));
+    const missing = opts.routes.filter((r) => !seen.has(r));
+    if (missing.length) {
+      throw new InputFileError(loaded.file, [{ message: `--routes names ${missing.map((m) => `"${m}"`).join(', ')}, which the file does not list` }]);
+    }
+  }
+  return prepared;
+}
+
+function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opts: PrepareOptions, problems: Problem[]): PreparedWorkload {
+  const asOf = opts.asOf ?? w.asOf ?? opts.today;
+  const routes: RouteSpec[] = [];
+  const unpriced: RouteFailure[] = [];
+  for (const { entry, path } of w.routes) {
+    const req = toRequest(entry, opts.asOf ?? (typeof entry === 'string' ? undefined : entry.as_of) ?? asOf);
+    try {
+      const spec = resolveRoute(catalog, req, { utilization: DEFAULTS.utilization });
+      if (opts.routes?.length && !opts.routes.includes(spec.id) && !opts.routes.includes(req.id)) continue;
+      routes.push(spec);
+    } catch (err) {
+      if (!(err instanceof RoutefitError)) throw err;
+      if (opts.routes?.length && !opts.routes.includes(req.id)) continue;
+      if (err.code === 'missing_price') {
+        unpriced.push({ route: req.id, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      } else {
+        const fieldPath = typeof entry === 'string' ? path : [...path, err.code === 'unknown_route' ? 'route' : snake(err.field ?? 'route')];
+        problems.push({ ...locate(loaded.source, fieldPath), field: fieldPathText(fieldPath), message: err.message });
+      }
+    }
+  }
+  return { name: w.name, profile: w.profile, asOf, routes, unpriced };
+}
+
+function toRequest(entry: string | Exclude<LoadedWorkload['routes'][number]['entry'], string>, asOf: string): RouteRequest {
+  if (typeof entry === 'string') return { id: entry, asOf };
+  const p = entry.price;
+  return {
+    id: entry.route,
+    asOf,
+    ...(entry.label ? { label: entry.label } : {}),
+    ...(entry.mode ? { mode: entry.mode } : {}),
+    ...(p
+      ? {
+          price: {
+            ...(p.input ? { input: p.input } : {}),
+            ...(p.output ? { output: p.output } : {}),
+            ...(p.cached_input ? { cachedInput: p.cached_input } : {}),
+            ...(p.batch_input ? { batchInput: p.batch_input } : {}),
+            ...(p.batch_output ? { batchOutput: p.batch_output } : {}),
+            ...(p.gpu_hourly ? { gpuHourly: p.gpu_hourly } : {}),
+          },
+        }
+      : {}),
+    ...(entry.serves ? { serves: entry.serves } : {}),
+    ...(entry.precision ? { precision: entry.precision } : {}),
+    ...(entry.utilization ? { utilization: entry.utilization } : {}),
+    ...(entry.throughput_tokens_per_second ? { throughputTokensPerSecond: entry.throughput_tokens_per_second } : {}),
+    ...(entry.gpus !== undefined ? { gpus: entry.gpus } : {}),
+    ...(entry.prefill_efficiency ? { prefillEfficiency: entry.prefill_efficiency } : {}),
+    ...(entry.term ? { term: entry.term } : {}),
+    ...(entry.engineering_hours_per_month ? { engineeringHoursPerMonth: entry.engineering_hours_per_month } : {}),
+  };
+}
+
+/** camelCase engine field → the file's snake_case key. */
+export function snake(field: string): string {
+  return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function fieldPathText(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+}
