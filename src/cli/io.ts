@@ -1,0 +1,14 @@
+/** Where a command writes; tests pass buffers, main.ts passes the process streams. */
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Today's date (YYYY-MM-DD): the only clock the surfaces read. */
+  today: string;
+}
+
+/** Exit codes: 0 ok, 1 internal failure, 2 bad input (file, flag or an unpriceable route). */
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export class CliUsageError extends Error {}
