@@ -37,7 +37,7 @@ describe('p0-worked-example: the Part 0 table from examples/saas-chat.yaml', () 
 describe('p0-ratios and the reliability variants', () => {
   const gpt = saas!.routes.find((r) => r.id === 'openai/gpt-5.5')!;
   const together = saas!.routes.find((r) => r.id === 'together/deepseek-v3')!;
-  const pair = (overrides: Partial<typeof saas.profile>) => {
+  const pair = (overrides: Partial<NonNullable<typeof saas>["profile"]>) => {
     const p = { ...saas!.profile, ...overrides };
     return [computeLcpr(p, gpt), computeLcpr(p, together)] as const;
   };
