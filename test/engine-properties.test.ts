@@ -108,12 +108,14 @@ describe('LCPR invariants', () => {
     );
   });
 
-  it('caching never raises the cost when the cached price is at most the input price', () => {
+  // With a batch share, uncached input pays the batch rate while cache reads keep the cached rate, so
+  // caching can cost more than batch when cached > batch input price: the property holds without batch.
+  it('caching never raises the cost when the cached price is at most the input price (no batch share)', () => {
     fc.assert(
       fc.property(profileArb, tokenRouteArb, fc.double({ min: 0, max: 1, noNaN: true }), (p, r, extra) => {
-        const lo = computeLcpr({ ...p, cacheHitRate: 0 }, r).lcpr;
-        const hi = computeLcpr({ ...p, cacheHitRate: extra }, r).lcpr;
-        expect(hi).toBeLessThanOrEqual(lo * (1 + 1e-12));
+        const lo = computeLcpr({ ...p, batchEligibleShare: 0, cacheHitRate: 0 }, r).lcpr;
+        const hi = computeLcpr({ ...p, batchEligibleShare: 0, cacheHitRate: extra }, r).lcpr;
+        expect(hi).toBeLessThanOrEqual(lo * (1 + 1e-9)); // equal prices differ only by float rounding
       }),
     );
   });
@@ -123,7 +125,7 @@ describe('LCPR invariants', () => {
       fc.property(profileArb, tokenRouteArb, fc.double({ min: 0, max: 1, noNaN: true }), (p, r, share) => {
         const none = computeLcpr({ ...p, batchEligibleShare: 0 }, r).lcpr;
         const some = computeLcpr({ ...p, batchEligibleShare: share }, r).lcpr;
-        expect(some).toBeLessThanOrEqual(none * (1 + 1e-12));
+        expect(some).toBeLessThanOrEqual(none * (1 + 1e-9));
       }),
     );
   });
