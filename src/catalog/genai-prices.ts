@@ -1,4 +1,5 @@
-import { type ModelInfo, type ModelPrice, findProvider } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
+import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
 import type { Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/token-pricing.js';
 import type { PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
@@ -6,6 +7,13 @@ import type { PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 /** Release date of the bundled @pydantic/genai-prices data (0.1.8, published 2026-09-23). */
 export const GENAI_PRICES_VERSION = '0.1.8';
 export const GENAI_PRICES_AS_OF = '2026-09-23';
+
+// The bundled price data is ~0.8 MB of JS: load it on first use, not on every CLI start.
+let findProviderFn: ((o: { providerId: string }) => Provider | undefined) | undefined;
+function findProvider(o: { providerId: string }): Provider | undefined {
+  findProviderFn ??= (createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices')).findProvider;
+  return findProviderFn(o);
+}
 
 type Tiered = { base: number; tiers: { start: number; price: number }[] };
 const isTiered = (v: unknown): v is Tiered => typeof v === 'object' && v !== null && 'base' in v;
