@@ -85,6 +85,8 @@ export interface Sizing {
   /** floor((usable − weights) ÷ KV per sequence); 0 when the weights do not fit. */
   maxConcurrentSequences: number;
   fits: boolean;
+  /** GPUs whose usable memory holds the weights plus the batch's KV cache: a step function of the batch. */
+  gpusForBatch: number;
   groupedQueryAttention: boolean;
   decode: { memoryBoundTokensPerSecond: number; computeBoundTokensPerSecond: number; tokensPerSecond: number; bound: 'memory' | 'compute'; stepMs: number };
   prefill: { tokensPerSecond: number };
@@ -147,6 +149,17 @@ export function sizeModel(s: SizingInput): Sizing {
     cite: 'seed 000 Part 1 ("batch size has a hard ceiling on dedicated GPUs")',
   });
   const fits = free > 0 && maxSeq >= s.batch;
+  const perGpuUsable = s.gpu.hbmGb * GB * (1 - headroom);
+  const gpusForBatch = Math.max(1, Math.ceil((weights + kvBatch) / perGpuUsable - 1e-9));
+  steps.push({
+    id: 'gpus-for-batch',
+    label: 'GPUs to hold weights and the batch',
+    formula: 'ceil((weights + KV at batch) ÷ (HBM per GPU × (1 − headroom)))',
+    expression: `ceil((${(weights / GB).toFixed(1)} + ${(kvBatch / GB).toFixed(1)}) GB ÷ ${(perGpuUsable / GB).toFixed(1)} GB)`,
+    value: gpusForBatch,
+    unit: 'GPUs',
+    cite: 'seed 000 Part 1, utilization step economics (GPU cost is a step function)',
+  });
   if (free <= 0) notes.push(`the weights (${(weights / GB).toFixed(1)} GB) do not fit in ${((usable / GB)).toFixed(1)} GB usable HBM on ${s.gpus} GPU(s): add GPUs or lower the precision`);
   else if (maxSeq < s.batch) notes.push(`batch ${s.batch} at ${s.context} tokens needs ${(kvBatch / GB).toFixed(1)} GB of KV cache; only ${maxSeq} sequences fit after the weights`);
 
@@ -193,6 +206,7 @@ export function sizeModel(s: SizingInput): Sizing {
     usableGb: usable / GB,
     maxConcurrentSequences: maxSeq,
     fits,
+    gpusForBatch,
     groupedQueryAttention: gqa,
     decode,
     prefill,

@@ -275,3 +275,24 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
     notes,
   };
 }
+
+/**
+ * Accepted outputs per replica-hour from a throughput figure (seed 001 ch. 18's G_slo, estimated):
+ * throughput × 3,600 ÷ (GPU tokens per attempt × (1 + retry rate)) × pass rate. Measure it where you can:
+ * provider benchmarks run synthetic prompts at optimal batch sizes.
+ */
+export function estimatedGoodputPerHour(w: {
+  throughputTokensPerSecond: number;
+  outputTokens: number;
+  inputTokens: number;
+  prefillEfficiency: number;
+  retryRate: number;
+  qualityPassRate: number;
+}): number {
+  requireInRange('throughputTokensPerSecond', w.throughputTokensPerSecond, { min: 0, minExclusive: true });
+  requireInRange('retryRate', w.retryRate, { min: 0, max: 1 });
+  requireInRange('qualityPassRate', w.qualityPassRate, { min: 0, minExclusive: true, max: 1 });
+  const tokensPerAttempt = w.outputTokens + w.prefillEfficiency * w.inputTokens;
+  requireInRange('tokens per attempt', tokensPerAttempt, { min: 0, minExclusive: true });
+  return ((w.throughputTokensPerSecond * 3600) / (tokensPerAttempt * (1 + w.retryRate))) * w.qualityPassRate;
+}
