@@ -147,3 +147,25 @@ describe('routefit tco', () => {
     expect(r.stderr).toContain('instance.on_demand_hourly');
   });
 });
+
+describe('routefit self-managed', () => {
+  it('10 H100s: managed dedicated wins; the 2-FTE floor is a 209% tax', async () => {
+    const r = await cli('self-managed', '--gpus', '10', '--self', 'lambda/h100-sxm', '--managed', 'fireworks/h100', '--as-of', '2026-05-15', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.winner).toBe('managed_dedicated');
+    expect(j.selfManagedMonthly).toBeCloseTo(10 * 3.99 * 720 + 60_000, 6);
+    expect(j.tax.tax).toBeCloseTo(60_000 / 28_728, 6);
+  });
+  it('prices a reserved term per GPU and fires devolution signals', async () => {
+    const r = await cli('self-managed', '--gpus', '40', '--self', 'together/h100', '--term', '91-180d', '--managed', 'fireworks/h100', '--fleet-by-quarter', '60,45,40', '--on-call', '1', '--as-of', '2026-05-15');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('$2.95/GPU-h');
+    expect(r.stdout).toContain('2 of 2 fired');
+  });
+  it('rejects half of --hours/--rate', async () => {
+    const r = await cli('self-managed', '--gpus', '10', '--self', 'lambda/h100-sxm', '--managed', 'fireworks/h100', '--hours', '40');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--hours and --rate together');
+  });
+});

@@ -59,6 +59,8 @@ export function operationalTax(gpus: number, gpuHourly: number, overhead: Overhe
 
 export interface ManagedVsSelf {
   managedMonthly: number;
+  managedGpuMonthly: number;
+  managedOverheadMonthly: number;
   selfManagedMonthly: number;
   tax: OperationalTax;
   winner: 'managed_dedicated' | 'self_managed';
@@ -77,11 +79,14 @@ export function managedVsSelfManaged(input: {
   selfManagedHourly: number;
   selfManagedOverhead: Overhead;
   managedOverhead?: Overhead;
+  /** Tax share at which to report the fleet size (default 10%). */
+  targetTax?: number;
 }): ManagedVsSelf {
   requireInRange('managedHourly', input.managedHourly, { min: 0, minExclusive: true });
-  const tax = operationalTax(input.gpus, input.selfManagedHourly, input.selfManagedOverhead);
+  const tax = operationalTax(input.gpus, input.selfManagedHourly, input.selfManagedOverhead, input.targetTax);
   const managedOps = input.managedOverhead ? overheadMonthly(input.managedOverhead).monthly : 0;
-  const managedMonthly = input.gpus * input.managedHourly * HOURS_PER_MONTH + managedOps;
+  const managedGpuMonthly = input.gpus * input.managedHourly * HOURS_PER_MONTH;
+  const managedMonthly = managedGpuMonthly + managedOps;
   const selfManagedMonthly = tax.gpuMonthly + tax.overheadMonthly;
   const notes: string[] = [];
   const o = overheadMonthly(input.selfManagedOverhead);
@@ -94,6 +99,8 @@ export function managedVsSelfManaged(input: {
   const winner = selfManagedMonthly < managedMonthly ? 'self_managed' : 'managed_dedicated';
   return {
     managedMonthly,
+    managedGpuMonthly,
+    managedOverheadMonthly: managedOps,
     selfManagedMonthly,
     tax,
     winner,

@@ -11,6 +11,7 @@ import { speculativeDecoding } from '../../engine/speculative-decoding.js';
 import { overheadPerDay, selfHostingTco } from '../../engine/tco.js';
 import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/traffic.js';
 import { estimatedGoodputPerHour, evaluateShape } from '../../engine/utilization-gate.js';
+import { type FleetHealth, type Overhead, devolutionSignals, managedVsSelfManaged } from '../../engine/self-managed.js';
 import { HOURS_PER_MONTH } from '../../engine/units.js';
 import { readHourlyCsv } from '../../io/hourly-csv.js';
 import { loadTcoFile } from '../../io/tco-file.js';
@@ -473,6 +474,92 @@ export function tcoCommand(file: string, opts: TcoOpts, io: Io): number {
   return EXIT_OK;
 }
 
+// ---------------------------------------------------------------- self-managed
+interface SelfManagedOpts {
+  gpus: string;
+  self: string;
+  managed: string;
+  fte?: string;
+  ftePerMonth?: string;
+  hours?: string;
+  rate?: string;
+  managedHours?: string;
+  targetTax?: string;
+  term?: string;
+  fleetByQuarter?: string;
+  onCall?: string;
+  seatOpenQuarters?: string;
+  majorsBehind?: string;
+  reviewEveryDays?: string;
+  asOf?: string;
+  json?: boolean;
+  catalog?: string;
+}
+
+function skuHourly(catalog: Catalog, id: string, asOf: string, term: string | undefined, flag: string): { hourly: number; gpusPerInstance: number; source: string } {
+  const e = findRoute(catalog, id);
+  if (e.kind !== 'gpu') throw new CliUsageError(`${flag} ${id} is a per-token route; give a GPU SKU (see \`routefit catalog list --mode self_managed\`)`);
+  const p = pointAt(e, asOf);
+  const t = term ?? 'on_demand';
+  const h = t === 'on_demand' ? p.sheet.onDemand : t === 'spot' ? p.sheet.spot : p.sheet.reserved.find((r) => r.term === t)?.hourly;
+  if (!h) throw new RoutefitError('missing_price', `${e.id} has no ${t} price on ${asOf}`, { field: 'term' });
+  return { hourly: h.value / e.gpusPerInstance, gpusPerInstance: e.gpusPerInstance, source: p.source };
+}
+
+export function selfManagedCommand(opts: SelfManagedOpts, io: Io): number {
+  const catalog = openCatalog(opts.catalog);
+  const asOf = today(io, opts.asOf);
+  const gpus = num('--gpus', opts.gpus, { min: 1, max: 1_000_000 })!;
+  if (!Number.isInteger(gpus)) throw new CliUsageError(`--gpus must be a whole number; got "${opts.gpus}"`);
+  const self = skuHourly(catalog, opts.self, asOf, opts.term, '--self');
+  const managed = skuHourly(catalog, opts.managed, asOf, undefined, '--managed');
+  if ((opts.hours === undefined) !== (opts.rate === undefined)) throw new CliUsageError('give --hours and --rate together (or --fte)');
+  if (opts.hours !== undefined && opts.fte !== undefined) throw new CliUsageError('give --fte or --hours/--rate, not both');
+  const overhead: Overhead =
+    opts.hours !== undefined
+      ? { hoursPerMonth: num('--hours', opts.hours, { min: 0 })!, hourlyRate: num('--rate', opts.rate, { min: 0 })! }
+      : { fte: num('--fte', opts.fte ?? '2', { min: 0, max: 1000 })!, ...(opts.ftePerMonth ? { monthlyPerFte: num('--fte-per-month', opts.ftePerMonth, { min: 0 })! } : {}) };
+  const managedOverhead: Overhead | undefined = opts.managedHours !== undefined ? { hoursPerMonth: num('--managed-hours', opts.managedHours, { min: 0 })!, hourlyRate: num('--rate', opts.rate ?? '150', { min: 0 })! } : undefined;
+  const targetTax = num('--target-tax', opts.targetTax, { min: 0, minExclusive: true, max: 10 });
+  const r = managedVsSelfManaged({ gpus, managedHourly: managed.hourly, selfManagedHourly: self.hourly, selfManagedOverhead: overhead, ...(managedOverhead ? { managedOverhead } : {}), ...(targetTax !== undefined ? { targetTax } : {}) });
+  const tax = r.tax;
+  const health: FleetHealth = {
+    ...(opts.fleetByQuarter ? { fleetGpusByQuarter: opts.fleetByQuarter.split(',').map((x) => num('--fleet-by-quarter', x, { min: 0 })!) } : {}),
+    ...(opts.onCall ? { onCallEngineers: num('--on-call', opts.onCall, { min: 0 })! } : {}),
+    ...(opts.seatOpenQuarters ? { specialistSeatOpenQuarters: num('--seat-open-quarters', opts.seatOpenQuarters, { min: 0 })! } : {}),
+    ...(opts.majorsBehind ? { servingEngineMajorsBehind: num('--majors-behind', opts.majorsBehind, { min: 0 })! } : {}),
+    ...(opts.reviewEveryDays ? { qualityReviewCadenceDays: num('--review-every-days', opts.reviewEveryDays, { min: 0, minExclusive: true })! } : {}),
+  };
+  const signals = Object.keys(health).length ? devolutionSignals(health) : undefined;
+  if (opts.json) {
+    io.out(JSON.stringify({ asOf, gpus, selfManaged: { sku: opts.self, perGpuHourly: self.hourly, source: self.source }, managed: { sku: opts.managed, perGpuHourly: managed.hourly, source: managed.source }, ...r, ...(signals ? { devolution: signals } : {}) }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const lines = [
+    `${gpus} GPUs: self-managed ${opts.self} (${usd(self.hourly, 2)}/GPU-h) vs managed ${opts.managed} (${usd(managed.hourly, 2)}/GPU-h) — priced as of ${asOf}`,
+    '',
+    table(
+      ['', 'GPU spend', 'Overhead', 'Monthly'],
+      [
+        ['managed dedicated', usd(r.managedGpuMonthly), usd(r.managedOverheadMonthly), usd(r.managedMonthly)],
+        ['self-managed', usd(r.tax.gpuMonthly), usd(r.tax.overheadMonthly), usd(r.selfManagedMonthly)],
+      ],
+      ['left', 'right', 'right', 'right'],
+    ),
+    '',
+    `Cheaper: ${r.winner === 'self_managed' ? 'self-managed' : 'managed dedicated'}, by ${usd(r.savings)}/month.`,
+    `Operational tax: ${percent(tax.tax)} of GPU spend; it falls to ${percent(tax.targetTax, 0)} at ${count(Math.ceil(tax.gpusForTargetTax))} GPUs.`,
+  ];
+  if (r.notes.length) lines.push('', 'Notes:', ...r.notes.map((n) => `  ${n}`));
+  if (signals) {
+    lines.push('', `Devolution signals (seed 001 ch. 20): ${signals.fired} of ${signals.signals.length} fired${signals.recommendGate ? ' — run the utilization gate against managed dedicated (routefit dedicated)' : ''}`);
+    lines.push(...signals.signals.map((s) => `  [${s.fired ? 'x' : ' '}] ${s.reason}`));
+  }
+  lines.push('', 'Working:', ...stepLines(r.steps));
+  io.out(lines.join('\n') + '\n');
+  return EXIT_OK;
+}
+
 // ---------------------------------------------------------------- registration
 export function registerCapacityCommands(program: Command, io: Io, setCode: (c: number) => void): void {
   const catalogOpt = () => new CliOption('--catalog <dir>', 'use this catalog directory instead of the bundled one');
@@ -566,4 +653,35 @@ export function registerCapacityCommands(program: Command, io: Io, setCode: (c: 
     .addOption(catalogOpt())
     .addHelpText('after', examples(['routefit tco examples/seed003-tco.yaml', 'routefit tco examples/seed003-tco.yaml --json']))
     .action((file: string, opts) => setCode(tcoCommand(file, opts, io)));
+
+  program
+    .command('self-managed')
+    .description('managed dedicated vs self-managed GPUs for a fleet: engineering floor, operational tax, devolution signals')
+    .requiredOption('--gpus <n>', 'fleet size in GPUs')
+    .requiredOption('--self <sku>', 'GPU SKU you would run yourself, e.g. lambda/h100-sxm')
+    .requiredOption('--managed <sku>', 'managed dedicated SKU, e.g. fireworks/h100')
+    .option('--fte <n>', 'loaded FTE running the fleet (default 2: the on-call floor)')
+    .option('--fte-per-month <usd>', 'loaded cost per FTE-month (default $30,000: seed 001 ch. 20)')
+    .option('--hours <h>', 'engineering hours per month instead of FTE')
+    .option('--rate <usd>', 'engineering hourly rate, with --hours')
+    .option('--managed-hours <h>', 'engineering hours per month the managed option still needs (at --rate, default $150/h)')
+    .option('--target-tax <f>', 'report the fleet at which the tax falls to this share (default 0.1)')
+    .option('--term <term>', 'price term of the self-managed SKU: on_demand (default), spot or a reserved term')
+    .option('--fleet-by-quarter <list>', 'devolution check: fleet size in recent quarters, oldest first')
+    .option('--on-call <n>', 'devolution check: engineers in the on-call rotation')
+    .option('--seat-open-quarters <n>', 'devolution check: quarters a specialist seat has been open')
+    .option('--majors-behind <n>', 'devolution check: serving-engine major releases behind upstream')
+    .option('--review-every-days <n>', 'devolution check: days between quality-regression reviews')
+    .option('--as-of <date>', 'prices in force on this date (YYYY-MM-DD)')
+    .option('--json', 'machine-readable output')
+    .addOption(catalogOpt())
+    .addHelpText(
+      'after',
+      examples([
+        'routefit self-managed --gpus 10 --self lambda/h100-sxm --managed fireworks/h100',
+        'routefit self-managed --gpus 64 --self together/h100 --term 91-180d --managed fireworks/h100 --fte 3',
+        'routefit self-managed --gpus 40 --self lambda/h100-sxm --managed baseten/h100 --fleet-by-quarter 60,45,40 --on-call 1 --json',
+      ]),
+    )
+    .action((opts) => setCode(selfManagedCommand(opts, io)));
 }
