@@ -66,7 +66,7 @@ describe('routefit dedicated', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // Σ of the CSV × 720/168 requests, at the file's 95% pass rate.
-    expect(j.requestsPerMonth).toBeCloseTo((118_000 * 720) / 168, 0);
+    expect(j.requestsPerMonth).toBeCloseTo((2_360_000 * 720) / 168, 0);
     expect(j.notes.join(' ')).toContain('estimated');
   });
   it('names file and line for a bad CSV row, exit 2', async () => {

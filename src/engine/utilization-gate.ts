@@ -258,6 +258,11 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
     notes.push(`trough utilization ${(troughU * 100).toFixed(0)}% is below u_required ${(gate.uRequired * 100).toFixed(0)}%: pure dedicated pays for idle hours (seed 001 ch. 18)`);
   }
   if (gate.uRequired > maxU) notes.push(`u_required ${(gate.uRequired * 100).toFixed(0)}% exceeds the ${(maxU * 100).toFixed(0)}% a replica may carry: dedicated cannot break even at these prices`);
+  // Seed 001 ch. 18: dedicated pays only "with headroom for p99 latency"; flag a plan that runs replicas near 100%.
+  if (maxU === 1 && cheapest.replicas > 0) {
+    const busiest = cheapest.id === 'autoscaled' ? Math.max(...load.map((l, i) => (perHour[i]! > 0 ? Math.min(l, perHour[i]!) / perHour[i]! : 0))) : Math.min(peakLoad, cheapest.replicas) / cheapest.replicas;
+    if (busiest > 0.85) notes.push(`the cheapest plan runs replicas at ${(busiest * 100).toFixed(0)}% in the busiest hour: set a max utilization (e.g. 0.8) to keep headroom for p99 latency`);
+  }
   if (coldStart > 60) notes.push(`cold start of ${coldStart} min is longer than an hour-long traffic step: autoscaling arrives after the spike (seed 001 ch. 18); price always-on capacity instead`);
   return {
     pattern: pattern.label,

@@ -270,6 +270,7 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   if (Math.abs(requestsPerMonth - fileRequests) / fileRequests > 0.05) {
     notes.push(`the pattern carries ${count(requestsPerMonth)} requests/month; the workload file says ${count(fileRequests)}: costs follow the pattern`);
   }
+  if (measuredCs === undefined) notes.push(`C_serverless is ${serverless.id}'s LCPR, which carries the workload's repair and engineering costs; put the dedicated side's own operations in --ops-per-hour so both sides are loaded alike`);
   if (measuredGoodput === undefined) notes.push(`goodput ${count(goodput.value)} accepted/replica-hour is estimated from ${count(v(gpu.throughputTokensPerSecond))} tok/s; measure it under your SLO and pass --goodput`);
 
   if (opts.json) {
@@ -279,7 +280,7 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   const lines: string[] = [];
   lines.push(`${prepared.name}: ${gpu.id} (${usd(v(gpu.gpuHourly), 2)}/h per replica, ${gpusPerReplica} GPU each) vs ${serverless.id} — priced as of ${prepared.asOf}`);
   lines.push(`Traffic: ${result.pattern}`);
-  lines.push(`  ${count(result.volumePerMonth)} accepted/month over ${count(result.activeHoursPerMonth)} active hours; load per replica: average ${percent(result.averageLoad)}, peak ${percent(result.peakLoad)}, trough ${percent(result.troughLoad)}`);
+  lines.push(`  ${count(result.volumePerMonth)} accepted/month over ${count(result.activeHoursPerMonth)} active hours; load in replicas (1 = one replica's goodput): average ${result.averageLoad.toFixed(2)}, peak ${result.peakLoad.toFixed(2)}, trough ${result.troughLoad.toFixed(2)}`);
   lines.push(`Goodput G_slo: ${count(goodput.value)} accepted/replica-hour (${goodput.evidence}); serverless cost C_serverless: ${usd(cs.value, 4)}/accepted (${cs.evidence}: ${cs.source})`);
   lines.push(`Break-even utilization u_required: ${percent(result.gate.uRequired)} — dedicated at R_min costs ${usd(result.gate.dedicatedMonthly)}/month`);
   lines.push('');
@@ -351,9 +352,10 @@ export function sizeCommand(opts: SizeOpts, io: Io): number {
   const needed = sizeModel({ ...base, gpus: 1 }).gpusForBatch;
   const gpus = explicit ?? Math.ceil(needed / perSku) * perSku;
   const s = sizeModel({ ...base, gpus });
+  if ((opts.arrivalRate === undefined) !== (opts.latency === undefined)) throw new CliUsageError("give --arrival-rate and --latency together (Little's law needs both)");
   const concurrency =
-    opts.arrivalRate !== undefined || opts.latency !== undefined
-      ? littlesLaw(num('--arrival-rate', opts.arrivalRate ?? '', { min: 0 })!, num('--latency', opts.latency ?? '', { min: 0 })!)
+    opts.arrivalRate !== undefined && opts.latency !== undefined
+      ? littlesLaw(num('--arrival-rate', opts.arrivalRate, { min: 0 })!, num('--latency', opts.latency, { min: 0 })!)
       : undefined;
   const spec_ =
     opts.specAlpha !== undefined
