@@ -35,6 +35,11 @@ describe('routefit breakeven', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('--utilization must be a number');
   });
+  it('asks for --throughput when the catalog has no figure for the SKU', async () => {
+    const r = await cli('breakeven', '--gpu', 'aws-bedrock/custom-model-unit', '--vs', 'together/deepseek-v3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pass --throughput');
+  });
   it('has --help with examples', async () => {
     const r = await cli('breakeven', '--help');
     expect(r.code).toBe(0);

@@ -71,10 +71,9 @@ function gpuRoute(catalog: Catalog, id: string, asOf: string, o: { serves?: stri
     const entry = findRoute(catalog, id);
     const figures = entry.kind === 'gpu' && entry.spec ? catalog.gpuSpecs.get(entry.spec)?.throughput ?? [] : [];
     const match = figures.find((f) => vsModels.includes(f.serves)) ?? figures[0];
-    if (match) {
-      serves = match.serves;
-      assumedServes = match.serves;
-    }
+    if (!match) throw new CliUsageError(`${id} has no throughput figure in the catalog: pass --throughput (measured output tokens/s of one instance)`);
+    serves = match.serves;
+    assumedServes = match.serves;
   }
   const spec = resolveRoute(
     catalog,
