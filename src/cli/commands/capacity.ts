@@ -67,9 +67,10 @@ function gpuRoute(catalog: Catalog, id: string, asOf: string, o: { serves?: stri
   const throughput = num('--throughput', o.throughput, { min: 0, minExclusive: true });
   let serves = o.serves;
   let assumedServes: string | undefined;
+  const entry = findRoute(catalog, id);
+  if (entry.kind !== 'gpu') throw new CliUsageError(`--gpu ${id} is a per-token route; give a GPU SKU such as lambda/h100-sxm (see \`routefit catalog list --mode self_managed\`)`);
   if (throughput === undefined && serves === undefined) {
-    const entry = findRoute(catalog, id);
-    const figures = entry.kind === 'gpu' && entry.spec ? catalog.gpuSpecs.get(entry.spec)?.throughput ?? [] : [];
+    const figures = entry.spec ? catalog.gpuSpecs.get(entry.spec)?.throughput ?? [] : [];
     const match = figures.find((f) => vsModels.includes(f.serves)) ?? figures[0];
     if (!match) throw new CliUsageError(`${id} has no throughput figure in the catalog: pass --throughput (measured output tokens/s of one instance)`);
     serves = match.serves;
