@@ -1,5 +1,5 @@
 export * from './types.js';
 export { loadCatalog, defaultCatalogDir } from './load.js';
-export { findRoute, pointAt, allTokenRoutes } from './lookup.js';
+export { findRoute, pointAt, allTokenRoutes, findModel, findGpuSpec } from './lookup.js';
 export { resolveRoute, type RouteRequest, type ResolveDefaults } from './resolve.js';
 export { GENAI_PRICES_AS_OF, GENAI_PRICES_VERSION } from './genai-prices.js';

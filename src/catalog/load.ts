@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
-import { type PriceField, gpusFile, providersFile, tokenPricesFile } from './schema.js';
-import type { Catalog, GpuSkuEntry, GpuSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
+import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
+import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** The catalog shipped with the package: `<package root>/catalog`. */
 export function defaultCatalogDir(): string {
@@ -34,7 +34,7 @@ function readCatalog(dir: string): Catalog {
     providers.set(id, { id, name: p.name, mode: p.mode, ...(p.genai_prices_id ? { genaiPricesId: p.genai_prices_id } : {}) });
   }
 
-  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), aliases: new Map() };
+  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map() };
 
   const tokenSrc = readYaml(join(dir, 'token-prices.yaml'));
   const tokenData = validate(tokenSrc, tokenPricesFile);
@@ -115,9 +115,22 @@ function readCatalog(dir: string): Catalog {
   const gpuData = validate(gpuSrc, gpusFile);
   const gpuProblems: Problem[] = [];
   for (const [id, s] of Object.entries(gpuData.specs)) {
+    const h = s.hardware;
     const spec: GpuSpecEntry = {
       id,
       name: s.name,
+      ...(h
+        ? {
+            hardware: {
+              hbmGb: h.hbm_gb,
+              memoryBandwidthTbPerS: h.memory_bandwidth_tb_s,
+              denseBf16Tflops: h.dense_bf16_tflops,
+              ...(h.dense_fp8_tflops !== undefined ? { denseFp8Tflops: h.dense_fp8_tflops } : {}),
+              source: h.source,
+              evidence: h.evidence,
+            },
+          }
+        : {}),
       throughput: (s.throughput ?? []).map((t) => ({
         serves: t.serves,
         ...(t.precision ? { precision: t.precision } : {}),
@@ -171,7 +184,43 @@ function readCatalog(dir: string): Catalog {
     catalog.gpuSkus.set(s.id, entry);
   });
   if (gpuProblems.length) throw new InputFileError(gpuSrc.file, gpuProblems);
+  readModels(dir, catalog);
   return catalog;
+}
+
+/** catalog/models.yaml is optional: a catalog without it prices routes but cannot size models. */
+function readModels(dir: string, catalog: Catalog): void {
+  const file = join(dir, 'models.yaml');
+  if (!existsSync(file)) return;
+  const src = readYaml(file);
+  const data = validate(src, modelsFile);
+  const problems: Problem[] = [];
+  const names = new Set<string>();
+  for (const [id, m] of Object.entries(data.models)) {
+    const at = (f: string) => ({ ...locate(src, ['models', id, f]), field: `models.${id}.${f}` });
+    if (m.kv_heads > m.attention_heads) problems.push({ ...at('kv_heads'), message: `kv_heads ${m.kv_heads} exceeds attention_heads ${m.attention_heads}` });
+    if (m.active_parameters !== undefined && m.active_parameters > m.parameters) problems.push({ ...at('active_parameters'), message: 'active_parameters exceeds parameters' });
+    for (const n of [id, ...(m.aliases ?? [])]) {
+      if (names.has(n)) problems.push({ ...at('aliases'), message: `"${n}" names two models` });
+      names.add(n);
+    }
+    const entry: ModelSpecEntry = {
+      id,
+      name: m.name,
+      parameters: m.parameters,
+      activeParameters: m.active_parameters ?? m.parameters,
+      layers: m.layers,
+      attentionHeads: m.attention_heads,
+      kvHeads: m.kv_heads,
+      headDim: m.head_dim,
+      aliases: m.aliases ?? [],
+      ...(m.notes ? { notes: m.notes } : {}),
+      source: m.source,
+      evidence: m.evidence,
+    };
+    catalog.models.set(id, entry);
+  }
+  if (problems.length) throw new InputFileError(src.file, problems);
 }
 
 function toSourced(

@@ -1,7 +1,7 @@
 import { RoutefitError } from '../engine/errors.js';
 import { closest } from '../io/yaml-file.js';
 import { genaiRoute, genaiRoutes } from './genai-prices.js';
-import type { Catalog, CatalogEntry, PricePoint, TokenRouteEntry } from './types.js';
+import type { Catalog, CatalogEntry, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, TokenRouteEntry } from './types.js';
 
 /** Finds a route by id or alias; catalog entries win, then @pydantic/genai-prices. Unknown ids are errors. */
 export function findRoute(catalog: Catalog, ref: string): CatalogEntry {
@@ -46,4 +46,28 @@ export function allTokenRoutes(catalog: Catalog, includeGenai = true): TokenRout
   if (!includeGenai) return own;
   const ownIds = new Set(own.map((r) => r.id.toLowerCase()));
   return [...own, ...genaiRoutes(catalog.providers.values()).filter((r) => !ownIds.has(r.id.toLowerCase()))];
+}
+
+/** A model architecture by id or alias (catalog/models.yaml). */
+export function findModel(catalog: Catalog, ref: string): ModelSpecEntry {
+  for (const m of catalog.models.values()) if (m.id === ref || m.aliases.includes(ref)) return m;
+  const names = [...catalog.models.values()].flatMap((m) => [m.id, ...m.aliases]);
+  const hint = closest(ref, names, Math.max(3, Math.floor(ref.length / 3)));
+  throw new RoutefitError('invalid_input', `unknown model "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${[...catalog.models.keys()].join(', ')}`, { field: 'model' });
+}
+
+/** A GPU spec by spec id (`h100-sxm`) or through a SKU that names one (`lambda/h100-sxm`). */
+export function findGpuSpec(catalog: Catalog, ref: string): { spec: GpuSpecEntry; sku?: GpuSkuEntry } {
+  const direct = catalog.gpuSpecs.get(ref);
+  if (direct) return { spec: direct };
+  const skuId = catalog.aliases.get(ref) ?? ref;
+  const sku = catalog.gpuSkus.get(skuId);
+  if (sku) {
+    const spec = sku.spec ? catalog.gpuSpecs.get(sku.spec) : undefined;
+    if (!spec) throw new RoutefitError('invalid_input', `${sku.id} does not name a GPU spec in the catalog`, { field: 'gpu' });
+    return { spec, sku };
+  }
+  const names = [...catalog.gpuSpecs.keys(), ...catalog.gpuSkus.keys()];
+  const hint = closest(ref, names, Math.max(3, Math.floor(ref.length / 3)));
+  throw new RoutefitError('invalid_input', `unknown GPU "${ref}"${hint ? ` (did you mean "${hint}"?)` : ''}; give a spec id (${[...catalog.gpuSpecs.keys()].join(', ')}) or a GPU SKU such as lambda/h100-sxm`, { field: 'gpu' });
 }

@@ -63,6 +63,16 @@ export const gpusFile = z.strictObject({
     z.string(),
     z.strictObject({
       name: z.string(),
+      hardware: z
+        .strictObject({
+          hbm_gb: z.number().positive(),
+          memory_bandwidth_tb_s: z.number().positive(),
+          dense_bf16_tflops: z.number().positive(),
+          dense_fp8_tflops: z.number().positive().optional(),
+          source: z.string().min(1),
+          evidence,
+        })
+        .optional(),
       throughput: z
         .array(
           z.strictObject({
@@ -96,6 +106,26 @@ export const gpusFile = z.strictObject({
           }),
         )
         .min(1),
+    }),
+  ),
+});
+
+/** Model architecture facts for memory and roofline sizing (catalog/models.yaml). */
+export const modelsFile = z.strictObject({
+  models: z.record(
+    z.string(),
+    z.strictObject({
+      name: z.string(),
+      parameters: z.number().positive(),
+      active_parameters: z.number().positive().optional(),
+      layers: z.number().int().positive(),
+      attention_heads: z.number().int().positive(),
+      kv_heads: z.number().int().positive(),
+      head_dim: z.number().int().positive(),
+      aliases: z.array(z.string()).optional(),
+      notes: z.string().optional(),
+      source: z.string().min(1),
+      evidence,
     }),
   ),
 });

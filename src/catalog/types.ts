@@ -48,10 +48,37 @@ export interface ThroughputFigure {
   outputTokensPerSecond: Sourced;
 }
 
+export interface GpuHardware {
+  hbmGb: number;
+  memoryBandwidthTbPerS: number;
+  denseBf16Tflops: number;
+  denseFp8Tflops?: number;
+  source: string;
+  evidence: PriceEvidence;
+}
+
 export interface GpuSpecEntry {
   id: string;
   name: string;
+  hardware?: GpuHardware;
   throughput: ThroughputFigure[];
+}
+
+/** A model's architecture, for KV-cache and roofline sizing. */
+export interface ModelSpecEntry {
+  id: string;
+  name: string;
+  parameters: number;
+  /** MoE: parameters active per token; equals `parameters` for dense models. */
+  activeParameters: number;
+  layers: number;
+  attentionHeads: number;
+  kvHeads: number;
+  headDim: number;
+  aliases: string[];
+  notes?: string;
+  source: string;
+  evidence: PriceEvidence;
 }
 
 export interface GpuSkuEntry {
@@ -76,6 +103,8 @@ export interface Catalog {
   tokenRoutes: Map<string, TokenRouteEntry>;
   gpuSkus: Map<string, GpuSkuEntry>;
   gpuSpecs: Map<string, GpuSpecEntry>;
+  /** Model architectures (catalog/models.yaml), by id. */
+  models: Map<string, ModelSpecEntry>;
   /** alias → canonical id */
   aliases: Map<string, string>;
 }

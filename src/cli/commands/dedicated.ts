@@ -1,0 +1,167 @@
+import { findRoute } from '../../catalog/lookup.js';
+import { valueOf } from '../../engine/evidence.js';
+import { type GpuRouteSpec, type RouteSpec, type TokenRouteSpec, computeLcpr } from '../../engine/lcpr.js';
+import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/traffic.js';
+import { estimatedGoodputPerHour, evaluateShape } from '../../engine/utilization-gate.js';
+import { HOURS_PER_MONTH } from '../../engine/units.js';
+import { readHourlyCsv } from '../../io/hourly-csv.js';
+import { count, percent, table, usd } from '../format.js';
+import { CliUsageError, EXIT_OK, type Io } from '../io.js';
+import { openCatalog, priceFile } from './shared.js';
+import { num, stepLines, today } from './capacity-shared.js';
+
+export interface DedicatedOpts {
+  pattern?: string;
+  patternCsv?: string;
+  serverless?: string;
+  serverlessCost?: string;
+  gpu?: string;
+  goodput?: string;
+  opsPerHour?: string;
+  minReplicas?: string;
+  maxUtilization?: string;
+  coldStartMinutes?: string;
+  minBillingMinutes?: string;
+  workload?: string;
+  asOf?: string;
+  json?: boolean;
+  catalog?: string;
+}
+
+export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): number {
+  if (opts.pattern && opts.patternCsv) throw new CliUsageError('give --pattern or --pattern-csv, not both');
+  const priced = priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today);
+  const chosen = opts.workload ? priced.find((p) => p.prepared.name === opts.workload) : priced[0];
+  if (!chosen) throw new CliUsageError(`--workload ${opts.workload}: the file has ${priced.map((p) => p.prepared.name).join(', ')}`);
+  if (!opts.workload && priced.length > 1) throw new CliUsageError(`the file holds ${priced.length} workloads; say which with --workload (${priced.map((p) => p.prepared.name).join(', ')})`);
+  const { prepared, comparison } = chosen;
+  const profile = prepared.profile;
+  const routes: RouteSpec[] = prepared.routes;
+  const pick = <T extends RouteSpec>(flag: string, id: string | undefined, billing: T['billing'], fallback: () => T | undefined): T => {
+    if (id) {
+      const r = routes.find((x) => x.id === id || x.label === id);
+      if (!r) throw new CliUsageError(`${flag} ${id} is not a route of ${prepared.name} (routes: ${routes.map((x) => x.id).join(', ')})`);
+      if (r.billing !== billing) throw new CliUsageError(`${flag} ${id} is a ${r.billing === 'gpu' ? 'GPU' : 'per-token'} route`);
+      return r as T;
+    }
+    const f = fallback();
+    if (!f) throw new CliUsageError(`${prepared.name} has no ${billing === 'gpu' ? 'GPU route (add e.g. lambda/h100-sxm with serves:)' : 'per-token route to compare with'}`);
+    return f;
+  };
+  const gpu = pick<GpuRouteSpec>('--gpu', opts.gpu, 'gpu', () => routes.find((r): r is GpuRouteSpec => r.billing === 'gpu'));
+  // Default serverless side: the cheapest per-token route by LCPR in the file.
+  const serverless = pick<TokenRouteSpec>('--serverless', opts.serverless, 'tokens', () => {
+    const best = comparison.routes.find((r) => r.billing === 'tokens');
+    return best ? (routes.find((r) => r.id === best.route) as TokenRouteSpec) : undefined;
+  });
+
+  const v = (q: Parameters<typeof valueOf>[0]) => valueOf(q);
+  const retry = v(profile.retryRate);
+  const pass = v(profile.qualityPassRate);
+  const measuredGoodput = num('--goodput', opts.goodput, { min: 0, minExclusive: true });
+  const goodput = measuredGoodput !== undefined
+    ? { value: measuredGoodput, evidence: 'measured' as const, source: '--goodput' }
+    : {
+        value: estimatedGoodputPerHour({ throughputTokensPerSecond: v(gpu.throughputTokensPerSecond), outputTokens: v(profile.outputTokens), inputTokens: v(profile.inputTokens), prefillEfficiency: v(gpu.prefillEfficiency), retryRate: retry, qualityPassRate: pass }),
+        evidence: 'estimated' as const,
+        source: 'throughput × 3,600 ÷ (tokens per attempt × (1 + retry)) × pass rate — measure it (seed 001 ch. 18)',
+      };
+
+  // The traffic shape in replica units.
+  let pattern: TrafficPattern;
+  if (opts.pattern) pattern = patternPreset(opts.pattern);
+  else if (opts.patternCsv) pattern = patternFromHourly(`hourly requests from ${opts.patternCsv}`, readHourlyCsv(opts.patternCsv).map((r) => r * pass), goodput.value);
+  else {
+    const perHour = (v(profile.requestsPerMonth) * pass) / HOURS_PER_MONTH;
+    pattern = { label: `flat: ${count(v(profile.requestsPerMonth))} requests/month spread evenly (give --pattern or --pattern-csv for the real shape)`, replicaLoad: Array(168).fill(perHour / goodput.value) };
+  }
+  const acceptedPerMonth = (pattern.replicaLoad.reduce((a, b) => a + b, 0) * HOURS_PER_MONTH * goodput.value) / pattern.replicaLoad.length;
+  const requestsPerMonth = acceptedPerMonth / pass;
+
+  // C_serverless: the serverless route's LCPR at the pattern's volume (or measured from traces).
+  const measuredCs = num('--serverless-cost', opts.serverlessCost, { min: 0, minExclusive: true });
+  const lcpr = requestsPerMonth > 0 ? computeLcpr({ ...profile, requestsPerMonth }, serverless) : undefined;
+  const cs = measuredCs !== undefined
+    ? { value: measuredCs, evidence: 'measured' as const, source: '--serverless-cost' }
+    : lcpr
+      ? { value: lcpr.lcpr, evidence: 'derived' as const, source: `LCPR of ${serverless.id} at ${count(requestsPerMonth)} requests/month` }
+      : undefined;
+  if (!cs) throw new CliUsageError('the traffic pattern carries no requests: nothing to compare');
+
+  const catalog = openCatalog(opts.catalog);
+  let gpusPerReplica = 1;
+  let skuBillingMinutes: number | undefined;
+  try {
+    const e = findRoute(catalog, gpu.id);
+    if (e.kind === 'gpu') {
+      gpusPerReplica = e.gpusPerInstance;
+      skuBillingMinutes = e.minBillingMinutes;
+    }
+  } catch {
+    // A GPU route priced entirely in the workload file has no catalog entry: one GPU per replica.
+  }
+  const minReplicas = num('--min-replicas', opts.minReplicas, { min: 0, max: 10_000 }) ?? 1;
+  if (!Number.isInteger(minReplicas)) throw new CliUsageError(`--min-replicas must be a whole number; got "${opts.minReplicas}"`);
+  const minBilling = num('--min-billing-minutes', opts.minBillingMinutes, { min: 0, max: 1440 }) ?? skuBillingMinutes ?? 0;
+  const result = evaluateShape(
+    {
+      gpuHourly: gpu.gpuHourly,
+      opsPerHour: { value: num('--ops-per-hour', opts.opsPerHour, { min: 0 }) ?? 0, evidence: opts.opsPerHour ? 'estimated' : 'assumed', source: opts.opsPerHour ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (seed 001 ch. 18 uses $0.50/h)' },
+      minReplicas,
+      goodputPerHour: goodput,
+      serverlessCostPerAccepted: cs,
+    },
+    pattern,
+    {
+      maxUtilization: num('--max-utilization', opts.maxUtilization, { min: 0, minExclusive: true, max: 1 }) ?? 1,
+      coldStartMinutes: num('--cold-start-minutes', opts.coldStartMinutes, { min: 0, max: 1440 }) ?? 0,
+      minBillingMinutes: minBilling,
+      gpusPerReplica,
+    },
+  );
+  const notes = [...result.notes];
+  const fileRequests = v(profile.requestsPerMonth);
+  if (Math.abs(requestsPerMonth - fileRequests) / fileRequests > 0.05) {
+    notes.push(`the pattern carries ${count(requestsPerMonth)} requests/month; the workload file says ${count(fileRequests)}: costs follow the pattern`);
+  }
+  if (measuredCs === undefined) notes.push(`C_serverless is ${serverless.id}'s LCPR, which carries the workload's repair and engineering costs; put the dedicated side's own operations in --ops-per-hour so both sides are loaded alike`);
+  if (measuredGoodput === undefined) notes.push(`goodput ${count(goodput.value)} accepted/replica-hour is estimated from ${count(v(gpu.throughputTokensPerSecond))} tok/s; measure it under your SLO and pass --goodput`);
+
+  if (opts.json) {
+    io.out(JSON.stringify({ file, workload: prepared.name, asOf: prepared.asOf, gpuRoute: gpu.id, serverlessRoute: serverless.id, requestsPerMonth, ...result, notes }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const lines: string[] = [];
+  lines.push(`${prepared.name}: ${gpu.id} (${usd(v(gpu.gpuHourly), 2)}/h per replica, ${gpusPerReplica} GPU each) vs ${serverless.id} — priced as of ${prepared.asOf}`);
+  lines.push(`Traffic: ${result.pattern}`);
+  lines.push(`  ${count(result.volumePerMonth)} accepted/month over ${count(result.activeHoursPerMonth)} active hours; load in replicas (1 = one replica's goodput): average ${result.averageLoad.toFixed(2)}, peak ${result.peakLoad.toFixed(2)}, trough ${result.troughLoad.toFixed(2)}`);
+  lines.push(`Goodput G_slo: ${count(goodput.value)} accepted/replica-hour (${goodput.evidence}); serverless cost C_serverless: ${usd(cs.value, 4)}/accepted (${cs.evidence}: ${cs.source})`);
+  lines.push(`Break-even utilization u_required: ${percent(result.gate.uRequired)} — dedicated at R_min costs ${usd(result.gate.dedicatedMonthly)}/month`);
+  lines.push('');
+  lines.push(
+    table(
+      ['Option', 'Replicas', 'GPUs', 'Avg util', 'Trough util', 'Dedicated', 'Ops', 'Warm-up', 'Serverless', 'Monthly'],
+      result.options.map((o) => [
+        o.label,
+        String(o.replicas),
+        String(o.gpus),
+        o.averageUtilization === null ? '—' : percent(o.averageUtilization, 0),
+        o.troughUtilization === null ? '—' : percent(o.troughUtilization, 0),
+        usd(o.parts.dedicated),
+        usd(o.parts.ops),
+        usd(o.parts.warmup),
+        usd(o.parts.serverless),
+        usd(o.monthlyCost),
+      ]),
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  lines.push('');
+  const c = result.cheapest;
+  lines.push(`Cheapest: ${c.label} at ${usd(c.monthlyCost)}/month${c.replicas ? ` (${c.gpus} GPU(s) at ${c.averageUtilization === null ? '—' : percent(c.averageUtilization, 0)} average utilization)` : ''}.`);
+  lines.push(`Hybrid curve (base replicas → monthly): ${result.hybridCurve.map((h) => `${h.replicas} → ${usd(h.monthlyCost)}`).join(', ')}`);
+  if (notes.length) lines.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
+  lines.push('', 'Working:', ...stepLines(result.steps));
+  io.out(lines.join('\n') + '\n');
+  return EXIT_OK;
+}
