@@ -1,6 +1,6 @@
 import { type Quantity, isAssumption, sourced } from './evidence.js';
 import { requireInRange } from './errors.js';
-import { type Flag, type Verdict, flag, flagFact, numberFact, verdict } from './verdict.js';
+import { type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
 
 const CH16 = 'seed 001 ch. 16, Do Nothing Is A Decision';
 
@@ -66,13 +66,13 @@ export function doNothing(input: DoNothingInput): DoNothingResult {
     pbReason = 'the target LCPR is not lower: migration never pays back';
   } else if (paybackMonths > horizon) {
     pbStatus = 'fail';
-    pbReason = `payback ${paybackMonths.toFixed(1)} months exceeds the ${horizon}-month planning horizon`;
+    pbReason = `payback ${fmtMonths(paybackMonths)} exceeds the ${horizon}-month planning horizon`;
   } else if (uncertain && paybackMonths > 6) {
     pbStatus = 'fail';
-    pbReason = `payback ${paybackMonths.toFixed(1)} months exceeds 6 months on estimated LCPRs: stay and invest in measurement`;
+    pbReason = `payback ${fmtMonths(paybackMonths)} exceeds 6 months on estimated LCPRs: stay and invest in measurement`;
   } else {
     pbStatus = uncertain ? 'conditional' : 'pass';
-    pbReason = `payback ${paybackMonths.toFixed(1)} months is inside the ${horizon}-month horizon${uncertain ? ', but the LCPRs are estimates: measure the target route before committing' : ''}`;
+    pbReason = `payback ${fmtMonths(paybackMonths)} is inside the ${horizon}-month horizon${uncertain ? ', but the LCPRs are estimates: measure the target route before committing' : ''}`;
   }
   const paybackVerdict = verdict({
     rule: 'do-nothing-payback',
@@ -114,10 +114,11 @@ export function doNothing(input: DoNothingInput): DoNothingResult {
     reason = `stay: ${pbReason}`;
   } else if (pbStatus === 'conditional' || conditions.some((c) => c.status === 'unknown')) {
     decision = 'stay_and_measure';
-    reason = `payback ${paybackMonths!.toFixed(1)} months looks good, but ${pbStatus === 'conditional' ? 'the LCPRs are estimates' : 'some stay-conditions are unknown'}: measure before migrating`;
+    const open = conditions.filter((c) => c.status === 'unknown').map((c) => c.title.toLowerCase());
+    reason = `payback ${fmtMonths(paybackMonths)} is inside the horizon, but ${pbStatus === 'conditional' ? 'the LCPRs are estimates: measure the target route from traces' : `it is unknown whether ${open.join('; ')}`} before migrating`;
   } else {
     decision = 'migrate';
-    reason = `migrate: payback ${paybackMonths!.toFixed(1)} months on measured LCPRs and none of the stay-conditions holds`;
+    reason = `migrate: payback ${fmtMonths(paybackMonths)} on measured LCPRs and none of the stay-conditions holds`;
   }
   return { decision, monthlySavings, paybackMonths, conditions, payback: paybackVerdict, reason, cite: CH16 };
 }

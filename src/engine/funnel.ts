@@ -120,6 +120,8 @@ export interface FunnelResult {
   /** Candidate count left after each stage. */
   counts: { start: number; constraints: number; capability: number; economics: number };
   recommended: MatrixCell | null;
+  /** The cheapest cell whose LCPR comes from traces, when the recommended one does not. */
+  cheapestMeasured: MatrixCell | null;
   /** Why the recommendation needs care: estimates, unknown constraints. */
   flags: string[];
   cite: string;
@@ -172,7 +174,8 @@ export function runFunnel(w: FunnelWorkload): FunnelResult {
     if (recommended.evidence === 'estimated') flags.push('the recommended cell rests on estimated inputs: measure LCPR on this route from traces');
     if (recommended.unknowns.length) flags.push(`unverified: ${recommended.unknowns.join('; ')}`);
   }
-  return { workload: w.name, cells, counts: { start: w.candidates.length, constraints: afterConstraints, capability: afterCapability, economics: priced.length }, recommended, flags, cite: CH15 };
+  const measured = priced.find((c) => c.evidence === 'measured') ?? null;
+  return { workload: w.name, cells, cheapestMeasured: recommended && recommended.evidence !== 'measured' ? measured : null, counts: { start: w.candidates.length, constraints: afterConstraints, capability: afterCapability, economics: priced.length }, recommended, flags, cite: CH15 };
 }
 
 /** measured: a trace-derived LCPR or all-measured inputs; estimated: any assumption; modeled: otherwise (e.g. public prices on measured traffic). */

@@ -22,3 +22,4 @@ export * from './vendor-scorecard.js';
 export * from './procurement.js';
 export * from './playbook.js';
 export * from './migration-checklist.js';
+export * from './decision-brief.js';

@@ -1,7 +1,7 @@
 import { type Quantity, sourced, valueOf } from './evidence.js';
 import { requireInRange } from './errors.js';
 import { payback } from './migration.js';
-import { type Flag, type Verdict, flag, flagFact, numberFact, verdict } from './verdict.js';
+import { type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
 
 const PART1 = 'seed 000 Part 1';
 
@@ -66,10 +66,10 @@ export function volumeGate(input: VolumeGateInput): VolumeGate {
     reason = `the target route saves nothing (${fmt(savings ?? 0)}/month): no payback`;
   } else if (band === 'marginal') {
     status = 'fail';
-    reason = `closed-API spend ${fmt(spend.value)}/month is under $10,000: migration economics are marginal${pb != null ? ` (payback ${pb.toFixed(1)} months, ${pbOverrun!.toFixed(1)} if the migration overruns by half)` : ''}`;
+    reason = `closed-API spend ${fmt(spend.value)}/month is under $10,000: migration economics are marginal${pb != null ? ` (payback ${fmtMonths(pb)}, ${fmtMonths(pbOverrun ?? null)} if the migration overruns by half)` : ''}`;
   } else if (pb != null && pb > horizon) {
     status = 'fail';
-    reason = `savings of ${fmt(savings!)}/month repay the migration in ${pb.toFixed(1)} months, past the ${horizon}-month horizon`;
+    reason = `savings of ${fmt(savings!)}/month repay the migration in ${fmtMonths(pb)}, past the ${horizon}-month horizon`;
   } else if (savings === undefined) {
     status = 'conditional';
     reason = `spend ${fmt(spend.value)}/month clears the $10,000 band, but no target route and migration cost were given to test the savings`;
@@ -78,11 +78,11 @@ export function volumeGate(input: VolumeGateInput): VolumeGate {
     const experienced = input.teamHasMigratedBefore === undefined ? undefined : flag(input.teamHasMigratedBefore);
     if (experienced) compared.push(flagFact('team has done this migration before', input.teamHasMigratedBefore!));
     status = experienced?.value === false ? 'conditional' : 'pass';
-    reason = `spend ${fmt(spend.value)}/month is in the $10,000-$50,000 band: the economics work (payback ${pb!.toFixed(1)} months) but execution risk matters${experienced?.value ? '; the team has done this before' : experienced ? '; the team has not done this before: get one that has' : ''}`;
+    reason = `spend ${fmt(spend.value)}/month is in the $10,000-$50,000 band: the economics work (payback ${fmtMonths(pb ?? null)}) but execution risk matters${experienced?.value ? '; the team has done this before' : experienced ? '; the team has not done this before: get one that has' : ''}`;
     if (!experienced) measureNext.push('whether the team has run a migration like this before (execution risk in the $10K-$50K band)');
   } else {
     status = 'pass';
-    reason = `spend ${fmt(spend.value)}/month is above $50,000: savings of ${fmt(savings!)}/month repay the migration in ${pb!.toFixed(1)} months and absorb friction`;
+    reason = `spend ${fmt(spend.value)}/month is above $50,000: savings of ${fmt(savings!)}/month repay the migration in ${fmtMonths(pb ?? null)} and absorb friction`;
   }
   return {
     ...verdict({ rule: 'volume-gate', title: 'Volume gate', status, reason, cite: `${PART1}, Gate 1: The Volume Gate`, compared, measureNext }),
@@ -209,7 +209,7 @@ export function leaveApiDecision(specialization: Verdict, ownership: Verdict, vo
     return {
       decision: 'stay_and_measure',
       decidedBy: null,
-      reason: `no gate passes yet; ${open.map((g) => g.title).join(', ')} ${open.length > 1 ? 'are' : 'is'} open until measured`,
+      reason: `no gate passes yet: ${open.map((g) => `${g.title} is ${g.status} (${g.reason})`).join('; ')}`,
       gates,
       cite,
     };

@@ -69,3 +69,9 @@ export function weakestEvidence(labels: readonly Evidence[]): 'measured' | 'mode
   if (labels.every((e) => e === 'measured' || e === 'invoice_reconciled' || e === 'contracted')) return 'measured';
   return 'modeled';
 }
+
+/** Months as a verdict prints them: one decimal, "under 0.1" rather than a misleading 0.0. */
+export function fmtMonths(m: number | null): string {
+  if (m === null) return 'never';
+  return m < 0.1 ? 'under 0.1 months' : `${m.toFixed(1)} months`;
+}
