@@ -1,14 +1,17 @@
 import { RoutefitError } from './errors.js';
-import { type Quantity, isAssumption, sourced } from './evidence.js';
+import { type Evidence, type Quantity, isAssumption, sourced } from './evidence.js';
 import { type ComplexityResult, complexityScore } from './complexity.js';
 import { type DoNothingResult, doNothing } from './do-nothing.js';
 import { type FunnelResult, type FunnelWorkload, type MatrixCell, runFunnel } from './funnel.js';
 import { type RouteResult, computeLcpr } from './lcpr.js';
 import { type LeadTimeSchedule, type LeaveApiDecision, type OwnershipGateInput, type SpecializationGateInput, leadTimeSchedule, leaveApiDecision, ownershipGate, specializationGate, volumeGate } from './migration-gates.js';
 import { migrationCost as engineerWeeksCost } from './migration.js';
-import { type StageResult, playbookStage } from './playbook.js';
+import { type RevertFacts, type StageFacts, type StageResult, playbookStage, revertSignals } from './playbook.js';
+import { type ChecklistResult, type MigrationGateId, RAMP_STAGES, STOP_CRITERIA, type ReversionMetrics, migrationChecklist, reversionSignals } from './migration-checklist.js';
+import { ENGINEERING_HOURS, type HoursBand } from './engineering-hours.js';
 import { type NegotiationTier, negotiationTier } from './vendor-scorecard.js';
-import { type Flag, fmtMonths } from './verdict.js';
+import { type Flag, type Verdict, flag, fmtMonths } from './verdict.js';
+import { DAYS_PER_MONTH } from './units.js';
 
 /** Seed 000 Part 1: 8 engineer-weeks at $150/h is the worked migration; used when a fleet file says nothing better. */
 export const DEFAULT_MIGRATION = { engineerWeeks: 8, hourlyRate: 150 } as const;
@@ -30,6 +33,21 @@ export interface BriefWorkload extends FunnelWorkload {
   planningHorizonMonths?: number;
   currentProviderImproving?: Flag;
   teamHasMigratedBefore?: Flag;
+  /** Ch. 22 gate facts the file states; the rest are derived from the funnel or left unknown. */
+  migrationGates?: Partial<Record<MigrationGateId, Flag>>;
+  /** Post-migration monitoring, when the workload is already ramping (ch. 22 reversion signals). */
+  reversion?: ReversionMetrics;
+  /** Traffic is steady (for the Stage 1 exit on 50M output tokens/day). */
+  steadyTraffic?: Flag;
+}
+
+export interface FleetFacts {
+  /** Part 5 revert-signal facts for the fleet as a whole. */
+  revert?: RevertFacts;
+  /** Part 5 exit facts the workloads cannot tell. */
+  outageCostRevenue?: Flag;
+  residencyAsked?: Flag;
+  strategicKernelControl?: Flag;
 }
 
 export interface WorkloadBrief {
@@ -47,6 +65,12 @@ export interface WorkloadBrief {
   leadTime: LeadTimeSchedule | null;
   doNothing: DoNothingResult | null;
   negotiation: NegotiationTier;
+  /** Seed 000 Part 1 engineering hours for the recommended route's deployment mode (setup and monthly). */
+  engineeringHours: (HoursBand & { mode: string }) | null;
+  /** Seed 001 ch. 22: migration gates as a checklist, the staged ramp and its stop criteria (when moving). */
+  migrationGates: ChecklistResult | null;
+  ramp: { stages: typeof RAMP_STAGES; stopCriteria: string } | null;
+  reversion: ReturnType<typeof reversionSignals> | null;
   /** Every input or fact the brief rests on that is assumed or estimated. */
   assumptions: string[];
   measureNext: string[];
@@ -57,10 +81,14 @@ export interface FleetBrief {
   totalCurrentMonthly: number;
   fleetStage: StageResult;
   totalMonthlySavings: number;
+  /** Seed 000 Part 5 revert signals for the fleet (only those with facts). */
+  revertSignals: Verdict[];
   cite: string;
 }
 
 const acceptedOf = (r: RouteResult) => r.acceptedRequestsPerMonth;
+/** A matrix cell's label as an evidence label: only a trace-measured cell counts as measured. */
+const cellLabel = (e: 'measured' | 'modeled' | 'estimated'): Evidence => (e === 'measured' ? 'measured' : 'estimated');
 const months = fmtMonths;
 
 /**
@@ -68,13 +96,37 @@ const months = fmtMonths;
  * recommended route with savings and payback from decision and from cutover, the Do Nothing check,
  * the evidence, and what to measure next. Every number comes from the engine functions it cites.
  */
-export function decisionBrief(workloads: readonly BriefWorkload[]): FleetBrief {
+export function decisionBrief(workloads: readonly BriefWorkload[], fleet: FleetFacts = {}): FleetBrief {
   const briefs = workloads.map(workloadBrief);
   const total = briefs.reduce((a, b) => a + b.current.monthlyCost, 0);
+  // Part 5 stage facts the workloads do tell: the largest output volume, fine-tune parity, sub-500 ms SLOs.
+  let biggest: { tokens: number; steady: Flag | undefined } | undefined;
+  for (const w of workloads) {
+    const tokens = (sourced(w.profile.requestsPerMonth).value * (1 + sourced(w.profile.retryRate).value) * sourced(w.profile.outputTokens).value) / DAYS_PER_MONTH;
+    if (!biggest || tokens > biggest.tokens) biggest = { tokens, steady: w.steadyTraffic };
+  }
+  const anyFlag = (get: (w: BriefWorkload) => Flag | undefined): Flag | undefined => {
+    const known = workloads.map(get).filter((f): f is Flag => f !== undefined);
+    if (known.some((f) => flag(f).value)) return known.find((f) => flag(f).value);
+    return known.length === workloads.length && known.length ? false : undefined;
+  };
+  const stageFacts: StageFacts = {
+    monthlySpend: { value: total, evidence: 'estimated', source: 'sum of workload spend' },
+    ...(biggest ? { maxWorkloadOutputTokensPerDay: { value: biggest.tokens, evidence: 'estimated', source: 'requests × (1 + retry) × output tokens ÷ 30' } } : {}),
+    ...(biggest?.steady !== undefined ? { steadyTraffic: biggest.steady } : {}),
+    ...(anyFlag((w) => w.specialization?.fineTuneParity) !== undefined ? { needsFineTune: anyFlag((w) => w.specialization?.fineTuneParity)! } : {}),
+    ...(workloads.some((w) => w.specialization?.p99SloMs !== undefined)
+      ? { p99SloMsUnder500: workloads.some((w) => w.specialization?.p99SloMs !== undefined && sourced(w.specialization.p99SloMs).value < 500) }
+      : {}),
+    ...(fleet.outageCostRevenue !== undefined ? { outageCostRevenue: fleet.outageCostRevenue } : {}),
+    ...(fleet.residencyAsked !== undefined ? { residencyAsked: fleet.residencyAsked } : {}),
+    ...(fleet.strategicKernelControl !== undefined ? { strategicKernelControl: fleet.strategicKernelControl } : {}),
+  };
   return {
     workloads: briefs,
     totalCurrentMonthly: total,
-    fleetStage: playbookStage({ monthlySpend: { value: total, evidence: 'estimated', source: 'sum of workload spend' } }),
+    fleetStage: playbookStage(stageFacts),
+    revertSignals: fleet.revert ? revertSignals(fleet.revert) : [],
     totalMonthlySavings: briefs.reduce((a, b) => a + (b.action === 'migrate' && b.savings ? b.savings.monthly : 0), 0),
     cite: 'seed 000 Parts 1, 4, 5; seed 001 ch. 15-16, 22',
   };
@@ -132,7 +184,7 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
       ownershipGate(w.ownership ?? {}),
       volumeGate({
         closedApiSpendPerMonth: spend,
-        ...(moving ? { targetMonthly: recMonthly, migrationCost: cost } : {}),
+        ...(moving ? { targetMonthly: { value: recMonthly, evidence: cellLabel(rec!.evidence!), source: `routefit matrix (${rec!.evidence})` }, migrationCost: { value: cost, evidence: migration.evidence as Evidence } } : {}),
         ...(w.planningHorizonMonths !== undefined ? { paybackHorizonMonths: w.planningHorizonMonths } : {}),
         ...(w.teamHasMigratedBefore !== undefined ? { teamHasMigratedBefore: w.teamHasMigratedBefore } : {}),
       }),
@@ -140,6 +192,8 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     if (moving) for (const g of leaveApi.gates) if (g.status !== 'pass') g.measureNext.forEach((m) => measureNext.add(m));
   }
 
+  const volumeLabels = [currentResult.inputs.requestsPerMonth?.evidence ?? 'assumed', currentResult.inputs.qualityPassRate?.evidence ?? 'assumed'];
+  const acceptedEvidence: Evidence = volumeLabels.some(isAssumption) ? 'estimated' : 'measured';
   let savings: WorkloadBrief['savings'] = null;
   let leadTime: LeadTimeSchedule | null = null;
   let dn: DoNothingResult | null = null;
@@ -149,9 +203,9 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     savings = { monthly, yearly: monthly * 12, paybackFromCutoverMonths: leadTime.paybackFromCutoverMonths, paybackFromDecisionMonths: leadTime.paybackFromDecisionMonths };
     dn = doNothing({
       currentLcpr,
-      targetLcpr: { value: rec!.lcpr!, evidence: rec!.evidence === 'measured' ? 'measured' : 'estimated', source: `routefit matrix (${rec!.evidence})` },
-      acceptedPerMonth: acceptedOf(currentResult),
-      migrationCost: { value: cost, evidence: migration.evidence === 'assumed' ? 'assumed' : 'estimated' },
+      targetLcpr: { value: rec!.lcpr!, evidence: cellLabel(rec!.evidence!), source: `routefit matrix (${rec!.evidence})` },
+      acceptedPerMonth: { value: acceptedOf(currentResult), evidence: acceptedEvidence, source: 'requests × quality pass rate' },
+      migrationCost: { value: cost, evidence: migration.evidence as Evidence },
       monthlySpend: spend,
       ...(w.planningHorizonMonths !== undefined ? { planningHorizonMonths: w.planningHorizonMonths } : {}),
       ...(w.evalSuite !== undefined ? { evalSuite: w.evalSuite } : {}),
@@ -161,6 +215,20 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     });
     for (const c of [dn.payback, ...dn.conditions]) c.measureNext.forEach((m) => measureNext.add(m));
     if (!w.complexityFactors && w.migrationEngineerWeeks === undefined && w.migrationCost === undefined) measureNext.add('score the six migration-complexity factors (routefit readiness) to replace the assumed 8 engineer-weeks');
+  }
+  let checklist: ChecklistResult | null = null;
+  if (moving) {
+    const recFacts = w.candidates.find((c) => c.route.id === rec!.route)!.facts;
+    const floor = w.constraints.qualityFloor;
+    const pass = recFacts.passRate !== undefined ? sourced(recFacts.passRate) : undefined;
+    const derived: Partial<Record<MigrationGateId, Flag>> = {
+      ...(w.evalSuite !== undefined ? { eval_readiness: w.evalSuite } : {}),
+      ...(pass && floor !== undefined ? { quality_floor: { value: pass.value >= floor, evidence: pass.evidence, source: `pass rate ${pass.value} vs floor ${floor}` } } : {}),
+      lcpr_measurement: { value: rec!.evidence === 'measured', evidence: 'measured', source: `matrix cell is ${rec!.evidence}` },
+      ...(rec!.unknowns.length === 0 && rec!.checks.length ? { compliance_clearance: { value: true, evidence: 'estimated', source: 'funnel stage 1 constraints all pass' } } : {}),
+    };
+    checklist = migrationChecklist({ ...derived, ...(w.migrationGates ?? {}) });
+    checklist.gates.forEach((g) => g.measureNext.forEach((m) => measureNext.add(`${g.title}: ${m}`)));
   }
   for (const f of funnel.flags) if (f.startsWith('the recommended')) measureNext.add('LCPR on the recommended route from traces (the matrix cell is estimated)');
 
@@ -207,6 +275,10 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     leadTime,
     doNothing: dn,
     negotiation: negotiationTier(spend.value),
+    engineeringHours: rec && ENGINEERING_HOURS[rec.mode] ? { mode: rec.mode, ...ENGINEERING_HOURS[rec.mode]! } : null,
+    migrationGates: checklist,
+    ramp: moving ? { stages: RAMP_STAGES, stopCriteria: STOP_CRITERIA } : null,
+    reversion: w.reversion ? reversionSignals(w.reversion) : null,
     assumptions: [...assumptions],
     measureNext: [...measureNext],
   };

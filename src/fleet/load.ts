@@ -1,5 +1,6 @@
 import type { Catalog } from '../catalog/types.js';
-import type { BriefWorkload } from '../engine/decision-brief.js';
+import type { BriefWorkload, FleetFacts } from '../engine/decision-brief.js';
+import type { ReversionMetrics } from '../engine/migration-checklist.js';
 import type { CandidateFacts, WorkloadConstraints } from '../engine/funnel.js';
 import type { RouteSpec } from '../engine/lcpr.js';
 import type { ProcurementFacts } from '../engine/procurement.js';
@@ -136,6 +137,9 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       ...(horizon !== undefined ? { planningHorizonMonths: horizon } : {}),
       ...(w.current_provider_improving !== undefined ? { currentProviderImproving: w.current_provider_improving } : {}),
       ...(team?.migrated_before !== undefined ? { teamHasMigratedBefore: team.migrated_before } : {}),
+      ...(w.migration_gates ? { migrationGates: w.migration_gates } : {}),
+      ...(w.reversion ? { reversion: reversionMetrics(w.reversion) } : {}),
+      ...(w.procurement?.demand_shape ? { steadyTraffic: { value: ['steady', 'offline'].includes(w.procurement.demand_shape), evidence: 'assumed' as const, source: `demand_shape: ${w.procurement.demand_shape}` } } : {}),
     };
     const pr = w.procurement;
     const procurement: ProcurementFacts = {
@@ -156,6 +160,33 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
   });
   if (problems.length) throw new InputFileError(file, problems);
   return { file, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
+}
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function reversionMetrics(r: NonNullable<FleetWorkloadInput['reversion']>): ReversionMetrics {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined).map(([k, v]) => [camel(k), v])) as ReversionMetrics;
+}
+
+/** Fleet-level facts for the brief: Part 5 revert signals and exit facts. */
+export function fleetFacts(fleet: LoadedFleet): FleetFacts {
+  const o = fleet.fleet.operations;
+  const s = fleet.fleet.signals;
+  return {
+    ...(o
+      ? {
+          revert: {
+            ...(o.multi_source_overhead_per_month ? { multiSourceOverheadPerMonth: o.multi_source_overhead_per_month } : {}),
+            ...(o.inference_savings_per_month ? { inferenceSavingsPerMonth: o.inference_savings_per_month } : {}),
+            ...(o.dedicated_utilization_by_month ? { dedicatedUtilizationByMonth: o.dedicated_utilization_by_month } : {}),
+            ...(o.ops_time_share ? { opsTimeShare: o.ops_time_share } : {}),
+          },
+        }
+      : {}),
+    ...(s?.outage_cost_revenue !== undefined ? { outageCostRevenue: s.outage_cost_revenue } : {}),
+    ...(s?.residency_asked !== undefined ? { residencyAsked: s.residency_asked } : {}),
+    ...(s?.strategic_kernel_control !== undefined ? { strategicKernelControl: s.strategic_kernel_control } : {}),
+  };
 }
 
 /** The workloads as the brief needs them; a workload without `current_route` is a file error here. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WORKLOAD_EVIDENCE } from '../engine/evidence.js';
 import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
+import { MIGRATION_GATES } from '../engine/migration-checklist.js';
 import { fleetSchema, quantity, workloadSchema } from '../workload/schema.js';
 
 /**
@@ -57,6 +58,27 @@ const migrationSchema = z.strictObject({
   hourly_rate: usd().optional(),
 });
 
+const MIGRATION_GATE_IDS = MIGRATION_GATES.map((g) => g.id) as [string, ...string[]];
+const frac = () => z.number().min(0).max(1);
+/** Post-migration monitoring for seed 001 ch. 22 reversion signals. */
+const reversionSchema = z.strictObject({
+  pass_rate_windows: z.array(frac()).optional(),
+  quality_floor: frac().optional(),
+  escalation_rate_before: frac().optional(),
+  escalation_rate_after: frac().optional(),
+  weekly_lcpr_new: z.array(z.number().min(0)).optional(),
+  weekly_lcpr_old: z.array(z.number().min(0)).optional(),
+  cache_hit_rate: frac().optional(),
+  cache_hit_break_even: frac().optional(),
+  utilization: frac().optional(),
+  u_required: frac().optional(),
+  incidents_new: z.number().int().min(0).optional(),
+  incidents_old: z.number().int().min(0).optional(),
+  slo_breach_share: frac().optional(),
+  p99_over_p50_before: z.number().min(1).optional(),
+  p99_over_p50_after: z.number().min(1).optional(),
+});
+
 export const decisionWorkloadFields = {
   current_route: z.string().min(1).optional(),
   current_spend_per_month: usd().optional(),
@@ -79,6 +101,8 @@ export const decisionWorkloadFields = {
   current_provider_improving: flagSchema.optional(),
   candidates: z.record(z.string(), candidateSchema).optional(),
   procurement: procurementSchema.optional(),
+  migration_gates: z.partialRecord(z.enum(MIGRATION_GATE_IDS), flagSchema).optional(),
+  reversion: reversionSchema.optional(),
 };
 
 const teamSchema = z.strictObject({
@@ -88,8 +112,25 @@ const teamSchema = z.strictObject({
   migrated_before: flagSchema.optional(),
 });
 
+const operationsSchema = z.strictObject({
+  multi_source_overhead_per_month: usd().optional(),
+  inference_savings_per_month: usd().optional(),
+  dedicated_utilization_by_month: z.array(frac()).optional(),
+  ops_time_share: quantity({ min: 0, max: 1 }, ' (a fraction of inference engineering time)').optional(),
+});
+
+const signalsSchema = z.strictObject({
+  outage_cost_revenue: flagSchema.optional(),
+  residency_asked: flagSchema.optional(),
+  strategic_kernel_control: flagSchema.optional(),
+});
+
 export const decisionFleetFields = {
   team: teamSchema.optional(),
+  /** Seed 000 Part 5 revert-signal facts for the fleet. */
+  operations: operationsSchema.optional(),
+  /** Seed 000 Part 5 exit facts (stage 0 → 1, 2 → 3). */
+  signals: signalsSchema.optional(),
   monthly_revenue: quantity({ min: 0, minExclusive: true }, ' (USD)').optional(),
   planning_horizon_months: z.number().positive().optional(),
   migration: migrationSchema.optional(),
@@ -106,6 +147,10 @@ export const NESTED_KEYS: Record<string, string[]> = {
   procurement: Object.keys(procurementSchema.shape),
   migration: Object.keys(migrationSchema.shape),
   team: Object.keys(teamSchema.shape),
+  operations: Object.keys(operationsSchema.shape),
+  signals: Object.keys(signalsSchema.shape),
+  reversion: Object.keys(reversionSchema.shape),
+  migration_gates: MIGRATION_GATE_IDS,
   slo: ['p99_latency_ms', 'chained_calls'],
   specialization: ['fine_tune_parity', 'model_modifications'],
   ownership: ['residency_required', 'current_route_meets_residency', 'zero_retention_required', 'current_route_zero_retention', 'outage_cost'],

@@ -6,7 +6,7 @@ import { type MatrixCell, type RoutefitMatrix, routefitMatrix } from '../../engi
 import { PROCUREMENT_GATES, type ProcurementResult, procurementMatrix } from '../../engine/procurement.js';
 import { negotiationTier, scoreVendor } from '../../engine/vendor-scorecard.js';
 import { type Verdict, fmtMonths } from '../../engine/verdict.js';
-import { briefWorkloads, loadFleet } from '../../fleet/load.js';
+import { briefWorkloads, fleetFacts, loadFleet } from '../../fleet/load.js';
 import { loadVendors } from '../../fleet/vendors.js';
 import { csv, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
@@ -65,6 +65,10 @@ function renderWorkload(b: WorkloadBrief): string {
     const c = b.migration.complexity;
     L.push(`  Complexity:  ${c.score} → ${c.tier}: ${c.spec.timelineWeeks[0]}-${c.spec.timelineWeeks[1]} weeks${c.spec.engineers ? `, ${c.spec.engineers[0]}-${c.spec.engineers[1]} engineers` : ''}; ${c.spec.approach}`);
   }
+  if (b.engineeringHours && b.savings) {
+    const h = b.engineeringHours;
+    L.push(`  Engineering: ${h.mode} takes ${h.setupHours[0]}-${h.setupHours[1]} h setup and ${h.monthlyHours[0]}-${h.monthlyHours[1]} h/month (${h.source}; seed 000 Part 1)`);
+  }
   if (b.leaveApi) {
     L.push('');
     L.push(`  Leaving the closed API — the three gates in flowchart order (${b.leaveApi.cite}): ${b.leaveApi.decision.replace(/_/g, ' ')}`);
@@ -74,6 +78,20 @@ function renderWorkload(b: WorkloadBrief): string {
     L.push('');
     L.push(`  Do Nothing check (${b.doNothing.cite}): ${b.doNothing.decision.replace(/_/g, ' ')}`);
     L.push(verdictRows([b.doNothing.payback, ...b.doNothing.conditions]));
+  }
+  if (b.migrationGates) {
+    L.push('');
+    L.push(`  Migration gates (${b.migrationGates.cite}): risk ${b.migrationGates.risk}${b.migrationGates.missing.length ? ` — not yet shown: ${b.migrationGates.missing.join(', ')}` : ''}`);
+    L.push(verdictRows(b.migrationGates.gates));
+  }
+  if (b.ramp) {
+    L.push(`  Ramp: ${b.ramp.stages.map((r) => `${r.stage} ${r.traffic[0] === r.traffic[1] ? `${r.traffic[0] * 100}%` : `${r.traffic[0] * 100}-${r.traffic[1] * 100}%`}${r.weeks[1] ? ` for ${r.weeks[0]}-${r.weeks[1]} weeks` : ''}`).join(' → ')}. ${b.ramp.stopCriteria}`);
+  }
+  if (b.reversion) {
+    L.push('');
+    L.push(`  Reversion signals: ${b.reversion.action.toUpperCase()}`);
+    if (b.reversion.signals.length) L.push(verdictRows(b.reversion.signals));
+    if (b.reversion.unmeasured.length) L.push(`    not measured: ${b.reversion.unmeasured.join('; ')}`);
   }
   L.push('');
   const f = b.funnel;
@@ -94,6 +112,11 @@ function renderBrief(file: string, brief: FleetBrief): string {
   L.push(`Fleet: ${usd(brief.totalCurrentMonthly)}/month on current routes → Stage ${brief.fleetStage.stage} (${brief.fleetStage.name}): ${brief.fleetStage.architecture}.`);
   const mig = brief.workloads.filter((w) => w.action === 'migrate');
   L.push(`Acting on every MIGRATE below saves ${usd(brief.totalMonthlySavings)}/month (${mig.length} of ${brief.workloads.length} workloads).`);
+  const exits = brief.fleetStage.exits;
+  if (exits.length) {
+    L.push(`Stage ${brief.fleetStage.stage} exit thresholds (seed 000 Part 5): ${exits.map((e) => `${e.title} — ${e.status === 'pass' ? 'MET' : e.status === 'fail' ? 'not met' : 'unknown'}`).join('; ')}.`);
+  }
+  for (const r of brief.revertSignals) L.push(`Revert signal (${r.cite}): ${r.title} — ${r.status === 'fail' ? `FIRES: ${r.reason}` : 'quiet'}.`);
   L.push('');
   L.push(table(['Workload', 'Action', 'Stage', 'Current', 'Recommended', 'Savings/mo', 'Payback (cutover / decision)'], brief.workloads.map((w) => [w.workload, ACTION[w.action], String(w.stage.stage), w.current.route, w.recommended?.route ?? '—', w.savings ? usd(w.savings.monthly) : '—', w.savings ? `${months(w.savings.paybackFromCutoverMonths)} / ${months(w.savings.paybackFromDecisionMonths)}` : '—'])));
   for (const w of brief.workloads) L.push('', renderWorkload(w));
@@ -103,7 +126,7 @@ function renderBrief(file: string, brief: FleetBrief): string {
 export function planCommand(file: string, opts: FleetOptions, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
   const all = briefWorkloads(fleet);
-  const brief = decisionBrief(opts.workload ? all.filter((w) => w.name === opts.workload) : all);
+  const brief = decisionBrief(opts.workload ? all.filter((w) => w.name === opts.workload) : all, fleetFacts(fleet));
   io.out(opts.json ? JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...brief }, null, 2) + '\n' : renderBrief(file, brief));
   return EXIT_OK;
 }
