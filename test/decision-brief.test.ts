@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BriefWorkload, decisionBrief } from '../src/engine/decision-brief.js';
 import { computeLcpr } from '../src/engine/lcpr.js';
-import { canaryProfile } from '../src/engine/serverless-migration.js';
+import { canaryComparison, canaryProfile } from '../src/engine/serverless-migration.js';
 import { cli, tempYaml } from './helpers/cli.js';
 import { example } from './helpers/claims.js';
 
@@ -70,6 +70,22 @@ describe('canaryProfile (seed 001 ch. 17): canary rates priced by computeLcpr', 
     const worse = computeLcpr(canaryProfile(chat!.profile, { qualityPassRate: 0.86 }), together);
     expect(worse.lcpr).toBeGreaterThan(plain.lcpr);
     expect(worse.inputs.qualityPassRate!.value).toBe(0.86);
+  });
+  it('canaryComparison prices both routes on their own canary rates, then savings and payback with ramp-up', () => {
+    const gpt = chat!.routes.find((r) => r.id === 'openai/gpt-5.5')!;
+    const c = canaryComparison({
+      profile: chat!.profile,
+      baselineRoute: gpt,
+      candidateRoute: together,
+      baseline: { qualityPassRate: { value: 0.95, evidence: 'measured' }, escalationRate: { value: 0.031, evidence: 'measured' } },
+      candidate: { qualityPassRate: { value: 0.9, evidence: 'measured' }, escalationRate: { value: 0.049, evidence: 'measured' } },
+      migrationCost: 11_000,
+    });
+    expect(c.baselineResult.lcpr).toBeCloseTo(computeLcpr({ ...chat!.profile, qualityPassRate: 0.95, humanEscalationRate: 0.031 }, gpt).lcpr, 12);
+    expect(c.monthlySavings).toBeCloseTo((c.baselineResult.lcpr - c.candidateResult.lcpr) * c.baselineResult.acceptedRequestsPerMonth, 6);
+    expect(c.paybackWithRampMonths![1] - c.paybackMonths!).toBeCloseTo(1, 12);
+    expect(c.compared[0]!.evidence).toBe('measured');
+    expect(c.metricDeltas.find((d) => d.metric === 'escalation rate')!.better).toBe(false);
   });
   it('rejects a rate outside 0-1', () => {
     expect(() => canaryProfile(chat!.profile, { escalationRate: 1.2 })).toThrow(/escalationRate is 1.2/);

@@ -1,6 +1,6 @@
-import { type Quantity, sourced } from './evidence.js';
+import { type Quantity, isAssumption, sourced } from './evidence.js';
 import { requireInRange } from './errors.js';
-import type { WorkloadProfile } from './lcpr.js';
+import { type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from './lcpr.js';
 import { type Compared, numberFact } from './verdict.js';
 
 const CH17 = 'seed 001 ch. 17, Move Workloads To Serverless Open Models';
@@ -120,4 +120,38 @@ export function serverlessMigration(input: ServerlessMigrationInput): Serverless
       : `savings over ${horizon} months do not cover the migration cost`,
     cite: CH17,
   };
+}
+
+export interface CanaryComparisonInput {
+  profile: WorkloadProfile;
+  baselineRoute: RouteSpec;
+  candidateRoute: RouteSpec;
+  baseline: CanaryMetrics;
+  candidate: CanaryMetrics;
+  migrationCost: Quantity;
+  rampMonths?: [number, number];
+  paybackHorizonMonths?: number;
+}
+
+/**
+ * Seed 001 ch. 17 end to end: each route priced by computeLcpr with the rates its canary measured,
+ * then savings and payback on the accepted volume the workload needs.
+ */
+export function canaryComparison(input: CanaryComparisonInput): ServerlessMigration & { baselineResult: RouteResult; candidateResult: RouteResult } {
+  const baselineResult = computeLcpr(canaryProfile(input.profile, input.baseline), input.baselineRoute);
+  const candidateResult = computeLcpr(canaryProfile(input.profile, input.candidate), input.candidateRoute);
+  const measured = (m: CanaryMetrics) => Object.values(m).every((q) => q === undefined || !isAssumption(sourced(q).evidence));
+  const label = (m: CanaryMetrics) => (measured(m) ? 'measured' : 'estimated') as 'measured' | 'estimated';
+  const result = serverlessMigration({
+    baselineLcpr: { value: baselineResult.lcpr, evidence: label(input.baseline), source: `computeLcpr on the baseline canary rates (${input.baselineRoute.id})` },
+    candidateLcpr: { value: candidateResult.lcpr, evidence: label(input.candidate), source: `computeLcpr on the candidate canary rates (${input.candidateRoute.id})` },
+    // The workload's accepted outputs stay what they are; the candidate must deliver them.
+    acceptedPerMonth: { value: baselineResult.acceptedRequestsPerMonth, evidence: 'estimated', source: 'baseline accepted outputs' },
+    migrationCost: input.migrationCost,
+    baseline: input.baseline,
+    candidate: input.candidate,
+    ...(input.rampMonths ? { rampMonths: input.rampMonths } : {}),
+    ...(input.paybackHorizonMonths !== undefined ? { paybackHorizonMonths: input.paybackHorizonMonths } : {}),
+  });
+  return { ...result, baselineResult, candidateResult };
 }

@@ -4,7 +4,7 @@ import type { ReversionMetrics } from '../engine/migration-checklist.js';
 import type { CandidateFacts, WorkloadConstraints } from '../engine/funnel.js';
 import type { RouteSpec } from '../engine/lcpr.js';
 import type { ProcurementFacts } from '../engine/procurement.js';
-import { InputFileError, type Problem, locate, pathToField, readYaml, validate } from '../io/yaml-file.js';
+import { InputFileError, type Problem, type YamlSource, locate, pathToField, readYaml, validate } from '../io/yaml-file.js';
 import { fromSource } from '../workload/load.js';
 import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
 import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS } from '../workload/schema.js';
@@ -21,6 +21,7 @@ export interface FleetWorkload {
 
 export interface LoadedFleet {
   file: string;
+  source: YamlSource;
   name?: string;
   fleet: DecisionFleetInput;
   workloads: FleetWorkload[];
@@ -159,7 +160,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
     return { name: p.name, prepared: p, input: w, brief, procurement };
   });
   if (problems.length) throw new InputFileError(file, problems);
-  return { file, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
+  return { file, source: src, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
 }
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -191,7 +192,7 @@ export function fleetFacts(fleet: LoadedFleet): FleetFacts {
 
 /** The workloads as the brief needs them; a workload without `current_route` is a file error here. */
 export function briefWorkloads(fleet: LoadedFleet): BriefWorkload[] {
-  const src = readYaml(fleet.file);
+  const src = fleet.source;
   const missing = fleet.workloads.map((w, i) => ({ w, i })).filter(({ w }) => !w.brief.currentRoute);
   if (missing.length) {
     throw new InputFileError(
