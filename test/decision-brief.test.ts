@@ -120,3 +120,29 @@ ${extra}workloads:
     expect(r.stderr).toMatch(/:3:\d+: operations\.ops_time_share: 2 is out of range/);
   });
 });
+
+describe('deployment step (seed 000 Part 1 flowchart): serverless first, self-managed only with $50K GPU spend and inference engineers', () => {
+  it('the gate itself', async () => {
+    const { deploymentStepGate } = await import('../src/engine/migration-gates.js');
+    expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 60_000, inferenceEngineers: 2 }).status).toBe('pass');
+    expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 40_000, inferenceEngineers: 2 }).status).toBe('fail');
+    expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 60_000, inferenceEngineers: 0 }).status).toBe('fail');
+    expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 60_000 }).status).toBe('unknown');
+    expect(deploymentStepGate({ mode: 'managed_dedicated', outputTokensPerMinute: 100_000 }).status).toBe('conditional');
+    expect(deploymentStepGate({ mode: 'managed_dedicated', outputTokensPerMinute: 130_000 }).status).toBe('pass');
+  });
+  it('a fleet with no inference engineers is not sent to self-managed GPUs; plan names the next step', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { resolve } = await import('node:path');
+    const text = readFileSync(resolve(import.meta.dirname, '../examples/fleet.yaml'), 'utf8')
+      .replace('inference_engineers: 1', 'inference_engineers: 0')
+      .replace('lambda/h100-sxm: { pass_rate: { value: 0.97, evidence: measured }, lcpr: { value: 0.005, evidence: estimated, source: vendor benchmark } }', 'lambda/h100-sxm: { pass_rate: { value: 0.97, evidence: measured }, lcpr: { value: 0.005, evidence: measured } }');
+    const r = await cli('plan', tempYaml(text), '--json', '--workload', 'background-classification');
+    expect(r.code, r.stderr).toBe(0);
+    const w = JSON.parse(r.stdout).workloads[0];
+    expect(w.recommended.route).toBe('lambda/h100-sxm');
+    expect(w.deploymentStep.status).toBe('fail');
+    expect(w.action).toBe('measure_first');
+    expect(w.headline).toMatch(/together\/h100-endpoint .* is the next step/);
+  });
+});

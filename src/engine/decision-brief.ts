@@ -4,7 +4,7 @@ import { type ComplexityResult, complexityScore } from './complexity.js';
 import { type DoNothingResult, doNothing } from './do-nothing.js';
 import { type FunnelResult, type FunnelWorkload, type MatrixCell, runFunnel } from './funnel.js';
 import { type RouteResult, computeLcpr } from './lcpr.js';
-import { type LeadTimeSchedule, type LeaveApiDecision, type OwnershipGateInput, type SpecializationGateInput, leadTimeSchedule, leaveApiDecision, ownershipGate, specializationGate, volumeGate } from './migration-gates.js';
+import { type LeadTimeSchedule, type LeaveApiDecision, type OwnershipGateInput, type SpecializationGateInput, deploymentStepGate, leadTimeSchedule, leaveApiDecision, ownershipGate, specializationGate, volumeGate } from './migration-gates.js';
 import { migrationCost as engineerWeeksCost } from './migration.js';
 import { type RevertFacts, type StageFacts, type StageResult, playbookStage, revertSignals } from './playbook.js';
 import { type ChecklistResult, type MigrationGateId, RAMP_STAGES, STOP_CRITERIA, type ReversionMetrics, migrationChecklist, reversionSignals } from './migration-checklist.js';
@@ -37,6 +37,8 @@ export interface BriefWorkload extends FunnelWorkload {
   migrationGates?: Partial<Record<MigrationGateId, Flag>>;
   /** Post-migration monitoring, when the workload is already ramping (ch. 22 reversion signals). */
   reversion?: ReversionMetrics;
+  /** Team fact for the self-managed step (seed 000 Part 1). */
+  inferenceEngineers?: number;
   /** Traffic is steady (for the Stage 1 exit on 50M output tokens/day). */
   steadyTraffic?: Flag;
 }
@@ -58,6 +60,8 @@ export interface WorkloadBrief {
   current: { route: string; mode: string; lcpr: number; monthlyCost: number; spendEvidence: string };
   /** The three Part 1 gates in flowchart order (only when leaving a closed API). */
   leaveApi: LeaveApiDecision | null;
+  /** Seed 000 Part 1: is the recommended route's deployment mode a step the team should take now? */
+  deploymentStep: Verdict | null;
   funnel: FunnelResult;
   recommended: (MatrixCell & { monthlyCost: number }) | null;
   migration: { cost: number; evidence: string; basis: string; complexity: ComplexityResult | null } | null;
@@ -216,6 +220,19 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     for (const c of [dn.payback, ...dn.conditions]) c.measureNext.forEach((m) => measureNext.add(m));
     if (!w.complexityFactors && w.migrationEngineerWeeks === undefined && w.migrationCost === undefined) measureNext.add('score the six migration-complexity factors (routefit readiness) to replace the assumed 8 engineer-weeks');
   }
+  let step: Verdict | null = null;
+  if (moving) {
+    const recSpec = w.candidates.find((c) => c.route.id === rec!.route)!.route;
+    // Output tokens per minute, retries included: requests × (1 + retry) × output tokens ÷ minutes in a 30-day month.
+    const outPerMinute = (sourced(w.profile.requestsPerMonth).value * (1 + sourced(w.profile.retryRate).value) * sourced(w.profile.outputTokens).value) / (DAYS_PER_MONTH * 24 * 60);
+    step = deploymentStepGate({
+      mode: rec!.mode,
+      ...(recSpec.billing === 'gpu' ? { gpuSpendPerMonth: recMonthly } : {}),
+      ...(w.inferenceEngineers !== undefined ? { inferenceEngineers: w.inferenceEngineers } : {}),
+      outputTokensPerMinute: outPerMinute,
+    });
+    step.measureNext.forEach((m) => measureNext.add(m));
+  }
   let checklist: ChecklistResult | null = null;
   if (moving) {
     const recFacts = w.candidates.find((c) => c.route.id === rec!.route)!.facts;
@@ -256,6 +273,10 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
       const would = `${rec.route} would save ${fmt(savings!.monthly)}/month (payback ${months(savings!.paybackFromCutoverMonths)} after cutover)`;
       const alt = funnel.cheapestMeasured && funnel.cheapestMeasured.route !== w.currentRoute ? `; the cheapest measured route is ${funnel.cheapestMeasured.route} at $${funnel.cheapestMeasured.lcpr!.toFixed(4)} per accepted output` : '';
       headline = `${action === 'stay' ? 'stay' : 'measure first'}: ${would}; ${gateSays === 'stay_and_measure' ? leaveApi!.reason : dn!.reason}${alt}`;
+    } else if (step && step.status === 'fail') {
+      action = 'measure_first';
+      const alt = funnel.cells.filter((c) => c.status === 'priced' && c.route !== rec.route && c.route !== w.currentRoute && (c.mode === 'serverless' || c.mode === 'managed_dedicated') && c.lcpr! < currentLcpr.value).sort((a, b) => a.lcpr! - b.lcpr!)[0];
+      headline = `not yet: ${rec.route} is cheapest, but ${step.reason}${alt ? `; ${alt.route} ($${alt.lcpr!.toFixed(4)} per accepted output, ${alt.evidence}) is the next step` : ''}`;
     } else {
       action = 'migrate';
       headline = `move to ${rec.route}: saves ${fmt(savings!.monthly)}/month; payback ${months(savings!.paybackFromCutoverMonths)} after cutover, ${months(savings!.paybackFromDecisionMonths)} from the decision${overridden ? ` (${leaveApi!.reason})` : ''}`;
@@ -268,6 +289,7 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     stage,
     current: { route: w.currentRoute, mode: currentCand.route.mode, lcpr: currentLcpr.value, monthlyCost: spend.value, spendEvidence: spend.evidence },
     leaveApi,
+    deploymentStep: step,
     funnel,
     recommended,
     migration,

@@ -1,7 +1,7 @@
 import { type Quantity, sourced, valueOf } from './evidence.js';
 import { requireInRange } from './errors.js';
 import { payback } from './migration.js';
-import { type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
+import { type Compared, type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
 
 const PART1 = 'seed 000 Part 1';
 
@@ -300,4 +300,50 @@ export function leadTimeSchedule(input: LeadTimeInput): LeadTimeSchedule {
     shadowCost,
     cite: `${PART1}, The lead time reality`,
   };
+}
+
+export interface DeploymentStepInput {
+  mode: 'closed_api' | 'serverless' | 'managed_dedicated' | 'self_managed';
+  /** Monthly GPU spend the route would carry (its monthly cost for GPU-billed routes). */
+  gpuSpendPerMonth?: number;
+  inferenceEngineers?: number;
+  /** Sustained output tokens per minute of the workload. */
+  outputTokensPerMinute?: number;
+}
+
+/**
+ * Seed 000 Part 1, last step of the flowchart: start with serverless; managed dedicated past ~130K
+ * output tokens/minute sustained; self-managed only when GPU spend exceeds $50K/month AND the team
+ * has inference engineers.
+ */
+export function deploymentStepGate(input: DeploymentStepInput): Verdict {
+  const cite = `${PART1}, The decision flowchart (after the gates)`;
+  const base = { rule: 'deployment-step', title: 'Deployment step (serverless → managed → self-managed)', cite };
+  if (input.mode === 'closed_api' || input.mode === 'serverless') {
+    return verdict({ ...base, status: 'pass', reason: input.mode === 'serverless' ? 'serverless open-weights is the right default after the gates' : 'no infrastructure step', compared: [] });
+  }
+  if (input.mode === 'managed_dedicated') {
+    const t = input.outputTokensPerMinute;
+    if (t === undefined) return verdict({ ...base, status: 'unknown', reason: 'unknown — measure sustained output tokens per minute', compared: [], measureNext: ['sustained output tokens per minute'] });
+    requireInRange('outputTokensPerMinute', t, { min: 0 });
+    return verdict({
+      ...base,
+      status: t >= 130_000 ? 'pass' : 'conditional',
+      reason: t >= 130_000 ? `${Math.round(t).toLocaleString('en-US')} output tokens/min sustained clears the ~130K crossover` : `${Math.round(t).toLocaleString('en-US')} output tokens/min is under the ~130K crossover: serverless is usually cheaper; keep it only if the measured LCPR says otherwise`,
+      compared: [{ label: 'output tokens per minute', value: t, evidence: 'estimated', threshold: '≥ 130,000' }],
+    });
+  }
+  const compared: Compared[] = [];
+  const missing: string[] = [];
+  if (input.gpuSpendPerMonth !== undefined) compared.push({ label: 'GPU spend (USD/month)', value: input.gpuSpendPerMonth, evidence: 'estimated', threshold: '> $50,000' });
+  else missing.push('GPU spend on the route');
+  if (input.inferenceEngineers !== undefined) compared.push({ label: 'inference engineers on staff', value: input.inferenceEngineers, threshold: '≥ 1' });
+  else missing.push('inference engineers on staff (team.inference_engineers)');
+  const spendOk = input.gpuSpendPerMonth === undefined ? undefined : input.gpuSpendPerMonth > 50_000;
+  const teamOk = input.inferenceEngineers === undefined ? undefined : input.inferenceEngineers >= 1;
+  if (spendOk === false || teamOk === false) {
+    return verdict({ ...base, status: 'fail', reason: `self-managed needs GPU spend above $50,000/month AND inference engineers on staff: ${[spendOk === false ? 'GPU spend is below $50,000' : '', teamOk === false ? 'no inference engineers' : ''].filter(Boolean).join('; ')}`, compared });
+  }
+  if (missing.length) return verdict({ ...base, status: 'unknown', reason: `unknown — measure ${missing.join(' and ')}`, compared, measureNext: missing });
+  return verdict({ ...base, status: 'pass', reason: 'GPU spend above $50,000/month with inference engineers on staff', compared });
 }

@@ -138,6 +138,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       ...(horizon !== undefined ? { planningHorizonMonths: horizon } : {}),
       ...(w.current_provider_improving !== undefined ? { currentProviderImproving: w.current_provider_improving } : {}),
       ...(team?.migrated_before !== undefined ? { teamHasMigratedBefore: team.migrated_before } : {}),
+      ...(team?.inference_engineers !== undefined ? { inferenceEngineers: team.inference_engineers } : {}),
       ...(w.migration_gates ? { migrationGates: w.migration_gates } : {}),
       ...(w.reversion ? { reversion: reversionMetrics(w.reversion) } : {}),
       ...(w.procurement?.demand_shape ? { steadyTraffic: { value: ['steady', 'offline'].includes(w.procurement.demand_shape), evidence: 'assumed' as const, source: `demand_shape: ${w.procurement.demand_shape}` } } : {}),

@@ -74,6 +74,9 @@ function renderWorkload(b: WorkloadBrief): string {
     L.push(`  Leaving the closed API — the three gates in flowchart order (${b.leaveApi.cite}): ${b.leaveApi.decision.replace(/_/g, ' ')}`);
     L.push(verdictRows(b.leaveApi.gates));
   }
+  if (b.deploymentStep) {
+    L.push(`  Deployment step (${b.deploymentStep.cite}): ${STATUS[b.deploymentStep.status]} — ${b.deploymentStep.reason}`);
+  }
   if (b.doNothing) {
     L.push('');
     L.push(`  Do Nothing check (${b.doNothing.cite}): ${b.doNothing.decision.replace(/_/g, ' ')}`);
