@@ -190,3 +190,41 @@ describe('--help has examples for every decision command', () => {
     });
   }
 });
+
+describe('plan with vendor facts (seed 000 Part 4 inside the funnel)', () => {
+  const fleet = (vendors: string) =>
+    tempYaml(`as_of: 2026-05-15
+${vendors}routes: [openai/gpt-5.5, together/deepseek-v3, fireworks/llama-3.3-70b]
+workloads:
+  - name: regulated
+    requests_per_month: 800000
+    input_tokens: 1000
+    output_tokens: 500
+    current_route: openai/gpt-5.5
+    constraints: { certifications: [soc2, hipaa_baa] }
+    ownership: { zero_retention_required: true }
+    candidates:
+      openai/gpt-5.5: { certifications: [soc2, hipaa_baa] }
+      together/deepseek-v3: { certifications: [soc2, hipaa_baa] }
+      fireworks/llama-3.3-70b: { certifications: [soc2, hipaa_baa] }
+`);
+  it('a vendor failing compliance on a regulated workload eliminates its routes; failover keeps a reliability miss in play', async () => {
+    const r = await cli('plan', fleet(`vendors_file: ${ex('vendors.yaml')}\n`), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const w = JSON.parse(r.stdout).workloads[0];
+    const cell = (id: string) => w.funnel.cells.find((c: { route: string }) => c.route === id);
+    expect(cell('together/deepseek-v3')).toMatchObject({ status: 'eliminated', eliminatedAt: 'constraints' });
+    expect(cell('together/deepseek-v3').reasons.join()).toMatch(/vendor gates: together scorecard: eliminated/);
+    expect(cell('fireworks/llama-3.3-70b').status).toBe('priced');
+    expect(cell('fireworks/llama-3.3-70b').checks.find((c: { constraint: string }) => c.constraint === 'vendor gates').status).toBe('pass');
+    expect(w.recommended.route).toBe('fireworks/llama-3.3-70b');
+  });
+  it('inline vendors work the same, and a bad vendor field is a file error with its line', async () => {
+    const ok = await cli('plan', fleet('vendors:\n  - { name: together, zero_retention_default: false, certifications: [soc2, hipaa_baa] }\n'), '--json');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).workloads[0].funnel.cells.find((c: { route: string }) => c.route === 'together/deepseek-v3').status).toBe('eliminated');
+    const bad = await cli('plan', fleet('vendors:\n  - { name: together, uptme: 0.99 }\n'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/:3:\d+: vendors\[0\]\.uptme: unknown key \(did you mean "uptime"\?\)/);
+  });
+});

@@ -2,6 +2,7 @@ import { type Evidence, type Quantity, isAssumption, sourced } from './evidence.
 import { RoutefitError, requireInRange } from './errors.js';
 import { type DeploymentMode, type RouteSpec, type WorkloadProfile, computeLcpr } from './lcpr.js';
 import { type Flag, flag, weakestEvidence } from './verdict.js';
+import type { VendorScorecard } from './vendor-scorecard.js';
 
 const CH15 = 'seed 001 ch. 15, The Model Candidate Funnel And routefit matrix';
 
@@ -34,6 +35,8 @@ export interface CandidateFacts {
   passRate?: Quantity;
   /** LCPR per accepted output measured from traces; otherwise the engine models it. */
   lcpr?: Quantity;
+  /** The provider's seven-gate scorecard for this workload (seed 000 Part 4): a Fail eliminates "for that workload". */
+  vendor?: Pick<VendorScorecard, 'vendor' | 'outcome' | 'reason'>;
 }
 
 export type FunnelStage = 'constraints' | 'capability' | 'economics';
@@ -98,6 +101,10 @@ export function hardConstraints(c: WorkloadConstraints, f: CandidateFacts, mode:
   const min = c.minRequestsPerMonth?.[mode];
   if (min !== undefined) {
     add('volume for route', requestsPerMonth >= min ? 'pass' : 'fail', `${Math.round(requestsPerMonth).toLocaleString('en-US')} requests/month vs ${min.toLocaleString('en-US')} minimum for ${mode}`);
+  }
+  if (f.vendor) {
+    const v = f.vendor;
+    add('vendor gates', v.outcome === 'eliminated' ? 'fail' : v.outcome === 'shortlist' ? 'pass' : 'unknown', `${v.vendor} scorecard: ${v.outcome.replace(/_/g, ' ')} — ${v.reason}`);
   }
   return checks;
 }

@@ -5,6 +5,10 @@ import type { CandidateFacts, WorkloadConstraints } from '../engine/funnel.js';
 import type { RouteSpec } from '../engine/lcpr.js';
 import type { ProcurementFacts } from '../engine/procurement.js';
 import { InputFileError, type Problem, type YamlSource, locate, pathToField, readYaml, validate } from '../io/yaml-file.js';
+import { dirname, resolve } from 'node:path';
+import { type VendorRequirements, scoreVendor } from '../engine/vendor-scorecard.js';
+import { flag } from '../engine/verdict.js';
+import { loadVendors, toVendorFacts, vendorKeys } from './vendors.js';
 import { fromSource } from '../workload/load.js';
 import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
 import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS } from '../workload/schema.js';
@@ -46,6 +50,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
     if (path[0] === 'workloads' && path.length === 2) return [...WORKLOAD_KEYS, ...WORKLOAD_DECISION_KEYS];
     if (path.includes('candidates') && path.length === 4) return NESTED_KEYS.candidates!;
     if (path.includes('routes') && typeof last === 'number') return ROUTE_KEYS;
+    if (path[0] === 'vendors') return path.length === 2 ? NESTED_KEYS.vendors! : vendorKeys(path);
     return typeof last === 'string' ? (NESTED_KEYS[last] ?? []) : [];
   };
   const fleet = validate(src, decisionFleetSchema, known);
@@ -58,6 +63,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
   const prepared = prepareWorkloads(loaded, catalog, opts);
 
   const problems: Problem[] = [];
+  const vendorFacts = fleet.vendors ? fleet.vendors.map(toVendorFacts) : fleet.vendors_file ? loadVendors(resolve(dirname(file), fleet.vendors_file)).vendors : [];
   const workloads = prepared.map((p, i) => {
     const w = fleet.workloads[i]!;
     const written = loaded.workloads[i]!.routes.map((r) => (typeof r.entry === 'string' ? r.entry : r.entry.route));
@@ -74,6 +80,18 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
         problem(['workloads', i, 'current_route'], unpriced ? `the current route cannot be priced: ${unpriced.message}` : `"${w.current_route}" is not one of this workload's routes (${written.join(', ')})`);
       } else currentRoute = spec.id;
     }
+    // Seed 000 Part 4: each vendor scored against this workload's requirements; its routes carry the result.
+    const requirements: VendorRequirements = {
+      ...(w.constraints?.certifications?.length ? { certifications: w.constraints.certifications, regulated: true } : {}),
+      ...(w.constraints?.residency ? { residency: w.constraints.residency } : {}),
+      ...(w.ownership?.zero_retention_required !== undefined && flag(w.ownership.zero_retention_required).value ? { zeroRetention: true, regulated: true } : {}),
+      ...(w.slo?.p99_latency_ms ? { p99SloMs: w.slo.p99_latency_ms.value } : {}),
+    };
+    const cards = new Map(vendorFacts.map((v) => [v.name, scoreVendor(v, requirements)]));
+    const vendorFor = (routeId: string) => {
+      const c = cards.get(routeId.split('/')[0]!);
+      return c ? { vendor: c.vendor, outcome: c.outcome, reason: c.reason } : undefined;
+    };
     const factsByRoute = new Map<string, CandidateFacts>();
     for (const [id, c] of Object.entries(w.candidates ?? {})) {
       const spec = specOf(id);
@@ -82,6 +100,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
         continue;
       }
       factsByRoute.set(spec.id, {
+        ...(vendorFor(spec.id) ? { vendor: vendorFor(spec.id)! } : {}),
         ...(c.context_tokens !== undefined ? { contextTokens: c.context_tokens } : {}),
         ...(c.modalities ? { modalities: c.modalities } : {}),
         ...(c.regions ? { regions: c.regions } : {}),
@@ -113,7 +132,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       name: p.name,
       profile: p.profile,
       constraints,
-      candidates: p.routes.map((route) => ({ route, facts: factsByRoute.get(route.id) ?? {} })),
+      candidates: p.routes.map((route) => ({ route, facts: factsByRoute.get(route.id) ?? (vendorFor(route.id) ? { vendor: vendorFor(route.id)! } : {}) })),
       ...(currentRoute ? { currentRoute } : {}),
       ...(w.current_spend_per_month ? { currentSpendPerMonth: w.current_spend_per_month } : {}),
       specialization: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { WORKLOAD_EVIDENCE } from '../engine/evidence.js';
 import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
 import { MIGRATION_GATES } from '../engine/migration-checklist.js';
+import { vendorSchema } from './vendors.js';
 import { fleetSchema, quantity, workloadSchema } from '../workload/schema.js';
 
 /**
@@ -127,6 +128,10 @@ const signalsSchema = z.strictObject({
 
 export const decisionFleetFields = {
   team: teamSchema.optional(),
+  /** Vendor facts for the seven-gate scorecard (seed 000 Part 4); a vendor is a provider id (`together`). */
+  vendors: z.array(vendorSchema).optional(),
+  /** Or a vendors file (as `routefit scorecard` reads), relative to the fleet file. */
+  vendors_file: z.string().min(1).optional(),
   /** Seed 000 Part 5 revert-signal facts for the fleet. */
   operations: operationsSchema.optional(),
   /** Seed 000 Part 5 exit facts (stage 0 → 1, 2 → 3). */
@@ -151,6 +156,7 @@ export const NESTED_KEYS: Record<string, string[]> = {
   signals: Object.keys(signalsSchema.shape),
   reversion: Object.keys(reversionSchema.shape),
   migration_gates: MIGRATION_GATE_IDS,
+  vendors: Object.keys(vendorSchema.shape),
   slo: ['p99_latency_ms', 'chained_calls'],
   specialization: ['fine_tune_parity', 'model_modifications'],
   ownership: ['residency_required', 'current_route_meets_residency', 'zero_retention_required', 'current_route_zero_retention', 'outage_cost'],

@@ -12,7 +12,7 @@ const gateAnswer = z.strictObject({
 
 const GATE_IDS = VENDOR_GATES.map((g) => g.id) as [string, ...string[]];
 
-const vendorSchema = z.strictObject({
+export const vendorSchema = z.strictObject({
   name: z.string().min(1),
   gates: z.partialRecord(z.enum(GATE_IDS), gateAnswer).optional(),
   serves_model: z.boolean().optional(),
@@ -61,8 +61,7 @@ export function loadVendors(file: string): LoadedVendors {
     if (path.length === 0) return Object.keys(vendorsFileSchema.shape);
     if (last === 'requirements') return Object.keys(requirementsSchema.shape);
     if (path[0] === 'vendors' && path.length === 2) return Object.keys(vendorSchema.shape);
-    if (last === 'gates') return GATE_IDS;
-    return Object.keys(gateAnswer.shape);
+    return vendorKeys(path);
   };
   const v = validate(src, vendorsFileSchema, known);
   const names = new Set<string>();
@@ -84,7 +83,13 @@ export function loadVendors(file: string): LoadedVendors {
       ...(r.regulated !== undefined ? { regulated: r.regulated } : {}),
       ...(lcprs.length ? { bestLcpr: Math.min(...lcprs) } : {}),
     },
-    vendors: v.vendors.map((x) => ({
+    vendors: v.vendors.map(toVendorFacts),
+  };
+}
+
+/** File vocabulary → engine facts. */
+export function toVendorFacts(x: z.output<typeof vendorSchema>): VendorFacts {
+  return {
       name: x.name,
       ...(x.gates
         ? {
@@ -106,6 +111,13 @@ export function loadVendors(file: string): LoadedVendors {
       ...(x.hours_to_first_request !== undefined ? { hoursToFirstRequest: x.hours_to_first_request } : {}),
       ...(x.raised_prices_last_12_months !== undefined ? { raisedPricesLast12Months: x.raised_prices_last_12_months } : {}),
       ...(x.lcpr !== undefined ? { lcpr: x.lcpr } : {}),
-    })),
   };
+}
+
+/** Known keys under a vendor entry, for did-you-mean hints. */
+export function vendorKeys(path: readonly PropertyKey[]): string[] {
+  const last = path[path.length - 1];
+  if (last === 'gates') return GATE_IDS;
+  if (typeof last === 'number') return Object.keys(vendorSchema.shape);
+  return Object.keys(gateAnswer.shape);
 }
