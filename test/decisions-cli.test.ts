@@ -228,3 +228,28 @@ workloads:
     expect(bad.stderr).toMatch(/:3:\d+: vendors\[0\]\.uptme: unknown key \(did you mean "uptime"\?\)/);
   });
 });
+
+describe('unpriceable routes in a fleet', () => {
+  it('are eliminated at economics with the reason, never $0, and the exit code is 2', async () => {
+    const file = tempYaml(`as_of: 2026-05-15
+workloads:
+  - name: chat
+    requests_per_month: 800000
+    input_tokens: 1000
+    output_tokens: 500
+    current_route: openai/gpt-5.5
+    routes:
+      - openai/gpt-5.5
+      - { route: together/deepseek-v3, as_of: 2020-01-01 }
+`);
+    const r = await cli('matrix', file, '--json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/could not be priced/);
+    const cell = JSON.parse(r.stdout).rows[0].cells.find((c: { route: string }) => c.route === 'together/deepseek-v3');
+    expect(cell).toMatchObject({ status: 'eliminated', eliminatedAt: 'economics' });
+    expect(cell.lcpr).toBeUndefined();
+    const p = await cli('plan', file, '--json');
+    expect(p.code).toBe(2);
+    expect(JSON.parse(p.stdout).workloads[0].action).toBe('stay');
+  });
+});

@@ -173,3 +173,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('lead time (seed 000 Part 1) properties', () => {
+  it('payback from the decision is at least 8 weeks (prepare + shadow, no savings) after payback from cutover, and grows with migration cost', async () => {
+    const { leadTimeSchedule } = await import('../src/engine/migration-gates.js');
+    fc.assert(
+      fc.property(fc.double({ min: 1000, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.double({ min: 0, max: 5e5, noNaN: true }), (current, targetShare, cost) => {
+        const a = leadTimeSchedule({ currentMonthly: current, targetMonthly: current * targetShare, migrationCost: cost });
+        const b = leadTimeSchedule({ currentMonthly: current, targetMonthly: current * targetShare, migrationCost: cost + 1000 });
+        if (a.paybackFromDecisionMonths === null) return b.paybackFromDecisionMonths === null;
+        return a.paybackFromDecisionMonths >= a.paybackFromCutoverMonths! + (8 * 12) / 52 - 1e-9 && (b.paybackFromDecisionMonths ?? Infinity) >= a.paybackFromDecisionMonths;
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

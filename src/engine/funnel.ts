@@ -119,6 +119,8 @@ export interface FunnelWorkload {
   profile: WorkloadProfile;
   constraints: WorkloadConstraints;
   candidates: FunnelCandidate[];
+  /** Routes the catalog could not price: shown as eliminated at economics, never as $0. */
+  unpriced?: { route: string; message: string; mode?: DeploymentMode }[];
 }
 
 export interface FunnelResult {
@@ -174,6 +176,9 @@ export function runFunnel(w: FunnelWorkload): FunnelResult {
       cells.push({ ...base, status: 'eliminated', eliminatedAt: 'economics', reasons: [err.message] });
     }
   }
+  for (const u of w.unpriced ?? []) {
+    cells.push({ workload: w.name, route: u.route, mode: u.mode ?? 'closed_api', status: 'eliminated', eliminatedAt: 'economics', reasons: [`cannot be priced: ${u.message}`], checks: [], unknowns: [] });
+  }
   const priced = cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr! || a.route.localeCompare(b.route));
   const recommended = priced[0] ?? null;
   const flags: string[] = [];
@@ -182,7 +187,7 @@ export function runFunnel(w: FunnelWorkload): FunnelResult {
     if (recommended.unknowns.length) flags.push(`unverified: ${recommended.unknowns.join('; ')}`);
   }
   const measured = priced.find((c) => c.evidence === 'measured') ?? null;
-  return { workload: w.name, cells, cheapestMeasured: recommended && recommended.evidence !== 'measured' ? measured : null, counts: { start: w.candidates.length, constraints: afterConstraints, capability: afterCapability, economics: priced.length }, recommended, flags, cite: CH15 };
+  return { workload: w.name, cells, cheapestMeasured: recommended && recommended.evidence !== 'measured' ? measured : null, counts: { start: w.candidates.length + (w.unpriced?.length ?? 0), constraints: afterConstraints, capability: afterCapability, economics: priced.length }, recommended, flags, cite: CH15 };
 }
 
 /** measured: a trace-derived LCPR or all-measured inputs; estimated: any assumption; modeled: otherwise (e.g. public prices on measured traffic). */

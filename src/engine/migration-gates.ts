@@ -290,7 +290,7 @@ export function leadTimeSchedule(input: LeadTimeInput): LeadTimeSchedule {
       paybackWeek = w - 1 + -before / flow;
       if (w >= prepareWeeks + 12) break;
     }
-    if (weeklySaving <= 0 && w >= prepareWeeks + 12) break;
+    if ((weeklySaving <= 0 || paybackWeek !== null) && w >= prepareWeeks + 12) break;
   }
   const pb = payback(input.currentMonthly, input.targetMonthly, input.migrationCost);
   return {

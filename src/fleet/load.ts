@@ -132,6 +132,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       name: p.name,
       profile: p.profile,
       constraints,
+      ...(p.unpriced.length ? { unpriced: p.unpriced.map((u) => ({ route: u.route, message: u.message })) } : {}),
       candidates: p.routes.map((route) => ({ route, facts: factsByRoute.get(route.id) ?? (vendorFor(route.id) ? { vendor: vendorFor(route.id)! } : {}) })),
       ...(currentRoute ? { currentRoute } : {}),
       ...(w.current_spend_per_month ? { currentSpendPerMonth: w.current_spend_per_month } : {}),

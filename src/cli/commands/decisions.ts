@@ -9,7 +9,7 @@ import { type Verdict, fmtMonths } from '../../engine/verdict.js';
 import { briefWorkloads, fleetFacts, loadFleet } from '../../fleet/load.js';
 import { loadVendors } from '../../fleet/vendors.js';
 import { csv, table, usd, usdPerRequest } from '../format.js';
-import { CliUsageError, EXIT_OK, type Io } from '../io.js';
+import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { openCatalog, parseDate } from './shared.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -131,7 +131,7 @@ export function planCommand(file: string, opts: FleetOptions, io: Io): number {
   const all = briefWorkloads(fleet);
   const brief = decisionBrief(opts.workload ? all.filter((w) => w.name === opts.workload) : all, fleetFacts(fleet));
   io.out(opts.json ? JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...brief }, null, 2) + '\n' : renderBrief(file, brief));
-  return EXIT_OK;
+  return unpricedExit(fleet, io);
 }
 
 function cellText(c: MatrixCell | undefined, rec: string | undefined): string {
@@ -169,7 +169,16 @@ export function matrixCommand(file: string, opts: FleetOptions, io: Io): number 
     }
     io.out(L.join('\n') + '\n');
   }
-  return EXIT_OK;
+  return m.rows.some((r) => r.cells.some((c) => c.reasons.some((x) => x.startsWith('cannot be priced')))) ? unpricedNote(io) : EXIT_OK;
+}
+
+/** Same contract as `compare`: an unpriceable route is listed, never costed at $0, and the exit code is 2. */
+function unpricedExit(fleet: ReturnType<typeof loadFleet>, io: Io): number {
+  return fleet.workloads.some((w) => w.prepared.unpriced.length) ? unpricedNote(io) : EXIT_OK;
+}
+function unpricedNote(io: Io): number {
+  io.err('routefit: some routes could not be priced (shown as eliminated at economics); exit code 2\n');
+  return EXIT_BAD_INPUT;
 }
 
 function parseFactors(text: string): number[] {
