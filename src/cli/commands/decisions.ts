@@ -71,7 +71,7 @@ function renderWorkload(b: WorkloadBrief): string {
   }
   if (b.leaveApi) {
     L.push('');
-    L.push(`  Leaving the closed API — the three gates in flowchart order (${b.leaveApi.cite}): ${b.leaveApi.decision.replace(/_/g, ' ')}`);
+    L.push(`  Leaving the closed API — the three gates in flowchart order (${b.leaveApi.cite}): ${b.leaveApi.decision.replace(/_/g, ' ')}${b.savings ? '' : ' (for reference: no cheaper feasible route to move to)'}`);
     L.push(verdictRows(b.leaveApi.gates));
   }
   if (b.deploymentStep) {
