@@ -146,3 +146,18 @@ describe('deployment step (seed 000 Part 1 flowchart): serverless first, self-ma
     expect(w.headline).toMatch(/together\/h100-endpoint .* is the next step/);
   });
 });
+
+describe('a current route the funnel eliminates', () => {
+  it('must be left even when the move costs more, and the brief says how much', () => {
+    const b = decisionBrief([
+      base({
+        constraints: { residency: 'eu' },
+        candidates: base().candidates.map((c) => ({ ...c, facts: c.route.id === 'openai/gpt-5.5' ? { regions: ['us'] } : { regions: ['eu'], lcpr: { value: 0.05, evidence: 'measured' as const } } })),
+      }),
+    ]).workloads[0]!;
+    expect(b.action).toBe('migrate');
+    expect(b.savings!.monthly).toBeLessThan(0);
+    expect(b.headline).toMatch(/current route fails the funnel \(data residency: no eu deployment/);
+    expect(b.headline).toMatch(/costs \$[\d,]+ more\/month/);
+  });
+});

@@ -262,7 +262,13 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     const overridden = leaveApi?.decision === 'migrate' && leaveApi.decidedBy !== 'volume-gate';
     const gateSays = leaveApi ? leaveApi.decision : 'migrate';
     const blockers = dn!.conditions.filter((c) => c.status === 'fail');
-    if (gateSays === 'stay') {
+    const currentCell = funnel.cells.find((c) => c.route === w.currentRoute);
+    if (currentCell && currentCell.status !== 'priced') {
+      // The funnel eliminated the route the workload runs on: staying is not an option (seed 001 ch. 15-16).
+      action = 'migrate';
+      const delta = savings!.monthly;
+      headline = `move to ${rec.route}: the current route fails the funnel (${currentCell.reasons.join('; ')}); the move ${delta >= 0 ? `saves ${fmt(delta)}` : `costs ${fmt(-delta)} more`}/month`;
+    } else if (gateSays === 'stay') {
       action = 'stay';
       headline = `stay on ${w.currentRoute}: ${leaveApi!.reason}`;
     } else if (blockers.length && !(overridden && blockers.every((b) => b.rule === 'do-nothing-small' || b.rule === 'do-nothing-improving'))) {
