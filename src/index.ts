@@ -3,3 +3,4 @@ export * from './engine/index.js';
 export * from './catalog/index.js';
 export * from './workload/index.js';
 export { InputFileError, type Problem } from './io/yaml-file.js';
+export * from './fleet/index.js';

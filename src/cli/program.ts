@@ -6,6 +6,7 @@ import { explainCommand } from './commands/explain.js';
 import { catalogList, catalogShow, catalogValidate } from './commands/catalog.js';
 import { initCommand } from './commands/init.js';
 import { registerCapacityCommands } from './commands/capacity.js';
+import { registerDecisionCommands } from './commands/decisions.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Io } from './io.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -91,6 +92,7 @@ function build(io: Io, setCode: (c: number) => void): Command {
     .action((opts) => setCode(initCommand(opts, io)));
 
   registerCapacityCommands(program, io, setCode);
+  registerDecisionCommands(program, io, setCode);
   return program;
 }
 

@@ -33,7 +33,7 @@ export function parseWorkloadText(file: string, text: string): LoadedFile {
   return fromSource(parseYaml(file, text));
 }
 
-function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
+export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
   const data = src.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputFileError(src.file, [{ line: 1, message: 'expected a workload (requests_per_month, input_tokens, routes, …) or a fleet (workloads: [...])' }]);

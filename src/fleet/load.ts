@@ -1,0 +1,225 @@
+import type { Catalog } from '../catalog/types.js';
+import type { BriefWorkload, FleetFacts } from '../engine/decision-brief.js';
+import type { ReversionMetrics } from '../engine/migration-checklist.js';
+import type { CandidateFacts, WorkloadConstraints } from '../engine/funnel.js';
+import type { RouteSpec } from '../engine/lcpr.js';
+import type { ProcurementFacts } from '../engine/procurement.js';
+import { InputFileError, type Problem, type YamlSource, locate, pathToField, readYaml, validate } from '../io/yaml-file.js';
+import { dirname, resolve } from 'node:path';
+import { type VendorRequirements, scoreVendor } from '../engine/vendor-scorecard.js';
+import { flag } from '../engine/verdict.js';
+import { loadVendors, toVendorFacts, vendorKeys } from './vendors.js';
+import { fromSource } from '../workload/load.js';
+import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
+import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS } from '../workload/schema.js';
+import { type DecisionFleetInput, type FleetWorkloadInput, NESTED_KEYS, decisionFleetFields, decisionFleetSchema, decisionWorkloadFields } from './schema.js';
+
+export interface FleetWorkload {
+  name: string;
+  prepared: PreparedWorkload;
+  input: FleetWorkloadInput;
+  /** Ready for the funnel, the matrix and the brief. */
+  brief: Omit<BriefWorkload, 'currentRoute'> & { currentRoute?: string };
+  procurement: ProcurementFacts;
+}
+
+export interface LoadedFleet {
+  file: string;
+  source: YamlSource;
+  name?: string;
+  fleet: DecisionFleetInput;
+  workloads: FleetWorkload[];
+}
+
+const WORKLOAD_DECISION_KEYS = Object.keys(decisionWorkloadFields);
+const FLEET_DECISION_KEYS = Object.keys(decisionFleetFields);
+
+/**
+ * Reads a fleet file: the workload fleet format plus decision facts (constraints, SLOs, current
+ * route, team, candidates). Errors name file, line, field and allowed values (InputFileError, exit 2).
+ */
+export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions): LoadedFleet {
+  const src = readYaml(file);
+  const data = src.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || !('workloads' in data)) {
+    throw new InputFileError(file, [{ line: 1, message: 'expected a fleet file with workloads: [...] (see examples/fleet.yaml)' }]);
+  }
+  const known = (path: readonly PropertyKey[]): string[] => {
+    const last = path[path.length - 1];
+    if (path.length === 0) return [...FLEET_KEYS, ...FLEET_DECISION_KEYS];
+    if (path[0] === 'workloads' && path.length === 2) return [...WORKLOAD_KEYS, ...WORKLOAD_DECISION_KEYS];
+    if (path.includes('candidates') && path.length === 4) return NESTED_KEYS.candidates!;
+    if (path.includes('routes') && typeof last === 'number') return ROUTE_KEYS;
+    if (path[0] === 'vendors') return path.length === 2 ? NESTED_KEYS.vendors! : vendorKeys(path);
+    return typeof last === 'string' ? (NESTED_KEYS[last] ?? []) : [];
+  };
+  const fleet = validate(src, decisionFleetSchema, known);
+
+  // The workload loader knows only workload keys: hand it the file without the decision facts (same document, so lines stay right).
+  const raw = data as Record<string, unknown> & { workloads: Record<string, unknown>[] };
+  const omit = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  const stripped = { ...omit(raw, FLEET_DECISION_KEYS), workloads: raw.workloads.map((w) => omit(w, WORKLOAD_DECISION_KEYS)) };
+  const loaded = fromSource({ ...src, data: stripped });
+  const prepared = prepareWorkloads(loaded, catalog, opts);
+
+  const problems: Problem[] = [];
+  const vendorFacts = fleet.vendors ? fleet.vendors.map(toVendorFacts) : fleet.vendors_file ? loadVendors(resolve(dirname(file), fleet.vendors_file)).vendors : [];
+  const workloads = prepared.map((p, i) => {
+    const w = fleet.workloads[i]!;
+    const written = loaded.workloads[i]!.routes.map((r) => (typeof r.entry === 'string' ? r.entry : r.entry.route));
+    const specOf = (id: string): RouteSpec | undefined => {
+      const canonical = catalog.aliases.get(id) ?? id;
+      return p.routes.find((r) => r.id === canonical || r.id === id);
+    };
+    const problem = (path: (string | number)[], message: string) => problems.push({ ...locate(src, path), field: pathToField(path), message });
+    let currentRoute: string | undefined;
+    if (w.current_route !== undefined) {
+      const spec = specOf(w.current_route);
+      if (!spec) {
+        const unpriced = p.unpriced.find((u) => u.route === w.current_route);
+        problem(['workloads', i, 'current_route'], unpriced ? `the current route cannot be priced: ${unpriced.message}` : `"${w.current_route}" is not one of this workload's routes (${written.join(', ')})`);
+      } else currentRoute = spec.id;
+    }
+    // Seed 000 Part 4: each vendor scored against this workload's requirements; its routes carry the result.
+    const requirements: VendorRequirements = {
+      ...(w.constraints?.certifications?.length ? { certifications: w.constraints.certifications, regulated: true } : {}),
+      ...(w.constraints?.residency ? { residency: w.constraints.residency } : {}),
+      ...(w.ownership?.zero_retention_required !== undefined && flag(w.ownership.zero_retention_required).value ? { zeroRetention: true, regulated: true } : {}),
+      ...(w.slo?.p99_latency_ms ? { p99SloMs: w.slo.p99_latency_ms.value } : {}),
+    };
+    const cards = new Map(vendorFacts.map((v) => [v.name, scoreVendor(v, requirements)]));
+    const vendorFor = (routeId: string) => {
+      const c = cards.get(routeId.split('/')[0]!);
+      return c ? { vendor: c.vendor, outcome: c.outcome, reason: c.reason } : undefined;
+    };
+    const factsByRoute = new Map<string, CandidateFacts>();
+    for (const [id, c] of Object.entries(w.candidates ?? {})) {
+      const spec = specOf(id);
+      if (!spec) {
+        problem(['workloads', i, 'candidates', id], `"${id}" is not one of this workload's routes (${written.join(', ')})`);
+        continue;
+      }
+      factsByRoute.set(spec.id, {
+        ...(vendorFor(spec.id) ? { vendor: vendorFor(spec.id)! } : {}),
+        ...(c.context_tokens !== undefined ? { contextTokens: c.context_tokens } : {}),
+        ...(c.modalities ? { modalities: c.modalities } : {}),
+        ...(c.regions ? { regions: c.regions } : {}),
+        ...(c.certifications ? { certifications: c.certifications } : {}),
+        ...(c.license_permits !== undefined ? { licensePermits: c.license_permits } : {}),
+        ...(c.rate_limit_rps !== undefined ? { rateLimitRps: c.rate_limit_rps } : {}),
+        ...(c.pass_rate ? { passRate: c.pass_rate } : {}),
+        ...(c.lcpr ? { lcpr: c.lcpr } : {}),
+      });
+    }
+    const k = w.constraints;
+    const constraints: WorkloadConstraints = k
+      ? {
+          ...(k.p95_context_tokens !== undefined ? { p95ContextTokens: k.p95_context_tokens } : {}),
+          ...(k.modalities ? { modalities: k.modalities } : {}),
+          ...(k.residency ? { residency: k.residency } : {}),
+          ...(k.certifications ? { certifications: k.certifications } : {}),
+          ...(k.commercial_use !== undefined ? { commercialUse: k.commercial_use } : {}),
+          ...(k.p95_requests_per_second !== undefined ? { p95RequestsPerSecond: k.p95_requests_per_second } : {}),
+          ...(k.quality_floor !== undefined ? { qualityFloor: k.quality_floor } : {}),
+          ...(k.min_requests_per_month ? { minRequestsPerMonth: k.min_requests_per_month } : {}),
+        }
+      : {};
+    const mig = { ...(fleet.migration ?? {}), ...(w.migration ?? {}) };
+    const own = w.ownership;
+    const horizon = w.planning_horizon_months ?? fleet.planning_horizon_months;
+    const team = fleet.team;
+    const brief: FleetWorkload['brief'] = {
+      name: p.name,
+      profile: p.profile,
+      constraints,
+      ...(p.unpriced.length ? { unpriced: p.unpriced.map((u) => ({ route: u.route, message: u.message })) } : {}),
+      candidates: p.routes.map((route) => ({ route, facts: factsByRoute.get(route.id) ?? (vendorFor(route.id) ? { vendor: vendorFor(route.id)! } : {}) })),
+      ...(currentRoute ? { currentRoute } : {}),
+      ...(w.current_spend_per_month ? { currentSpendPerMonth: w.current_spend_per_month } : {}),
+      specialization: {
+        ...(w.specialization?.fine_tune_parity !== undefined ? { fineTuneParity: w.specialization.fine_tune_parity } : {}),
+        ...(w.specialization?.model_modifications !== undefined ? { modelModifications: w.specialization.model_modifications } : {}),
+        ...(w.slo?.p99_latency_ms ? { p99SloMs: w.slo.p99_latency_ms } : {}),
+        ...(w.slo?.chained_calls !== undefined ? { chainedCalls: w.slo.chained_calls } : {}),
+      },
+      ownership: {
+        ...(own?.residency_required !== undefined ? { residencyRequired: own.residency_required } : {}),
+        ...(own?.current_route_meets_residency !== undefined ? { currentRouteMeetsResidency: own.current_route_meets_residency } : {}),
+        ...(own?.zero_retention_required !== undefined ? { zeroRetentionRequired: own.zero_retention_required } : {}),
+        ...(own?.current_route_zero_retention !== undefined ? { currentRouteZeroRetention: own.current_route_zero_retention } : {}),
+        ...(own?.outage_cost ? { outageCost: own.outage_cost } : {}),
+        ...(fleet.monthly_revenue ? { monthlyRevenue: fleet.monthly_revenue } : {}),
+      },
+      ...(w.eval_suite !== undefined ? { evalSuite: w.eval_suite } : {}),
+      ...(w.complexity_factors ? { complexityFactors: w.complexity_factors } : {}),
+      ...(mig.cost ? { migrationCost: mig.cost } : {}),
+      ...(mig.engineer_weeks ? { migrationEngineerWeeks: mig.engineer_weeks } : {}),
+      ...(mig.hourly_rate ? { migrationHourlyRate: mig.hourly_rate } : {}),
+      ...(horizon !== undefined ? { planningHorizonMonths: horizon } : {}),
+      ...(w.current_provider_improving !== undefined ? { currentProviderImproving: w.current_provider_improving } : {}),
+      ...(team?.migrated_before !== undefined ? { teamHasMigratedBefore: team.migrated_before } : {}),
+      ...(team?.inference_engineers !== undefined ? { inferenceEngineers: team.inference_engineers } : {}),
+      ...(w.migration_gates ? { migrationGates: w.migration_gates } : {}),
+      ...(w.reversion ? { reversion: reversionMetrics(w.reversion) } : {}),
+      ...(w.procurement?.demand_shape ? { steadyTraffic: { value: ['steady', 'offline'].includes(w.procurement.demand_shape), evidence: 'assumed' as const, source: `demand_shape: ${w.procurement.demand_shape}` } } : {}),
+    };
+    const pr = w.procurement;
+    const procurement: ProcurementFacts = {
+      ...(pr?.demand_shape ? { demandShape: pr.demand_shape } : {}),
+      ...(pr?.utilization ? { utilization: pr.utilization } : {}),
+      ...(pr?.utilization_required !== undefined ? { utilizationRequired: pr.utilization_required } : {}),
+      ...(pr?.memory_fits !== undefined ? { memoryFits: pr.memory_fits } : {}),
+      // Seed 002 "operations ownership": a team with inference engineers on call owns serving unless the file says otherwise.
+      ...(pr?.operations_owner !== undefined
+        ? { operationsOwner: pr.operations_owner }
+        : team?.inference_engineers !== undefined && team.on_call !== undefined
+          ? { operationsOwner: { value: team.inference_engineers > 0 && team.on_call, evidence: 'assumed' as const, source: 'team: inference engineers and on-call' } }
+          : {}),
+      ...(pr?.fallback_route !== undefined ? { fallbackRoute: pr.fallback_route } : {}),
+      ...(pr?.budget_horizon_months !== undefined ? { budgetHorizonMonths: pr.budget_horizon_months } : {}),
+    };
+    return { name: p.name, prepared: p, input: w, brief, procurement };
+  });
+  if (problems.length) throw new InputFileError(file, problems);
+  return { file, source: src, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
+}
+
+const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function reversionMetrics(r: NonNullable<FleetWorkloadInput['reversion']>): ReversionMetrics {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined).map(([k, v]) => [camel(k), v])) as ReversionMetrics;
+}
+
+/** Fleet-level facts for the brief: Part 5 revert signals and exit facts. */
+export function fleetFacts(fleet: LoadedFleet): FleetFacts {
+  const o = fleet.fleet.operations;
+  const s = fleet.fleet.signals;
+  return {
+    ...(o
+      ? {
+          revert: {
+            ...(o.multi_source_overhead_per_month ? { multiSourceOverheadPerMonth: o.multi_source_overhead_per_month } : {}),
+            ...(o.inference_savings_per_month ? { inferenceSavingsPerMonth: o.inference_savings_per_month } : {}),
+            ...(o.dedicated_utilization_by_month ? { dedicatedUtilizationByMonth: o.dedicated_utilization_by_month } : {}),
+            ...(o.ops_time_share ? { opsTimeShare: o.ops_time_share } : {}),
+          },
+        }
+      : {}),
+    ...(s?.outage_cost_revenue !== undefined ? { outageCostRevenue: s.outage_cost_revenue } : {}),
+    ...(s?.residency_asked !== undefined ? { residencyAsked: s.residency_asked } : {}),
+    ...(s?.strategic_kernel_control !== undefined ? { strategicKernelControl: s.strategic_kernel_control } : {}),
+  };
+}
+
+/** The workloads as the brief needs them; a workload without `current_route` is a file error here. */
+export function briefWorkloads(fleet: LoadedFleet): BriefWorkload[] {
+  const src = fleet.source;
+  const missing = fleet.workloads.map((w, i) => ({ w, i })).filter(({ w }) => !w.brief.currentRoute);
+  if (missing.length) {
+    throw new InputFileError(
+      fleet.file,
+      missing.map(({ w, i }) => ({ ...locate(src, ['workloads', i]), field: `workloads[${i}].current_route`, message: `missing: the route "${w.name}" runs on today (one of its routes); routefit plan compares every candidate against it` })),
+    );
+  }
+  return fleet.workloads.map((w) => ({ ...w.brief, currentRoute: w.brief.currentRoute! }));
+}
