@@ -180,22 +180,39 @@ function resolveProfile(p: WorkloadProfile, route: RouteSpec, inputs: Record<str
   return r;
 }
 
-const usd = (n: number, digits = 2) => `$${n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 4 });
+// One formatter per precision: toLocaleString builds a new one per call (~1 ms per LCPR; Monte Carlo runs 200k).
+const USD_FORMATS = new Map<number, Intl.NumberFormat>();
+const usd = (n: number, digits = 2) => {
+  let f = USD_FORMATS.get(digits);
+  if (!f) USD_FORMATS.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return `$${f.format(n)}`;
+};
+const NUM_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
+const num = (n: number) => NUM_FORMAT.format(n);
+
+export interface LcprOptions {
+  /** false: leave `steps` empty (same numbers, no formatted working). Default true. */
+  explain?: boolean;
+}
 
 /**
  * Loaded cost per accepted request for one route (seed 000 Part 0):
  *   LCPR = (token_cost + repair_cost + engineering_cost [+ eval + human + ops + delta]) / successful_requests
  */
-export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteResult {
+export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: LcprOptions = {}): RouteResult {
   const inputs: Record<string, Sourced> = {};
   const notes: string[] = [];
   const steps: Step[] = [];
+  // Steps are built lazily: a Monte Carlo run prices 200k routes and reads none of their working.
+  const explain = opts.explain ?? true;
+  const step = (make: () => Step) => {
+    if (explain) steps.push(make());
+  };
   const w = resolveProfile(profile, route, inputs);
 
   // Seed 000 Part 0: total attempts = requests × (1 + retry rate).
   const attempts = w.requests * (1 + w.retryRate);
-  steps.push({
+  step(() => ({
     id: 'attempts',
     label: 'Attempts per month',
     formula: 'requests × (1 + retry_rate)',
@@ -203,7 +220,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: attempts,
     unit: 'attempts/month',
     cite: 'seed 000 Part 0',
-  });
+  }));
 
   let raw: number;
   let tokenCost = 0;
@@ -231,7 +248,8 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     const inP = attempt.pricesUsed.input!.value;
     const outP = attempt.pricesUsed.output!.value;
     const plain = w.cacheHit === 0 && w.cacheWrite === 0 && w.batchShare === 0;
-    steps.push({
+    const parts = attempt.parts;
+    step(() => ({
       id: 'raw',
       label: 'Raw token cost per request',
       formula: plain
@@ -239,14 +257,14 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
         : 'uncached input + cached input + cache writes + output, batch share at batch rates',
       expression: plain
         ? `${num(w.inputTokens)} × ${usd(inP)}/M + ${num(w.outputTokens)} × ${usd(outP)}/M`
-        : `${usd(attempt.parts.uncachedInput, 6)} + ${usd(attempt.parts.cachedInput, 6)} + ${usd(attempt.parts.cacheWrite, 6)} + ${usd(attempt.parts.output, 6)}`,
+        : `${usd(parts.uncachedInput, 6)} + ${usd(parts.cachedInput, 6)} + ${usd(parts.cacheWrite, 6)} + ${usd(parts.output, 6)}`,
       value: raw,
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
-    });
+    }));
     tokenCost = raw * attempts;
     retryCost = raw * w.requests * w.retryRate;
-    steps.push({
+    step(() => ({
       id: 'tokens',
       label: 'Token cost',
       formula: 'raw cost per request × requests × (1 + retry_rate)',
@@ -254,7 +272,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: tokenCost,
       unit: 'USD/month',
       cite: 'seed 000 Part 0',
-    });
+    }));
   } else {
     const hourly = sourced(route.gpuHourly);
     const thr = sourced(route.throughputTokensPerSecond);
@@ -269,7 +287,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       { hourlyRate: hourly.value, throughputTokensPerSecond: thr.value, utilization: util.value, ...(route.gpus !== undefined ? { fixedCount: route.gpus } : {}) },
     );
     gpu = { ...sizing, hourlyRate: hourly.value, throughputTokensPerSecond: thr.value, utilization: util.value, ...(route.serves ? { serves: route.serves } : {}) };
-    steps.push({
+    step(() => ({
       id: 'gpus',
       label: 'GPUs needed',
       formula: route.gpus !== undefined ? 'fixed by the route' : 'max(1, ceil(tokens demanded per month ÷ (throughput × utilization × 2,592,000 s)))',
@@ -280,9 +298,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: sizing.count,
       unit: 'GPUs',
       cite: 'seed 000 Part 0/Part 1',
-    });
+    }));
     gpuCost = sizing.monthlyCost;
-    steps.push({
+    step(() => ({
       id: 'gpu',
       label: 'GPU cost',
       formula: 'GPUs × hourly rate × 720 h',
@@ -290,9 +308,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: gpuCost,
       unit: 'USD/month',
       cite: 'seed 000 Part 1',
-    });
+    }));
     raw = gpuCost / w.requests;
-    steps.push({
+    step(() => ({
       id: 'raw',
       label: 'Raw GPU cost per request',
       formula: 'GPU cost ÷ requests',
@@ -300,7 +318,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: raw,
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
-    });
+    }));
     if (sizing.realizedUtilization < util.value * 0.5) {
       notes.push(
         `the GPU would run at ${(sizing.realizedUtilization * 100).toFixed(1)}% real utilization, well under the planned ${(util.value * 100).toFixed(0)}%: you pay for idle capacity`,
@@ -310,7 +328,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
 
   // Seed 000 Part 0: repair = requests × (1 − pass rate) × repair cost per failure.
   const repair = w.requests * (1 - w.passRate) * w.repairCost;
-  steps.push({
+  step(() => ({
     id: 'repair',
     label: 'Repair cost',
     formula: 'requests × (1 − quality_pass_rate) × repair_cost_per_failure',
@@ -318,10 +336,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: repair,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  });
+  }));
   // Seed 000 Part 0: engineering = hours per month × hourly rate.
   const engineering = w.engHours * w.engRate;
-  steps.push({
+  step(() => ({
     id: 'engineering',
     label: 'Engineering cost',
     formula: 'engineering_hours_per_month × engineering_hourly_rate',
@@ -329,12 +347,12 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: engineering,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  });
+  }));
   // Later decomposition (seed 000 Part 0, "The Denominator Problem"): eval + human escalation + ops + invoice delta.
   const human = w.requests * w.humanRate * w.humanCost;
   const others = w.evalMonthly + human + w.opsMonthly + w.invoiceDelta;
   if (others !== 0) {
-    steps.push({
+    step(() => ({
       id: 'others',
       label: 'Eval, human escalation, ops and invoice delta',
       formula: 'eval + requests × escalation_rate × cost_per_escalation + ops + invoice_delta',
@@ -342,7 +360,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: others,
       unit: 'USD/month',
       cite: 'seed 000 Part 0 (full decomposition)',
-    });
+    }));
   }
 
   const monthly = tokenCost + gpuCost + repair + engineering + others;
@@ -351,7 +369,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       field: 'invoiceDeltaPerMonth',
     });
   }
-  steps.push({
+  step(() => ({
     id: 'monthly',
     label: 'Monthly cost',
     formula: route.billing === 'tokens' ? 'token + repair + engineering (+ others)' : 'GPU + repair + engineering (+ others)',
@@ -359,10 +377,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: monthly,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  });
+  }));
   // Seed 000 Part 0: successful = requests × quality gate pass rate.
   const accepted = w.requests * w.passRate;
-  steps.push({
+  step(() => ({
     id: 'accepted',
     label: 'Accepted requests',
     formula: 'requests × quality_pass_rate',
@@ -370,9 +388,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: accepted,
     unit: 'requests/month',
     cite: 'seed 000 Part 0',
-  });
+  }));
   const lcpr = monthly / accepted;
-  steps.push({
+  step(() => ({
     id: 'lcpr',
     label: 'LCPR',
     formula: 'monthly cost ÷ accepted requests',
@@ -380,10 +398,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
     value: lcpr,
     unit: 'USD/accepted request',
     cite: 'seed 000 Part 0',
-  });
+  }));
   const overheadRatio = raw > 0 ? lcpr / raw : null;
   if (overheadRatio !== null) {
-    steps.push({
+    step(() => ({
       id: 'overhead',
       label: 'Overhead ratio',
       formula: 'LCPR ÷ raw cost per request',
@@ -391,7 +409,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec): RouteRe
       value: overheadRatio,
       unit: '×',
       cite: 'seed 000 Part 0',
-    });
+    }));
   } else {
     notes.push('raw cost is zero: no overhead ratio');
   }
