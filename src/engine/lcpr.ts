@@ -203,16 +203,13 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
   const inputs: Record<string, Sourced> = {};
   const notes: string[] = [];
   const steps: Step[] = [];
-  // Steps are built lazily: a Monte Carlo run prices 200k routes and reads none of their working.
+  // A Monte Carlo run prices ~200k routes and reads none of their working: skip formatting it.
   const explain = opts.explain ?? true;
-  const step = (make: () => Step) => {
-    if (explain) steps.push(make());
-  };
   const w = resolveProfile(profile, route, inputs);
 
   // Seed 000 Part 0: total attempts = requests × (1 + retry rate).
   const attempts = w.requests * (1 + w.retryRate);
-  step(() => ({
+  if (explain) steps.push({
     id: 'attempts',
     label: 'Attempts per month',
     formula: 'requests × (1 + retry_rate)',
@@ -220,7 +217,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: attempts,
     unit: 'attempts/month',
     cite: 'seed 000 Part 0',
-  }));
+  });
 
   let raw: number;
   let tokenCost = 0;
@@ -248,8 +245,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     const inP = attempt.pricesUsed.input!.value;
     const outP = attempt.pricesUsed.output!.value;
     const plain = w.cacheHit === 0 && w.cacheWrite === 0 && w.batchShare === 0;
-    const parts = attempt.parts;
-    step(() => ({
+    if (explain) steps.push({
       id: 'raw',
       label: 'Raw token cost per request',
       formula: plain
@@ -257,14 +253,14 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
         : 'uncached input + cached input + cache writes + output, batch share at batch rates',
       expression: plain
         ? `${num(w.inputTokens)} × ${usd(inP)}/M + ${num(w.outputTokens)} × ${usd(outP)}/M`
-        : `${usd(parts.uncachedInput, 6)} + ${usd(parts.cachedInput, 6)} + ${usd(parts.cacheWrite, 6)} + ${usd(parts.output, 6)}`,
+        : `${usd(attempt.parts.uncachedInput, 6)} + ${usd(attempt.parts.cachedInput, 6)} + ${usd(attempt.parts.cacheWrite, 6)} + ${usd(attempt.parts.output, 6)}`,
       value: raw,
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
-    }));
+    });
     tokenCost = raw * attempts;
     retryCost = raw * w.requests * w.retryRate;
-    step(() => ({
+    if (explain) steps.push({
       id: 'tokens',
       label: 'Token cost',
       formula: 'raw cost per request × requests × (1 + retry_rate)',
@@ -272,7 +268,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: tokenCost,
       unit: 'USD/month',
       cite: 'seed 000 Part 0',
-    }));
+    });
   } else {
     const hourly = sourced(route.gpuHourly);
     const thr = sourced(route.throughputTokensPerSecond);
@@ -287,7 +283,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       { hourlyRate: hourly.value, throughputTokensPerSecond: thr.value, utilization: util.value, ...(route.gpus !== undefined ? { fixedCount: route.gpus } : {}) },
     );
     gpu = { ...sizing, hourlyRate: hourly.value, throughputTokensPerSecond: thr.value, utilization: util.value, ...(route.serves ? { serves: route.serves } : {}) };
-    step(() => ({
+    if (explain) steps.push({
       id: 'gpus',
       label: 'GPUs needed',
       formula: route.gpus !== undefined ? 'fixed by the route' : 'max(1, ceil(tokens demanded per month ÷ (throughput × utilization × 2,592,000 s)))',
@@ -298,9 +294,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: sizing.count,
       unit: 'GPUs',
       cite: 'seed 000 Part 0/Part 1',
-    }));
+    });
     gpuCost = sizing.monthlyCost;
-    step(() => ({
+    if (explain) steps.push({
       id: 'gpu',
       label: 'GPU cost',
       formula: 'GPUs × hourly rate × 720 h',
@@ -308,9 +304,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: gpuCost,
       unit: 'USD/month',
       cite: 'seed 000 Part 1',
-    }));
+    });
     raw = gpuCost / w.requests;
-    step(() => ({
+    if (explain) steps.push({
       id: 'raw',
       label: 'Raw GPU cost per request',
       formula: 'GPU cost ÷ requests',
@@ -318,7 +314,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: raw,
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
-    }));
+    });
     if (sizing.realizedUtilization < util.value * 0.5) {
       notes.push(
         `the GPU would run at ${(sizing.realizedUtilization * 100).toFixed(1)}% real utilization, well under the planned ${(util.value * 100).toFixed(0)}%: you pay for idle capacity`,
@@ -328,7 +324,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
 
   // Seed 000 Part 0: repair = requests × (1 − pass rate) × repair cost per failure.
   const repair = w.requests * (1 - w.passRate) * w.repairCost;
-  step(() => ({
+  if (explain) steps.push({
     id: 'repair',
     label: 'Repair cost',
     formula: 'requests × (1 − quality_pass_rate) × repair_cost_per_failure',
@@ -336,10 +332,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: repair,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  }));
+  });
   // Seed 000 Part 0: engineering = hours per month × hourly rate.
   const engineering = w.engHours * w.engRate;
-  step(() => ({
+  if (explain) steps.push({
     id: 'engineering',
     label: 'Engineering cost',
     formula: 'engineering_hours_per_month × engineering_hourly_rate',
@@ -347,12 +343,12 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: engineering,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  }));
+  });
   // Later decomposition (seed 000 Part 0, "The Denominator Problem"): eval + human escalation + ops + invoice delta.
   const human = w.requests * w.humanRate * w.humanCost;
   const others = w.evalMonthly + human + w.opsMonthly + w.invoiceDelta;
   if (others !== 0) {
-    step(() => ({
+    if (explain) steps.push({
       id: 'others',
       label: 'Eval, human escalation, ops and invoice delta',
       formula: 'eval + requests × escalation_rate × cost_per_escalation + ops + invoice_delta',
@@ -360,7 +356,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: others,
       unit: 'USD/month',
       cite: 'seed 000 Part 0 (full decomposition)',
-    }));
+    });
   }
 
   const monthly = tokenCost + gpuCost + repair + engineering + others;
@@ -369,7 +365,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       field: 'invoiceDeltaPerMonth',
     });
   }
-  step(() => ({
+  if (explain) steps.push({
     id: 'monthly',
     label: 'Monthly cost',
     formula: route.billing === 'tokens' ? 'token + repair + engineering (+ others)' : 'GPU + repair + engineering (+ others)',
@@ -377,10 +373,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: monthly,
     unit: 'USD/month',
     cite: 'seed 000 Part 0',
-  }));
+  });
   // Seed 000 Part 0: successful = requests × quality gate pass rate.
   const accepted = w.requests * w.passRate;
-  step(() => ({
+  if (explain) steps.push({
     id: 'accepted',
     label: 'Accepted requests',
     formula: 'requests × quality_pass_rate',
@@ -388,9 +384,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: accepted,
     unit: 'requests/month',
     cite: 'seed 000 Part 0',
-  }));
+  });
   const lcpr = monthly / accepted;
-  step(() => ({
+  if (explain) steps.push({
     id: 'lcpr',
     label: 'LCPR',
     formula: 'monthly cost ÷ accepted requests',
@@ -398,10 +394,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     value: lcpr,
     unit: 'USD/accepted request',
     cite: 'seed 000 Part 0',
-  }));
+  });
   const overheadRatio = raw > 0 ? lcpr / raw : null;
   if (overheadRatio !== null) {
-    step(() => ({
+    if (explain) steps.push({
       id: 'overhead',
       label: 'Overhead ratio',
       formula: 'LCPR ÷ raw cost per request',
@@ -409,7 +405,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       value: overheadRatio,
       unit: '×',
       cite: 'seed 000 Part 0',
-    }));
+    });
   } else {
     notes.push('raw cost is zero: no overhead ratio');
   }
