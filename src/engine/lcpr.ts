@@ -191,7 +191,7 @@ const NUM_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 const num = (n: number) => NUM_FORMAT.format(n);
 
 export interface LcprOptions {
-  /** false: leave `steps` empty (same numbers, no formatted working). Default true. */
+  /** false: leave `steps` and `notes` empty (same numbers, none of the formatted working). Default true. */
   explain?: boolean;
 }
 
@@ -203,7 +203,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
   const inputs: Record<string, Sourced> = {};
   const notes: string[] = [];
   const steps: Step[] = [];
-  // A Monte Carlo run prices ~200k routes and reads none of their working: skip formatting it.
+  // A Monte Carlo run prices ~200k routes and reads none of their working or notes: skip formatting them.
   const explain = opts.explain ?? true;
   const w = resolveProfile(profile, route, inputs);
 
@@ -240,7 +240,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       route.id,
     );
     for (const [k, v] of Object.entries(attempt.pricesUsed)) inputs[`price.${k}`] = v;
-    notes.push(...attempt.notes);
+    if (explain) notes.push(...attempt.notes);
     raw = attempt.total;
     const inP = attempt.pricesUsed.input!.value;
     const outP = attempt.pricesUsed.output!.value;
@@ -315,7 +315,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
     });
-    if (sizing.realizedUtilization < util.value * 0.5) {
+    if (explain && sizing.realizedUtilization < util.value * 0.5) {
       notes.push(
         `the GPU would run at ${(sizing.realizedUtilization * 100).toFixed(1)}% real utilization, well under the planned ${(util.value * 100).toFixed(0)}%: you pay for idle capacity`,
       );
@@ -406,7 +406,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       unit: '×',
       cite: 'seed 000 Part 0',
     });
-  } else {
+  } else if (explain) {
     notes.push('raw cost is zero: no overhead ratio');
   }
 
