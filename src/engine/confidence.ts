@@ -94,8 +94,8 @@ export function defaultHalfWidth(s: Sourced, status: InputStatus): { halfWidth: 
     case 'contract_confirmed':
       return { halfWidth: 0, basis: 'contract confirmed: exact' };
     case 'published':
-      if (s.evidence === 'reported') return { halfWidth: 0.1, basis: 'reported price: ±10%' };
-      if (s.evidence === 'derived') return { halfWidth: 0.15, basis: 'derived price: ±15%' };
-      return { halfWidth: 0, basis: 'published list price: exact' };
+      if (s.evidence === 'reported') return { halfWidth: 0.1, basis: 'reported: ±10%' };
+      if (s.evidence === 'derived') return { halfWidth: 0.15, basis: 'derived: ±15%' };
+      return { halfWidth: 0, basis: 'published: exact' };
   }
 }
