@@ -216,6 +216,14 @@ describe('monteCarlo', () => {
     expect(width(0)).toBeGreaterThan(width(0.9));
   });
 
+  it('a route with no price is left out and noted, never sampled at $0', () => {
+    const noPrice: TokenRouteSpec = { id: 'nopriced', mode: 'serverless', billing: 'tokens', price: { output: pub(1) } };
+    const r = monteCarlo(race, [together, noPrice], { samples: 200 });
+    expect(r.routes.map((x) => x.route)).toEqual(['together']);
+    expect(r.notes.join(' ')).toContain('unpriced at the point estimate: nopriced');
+    expect(() => monteCarlo(race, [noPrice], { samples: 10 })).toThrow(/no route can be priced: nopriced has no input price/);
+  });
+
   it('rejects bad options with the field and allowed range', () => {
     const err = (f: () => unknown) => {
       try {

@@ -122,16 +122,19 @@ interface Variable extends UncertainInput {
  * probability each route is cheapest, the probability a migration pays back, and which input's
  * measurement would most reduce the chance of a wrong pick.
  */
-export function monteCarlo(profile: WorkloadProfile, routes: readonly RouteSpec[], opts: MonteCarloOptions = {}): MonteCarloResult {
+export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSpec[], opts: MonteCarloOptions = {}): MonteCarloResult {
   const n = opts.samples ?? DEFAULT_SAMPLES;
   const seed = opts.seed ?? DEFAULT_SEED;
   requireInRange('samples', n, { min: 1, max: 1_000_000 });
   if (!Number.isInteger(n)) throw new RoutefitError('invalid_input', `samples is ${n}; allowed a whole number`, { field: 'samples', allowed: 'whole number 1–1,000,000' });
   requireInRange('seed', seed, { min: 0, max: 2 ** 32 - 1 });
   if (!Number.isInteger(seed)) throw new RoutefitError('invalid_input', `seed is ${seed}; allowed a whole number`, { field: 'seed', allowed: 'whole number 0–4294967295' });
-  if (routes.length === 0) throw new RoutefitError('invalid_input', 'no routes to compare', { field: 'routes' });
+  if (allRoutes.length === 0) throw new RoutefitError('invalid_input', 'no routes to compare', { field: 'routes' });
 
-  const point = compareRoutes(profile, routes, { explain: false });
+  const point = compareRoutes(profile, allRoutes, { explain: false });
+  // A route with no price can never be priced by sampling: list it as unpriced once instead of failing every sample.
+  const routes = allRoutes.filter((r) => !point.unpriced.some((u) => u.route === r.id && u.code === 'missing_price'));
+  if (routes.length === 0) throw new RoutefitError('missing_price', `no route can be priced: ${point.unpriced.map((u) => u.message).join('; ')}`, { field: 'routes' });
   const vars = variables(profile, routes, point, opts);
   const varied = vars.filter((v) => v.distribution.kind !== 'point');
   const copula = correlationPlan(vars, opts.correlations ?? []);
@@ -147,7 +150,9 @@ export function monteCarlo(profile: WorkloadProfile, routes: readonly RouteSpec[
   const index = new Map(routes.map((r, i) => [r.id, i]));
   const lcpr = routes.map(() => new Float64Array(n).fill(NaN));
   const monthly = routes.map(() => new Float64Array(n).fill(NaN));
-  const values = vars.map(() => new Float64Array(n));
+  // The uniform each varied input was drawn from, per sample: the value-of-information bins use it.
+  const drawn = varied.map(() => new Float64Array(n));
+  const slot = vars.map((v) => varied.indexOf(v));
   const winner = new Int32Array(n).fill(-1);
   const paysBack = new Int32Array(R);
   let invalid = 0;
@@ -163,9 +168,9 @@ export function monteCarlo(profile: WorkloadProfile, routes: readonly RouteSpec[
     const rs = [...routes];
     for (let k = 0; k < vars.length; k++) {
       const v = vars[k]!;
-      const x = quantile(v.distribution, u[k]!);
-      values[k]![i] = x;
       if (v.distribution.kind === 'point') continue;
+      const x = quantile(v.distribution, u[k]!);
+      drawn[slot[k]!]![i] = u[k]!;
       if (v.routeIndex < 0) (p as unknown as Record<string, unknown>)[v.lever.key] = { value: x, evidence: v.evidence };
       else rs[v.routeIndex] = setRouteLever(v.lever, rs[v.routeIndex]!, x);
     }
@@ -228,7 +233,7 @@ export function monteCarlo(profile: WorkloadProfile, routes: readonly RouteSpec[
   }
   if (point.unpriced.length) notes.push(`unpriced at the point estimate: ${point.unpriced.map((u) => u.route).join(', ')}`);
 
-  const voi = valueOfInformation(varied.map((v) => ({ v, x: values[vars.indexOf(v)]! })), winner, monthly, wins, n);
+  const voi = valueOfInformation(varied.map((v, k) => ({ v, u: drawn[k]! })), winner, monthly, wins, n);
   return {
     samples: n,
     seed,
@@ -342,60 +347,65 @@ function band(sorted: Float64Array): Band {
 
 /**
  * Value of information by binning: if an input were known, the team would pick the route most often
- * cheapest given that input. Samples are split into equal-count bins by the input's value; the chance
- * of a wrong pick after measuring is 1 − Σ_bins max_route wins ÷ N, and the regret avoided is the
- * expected value of partial perfect information in USD/month. Bins of a few hundred samples leave a
- * small upward bias (about 1% at 10k samples): differences below that are noise.
+ * cheapest given that input. Samples are split into equal-probability bins of the input (by the uniform
+ * it was drawn from: the quantile function is monotone, so these are its quantile bins); the chance of
+ * a wrong pick after measuring is 1 − Σ_bins max_route wins ÷ N, and the regret avoided is the expected
+ * value of partial perfect information in USD/month. Bins of a few hundred samples leave a small upward
+ * bias (about 1 point at 10k samples): differences below that are noise.
  */
 function valueOfInformation(
-  varied: { v: Variable; x: Float64Array }[],
+  varied: { v: Variable; u: Float64Array }[],
   winner: Int32Array,
   monthly: Float64Array[],
   wins: Int32Array,
   n: number,
 ): InformationValue[] {
   const R = monthly.length;
-  const valid: number[] = [];
-  for (let i = 0; i < n; i++) if (winner[i]! >= 0) valid.push(i);
-  const N = valid.length;
+  let N = 0;
+  for (let i = 0; i < n; i++) if (winner[i]! >= 0) N++;
   if (N === 0) return [];
   let best = 0;
   for (let j = 0; j < R; j++) best = Math.max(best, wins[j]!);
   const wrongNow = 1 - best / n;
-  // Cheapest monthly cost per sample, and the route with the lowest expected cost (unpriced = never chosen).
-  const minCost = new Float64Array(n);
-  for (const i of valid) {
+  // Overspend of each route over the sample's cheapest, USD/month (unpriced: never a good choice).
+  const over = monthly.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    if (winner[i]! < 0) continue;
     let m = Infinity;
-    for (let j = 0; j < R; j++) {
-      const c = monthly[j]![i]!;
-      if (c < m) m = c;
-    }
-    minCost[i] = m;
+    for (let j = 0; j < R; j++) if (monthly[j]![i]! < m) m = monthly[j]![i]!;
+    for (let j = 0; j < R; j++) over[j]![i] = Number.isNaN(monthly[j]![i]!) ? Infinity : monthly[j]![i]! - m;
   }
-  const regret = (idx: number[]): number => {
-    let bestSum = Infinity;
-    for (let j = 0; j < R; j++) {
-      let s = 0;
-      for (const i of idx) s += Number.isNaN(monthly[j]![i]!) ? Infinity : monthly[j]![i]! - minCost[i]!;
-      if (s < bestSum) bestSum = s;
-    }
-    return bestSum;
-  };
-  const regretNow = regret(valid) / N;
+  // Without information: the route with the lowest expected cost, for every sample.
+  let regretNow = Infinity;
+  for (let j = 0; j < R; j++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) if (winner[i]! >= 0) sum += over[j]![i]!;
+    regretNow = Math.min(regretNow, sum / N);
+  }
   const bins = Math.max(1, Math.min(20, Math.floor(N / 250)));
-  const counts = new Int32Array(R);
-  const out = varied.map(({ v, x }) => {
-    const order = [...valid].sort((a, b) => x[a]! - x[b]! || a - b);
+  const counts = new Float64Array(bins * R);
+  const cost = new Float64Array(bins * R);
+  const out = varied.map(({ v, u }) => {
+    counts.fill(0);
+    cost.fill(0);
+    for (let i = 0; i < n; i++) {
+      const w = winner[i]!;
+      if (w < 0) continue;
+      const b = Math.min(bins - 1, Math.floor(u[i]! * bins)) * R;
+      counts[b + w]!++;
+      for (let j = 0; j < R; j++) cost[b + j]! += over[j]![i]!;
+    }
     let right = 0;
     let regretAfter = 0;
-    for (let b = 0; b < bins; b++) {
-      const slice = order.slice(Math.floor((b * N) / bins), Math.floor(((b + 1) * N) / bins));
-      counts.fill(0);
-      for (const i of slice) counts[winner[i]!]!++;
+    for (let b = 0; b < bins * R; b += R) {
       let m = 0;
-      for (let j = 0; j < R; j++) m = Math.max(m, counts[j]!);
+      let c = Infinity;
+      for (let j = 0; j < R; j++) {
+        m = Math.max(m, counts[b + j]!);
+        c = Math.min(c, cost[b + j]!);
+      }
       right += m;
-      regretAfter += regret(slice);
+      regretAfter += c;
     }
     // Samples with no priced route are wrong whatever is measured.
     const wrongAfter = 1 - right / n;
