@@ -324,8 +324,13 @@ function correlationPlan(vars: Variable[], correlations: Correlation[]): ((u: Fl
   };
 }
 
+/** The priced samples, sorted ascending (NaN marks a sample where the route could not be priced). */
 function finite(a: Float64Array): Float64Array {
-  const out = a.filter((x) => !Number.isNaN(x));
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!)) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!)) out[k++] = a[i]!;
   return out.sort();
 }
 
