@@ -99,6 +99,26 @@ routes: [together/deepseek-v3]
     }
   });
 
+  it('correlations declared in the file reach the Monte Carlo, after validation with file:line', async () => {
+    const r = await cli('compare', ex('uncertain-race.yaml'), '--uncertainty', '--samples', '300', '--correlate', 'retry_rate:quality_pass_rate=-0.3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).workloads[0].uncertainty.correlations).toEqual([
+      { inputs: ['output_tokens', 'quality_pass_rate'], rho: -0.4 },
+      { inputs: ['retry_rate', 'quality_pass_rate'], rho: -0.3 },
+    ]);
+    const bad = tempYaml(`requests_per_month: 1000
+input_tokens: 800
+correlations:
+  - {inputs: [retry_rate, quality_pass_rte], rho: 0.5}
+  - {inputs: [retry_rate, quality_pass_rate], rho: 1.5}
+routes: [together/deepseek-v3]
+`);
+    const e = await cli('compare', bad, '--uncertainty');
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/workload\.yaml:4:\d+: correlations\[0\]\.inputs\[1\]: Invalid option: expected one of "requests_per_month"/);
+    expect(e.stderr).toMatch(/workload\.yaml:5:\d+: correlations\[1\]\.rho: Too big: expected number to be <=1/);
+  });
+
   it('without --uncertainty, compare behaves as before', async () => {
     const r = await cli('compare', ex('saas-chat.yaml'), '--json');
     expect(r.code).toBe(0);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CONFIDENCE_STATUSES, type ConfidenceStatus, DISTRIBUTIONS, type DistributionKind, type Sourced, WORKLOAD_EVIDENCE } from '../engine/evidence.js';
 import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
 import { describeRange } from '../engine/errors.js';
+import { LEVERS } from '../engine/levers.js';
 
 interface Range {
   min?: number;
@@ -136,6 +137,13 @@ export const routeObject = z.strictObject({
 
 export const routeEntry = z.union([z.string().min(1), routeObject]);
 
+const WORKLOAD_LEVERS = LEVERS.filter((l) => l.scope === 'workload').map((l) => l.name);
+/** Issue 6: two workload inputs that move together in the Monte Carlo, e.g. {inputs: [retry_rate, quality_pass_rate], rho: -0.5}. */
+const correlation = z.strictObject({
+  inputs: z.tuple([z.enum(WORKLOAD_LEVERS as [string, ...string[]]), z.enum(WORKLOAD_LEVERS as [string, ...string[]])]),
+  rho: z.number().min(-1).max(1),
+});
+
 const workloadFields = {
   name: z.string().min(1).optional(),
   description: z.string().optional(),
@@ -158,6 +166,7 @@ const workloadFields = {
   invoice_delta_per_month: quantity({}, ' (USD; negative when the invoice is below the traces)').optional(),
   as_of: date.optional(),
   routes: z.array(routeEntry).min(1, 'list at least one route').optional(),
+  correlations: z.array(correlation).optional(),
 };
 
 export const workloadSchema = z.strictObject(workloadFields);

@@ -355,7 +355,8 @@ export function uncertaintyCommand(file: string, opts: CompareOptions & Uncertai
       ...(samples !== undefined ? { samples } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(staleAfterDays !== undefined ? { staleAfterDays } : {}),
-      ...(correlations.length ? { correlations } : {}),
+      // The file's declared correlations first, then any --correlate flags.
+      ...(correlations.length || p.prepared.correlations ? { correlations: [...(p.prepared.correlations ?? []), ...correlations] } : {}),
       ...(migration ? { migration } : {}),
     });
     return { priced: p, mc };
