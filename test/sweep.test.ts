@@ -89,6 +89,13 @@ describe('tornado', () => {
     expect(out.high).toBeCloseTo(600 - Math.sqrt(0.1 * 400 * 200), 9);
   });
 
+  it('a route with its own engineering hours lists the workload lever as skipped instead of a zero swing', () => {
+    const own = { ...byId('together/deepseek-v3'), engineeringHoursPerMonth: 40 };
+    const [t] = tornado(profile, [own]);
+    expect(t!.bars.map((b) => b.name)).not.toContain('engineering_hours_per_month');
+    expect(t!.skipped).toEqual([{ lever: 'engineering_hours_per_month', reason: expect.stringContaining('the route sets its own') }]);
+  });
+
   it('on a GPU route, utilization and the GPU price are levers; token prices are not', () => {
     const [t] = tornado(profile, [byId('lambda/h100-sxm')]);
     const names = t!.bars.map((b) => b.name);

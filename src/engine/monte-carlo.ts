@@ -259,7 +259,7 @@ function variables(profile: WorkloadProfile, routes: readonly RouteSpec[], point
     const s = readLever(lever, profile);
     if (!s) continue;
     const r = resolveInput(lever.name, s, lever.bounds, conf);
-    out.push({ ...describe(lever, s, r), id: lever.key, name: lever.name, lever, routeIndex: -1 });
+    out.push({ ...describe(s, r), id: lever.key, name: lever.name, lever, routeIndex: -1 });
   }
   routes.forEach((route, j) => {
     // Only the prices and GPU figures the route's LCPR used (a cached-input price is moot without cache hits).
@@ -268,13 +268,13 @@ function variables(profile: WorkloadProfile, routes: readonly RouteSpec[], point
       const s = readLever(lever, profile, route);
       if (!s || !(lever.key in used)) continue;
       const r = resolveInput(`${route.id}:${lever.name}`, s, lever.bounds, conf);
-      out.push({ ...describe(lever, s, r), id: `${route.id}:${lever.key}`, name: lever.name, route: route.id, lever, routeIndex: j });
+      out.push({ ...describe(s, r), id: `${route.id}:${lever.key}`, name: lever.name, route: route.id, lever, routeIndex: j });
     }
   });
   return out;
 }
 
-function describe(_lever: Lever, s: { value: number; evidence: Evidence }, r: ReturnType<typeof resolveInput>) {
+function describe(s: { value: number; evidence: Evidence }, r: ReturnType<typeof resolveInput>) {
   return {
     value: s.value,
     evidence: s.evidence,

@@ -81,6 +81,10 @@ export function tornado(profile: WorkloadProfile, routes: readonly RouteSpec[], 
       const current = readLever(lever, profile, route);
       const range = given.get(lever.key);
       if (!current && !range) continue;
+      if (lever.key === 'engineeringHoursPerMonth' && route.engineeringHoursPerMonth !== undefined) {
+        skipped.push({ lever: lever.name, reason: 'the route sets its own engineering_hours_per_month; the workload value does not reach it' });
+        continue;
+      }
       const s = current ?? { value: 0, evidence: 'assumed' as const };
       let low: number;
       let high: number;

@@ -61,7 +61,7 @@ export function sweep(profile: WorkloadProfile, routes: readonly RouteSpec[], le
     const a = points[i - 1]!;
     const b = points[i]!;
     if (!a.cheapest || !b.cheapest || a.cheapest === b.cheapest) continue;
-    crossovers.push(...locate(lever, a, b, scale, opts.refine ?? 40, at));
+    crossovers.push(...locate(a, b, scale, opts.refine ?? 40, at));
   }
   return { lever: lever.key, name: lever.name, scale, points, crossovers };
 }
@@ -87,7 +87,7 @@ function toPoint(value: number, c: Comparison): SweepPoint {
 }
 
 /** Bisects between two grid points; the cheapest may change more than once inside, so both halves are kept when needed. */
-function locate(lever: Lever, a: SweepPoint, b: SweepPoint, scale: 'linear' | 'log', steps: number, at: (v: number) => Comparison): Crossover[] {
+function locate(a: SweepPoint, b: SweepPoint, scale: 'linear' | 'log', steps: number, at: (v: number) => Comparison): Crossover[] {
   const mid = (x: number, y: number) => (scale === 'log' && x > 0 && y > 0 ? Math.sqrt(x * y) : (x + y) / 2);
   let lo = a.value;
   let hi = b.value;
@@ -101,7 +101,7 @@ function locate(lever: Lever, a: SweepPoint, b: SweepPoint, scale: 'linear' | 'l
     else {
       // A third route wins in between: split there and look for a change on each side.
       const inner = toPoint(m, c);
-      return [...locate(lever, a, inner, scale, steps - i - 1, at), ...locate(lever, inner, b, scale, steps - i - 1, at)];
+      return [...locate(a, inner, scale, steps - i - 1, at), ...locate(inner, b, scale, steps - i - 1, at)];
     }
   }
   return [{ from: a.cheapest!, to: b.cheapest!, between: [a.value, b.value], at: hi }];
