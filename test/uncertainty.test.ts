@@ -97,6 +97,25 @@ describe('assumption confidence', () => {
   });
 });
 
+describe('computeLcpr explain: false (the Monte Carlo path)', () => {
+  it('gives the same numbers as the explained path, without steps or notes', () => {
+    const [saas] = example('saas-chat.yaml');
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.5, noNaN: true }), fc.double({ min: 0.5, max: 1, noNaN: true }), fc.integer({ min: 1000, max: 50_000_000 }), (retry, pass, requests) => {
+        const p = { ...saas!.profile, retryRate: retry, qualityPassRate: pass, requestsPerMonth: requests };
+        for (const route of saas!.routes) {
+          const full = computeLcpr(p, route);
+          const lean = computeLcpr(p, route, { explain: false });
+          expect(lean.steps).toEqual([]);
+          expect(lean.notes).toEqual([]);
+          expect({ ...lean, steps: full.steps, notes: full.notes }).toEqual(full);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('monteCarlo', () => {
   const race = { ...base, outputTokens: spread(300, [100, 500], 'uniform'), engineeringHoursPerMonth: spread(8, [4, 24]) };
 

@@ -22,7 +22,7 @@ export interface Sourced {
   value: number;
   evidence: Evidence;
   source?: string;
-  /** How far the value may be off (see uncertainty.ts); absent: a default spread follows the evidence. */
+  /** How far the value may be off (see distributions.ts); absent: a default spread follows the evidence. */
   uncertainty?: UncertaintySpec;
   /** Assumption-confidence status (see confidence.ts); absent: derived from `evidence`. */
   status?: ConfidenceStatus;
