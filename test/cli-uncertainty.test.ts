@@ -192,6 +192,14 @@ describe('routefit sweep', () => {
     expect(text.stdout).toMatch(/No crossover: deepinfra\/gpt-oss-120b stays cheapest from 100 to 2,000\./);
   });
 
+  it('--volume and --output-tokens without a range use 10K–100M requests and 100–2,000 tokens', async () => {
+    const r = await cli('sweep', ex('saas-chat.yaml'), '--volume', '--output-tokens', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [v, o] = JSON.parse(r.stdout).workloads[0].sweeps;
+    expect([v.points[0].value, v.points.at(-1).value]).toEqual([1e4, 1e8]);
+    expect([o.points[0].value, o.points.at(-1).value]).toEqual([100, 2000]);
+  });
+
   it('needs a range and rejects bad ones with exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [[], /sweep needs --volume lo:hi and\/or --output-tokens/],

@@ -47,8 +47,8 @@ export function registerUncertaintyCommands(program: Command, io: Io, setCode: (
     .command('sweep')
     .description('price every route across request volume and/or output length and mark where the cheapest route changes')
     .argument('<file>', 'workload or fleet YAML')
-    .option('--volume <lo:hi>', 'requests per month, log-spaced (e.g. 1e4:1e8)')
-    .option('--output-tokens <lo:hi[:step]>', 'output tokens per request (e.g. 100:2000 or 100:2000:50)')
+    .option('--volume [lo:hi]', 'requests per month, log-spaced (default 1e4:1e8: 10K to 100M)')
+    .option('--output-tokens [lo:hi[:step]]', 'output tokens per request (default 100:2000; e.g. 100:2000:50)')
     .option('--points-per-decade <n>', 'volume grid density (default 4)')
     .option('--routes <ids>', 'only these routes, comma-separated')
     .option('--workload <name>', 'which workload, when the file holds several')
@@ -59,7 +59,7 @@ export function registerUncertaintyCommands(program: Command, io: Io, setCode: (
       'after',
       examples([
         'routefit sweep examples/saas-chat.yaml --volume 1e4:1e8',
-        'routefit sweep examples/saas-chat.yaml --output-tokens 100:2000',
+        'routefit sweep examples/saas-chat.yaml --volume --output-tokens     # 10K–100M requests, 100–2,000 tokens',
         'routefit sweep examples/saas-chat.yaml --volume 1e4:1e8 --output-tokens 100:2000:100 --json',
       ]),
     )
@@ -270,8 +270,9 @@ function renderSweep(s: Sweep): string[] {
 // ---------- sweep ----------
 
 interface SweepOptions extends PricingOptions {
-  volume?: string;
-  outputTokens?: string;
+  /** true when the flag is given without a range: the issue's defaults. */
+  volume?: string | true;
+  outputTokens?: string | true;
   pointsPerDecade?: string;
   workload?: string;
   json?: boolean;
@@ -280,9 +281,9 @@ interface SweepOptions extends PricingOptions {
 export function sweepCommand(file: string, opts: SweepOptions, io: Io): number {
   if (!opts.volume && !opts.outputTokens) throw new CliUsageError('sweep needs --volume lo:hi and/or --output-tokens lo:hi[:step]');
   const perDecade = num('--points-per-decade', opts.pointsPerDecade, { min: 1, max: 100, integer: true }) ?? 4;
-  const volume = opts.volume ? span('--volume', opts.volume) : undefined;
+  const volume = opts.volume ? span('--volume', opts.volume === true ? '1e4:1e8' : opts.volume) : undefined;
   if (volume && !(volume.lo > 0)) throw new CliUsageError(`--volume is "${opts.volume}"; requests per month must be above 0`);
-  const output = opts.outputTokens ? span('--output-tokens', opts.outputTokens) : undefined;
+  const output = opts.outputTokens ? span('--output-tokens', opts.outputTokens === true ? '100:2000' : opts.outputTokens) : undefined;
   const priced = pickWorkloads(priceFile(file, opts, io.today), file, opts.workload);
   const results = priced.map((p) => {
     const routes = pricedRoutes(p);
