@@ -81,10 +81,10 @@ export function registerUncertaintyCommands(program: Command, io: Io, setCode: (
     .addHelpText(
       'after',
       examples([
-        'routefit compare examples/saas-chat.yaml --uncertainty',
+        'routefit compare examples/uncertain-race.yaml --uncertainty',
         'routefit compare examples/saas-chat.yaml --uncertainty --samples 20000 --seed 7 --json',
         'routefit compare examples/saas-chat.yaml --uncertainty --current openai/gpt-5.5 --migration-weeks 8 --horizon 12',
-      ]),
+      ]).replace('Examples:', 'Examples with --uncertainty (see docs/uncertainty.md):'),
     )
     .action((file: string, opts: CompareOptions & UncertaintyOptions) => setCode(opts.uncertainty ? uncertaintyCommand(file, opts, io) : compareCommand(file, opts, io)));
 }
