@@ -2,8 +2,9 @@ import { type ConfidenceStatus, type Sourced, isAssumption } from './evidence.js
 import { RoutefitError } from './errors.js';
 
 /**
- * A measurement older than this turns `stale`. Seed 001 ch. 15: "Review the decision quarterly";
- * seed 000 Part 0: "Review pricing monthly". The quarter is the default; surfaces may pass another age.
+ * A measurement older than this turns `stale`. Seed 001 ch. 15 "Update the routefit matrix quarterly",
+ * ch. 16 "Review the decision quarterly"; seed 000 Part 0 "Review pricing monthly". The quarter is the
+ * default; surfaces may pass another age.
  */
 export const STALE_AFTER_DAYS = 90;
 
