@@ -119,6 +119,29 @@ routes: [together/deepseek-v3]
     expect(e.stderr).toMatch(/workload\.yaml:5:\d+: correlations\[1\]\.rho: Too big: expected number to be <=1/);
   });
 
+  it('route inputs (utilization, price overrides) carry their own ranges and statuses', async () => {
+    const file = tempYaml(`requests_per_month: 3000000
+input_tokens: 800
+as_of: 2026-05-15
+routes:
+  - together/deepseek-v3
+  - route: lambda/h100-sxm
+    serves: llama-3.3-70b
+    utilization: {value: 0.5, evidence: measured, status: load_tested, measured_at: 2026-01-01, range: [0.3, 0.6]}
+  - route: together/llama-3.3-70b
+    price: {input: {value: 0.88, evidence: contracted, range: [0.8, 0.95]}, output: 0.88}
+`);
+    const r = await cli('compare', file, '--uncertainty', '--samples', '500', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const inputs = JSON.parse(r.stdout).workloads[0].uncertainty.inputs as { id: string; status: string; distribution: unknown }[];
+    const by = (id: string) => inputs.find((i) => i.id === id)!;
+    // Load-tested in January, priced in May: older than 90 days.
+    expect(by('lambda/h100-sxm:utilization')).toMatchObject({ status: 'stale', distribution: { kind: 'triangular', lo: 0.3, mode: 0.5, hi: 0.6 } });
+    expect(by('together/llama-3.3-70b:price.input')).toMatchObject({ status: 'contract_confirmed', distribution: { kind: 'triangular', lo: 0.8, hi: 0.95 } });
+    // A bare-number override is an assumption: ±50%.
+    expect(by('together/llama-3.3-70b:price.output')).toMatchObject({ status: 'assumed', distribution: { kind: 'triangular', lo: 0.44, hi: 1.32 } });
+  });
+
   it('without --uncertainty, compare behaves as before', async () => {
     const r = await cli('compare', ex('saas-chat.yaml'), '--json');
     expect(r.code).toBe(0);
