@@ -7,6 +7,7 @@ import { catalogList, catalogShow, catalogValidate } from './commands/catalog.js
 import { initCommand } from './commands/init.js';
 import { registerCapacityCommands } from './commands/capacity.js';
 import { registerDecisionCommands } from './commands/decisions.js';
+import { registerUncertaintyCommands } from './commands/uncertainty.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Io } from './io.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -93,6 +94,7 @@ function build(io: Io, setCode: (c: number) => void): Command {
 
   registerCapacityCommands(program, io, setCode);
   registerDecisionCommands(program, io, setCode);
+  registerUncertaintyCommands(program, io, setCode);
   return program;
 }
 

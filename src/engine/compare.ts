@@ -1,5 +1,5 @@
 import { RoutefitError } from './errors.js';
-import { type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from './lcpr.js';
+import { type LcprOptions, type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from './lcpr.js';
 
 /** A route the engine could not price, with the reason — shown, never dropped or costed at $0. */
 export interface RouteFailure {
@@ -21,12 +21,12 @@ export interface Comparison {
 }
 
 /** Prices every route for one workload; a route that cannot be priced becomes an `unpriced` entry. */
-export function compareRoutes(profile: WorkloadProfile, routes: readonly RouteSpec[]): Comparison {
+export function compareRoutes(profile: WorkloadProfile, routes: readonly RouteSpec[], opts: LcprOptions = {}): Comparison {
   const priced: RouteResult[] = [];
   const unpriced: RouteFailure[] = [];
   for (const route of routes) {
     try {
-      priced.push(computeLcpr(profile, route));
+      priced.push(computeLcpr(profile, route, opts));
     } catch (err) {
       // Workload-level input errors apply to every route: let them surface once, as errors.
       if (err instanceof RoutefitError && (err.code === 'missing_price' || err.code === 'over_capacity' || isRouteField(err.field))) {

@@ -22,7 +22,32 @@ export interface Sourced {
   value: number;
   evidence: Evidence;
   source?: string;
+  /** How far the value may be off (see distributions.ts); absent: a default spread follows the evidence. */
+  uncertainty?: UncertaintySpec;
+  /** Assumption-confidence status (see confidence.ts); absent: derived from `evidence`. */
+  status?: ConfidenceStatus;
+  /** When the value was measured (YYYY-MM-DD); a measurement older than the stale age turns `stale`. */
+  measuredAt?: string;
 }
+
+export const DISTRIBUTIONS = ['triangular', 'uniform', 'normal', 'lognormal'] as const;
+export type DistributionKind = (typeof DISTRIBUTIONS)[number];
+
+/** A declared spread for one input. */
+export interface UncertaintySpec {
+  /** Low and high plausible values; triangular/uniform: the support, normal/lognormal: P5 and P95. */
+  range?: [number, number];
+  /** Shape over the range; triangular (mode = value) when only a range is given. */
+  dist?: DistributionKind;
+  /** Sampling error of a measured value (e.g. from the Trace Kit): a normal around the value. */
+  standardError?: number;
+  /** Requests a measured rate was computed from: standard error √(p(1−p)/n). */
+  sampleSize?: number;
+}
+
+/** Seed 000 Part 0: "Replace each Assumed with Measured from logs"; Part 0 reconciliation; contracts. */
+export const CONFIDENCE_STATUSES = ['assumed', 'measured_in_logs', 'load_tested', 'invoice_reconciled', 'contract_confirmed', 'stale'] as const;
+export type ConfidenceStatus = (typeof CONFIDENCE_STATUSES)[number];
 
 /** What engine functions accept: a bare number (labelled `assumed`) or a sourced one. */
 export type Quantity = number | Sourced;

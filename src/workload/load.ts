@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Sourced } from '../engine/evidence.js';
 import type { WorkloadProfile } from '../engine/lcpr.js';
+import type { Correlation } from '../engine/monte-carlo.js';
 import { InputFileError, type YamlSource, parseYaml, readYaml, validate } from '../io/yaml-file.js';
 import { DEFAULTS } from './defaults.js';
 import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS, type WorkloadInput, fleetSchema, routeEntry, workloadSchema } from './schema.js';
@@ -13,6 +14,8 @@ export interface LoadedWorkload {
   name: string;
   profile: WorkloadProfile;
   asOf?: string;
+  /** Inputs declared to move together in the Monte Carlo (issue 6). */
+  correlations?: Correlation[];
   routes: { entry: RouteEntry; path: (string | number)[] }[];
   /** Path of the workload in the file, for error locations. */
   path: (string | number)[];
@@ -103,6 +106,7 @@ function toLoaded(
     name: profile.name!,
     profile,
     ...(asOf ? { asOf } : {}),
+    ...(w.correlations ? { correlations: w.correlations } : {}),
     routes: routes.map((entry, j) => ({ entry, path: routePath(j) })),
     path,
   };

@@ -3,6 +3,7 @@ import { type RouteRequest, resolveRoute } from '../catalog/resolve.js';
 import { RoutefitError } from '../engine/errors.js';
 import type { RouteFailure } from '../engine/compare.js';
 import type { RouteSpec, WorkloadProfile } from '../engine/lcpr.js';
+import type { Correlation } from '../engine/monte-carlo.js';
 import { InputFileError, type Problem, locate } from '../io/yaml-file.js';
 import { DEFAULTS } from './defaults.js';
 import type { LoadedFile, LoadedWorkload } from './load.js';
@@ -14,6 +15,8 @@ export interface PreparedWorkload {
   routes: RouteSpec[];
   /** Routes the catalog cannot price on that date, with the reason. */
   unpriced: RouteFailure[];
+  /** Inputs declared to move together in the Monte Carlo (issue 6). */
+  correlations?: Correlation[];
 }
 
 export interface PrepareOptions {
@@ -61,7 +64,7 @@ function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opt
       }
     }
   }
-  return { name: w.name, profile: w.profile, asOf, routes, unpriced };
+  return { name: w.name, profile: w.profile, asOf, routes, unpriced, ...(w.correlations ? { correlations: w.correlations } : {}) };
 }
 
 function toRequest(entry: string | Exclude<LoadedWorkload['routes'][number]['entry'], string>, asOf: string): RouteRequest {
