@@ -20,7 +20,7 @@ export interface SweepPoint {
 }
 
 /** Where the cheapest route changes between two grid points, located by bisection. */
-export interface Crossover {
+export interface SweepCrossover {
   from: string;
   to: string;
   /** The grid points either side. */
@@ -34,7 +34,7 @@ export interface Sweep {
   name: string;
   scale: 'linear' | 'log';
   points: SweepPoint[];
-  crossovers: Crossover[];
+  crossovers: SweepCrossover[];
 }
 
 export interface SweepOptions {
@@ -56,7 +56,7 @@ export function sweep(profile: WorkloadProfile, routes: readonly RouteSpec[], le
   const scale = opts.scale ?? 'linear';
   const at = (v: number) => compareRoutes(...args(lever, v, profile, routes), { explain: false });
   const points = sorted.map((v) => toPoint(v, at(v)));
-  const crossovers: Crossover[] = [];
+  const crossovers: SweepCrossover[] = [];
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!;
     const b = points[i]!;
@@ -87,7 +87,7 @@ function toPoint(value: number, c: Comparison): SweepPoint {
 }
 
 /** Bisects between two grid points; the cheapest may change more than once inside, so both halves are kept when needed. */
-function locate(a: SweepPoint, b: SweepPoint, scale: 'linear' | 'log', steps: number, at: (v: number) => Comparison): Crossover[] {
+function locate(a: SweepPoint, b: SweepPoint, scale: 'linear' | 'log', steps: number, at: (v: number) => Comparison): SweepCrossover[] {
   const mid = (x: number, y: number) => (scale === 'log' && x > 0 && y > 0 ? Math.sqrt(x * y) : (x + y) / 2);
   let lo = a.value;
   let hi = b.value;
