@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { InputFileError, type Problem } from './yaml-file.js';
+import { InputFileError, type Problem, readInputText } from './yaml-file.js';
 
 const MAX_BYTES = 1_000_000;
 
@@ -8,14 +7,7 @@ const MAX_BYTES = 1_000_000;
  * header row with a `requests` column (other columns such as `hour` are ignored). Errors name file:line.
  */
 export function readHourlyCsv(file: string): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, [{ message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` }]);
-  }
-  if (text.length > MAX_BYTES) throw new InputFileError(file, [{ message: `file is ${text.length} bytes; allowed up to ${MAX_BYTES} (168 hourly rows)` }]);
+  const text = readInputText(file, MAX_BYTES, '168 hourly rows');
   const lines = text.split(/\r?\n/);
   const problems: Problem[] = [];
   let column = 0;

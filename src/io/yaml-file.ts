@@ -33,7 +33,8 @@ export interface YamlSource {
   lines: LineCounter;
 }
 
-export function readYaml(file: string): YamlSource & { data: unknown } {
+/** Reads a text input file; a missing, unreadable or oversized file is an InputFileError naming it. */
+export function readInputText(file: string, maxBytes = 10_000_000, what = 'an input file'): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -41,7 +42,12 @@ export function readYaml(file: string): YamlSource & { data: unknown } {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputFileError(file, [{ message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` }]);
   }
-  return parseYaml(file, text);
+  if (text.length > maxBytes) throw new InputFileError(file, [{ message: `file is ${text.length} bytes; allowed up to ${maxBytes} for ${what}` }]);
+  return text;
+}
+
+export function readYaml(file: string): YamlSource & { data: unknown } {
+  return parseYaml(file, readInputText(file, 10_000_000, 'a YAML file'));
 }
 
 export function parseYaml(file: string, text: string): YamlSource & { data: unknown } {
