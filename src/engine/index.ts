@@ -8,3 +8,4 @@ export * from './compare.js';
 export * from './migration.js';
 export * from './metering.js';
 export * from './speculative-decoding.js';
+export * from './measured.js';
