@@ -5,6 +5,7 @@ import { compareCommand } from './commands/compare.js';
 import { explainCommand } from './commands/explain.js';
 import { catalogList, catalogShow, catalogValidate } from './commands/catalog.js';
 import { initCommand } from './commands/init.js';
+import { registerTracesCommands } from './commands/traces.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Io } from './io.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -89,6 +90,7 @@ function build(io: Io, setCode: (c: number) => void): Command {
     .addHelpText('after', examples(['routefit init --preset rag > my-workload.yaml', 'routefit init --list']))
     .action((opts) => setCode(initCommand(opts, io)));
 
+  registerTracesCommands(program, io, setCode);
   return program;
 }
 

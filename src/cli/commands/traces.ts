@@ -1,0 +1,311 @@
+import { type Command, Option } from 'commander';
+import type { MeasuredOverheads } from '../../engine/measured.js';
+import { DEFAULT_DB, type Store, openStore } from '../../traces/db.js';
+import { type ImportSummary, importFile } from '../../traces/import.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, summarize } from '../../traces/metrics.js';
+import { type PricingContext, preparePricing } from '../../traces/pricing.js';
+import { count, percent, ratio, table, usd, usdPerRequest } from '../format.js';
+import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
+import { openCatalog, parseDate } from './shared.js';
+import { rmSync } from 'node:fs';
+import { findRoute } from '../../catalog/lookup.js';
+import { loadWorkloadFile } from '../../workload/load.js';
+import { generateTraces, parseShift } from '../../traces/generate.js';
+import { lit } from '../../traces/db.js';
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/** A numeric flag, or a usage error naming the flag and its allowed range. */
+export function numberFlag(flag: string, v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min) throw new CliUsageError(`${flag} must be a number ≥ ${min}; got "${v}"`);
+  return n;
+}
+
+const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
+
+export function registerTracesCommands(program: Command, io: Io, setCode: (c: number) => void): void {
+  const traces = program.command('traces').description('Trace Kit: import request logs and invoices, measure LCPR and the playbook metrics');
+
+  traces
+    .command('import')
+    .description('import request traces (CSV, JSONL, Parquet) into the trace store; all or nothing, idempotent')
+    .argument('<files...>', 'trace files')
+    .addOption(dbOpt())
+    .option('--format <format>', 'override detection: csv, jsonl or parquet')
+    .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
+    .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
+    .option('--json', 'machine-readable output')
+    .addHelpText(
+      'after',
+      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects']) +
+        '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n',
+    )
+    .action(async (files: string[], opts) => setCode(await importCommand(files, opts, io)));
+
+  traces
+    .command('summarize')
+    .description('measured LCPR and the playbook metrics per workload × route (or any segment)')
+    .addOption(dbOpt())
+    .option('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`, 'workload,route')
+    .option('--from <date>', 'window start (inclusive, UTC)')
+    .option('--to <date>', 'window end (exclusive, UTC)')
+    .option('--slo-ttft-ms <ms>', 'TTFT SLO for goodput')
+    .option('--slo-tpot-ms <ms>', 'TPOT SLO for goodput')
+    .option('--repair-cost-per-failure <usd>', 'repair cost of a failed request')
+    .option('--engineering-hours-per-month <h>', 'engineering hours per month (prorated to the window)')
+    .option('--engineering-hourly-rate <usd>', 'engineering hourly rate')
+    .option('--eval-cost-per-month <usd>', 'eval cost per month (prorated)')
+    .option('--human-cost-per-escalation <usd>', 'cost of one human escalation')
+    .option('--ops-cost-per-month <usd>', 'ops cost per month (prorated)')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
+    .addHelpText(
+      'after',
+      examples([
+        'routefit traces summarize',
+        'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
+        'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
+      ]) + '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n',
+    )
+    .action(async (opts) => setCode(await summarizeCommand(opts, io)));
+
+  traces
+    .command('generate')
+    .description('write synthetic traces for a workload file: diurnal arrivals, retries, cache hits, latency tails; deterministic per seed')
+    .requiredOption('--workload <file>', 'workload or fleet YAML (its first route serves the traffic)')
+    .requiredOption('--out <file>', 'output file: .csv, .jsonl or .parquet')
+    .option('--days <n>', 'days of traffic', '30')
+    .option('--rows <n>', 'about this many attempt rows', '10000')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--start <date>', 'first day (UTC)', '2026-05-01')
+    .option('--malformed <share>', 'share of rows written malformed, e.g. 0.001', '0')
+    .option('--shift <spec>', 'planted shift KIND=DELTA@DAY[:WORKLOAD], repeatable (retry=+0.05@15, cache=-0.1@20, pass=-0.05@20, latency=3x@25, volume=3x@15:chat, fallback=+0.25@10)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
+    .addHelpText(
+      'after',
+      examples([
+        'routefit traces generate --workload examples/saas-chat.yaml --days 30 --rows 100000 --seed 7 --out may.csv',
+        'routefit traces generate --workload examples/stage1-split.yaml --rows 1000000 --out big.parquet --malformed 0.001',
+        'routefit traces generate --workload examples/saas-chat.yaml --shift retry=+0.06@20 --out drift.csv',
+      ]),
+    )
+    .action(async (opts) => setCode(await generateCommand(opts, io)));
+}
+
+interface GenerateOpts {
+  workload: string;
+  out: string;
+  days: string;
+  rows: string;
+  seed: string;
+  start: string;
+  malformed: string;
+  shift: string[];
+  json?: boolean;
+  catalog?: string;
+}
+
+async function generateCommand(opts: GenerateOpts, io: Io): Promise<number> {
+  const days = numberFlag('--days', opts.days)!;
+  const rows = numberFlag('--rows', opts.rows, 1)!;
+  const seed = numberFlag('--seed', opts.seed)!;
+  const malformed = numberFlag('--malformed', opts.malformed)!;
+  const start = parseDate('--start', opts.start)!;
+  if (!Number.isInteger(rows)) throw new CliUsageError(`--rows must be a whole number; got "${opts.rows}"`);
+  const lower = opts.out.toLowerCase();
+  const format = lower.endsWith('.csv') ? 'csv' : lower.endsWith('.jsonl') || lower.endsWith('.ndjson') ? 'jsonl' : lower.endsWith('.parquet') ? 'parquet' : undefined;
+  if (!format) throw new CliUsageError(`--out must end in .csv, .jsonl or .parquet; got "${opts.out}"`);
+  const loaded = loadWorkloadFile(opts.workload);
+  const catalog = openCatalog(opts.catalog);
+  const modes = new Map<string, string>();
+  for (const w of loaded.workloads) {
+    for (const { entry } of w.routes) {
+      const id = typeof entry === 'string' ? entry : entry.route;
+      try {
+        modes.set(id, findRoute(catalog, id).mode);
+      } catch {
+        // A route the catalog does not know keeps an empty deployment column.
+      }
+    }
+  }
+  const target = format === 'parquet' ? `${opts.out}.tmp.csv` : opts.out;
+  const result = generateTraces(target, {
+    workloads: loaded.workloads,
+    days,
+    rows,
+    seed,
+    malformed,
+    start,
+    modes,
+    shifts: opts.shift.map(parseShift),
+    format: format === 'jsonl' ? 'jsonl' : 'csv',
+  });
+  if (format === 'parquet') {
+    await withStore(':memory:', true, async (s) => {
+      await s.conn.run(`COPY (SELECT * FROM read_csv(${lit(target)}, all_varchar = true, header = true)) TO ${lit(opts.out)} (FORMAT parquet)`);
+    });
+    rmSync(target);
+  }
+  if (opts.json) io.out(JSON.stringify({ out: opts.out, format, ...result }, null, 2) + '\n');
+  else io.out(`${opts.out}: ${count(result.rows)} rows (${count(result.requests)} requests, ${count(result.malformed)} malformed) over ${days} days, seed ${seed}\n`);
+  return EXIT_OK;
+}
+
+export async function withStore<T>(path: string, create: boolean, body: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(path, { create });
+  try {
+    return await body(store);
+  } finally {
+    store.close();
+  }
+}
+
+interface ImportOpts {
+  db: string;
+  format?: string;
+  acceptRejects?: boolean;
+  showRejects: string;
+  json?: boolean;
+}
+
+async function importCommand(files: string[], opts: ImportOpts, io: Io): Promise<number> {
+  const show = numberFlag('--show-rejects', opts.showRejects) ?? 20;
+  const summaries = await withStore(opts.db, true, async (store) => {
+    const out: ImportSummary[] = [];
+    for (const f of files) {
+      out.push(await importFile(store, f, { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) }));
+    }
+    return out;
+  });
+  if (opts.json) io.out(JSON.stringify({ db: opts.db, imports: summaries }, null, 2) + '\n');
+  else io.out(summaries.map(renderImport).join('\n\n') + '\n');
+  const aborted = summaries.filter((s) => s.aborted);
+  if (aborted.length && opts.json) io.err(`routefit: ${aborted.map((a) => `${a.file}: ${a.aborted}`).join('\n')}\n`);
+  return aborted.length ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+export function renderImport(s: ImportSummary): string {
+  const lines = [`${s.file} (${s.format}): ${count(s.rowsRead)} rows read, ${count(s.kept)} kept, ${count(s.rejected)} rejected (${percent(s.rejectRate, 2)}), ${count(s.alreadyStored)} already stored`];
+  if (s.aborted) lines.push(`! ${s.aborted}`);
+  const rules = Object.entries(s.rejectsByRule);
+  if (rules.length) lines.push(`Rejected by reason: ${rules.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
+  for (const r of s.rejects) lines.push(`  ${s.file}:${s.lineLabel === 'row' ? 'row ' : ''}${r.line}: ${r.reason}`);
+  if (s.rejected > s.rejects.length) lines.push(`  … and ${count(s.rejected - s.rejects.length)} more (--show-rejects N)`);
+  for (const n of s.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+interface SummarizeOpts {
+  db: string;
+  by: string;
+  from?: string;
+  to?: string;
+  sloTtftMs?: string;
+  sloTpotMs?: string;
+  repairCostPerFailure?: string;
+  engineeringHoursPerMonth?: string;
+  engineeringHourlyRate?: string;
+  evalCostPerMonth?: string;
+  humanCostPerEscalation?: string;
+  opsCostPerMonth?: string;
+  json?: boolean;
+  catalog?: string;
+}
+
+export function parseDims(by: string): Dimension[] {
+  const dims = by
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  for (const d of dims) if (!DIMENSIONS.includes(d as Dimension)) throw new CliUsageError(`--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`);
+  return dims as Dimension[];
+}
+
+export function overheadsFrom(opts: SummarizeOpts): MeasuredOverheads {
+  const o: MeasuredOverheads = {};
+  const set = (k: keyof MeasuredOverheads, flag: string, v: string | undefined) => {
+    const n = numberFlag(flag, v);
+    if (n !== undefined) o[k] = { value: n, evidence: 'assumed', source: `${flag} flag` };
+  };
+  set('repairCostPerFailure', '--repair-cost-per-failure', opts.repairCostPerFailure);
+  set('engineeringHoursPerMonth', '--engineering-hours-per-month', opts.engineeringHoursPerMonth);
+  set('engineeringHourlyRate', '--engineering-hourly-rate', opts.engineeringHourlyRate);
+  set('evalCostPerMonth', '--eval-cost-per-month', opts.evalCostPerMonth);
+  set('humanCostPerEscalation', '--human-cost-per-escalation', opts.humanCostPerEscalation);
+  set('opsCostPerMonth', '--ops-cost-per-month', opts.opsCostPerMonth);
+  return o;
+}
+
+async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
+  const by = parseDims(opts.by);
+  const ttft = numberFlag('--slo-ttft-ms', opts.sloTtftMs);
+  const tpot = numberFlag('--slo-tpot-ms', opts.sloTpotMs);
+  const catalog = openCatalog(opts.catalog);
+  const { groups, pricing } = await withStore(opts.db, false, async (store) => {
+    const pricing = await preparePricing(store, catalog);
+    const groups = await summarize(store, {
+      by,
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+      ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
+      overheads: overheadsFrom(opts),
+    });
+    return { groups, pricing };
+  });
+  if (opts.json) {
+    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved }, null, 2) + '\n');
+  } else {
+    io.out(renderSummary(groups, by, pricing) + '\n');
+  }
+  return EXIT_OK;
+}
+
+const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
+const rate = (v: number | null) => (v === null ? '—' : percent(v));
+
+export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: PricingContext): string {
+  if (!groups.length) return 'No requests in the store for that window.';
+  const out: string[] = [];
+  out.push(
+    table(
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1)), 'Requests', 'Retry', 'Pass', 'Cache hit', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
+      groups.map((g) => [
+        ...by.map((d) => g.key[d] ?? '∅'),
+        count(g.requests),
+        percent(g.rates.retry),
+        rate(g.rates.pass),
+        percent(g.rates.cacheHitTokens),
+        g.lcpr.naiveCostPerRequest === null ? 'unpriced' : usdPerRequest(g.lcpr.naiveCostPerRequest),
+        g.lcpr.lcpr === null ? (g.cost.unpricedAttempts ? 'unpriced' : '—') : usdPerRequest(g.lcpr.lcpr),
+        ratio(g.lcpr.overheadRatio),
+        ms(g.latency.ttftMs.p95),
+        ms(g.latency.e2eMs.p95),
+        g.latency.e2eP99OverP50 === null ? '—' : ratio(g.latency.e2eP99OverP50),
+        usd(g.cost.tokenCostUsd, 2) + (g.cost.unpricedAttempts ? ` + ${count(g.cost.unpricedAttempts)} unpriced` : ''),
+      ]),
+      [...by.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const name = (g: GroupSummary) => by.map((d) => g.key[d] ?? '∅').join(' × ') || 'all';
+  const extra: string[] = [];
+  for (const g of groups) {
+    if (g.goodput) extra.push(`  ${name(g)}: goodput ${count(g.goodput.acceptedWithinSlo)} accepted within SLO (${g.goodput.perSecond.toPrecision(3)}/s), ${g.goodput.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(g.goodput.costPerGoodAccepted)} per good accepted`}`);
+    if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
+    if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
+    for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
+    if (g.cost.cachedAtInputRate) extra.push(`  ${name(g)}: ${count(g.cost.cachedAtInputRate)} attempts have cached tokens but the route has no cached price: billed at the input rate`);
+    if (g.cost.batchAtStandardRate) extra.push(`  ${name(g)}: ${count(g.cost.batchAtStandardRate)} batch attempts priced at standard rates: the route has no batch tier in the catalog`);
+  }
+  if (extra.length) out.push('', 'Details:', ...extra);
+  if (pricing.unresolved.length) {
+    out.push('', 'Unpriced — counted, never costed at $0:');
+    for (const u of pricing.unresolved) out.push(`  ${u.route ?? `${u.provider ?? '?'}/${u.model ?? '?'}`}: ${u.reason}`);
+  }
+  const fixed = groups[0]!.lcpr.inputs;
+  const notGiven = Object.entries(fixed).filter(([, s]) => s.source?.startsWith('not given')).map(([k]) => k);
+  if (notGiven.length) out.push('', `LCPR counts these as $0 because no flag gave them (a lower bound): ${notGiven.join(', ')}`);
+  return out.join('\n');
+}
