@@ -12,6 +12,7 @@ import { findRoute } from '../../catalog/lookup.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { generateTraces, parseShift } from '../../traces/generate.js';
 import { lit } from '../../traces/db.js';
+import { extendCompare, whatifCommand } from './traces-measured.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -26,6 +27,7 @@ export function numberFlag(flag: string, v: string | undefined, min = 0): number
 const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
 
 export function registerTracesCommands(program: Command, io: Io, setCode: (c: number) => void): void {
+  extendCompare(program, io, setCode);
   const traces = program.command('traces').description('Trace Kit: import request logs and invoices, measure LCPR and the playbook metrics');
 
   traces
@@ -70,6 +72,22 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
       ]) + '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n',
     )
     .action(async (opts) => setCode(await summarizeCommand(opts, io)));
+
+  traces
+    .command('whatif')
+    .description("re-price a workload's measured token profile, retries and pass rate on another route")
+    .requiredOption('--workload <name>', 'workload name as in the traces')
+    .requiredOption('--route <id>', 'catalog route to price it on')
+    .option('--serves <model>', 'GPU routes: the model it serves (looks up throughput)')
+    .option('--utilization <fraction>', 'GPU routes: planned utilization (default 0.40)')
+    .addOption(dbOpt())
+    .option('--as-of <date>', 'price as of this date (default: today)')
+    .option('--from <date>', 'window start (UTC)')
+    .option('--to <date>', 'window end (UTC)')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
+    .addHelpText('after', examples(['routefit traces whatif --workload saas-chat --route together/deepseek-v3', 'routefit traces whatif --workload saas-chat --route lambda/h100-sxm --serves llama-3.3-70b --json']))
+    .action(async (opts) => setCode(await whatifCommand(opts, io)));
 
   traces
     .command('generate')
