@@ -1,7 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
+import { stageOtel } from './importers/otel.js';
 import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, type Column, SECONDS_TWINS } from './schema.js';
 
 /**
@@ -57,19 +58,33 @@ export interface Staged {
 
 export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
 
-const NATIVE_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
-
 export function detectFormat(file: string): string {
   const f = file.toLowerCase().replace(/\.(gz|zst)$/, '');
+  const head = () => {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(65536);
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  };
   if (f.endsWith('.csv') || f.endsWith('.tsv')) return 'csv';
-  if (f.endsWith('.jsonl') || f.endsWith('.ndjson')) return 'jsonl';
   if (f.endsWith('.parquet')) return 'parquet';
-  throw new RoutefitError('invalid_input', `${file}: cannot tell the format from the extension; pass --format (${NATIVE_FORMATS.join(', ')})`, {
+  if (f.endsWith('.json') || f.endsWith('.jsonl') || f.endsWith('.ndjson')) {
+    const h = head();
+    if (h.includes('"resourceSpans"')) return 'otel';
+    if (f.endsWith('.json')) {
+      throw new RoutefitError('invalid_input', `${file}: a .json file that is not OTLP spans; pass --format (${Object.keys(STAGERS).join(', ')})`, { field: 'format' });
+    }
+    return 'jsonl';
+  }
+  throw new RoutefitError('invalid_input', `${file}: cannot tell the format from the extension; pass --format (${Object.keys(STAGERS).join(', ')})`, {
     field: 'format',
   });
 }
 
-export const STAGERS: Record<string, Stager> = { csv: stageCsv, jsonl: stageJsonl, parquet: stageParquet };
+export const STAGERS: Record<string, Stager> = { csv: stageCsv, jsonl: stageJsonl, parquet: stageParquet, otel: stageOtel };
 
 /** Imports one file of normalized rows into the store: all or nothing, idempotent on (request_id, attempt). */
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
@@ -265,7 +280,7 @@ function checkSql(): string {
 }
 
 /** Maps the file's columns to normalized names: lower-case, seconds twins converted, ambiguous units refused. */
-async function buildStg(conn: DuckDBConnection, file: string, fromSql: string, available: string[], lineExpr: string, notes: string[]): Promise<void> {
+export async function buildStg(conn: DuckDBConnection, file: string, fromSql: string, available: string[], lineExpr: string, notes: string[]): Promise<void> {
   const byLower = new Map(available.map((a) => [a.trim().toLowerCase(), a]));
   for (const [bad, hint] of Object.entries(AMBIGUOUS_UNITS)) {
     if (byLower.has(bad) && !byLower.has(`${bad}_ms`) && !byLower.has(`${bad}_s`)) {
