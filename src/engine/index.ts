@@ -9,3 +9,4 @@ export * from './migration.js';
 export * from './metering.js';
 export * from './speculative-decoding.js';
 export * from './measured.js';
+export * from './reconciliation.js';

@@ -3,6 +3,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
 import { stageOtel } from './importers/otel.js';
+import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
+import { loadCatalog } from '../catalog/load.js';
+import type { Catalog } from '../catalog/types.js';
 import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, type Column, SECONDS_TWINS } from './schema.js';
 
 /**
@@ -43,6 +46,8 @@ export interface ImportOptions {
   today: string;
   /** How many rejects to list (all are counted). */
   showRejects?: number;
+  /** Maps invoice provider names to catalog ids (default: the bundled catalog). */
+  catalog?: Catalog;
 }
 
 /** Share of rejected rows above which an import stops unless --accept-rejects (issue 5, "Bad input"). */
@@ -69,17 +74,19 @@ export function detectFormat(file: string): string {
       closeSync(fd);
     }
   };
-  if (f.endsWith('.csv') || f.endsWith('.tsv')) return 'csv';
+  if (f.endsWith('.csv') || f.endsWith('.tsv')) return detectLedger(head(), f) ?? 'csv';
   if (f.endsWith('.parquet')) return 'parquet';
   if (f.endsWith('.json') || f.endsWith('.jsonl') || f.endsWith('.ndjson')) {
     const h = head();
     if (h.includes('"resourceSpans"')) return 'otel';
+    const ledger = detectLedger(h, f);
+    if (ledger) return ledger;
     if (f.endsWith('.json')) {
-      throw new RoutefitError('invalid_input', `${file}: a .json file that is not OTLP spans; pass --format (${Object.keys(STAGERS).join(', ')})`, { field: 'format' });
+      throw new RoutefitError('invalid_input', `${file}: a .json file that is not OTLP spans; pass --format (${[...Object.keys(STAGERS), ...LEDGER_FORMATS].join(', ')})`, { field: 'format' });
     }
     return 'jsonl';
   }
-  throw new RoutefitError('invalid_input', `${file}: cannot tell the format from the extension; pass --format (${Object.keys(STAGERS).join(', ')})`, {
+  throw new RoutefitError('invalid_input', `${file}: cannot tell the format from the extension; pass --format (${[...Object.keys(STAGERS), ...LEDGER_FORMATS].join(', ')})`, {
     field: 'format',
   });
 }
@@ -90,8 +97,9 @@ export const STAGERS: Record<string, Stager> = { csv: stageCsv, jsonl: stageJson
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: file not found`, { field: 'file' });
   const format = opts.format ?? detectFormat(file);
+  if ((LEDGER_FORMATS as readonly string[]).includes(format)) return importLedger(store, file, format as LedgerFormat, opts.catalog ?? loadCatalog(), opts);
   const stager = STAGERS[format];
-  if (!stager) throw new RoutefitError('invalid_input', `--format ${format} is not known; allowed: ${Object.keys(STAGERS).join(', ')}`, { field: 'format' });
+  if (!stager) throw new RoutefitError('invalid_input', `--format ${format} is not known; allowed: ${[...Object.keys(STAGERS), ...LEDGER_FORMATS].join(', ')}`, { field: 'format' });
   const { conn } = store;
   await conn.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS checked;');
   const notes: string[] = [];
@@ -316,30 +324,39 @@ export async function buildStg(conn: DuckDBConnection, file: string, fromSql: st
   await conn.run(`CREATE TEMP TABLE stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
 }
 
-async function columnsOf(conn: DuckDBConnection, table: string): Promise<string[]> {
-  return (await query(conn, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => String(r.column_name));
-}
-
 /** CSV read by DuckDB; rows its reader cannot split are rejected with the line it reports. */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
+  const structural = await readCsvRaw(conn, file);
+  await buildStg(conn, file, 'raw_rows', await columnsOf(conn, 'raw_rows'), '__line', notes);
+  await conn.run('DROP TABLE raw_rows');
+  return { format: 'csv', lineLabel: 'line', structural, notes };
+}
+
+/**
+ * Reads a CSV into temp table `raw_rows` (all text, plus `__line`, the file line of each row) and
+ * returns the rows DuckDB's reader could not split, with their lines.
+ */
+export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows');
   await conn.run(`CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
   const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
   const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
   // DuckDB keeps file order (preserve_insertion_order), so rowid is the data row's index; lines skip
   // the header and the rows the reader rejected. (A quoted field spanning lines shifts later lines.)
-  let lineExpr = 'rowid + 2';
   if (structural.length) {
     await conn.run('DROP TABLE IF EXISTS rej_gaps');
     await conn.run(
       `CREATE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
     );
     await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT r.*, r.rowid + 2 + coalesce(x.j, 0) AS __line FROM raw_rows r ASOF LEFT JOIN rej_gaps x ON r.rowid >= x.g`);
-    lineExpr = '__line';
+  } else {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows`);
   }
-  await buildStg(conn, file, 'raw_rows', await columnsOf(conn, 'raw_rows'), lineExpr, notes);
-  await conn.run('DROP TABLE raw_rows');
-  return { format: 'csv', lineLabel: 'line', structural, notes };
+  return structural;
+}
+
+export async function columnsOf(conn: DuckDBConnection, table: string): Promise<string[]> {
+  return (await query(conn, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => String(r.column_name));
 }
 
 /** JSONL: DuckDB reads each line as text and parses it, so a bad line is reported with its number. */

@@ -76,7 +76,13 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS requests (
      ${COLUMNS.map((c) => `${c.name === 'timestamp' ? 'ts' : c.name} ${SQL_TYPE[c.kind]}`).join(', ')},
      import_id INTEGER, source_line BIGINT)`,
+  // Invoices (FOCUS or simple CSV): what was billed, per provider × charge period (× SKU when given).
   `CREATE TABLE IF NOT EXISTS invoice_lines (
-     period_start DATE, period_end DATE, provider VARCHAR, sku VARCHAR, model VARCHAR,
+     period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, sku VARCHAR, model VARCHAR,
      quantity DOUBLE, unit VARCHAR, amount_usd DOUBLE, charge_category VARCHAR, import_id INTEGER, source_line BIGINT)`,
+  // Provider usage exports (OpenAI, Anthropic): the tokens the provider counted, input including cached.
+  `CREATE TABLE IF NOT EXISTS usage_lines (
+     period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, model VARCHAR, service_tier VARCHAR, batch BOOLEAN,
+     requests BIGINT, input_tokens BIGINT, cached_input_tokens BIGINT, cache_write_tokens BIGINT, output_tokens BIGINT,
+     source VARCHAR, import_id INTEGER, source_line BIGINT)`,
 ];

@@ -13,6 +13,7 @@ import { loadWorkloadFile } from '../../workload/load.js';
 import { generateTraces, parseShift } from '../../traces/generate.js';
 import { lit } from '../../traces/db.js';
 import { extendCompare, whatifCommand } from './traces-measured.js';
+import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -74,6 +75,27 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .action(async (opts) => setCode(await summarizeCommand(opts, io)));
 
   traces
+    .command('reconcile')
+    .description('trace cost vs invoice per provider × period (and per SKU): delta, flags above 5% and 10%, likely causes, trace-to-margin')
+    .addOption(dbOpt())
+    .option('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it')
+    .option('--eval-cost-per-month <usd>', 'for trace-to-margin (prorated)')
+    .option('--ops-cost-per-month <usd>', 'for trace-to-margin (prorated)')
+    .option('--human-cost-per-escalation <usd>', 'for trace-to-margin')
+    .option('--revenue-per-accepted <usd>', 'revenue per accepted output, for the margin')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
+    .addHelpText(
+      'after',
+      examples([
+        'routefit traces import may-traces.csv invoice-focus.csv openai-usage.json',
+        'routefit traces reconcile',
+        'routefit traces reconcile --assumed-cache-hit-rate 0.3 --revenue-per-accepted 0.05 --json',
+      ]) + '\nDelta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (seed 000 Part 5 red flag).\n',
+    )
+    .action(async (opts) => setCode(await reconcileCommand(opts, io)));
+
+  traces
     .command('whatif')
     .description("re-price a workload's measured token profile, retries and pass rate on another route")
     .requiredOption('--workload <name>', 'workload name as in the traces')
@@ -112,6 +134,79 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     )
     .action(async (opts) => setCode(await generateCommand(opts, io)));
 }
+
+interface ReconcileOpts {
+  db: string;
+  assumedCacheHitRate?: string;
+  evalCostPerMonth?: string;
+  opsCostPerMonth?: string;
+  humanCostPerEscalation?: string;
+  revenuePerAccepted?: string;
+  json?: boolean;
+  catalog?: string;
+}
+
+async function reconcileCommand(opts: ReconcileOpts, io: Io): Promise<number> {
+  const assumed = numberFlag('--assumed-cache-hit-rate', opts.assumedCacheHitRate);
+  if (assumed !== undefined && assumed > 1) throw new CliUsageError(`--assumed-cache-hit-rate must be a fraction 0 ≤ value ≤ 1; got "${opts.assumedCacheHitRate}"`);
+  const ro: ReconcileOptions = {};
+  if (assumed !== undefined) ro.assumedCacheHitRate = assumed;
+  const set = (k: Exclude<keyof ReconcileOptions, 'assumedCacheHitRate'>, flag: string, v: string | undefined) => {
+    const x = numberFlag(flag, v);
+    if (x !== undefined) ro[k] = x;
+  };
+  set('evalCostPerMonth', '--eval-cost-per-month', opts.evalCostPerMonth);
+  set('opsCostPerMonth', '--ops-cost-per-month', opts.opsCostPerMonth);
+  set('humanCostPerEscalation', '--human-cost-per-escalation', opts.humanCostPerEscalation);
+  set('revenuePerAccepted', '--revenue-per-accepted', opts.revenuePerAccepted);
+  const catalog = openCatalog(opts.catalog);
+  const result = await withStore(opts.db, false, async (store) => {
+    const pricing = await preparePricing(store, catalog);
+    return { ...(await reconcileStore(store, ro)), unpriced: pricing.unresolved };
+  });
+  const red = result.providers.some((l) => l.flag === 'over_10pct');
+  if (opts.json) {
+    io.out(JSON.stringify({ db: opts.db, ...result }, null, 2) + '\n');
+    return red ? EXIT_FLAGGED : EXIT_OK;
+  }
+  const flagText = (l: ReconcileLine) => (l.flag === 'over_10pct' ? 'RED >10%' : l.flag === 'over_5pct' ? 'watch >5%' : 'ok');
+  const row = (l: ReconcileLine) => [
+    l.provider + (l.sku ? ` / ${l.sku}` : ''),
+    `${l.periodStart.slice(0, 10)} – ${l.periodEnd.slice(0, 10)}`,
+    usd(l.invoiceUsd, 2),
+    usd(l.traceCostUsd, 2),
+    usd(l.deltaUsd, 2),
+    l.deltaPct === null ? '—' : percent(l.deltaPct),
+    flagText(l),
+  ];
+  const head = ['Provider', 'Period', 'Invoice', 'Traces', 'Delta', 'Delta % of invoice', 'Flag'];
+  const align: ('left' | 'right')[] = ['left', 'left', 'right', 'right', 'right', 'right', 'left'];
+  const out = [table(head, result.providers.map(row), align)];
+  if (result.skus.length) out.push('', 'Per SKU / model:', table(head, result.skus.map(row), align));
+  const causes = result.providers.filter((l) => l.causes.length);
+  if (causes.length) {
+    out.push('', 'Causes the data can test:');
+    for (const l of causes) {
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}:`);
+      for (const c of l.causes) out.push(`    [${c.verdict.replace('_', ' ')}] ${c.id}: ${c.finding}${c.impactUsd !== undefined ? ` (≈ ${usd(c.impactUsd, 2)})` : ''}`);
+    }
+  }
+  const others = result.providers.filter((l) => l.otherChargesUsd !== 0);
+  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases) left out of the comparison`);
+  const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
+  if (margins.length) {
+    out.push('', 'Trace-to-margin: (traces + delta + eval + human + ops) ÷ accepted');
+    for (const l of margins) {
+      const m = l.margin!;
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted!)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`);
+    }
+  }
+  io.out(out.join('\n') + '\n');
+  return red ? EXIT_FLAGGED : EXIT_OK;
+}
+
+/** Exit code of a check that ran and found a red flag (distinct from 2, bad input). */
+export const EXIT_FLAGGED = 1;
 
 interface GenerateOpts {
   workload: string;
