@@ -10,3 +10,4 @@ export * from './metering.js';
 export * from './speculative-decoding.js';
 export * from './measured.js';
 export * from './reconciliation.js';
+export * from './red-flags.js';

@@ -13,6 +13,8 @@ import { loadWorkloadFile } from '../../workload/load.js';
 import { generateTraces, parseShift } from '../../traces/generate.js';
 import { lit } from '../../traces/db.js';
 import { extendCompare, whatifCommand } from './traces-measured.js';
+import { checkStore } from '../../traces/checks.js';
+import type { Signal } from '../../engine/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -94,6 +96,25 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
       ]) + '\nDelta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (seed 000 Part 5 red flag).\n',
     )
     .action(async (opts) => setCode(await reconcileCommand(opts, io)));
+
+  traces
+    .command('check')
+    .description('red-flag triggers (seed 000 Part 5) and reversion signals (seed 001 ch. 22) over the traces; exit 1 when one fires')
+    .addOption(dbOpt())
+    .option('--from <date>', 'window start (UTC)')
+    .option('--to <date>', 'window end (UTC)')
+    .option('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires')
+    .option('--slo-ttft-p99-ms <ms>', 'TTFT p99 SLO: over it in more than 1% of hourly windows fires')
+    .option('--slo-tpot-p99-ms <ms>', 'TPOT p99 SLO: over it in more than 1% of hourly windows fires')
+    .option('--quality-floor <fraction>', 'pass rate below it for two consecutive weeks fires')
+    .option('--json', 'machine-readable output')
+    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
+    .addHelpText(
+      'after',
+      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
+        '\nExit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n',
+    )
+    .action(async (opts) => setCode(await checkCommand(opts, io)));
 
   traces
     .command('whatif')
@@ -207,6 +228,49 @@ async function reconcileCommand(opts: ReconcileOpts, io: Io): Promise<number> {
 
 /** Exit code of a check that ran and found a red flag (distinct from 2, bad input). */
 export const EXIT_FLAGGED = 1;
+
+interface CheckOpts {
+  db: string;
+  from?: string;
+  to?: string;
+  sloP99Ms?: string;
+  sloTtftP99Ms?: string;
+  sloTpotP99Ms?: string;
+  qualityFloor?: string;
+  json?: boolean;
+  catalog?: string;
+}
+
+async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
+  const e2e = numberFlag('--slo-p99-ms', opts.sloP99Ms);
+  const ttft = numberFlag('--slo-ttft-p99-ms', opts.sloTtftP99Ms);
+  const tpot = numberFlag('--slo-tpot-p99-ms', opts.sloTpotP99Ms);
+  const floor = numberFlag('--quality-floor', opts.qualityFloor);
+  if (floor !== undefined && floor > 1) throw new CliUsageError(`--quality-floor must be a fraction 0 ≤ value ≤ 1; got "${opts.qualityFloor}"`);
+  const catalog = openCatalog(opts.catalog);
+  const signals = await withStore(opts.db, false, async (store) => {
+    await preparePricing(store, catalog);
+    return checkStore(store, {
+      slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
+      ...(floor !== undefined ? { qualityFloor: floor } : {}),
+      ...(opts.from ? { from: opts.from } : {}),
+      ...(opts.to ? { to: opts.to } : {}),
+    });
+  });
+  const fired = signals.filter((s) => s.fired);
+  if (opts.json) {
+    io.out(JSON.stringify({ db: opts.db, fired: fired.length, signals }, null, 2) + '\n');
+  } else {
+    const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
+    io.out(
+      table(
+        ['Signal', 'Kind', 'Workload', 'State', 'Detail'],
+        signals.map((s) => [s.id, s.kind === 'red_flag' ? 'red flag' : 'reversion', s.workload ?? '', mark(s), s.detail]),
+      ) + `\n\n${fired.length ? `${fired.length} signal${fired.length > 1 ? 's' : ''} fired: re-run the LCPR comparison on measured inputs (routefit compare FILE --traces ${opts.db}).` : 'No signal fired.'}\n`,
+    );
+  }
+  return fired.length ? EXIT_FLAGGED : EXIT_OK;
+}
 
 interface GenerateOpts {
   workload: string;
