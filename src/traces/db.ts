@@ -26,6 +26,8 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
     throw new RoutefitError('invalid_input', `cannot open trace store ${path}: ${(err as Error).message.split('\n')[0]}`, { field: 'db' });
   }
   const conn = await instance.connect();
+  // Big imports spill to disk instead of growing without bound (issue 5 target: peak under 2 GB).
+  await conn.run(`SET memory_limit = '${process.env.ROUTEFIT_DUCKDB_MEMORY ?? '1GB'}'`);
   for (const ddl of DDL) await conn.run(ddl);
   return {
     path,

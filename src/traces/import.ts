@@ -59,6 +59,8 @@ export interface Staged {
   lineLabel: 'line' | 'row';
   structural: Reject[];
   notes: string[];
+  /** Temp tables behind the `stg` view, dropped once the rows are checked. */
+  cleanup?: string[];
 }
 
 export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
@@ -101,7 +103,7 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
   const stager = STAGERS[format];
   if (!stager) throw new RoutefitError('invalid_input', `--format ${format} is not known; allowed: ${[...Object.keys(STAGERS), ...LEDGER_FORMATS].join(', ')}`, { field: 'format' });
   const { conn } = store;
-  await conn.run('DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS checked;');
+  await conn.run('DROP VIEW IF EXISTS stg; DROP TABLE IF EXISTS checked;');
   const notes: string[] = [];
   let staged: Staged;
   try {
@@ -117,6 +119,8 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 export async function checkAndInsert(store: Store, file: string, staged: Staged, opts: ImportOptions): Promise<ImportSummary> {
   const { conn } = store;
   await conn.run(`CREATE TEMP TABLE checked AS ${checkSql()}`);
+  await conn.run('DROP VIEW stg');
+  for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
   const [counts] = await query(
     conn,
     `SELECT (SELECT count(*) FROM checked) AS n, count(*) AS valid, count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
@@ -164,15 +168,18 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
   return transaction(conn, async () => {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     const cols = COLUMNS.map((c) => storeName(c));
-    await conn.run(`CREATE OR REPLACE TEMP TABLE fresh AS
-      SELECT c.* FROM checked c ANTI JOIN requests r ON r.request_id = c.request_id AND r.attempt = c.attempt WHERE c.reason IS NULL`);
-    const [{ kept }] = (await query(conn, 'SELECT count(*) AS kept FROM fresh')) as [{ kept: number }];
-    await conn.run(`INSERT INTO requests (${cols.join(', ')}, import_id, source_line) SELECT ${cols.join(', ')}, ${id}, line FROM fresh`);
+    // Straight from the checked rows into the store, skipping keys it already holds (idempotence).
+    const [{ Count: inserted }] = (await query(
+      conn,
+      `INSERT INTO requests (${cols.join(', ')}, import_id, source_line)
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line FROM checked c
+       ANTI JOIN (SELECT request_id, attempt FROM requests) r ON r.request_id = c.request_id AND r.attempt = c.attempt WHERE c.reason IS NULL`,
+    )) as [{ Count: number }];
+    const kept = Number(inserted);
     const alreadyStored = Number(counts!.valid) - kept;
     await conn.run(
       `INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`,
     );
-    await conn.run('DROP TABLE fresh');
     if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
     return { ...base, importId: id, kept, alreadyStored };
   });
@@ -183,7 +190,8 @@ const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 /** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
 function checkSql(): string {
   const v = (name: string) => `stg.${ident(name)}`;
-  const num = (name: string) => `TRY_CAST(${v(name)} AS DOUBLE)`;
+  // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
+  const num = (name: string) => `stg.n_${name}`;
   const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} = floor(${num(name)}))`;
   const bool = (name: string) =>
     `CASE WHEN lower(${v(name)}) IN ('true','t','1','yes','y') THEN TRUE WHEN lower(${v(name)}) IN ('false','f','0','no','n') THEN FALSE END`;
@@ -196,7 +204,8 @@ function checkSql(): string {
         typed.push(
           `CASE WHEN regexp_full_match(${v(c.name)}, '[0-9]+(\\.[0-9]+)?') THEN
              timezone('UTC', to_timestamp(CASE WHEN CAST(${v(c.name)} AS DOUBLE) >= 1e11 THEN CAST(${v(c.name)} AS DOUBLE) / 1000 ELSE CAST(${v(c.name)} AS DOUBLE) END))
-           ELSE timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ)) END AS ts`,
+           WHEN regexp_matches(${v(c.name)}, '[+-][0-9]{2}:?[0-9]{2}$') THEN timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ))
+           ELSE TRY_CAST(${v(c.name)} AS TIMESTAMP) END AS ts`,
         );
         checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ISO 8601 or epoch seconds/milliseconds'` });
         break;
@@ -266,15 +275,16 @@ function checkSql(): string {
   const reasonCase = `CASE ${all.map((c) => `WHEN ${c.when} THEN ${c.message}`).join(' ')} END`;
   const out = COLUMNS.map(storeName).filter((n) => !['route', 'provider', 'status', 'quality'].includes(n));
   return `
-    WITH t AS (SELECT ${typed.join(',\n      ')} FROM stg),
+    WITH stg AS (SELECT *, ${COLUMNS.filter((c) => ['count', 'ms', 'usd', 'attempt'].includes(c.kind)).map((c) => `TRY_CAST(${ident(c.name)} AS DOUBLE) AS n_${c.name}`).join(', ')} FROM stg),
+    t AS (SELECT ${typed.join(',\n      ')} FROM stg),
     r AS (
       SELECT t.*, ${ruleCase} AS rule0, ${reasonCase} AS reason0 FROM t
     ),
+    -- Duplicates by a hash aggregate and a join to the few repeated keys: no sort of the whole file.
+    dup AS (SELECT request_id, attempt, min(line) AS first_line FROM r WHERE reason0 IS NULL GROUP BY ALL HAVING count(*) > 1),
     d AS (
-      SELECT r.*,
-        row_number() OVER (PARTITION BY request_id, attempt, reason0 IS NULL ORDER BY line) AS dup_n,
-        min(line) OVER (PARTITION BY request_id, attempt, reason0 IS NULL) AS first_line
-      FROM r
+      SELECT r.*, CASE WHEN dup.first_line IS NOT NULL AND r.line > dup.first_line THEN 2 ELSE 1 END AS dup_n, dup.first_line
+      FROM r LEFT JOIN dup ON r.reason0 IS NULL AND dup.request_id = r.request_id AND dup.attempt = r.attempt
     )
     SELECT ${out.join(', ')},
       coalesce(route, provider || '/' || model, model) AS route,
@@ -321,15 +331,15 @@ export async function buildStg(conn: DuckDBConnection, file: string, fromSql: st
   const known = new Set<string>([...COLUMN_NAMES, 'ts', ...Object.keys(SECONDS_TWINS)]);
   const ignored = available.filter((a) => !known.has(a.trim().toLowerCase()) && !a.startsWith('__'));
   if (ignored.length) notes.push(`ignored columns not in the normalized row: ${ignored.join(', ')}`);
-  await conn.run(`CREATE TEMP TABLE stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
+  // A view: the rows are materialized once, typed, by the check.
+  await conn.run(`CREATE OR REPLACE TEMP VIEW stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
 }
 
 /** CSV read by DuckDB; rows its reader cannot split are rejected with the line it reports. */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   const structural = await readCsvRaw(conn, file);
   await buildStg(conn, file, 'raw_rows', await columnsOf(conn, 'raw_rows'), '__line', notes);
-  await conn.run('DROP TABLE raw_rows');
-  return { format: 'csv', lineLabel: 'line', structural, notes };
+  return { format: 'csv', lineLabel: 'line', structural, notes, cleanup: ['raw_rows'] };
 }
 
 /**
@@ -337,7 +347,8 @@ async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): 
  * returns the rows DuckDB's reader could not split, with their lines.
  */
 export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
-  await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans; DROP TABLE IF EXISTS raw_rows');
+  await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
+  await dropRelation(conn, 'raw_rows');
   await conn.run(`CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
   const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
   const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
@@ -349,10 +360,19 @@ export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<
       `CREATE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
     );
     await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT r.*, r.rowid + 2 + coalesce(x.j, 0) AS __line FROM raw_rows r ASOF LEFT JOIN rej_gaps x ON r.rowid >= x.g`);
-  } else {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows`);
+    return structural;
   }
+  // No rejects: the line is rowid + 2, read through a view instead of copying the table.
+  await conn.run('ALTER TABLE raw_rows RENAME TO raw_rows_t');
+  await conn.run(`CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows_t`);
   return structural;
+}
+
+/** Drops a temp table or view (and the table behind a `raw_rows` view). */
+export async function dropRelation(conn: DuckDBConnection, name: string): Promise<void> {
+  const views = await query(conn, `SELECT 1 FROM duckdb_views() WHERE view_name = ${lit(name)}`);
+  await conn.run(views.length ? `DROP VIEW ${name}` : `DROP TABLE IF EXISTS ${name}`);
+  if (name === 'raw_rows') await conn.run('DROP TABLE IF EXISTS raw_rows_t');
 }
 
 export async function columnsOf(conn: DuckDBConnection, table: string): Promise<string[]> {
@@ -368,8 +388,8 @@ async function stageJsonl(conn: DuckDBConnection, file: string, notes: string[])
   const fields = keys.map((k) => `json_extract_string(doc, ${lit(`$."${k.replace(/"/g, '')}"`)}) AS ${ident(k)}`);
   await conn.run(`CREATE TEMP TABLE json_fields AS SELECT line AS __line${fields.length ? ', ' + fields.join(', ') : ''} FROM json_lines WHERE ok`);
   await buildStg(conn, file, 'json_fields', keys, '__line', notes);
-  await conn.run('DROP TABLE json_fields; DROP TABLE json_lines');
-  return { format: 'jsonl', lineLabel: 'line', structural, notes };
+  await conn.run('DROP TABLE json_lines');
+  return { format: 'jsonl', lineLabel: 'line', structural, notes, cleanup: ['json_fields'] };
 }
 
 /** `json_lines(line, doc, ok)`: one row per non-blank line of a JSONL file, parsed by DuckDB. */

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type Store, lit, query, transaction } from './db.js';
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, readCsvRaw } from './import.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, readCsvRaw } from './import.js';
 
 /**
  * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against
@@ -101,7 +101,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           ${col('start_time')} AS raw_start, ${col('input_tokens')} AS raw_in, ${col('output_tokens')} AS raw_out
         FROM raw_rows`);
     }
-    await conn.run('DROP TABLE raw_rows');
+    await dropRelation(conn, 'raw_rows');
   } else {
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.

@@ -91,14 +91,18 @@ function timeFilter(opts: { from?: string; to?: string }): string {
 
 /** Attempts with their request's dimensions (first attempt) and outcome (last attempt). */
 export function attemptsSql(opts: { from?: string; to?: string }): string {
-  const first = (c: string) => `first_value(${c}) OVER (PARTITION BY request_id ORDER BY attempt) AS req_${c}`;
+  // One hash aggregate per request joined back, rather than window functions: no sort of all attempts.
+  const first = (c: string) => `arg_min(${c}, attempt) AS req_${c}`;
   return `
-    SELECT *,
-      ${['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id'].map(first).join(',\n      ')},
-      first_value(ts) OVER (PARTITION BY request_id ORDER BY attempt) AS req_ts,
-      attempt = max(attempt) OVER (PARTITION BY request_id) AS is_final,
-      bool_or(escalated_to_human) OVER (PARTITION BY request_id) AS req_escalated
-    FROM priced ${timeFilter(opts)}`;
+    WITH p AS (SELECT * FROM priced ${timeFilter(opts)}),
+    req AS (
+      SELECT request_id,
+        ${['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id', 'ts'].map(first).join(',\n        ')},
+        max(attempt) AS req_last_attempt,
+        bool_or(escalated_to_human) AS req_escalated
+      FROM p GROUP BY request_id)
+    SELECT p.*, req.* EXCLUDE (request_id), p.attempt = req.req_last_attempt AS is_final
+    FROM p JOIN req USING (request_id)`;
 }
 
 const q3 = (expr: string, filter = 'TRUE') => `quantile_cont(${expr}, [0.5, 0.95, 0.99]) FILTER (WHERE ${filter})`;
@@ -146,7 +150,8 @@ export async function summarize(store: Store, opts: SummaryOptions): Promise<Gro
     FROM a
     ${dims.length ? `GROUP BY ${opts.by.map((_, i) => i + 1).join(', ')} ORDER BY ${opts.by.map((_, i) => i + 1).join(', ')}` : ''}`;
   const rows = await query(store.conn, sql);
-  const wf = await workflowStats(store, opts);
+  const anyWorkflow = (await query(store.conn, 'SELECT 1 FROM requests WHERE workflow_id IS NOT NULL LIMIT 1')).length > 0;
+  const wf = anyWorkflow ? await workflowStats(store, opts) : new Map<string, WorkflowRow>();
   return rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
 }
 

@@ -86,7 +86,7 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
     FROM otel_spans WHERE ${attr(ALIASES.model!)} IS NOT NULL OR ${attr(ALIASES.input_tokens!)} IS NOT NULL`);
   const cols = (await query(conn, `SELECT column_name FROM (DESCRIBE otel_rows)`)).map((r) => String(r.column_name));
   await buildStg(conn, file, 'otel_rows', cols, '__line', notes);
-  await conn.run('DROP TABLE otel_rows; DROP TABLE otel_spans');
+  await conn.run('DROP TABLE otel_spans');
   notes.push('OTel spans carry no attempt number: each span is its own request (attempt 0); retries show up as extra requests');
-  return { format: 'otel', lineLabel: 'row', structural: [], notes };
+  return { format: 'otel', lineLabel: 'row', structural: [], notes, cleanup: ['otel_rows'] };
 }
