@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
 import { stageOtel } from './importers/otel.js';
+import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
 import { loadCatalog } from '../catalog/load.js';
 import type { Catalog } from '../catalog/types.js';
@@ -76,13 +77,23 @@ export function detectFormat(file: string): string {
       closeSync(fd);
     }
   };
-  if (f.endsWith('.csv') || f.endsWith('.tsv')) return detectLedger(head(), f) ?? 'csv';
+  if (f.endsWith('.csv') || f.endsWith('.tsv')) {
+    const h = head();
+    return detectLedger(h, f) ?? detectMapped(h.split(/\r?\n/, 1)[0]!.split(',')) ?? 'csv';
+  }
   if (f.endsWith('.parquet')) return 'parquet';
   if (f.endsWith('.json') || f.endsWith('.jsonl') || f.endsWith('.ndjson')) {
     const h = head();
     if (h.includes('"resourceSpans"')) return 'otel';
     const ledger = detectLedger(h, f);
     if (ledger) return ledger;
+    const firstLine = h.split(/\r?\n/, 1)[0]!;
+    try {
+      const mapped = detectMapped(Object.keys(JSON.parse(firstLine) as object));
+      if (mapped) return mapped;
+    } catch {
+      // Not one JSON object per line: left to the JSONL reader, which reports the bad line.
+    }
     if (f.endsWith('.json')) {
       throw new RoutefitError('invalid_input', `${file}: a .json file that is not OTLP spans; pass --format (${[...Object.keys(STAGERS), ...LEDGER_FORMATS].join(', ')})`, { field: 'format' });
     }
@@ -93,7 +104,13 @@ export function detectFormat(file: string): string {
   });
 }
 
-export const STAGERS: Record<string, Stager> = { csv: stageCsv, jsonl: stageJsonl, parquet: stageParquet, otel: stageOtel };
+export const STAGERS: Record<string, Stager> = {
+  csv: stageCsv,
+  jsonl: stageJsonl,
+  parquet: stageParquet,
+  otel: stageOtel,
+  ...Object.fromEntries(MAPPED.map((m) => [m.id, mappedStager(m.id)])),
+};
 
 /** Imports one file of normalized rows into the store: all or nothing, idempotent on (request_id, attempt). */
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {

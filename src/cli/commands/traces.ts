@@ -35,10 +35,10 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
 
   traces
     .command('import')
-    .description('import request traces (CSV, JSONL, Parquet, OTLP GenAI spans) into the trace store; all or nothing, idempotent')
+    .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
-    .option('--format <format>', 'override detection: csv, jsonl, parquet or otel (OTLP JSON spans)')
+    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
     .option('--json', 'machine-readable output')
