@@ -11,3 +11,4 @@ export * from './speculative-decoding.js';
 export * from './measured.js';
 export * from './reconciliation.js';
 export * from './red-flags.js';
+export * from './trace-kit.js';

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type Store, lit, query, transaction } from './db.js';
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, readCsvRaw } from './import.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from './import.js';
 
 /**
  * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against
@@ -14,14 +14,18 @@ import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, c
  * - Anthropic usage report (Admin API JSON): input is split into uncached, cache reads and cache
  *   writes; they are summed so input_tokens includes cached tokens as everywhere else in the store.
  */
-export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage'] as const;
+export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'route-summary'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 
 const INVOICE_COLS = ['period_start', 'period_end', 'provider', 'sku', 'model', 'quantity', 'unit', 'amount_usd', 'charge_category'];
+export const SUMMARY_FIELDS = ['route', 'provider', 'model', 'workload', 'inputTokens', 'outputTokens', 'cacheHitRate', 'batchEligible', 'concurrency', 'ttftMs', 'latencyP50Ms', 'latencyP95Ms', 'outputTokensPerSecond', 'acceptedOutputRate', 'costUsd', 'reviewMinutes'];
+const SUMMARY_TEXT = new Set(['route', 'provider', 'model', 'workload']);
+const SUMMARY_FRACTIONS = new Set(['cacheHitRate', 'batchEligible', 'acceptedOutputRate']);
 const USAGE_COLS = ['period_start', 'period_end', 'provider', 'model', 'service_tier', 'batch', 'requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'source'];
 
 /** Detects a ledger from a CSV header or a JSON file's head; undefined when it is not one. */
 export function detectLedger(head: string, lowerName: string): LedgerFormat | undefined {
+  if (head.includes('outputTokensPerSecond') && head.includes('acceptedOutputRate')) return 'route-summary';
   if (lowerName.endsWith('.csv')) {
     const header = head.split(/\r?\n/, 1)[0]!.toLowerCase();
     const cols = header.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
@@ -54,9 +58,37 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   const { conn } = store;
   const notes: string[] = [];
   let structural: Reject[] = [];
-  let target: 'invoice_lines' | 'usage_lines';
+  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries';
   // Each branch creates `ledger_stg`: line, the target's columns, and `reason` (NULL for a good row).
-  if (format === 'focus' || format === 'invoice' || (format === 'openai-usage' && file.toLowerCase().endsWith('.csv'))) {
+  if (format === 'route-summary') {
+    target = 'route_summaries';
+    let from: string;
+    let field: (k: string) => string;
+    if (file.toLowerCase().endsWith('.csv')) {
+      structural = await readCsvRaw(conn, file);
+      const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+      const missing = SUMMARY_FIELDS.filter((f) => !cols.has(f.toLowerCase()));
+      if (missing.length) throw new RoutefitError('invalid_input', `${file}: the route-summary contract has 16 fields; missing ${missing.join(', ')}`, { field: missing[0]! });
+      field = (k) => `NULLIF(raw_rows."${cols.get(k.toLowerCase())}", '')`;
+      from = 'raw_rows';
+    } else {
+      await stageJsonLines(conn, file);
+      structural = (await query(conn, 'SELECT line FROM json_lines WHERE NOT ok')).map((r) => ({ line: Number(r.line), reason: 'malformed JSON: not a JSON object' }));
+      await conn.run('CREATE OR REPLACE TEMP TABLE summary_src AS SELECT line AS __line, doc FROM json_lines WHERE ok');
+      await conn.run('DROP TABLE json_lines');
+      field = (k) => `json_extract_string(doc, '$.${k}')`;
+      from = 'summary_src';
+    }
+    const typed = SUMMARY_FIELDS.map((k) => (SUMMARY_TEXT.has(k) ? `${field(k)} AS "${k}"` : `TRY_CAST(${field(k)} AS DOUBLE) AS "${k}"`));
+    const raw = SUMMARY_FIELDS.map((k) => `${field(k)} AS "raw_${k}"`);
+    const bad = SUMMARY_FIELDS.filter((k) => !SUMMARY_TEXT.has(k)).map(
+      (k) =>
+        `WHEN "${k}" IS NULL OR NOT isfinite("${k}") OR "${k}" < 0 ${SUMMARY_FRACTIONS.has(k) ? `OR "${k}" > 1` : ''} THEN '${k} is "' || coalesce("raw_${k}", '') || '"; allowed ${SUMMARY_FRACTIONS.has(k) ? 'a fraction 0 ≤ value ≤ 1' : 'a number ≥ 0'}'`,
+    );
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, CASE WHEN route IS NULL THEN 'route is missing' ${bad.join(' ')} END AS reason
+      FROM (SELECT __line AS line, ${[...typed, ...raw].join(', ')} FROM ${from})`);
+    await dropRelation(conn, from);
+  } else if (format === 'focus' || format === 'invoice' || (format === 'openai-usage' && file.toLowerCase().endsWith('.csv'))) {
     structural = await readCsvRaw(conn, file);
     const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
     const col = (name: string) => (cols.has(name.toLowerCase()) ? `raw_rows."${cols.get(name.toLowerCase())}"` : 'NULL::VARCHAR');
@@ -137,7 +169,9 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     await conn.run('DROP TABLE ledger_json');
   }
   const checks =
-    target === 'invoice_lines'
+    target === 'route_summaries'
+      ? 'reason'
+      : target === 'invoice_lines'
       ? `CASE WHEN period_start IS NULL THEN 'period start "' || coalesce(raw_start, '') || '" is not a date'
               WHEN period_end IS NULL OR period_end <= period_start THEN 'period end "' || coalesce(raw_end, '') || '" is not a date after the start'
               WHEN raw_provider IS NULL THEN 'provider is missing'
@@ -148,8 +182,8 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
               WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
               WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
               WHEN coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) > input_tokens THEN 'cached tokens exceed input tokens' END`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
-  const cols = target === 'invoice_lines' ? INVOICE_COLS : USAGE_COLS;
+  if (target !== 'route_summaries') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
+  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
   const [c] = await query(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE reason IS NULL) AS ok FROM ledger_checked`);
   const rows = Number(c!.n) + structural.length;
   const rejected = rows - Number(c!.ok);
@@ -165,7 +199,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     rejected,
     alreadyStored: 0,
     rejectRate: rows ? rejected / rows : 0,
-    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : 'usage'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
+    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
     rejects,
     notes,
   };

@@ -80,6 +80,11 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS invoice_lines (
      period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, sku VARCHAR, model VARCHAR,
      quantity DOUBLE, unit VARCHAR, amount_usd DOUBLE, charge_category VARCHAR, import_id INTEGER, source_line BIGINT)`,
+  // Inference Trace Kit route summaries (seed 002): already aggregates, kept as such.
+  `CREATE TABLE IF NOT EXISTS route_summaries (
+     route VARCHAR, provider VARCHAR, model VARCHAR, workload VARCHAR, "inputTokens" DOUBLE, "outputTokens" DOUBLE,
+     "cacheHitRate" DOUBLE, "batchEligible" DOUBLE, concurrency DOUBLE, "ttftMs" DOUBLE, "latencyP50Ms" DOUBLE, "latencyP95Ms" DOUBLE,
+     "outputTokensPerSecond" DOUBLE, "acceptedOutputRate" DOUBLE, "costUsd" DOUBLE, "reviewMinutes" DOUBLE, import_id INTEGER, source_line BIGINT)`,
   // Provider usage exports (OpenAI, Anthropic): the tokens the provider counted, input including cached.
   `CREATE TABLE IF NOT EXISTS usage_lines (
      period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, model VARCHAR, service_tier VARCHAR, batch BOOLEAN,

@@ -14,6 +14,7 @@ import { generateTraces, parseShift } from '../../traces/generate.js';
 import { lit } from '../../traces/db.js';
 import { extendCompare, whatifCommand } from './traces-measured.js';
 import { checkStore } from '../../traces/checks.js';
+import { routeSummaries } from '../../traces/route-summaries.js';
 import type { Signal } from '../../engine/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
 
@@ -421,8 +422,9 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
   const ttft = numberFlag('--slo-ttft-ms', opts.sloTtftMs);
   const tpot = numberFlag('--slo-tpot-ms', opts.sloTpotMs);
   const catalog = openCatalog(opts.catalog);
-  const { groups, pricing } = await withStore(opts.db, false, async (store) => {
+  const { groups, pricing, summaries } = await withStore(opts.db, false, async (store) => {
     const pricing = await preparePricing(store, catalog);
+    const summaries = await routeSummaries(store, catalog, io.today);
     const groups = await summarize(store, {
       by,
       ...(opts.from ? { from: opts.from } : {}),
@@ -430,12 +432,32 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
       ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
       overheads: overheadsFrom(opts),
     });
-    return { groups, pricing };
+    return { groups, pricing, summaries };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved }, null, 2) + '\n');
+    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries }, null, 2) + '\n');
   } else {
-    io.out(renderSummary(groups, by, pricing) + '\n');
+    const parts = [groups.length || !summaries.length ? renderSummary(groups, by, pricing) : ''];
+    if (summaries.length) {
+      parts.push(
+        'Route summaries (Inference Trace Kit contract, aggregates as imported):\n' +
+          table(
+            ['Workload', 'Route', '$/accepted', 'p95 ms @ conc.', 'p95/p50', 'Input burden', 'Batch displaced', 'Headroom'],
+            summaries.map((s) => [
+              s.workload,
+              s.route,
+              s.metrics.costPerAcceptedOutput === null ? '—' : usdPerRequest(s.metrics.costPerAcceptedOutput),
+              `${ms(s.metrics.p95LatencyAtConcurrency.p95Ms)} @ ${s.metrics.p95LatencyAtConcurrency.concurrency}`,
+              s.metrics.p95LatencyAtConcurrency.p95OverP50 === null ? '—' : ratio(s.metrics.p95LatencyAtConcurrency.p95OverP50),
+              count(s.metrics.cacheAdjustedInputBurden),
+              s.metrics.batchDisplacementShare === null ? '—' : percent(s.metrics.batchDisplacementShare),
+              s.metrics.throughputHeadroom === null ? '—' : percent(s.metrics.throughputHeadroom),
+            ]),
+            ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ),
+      );
+    }
+    io.out(parts.filter(Boolean).join('\n\n') + '\n');
   }
   return EXIT_OK;
 }
