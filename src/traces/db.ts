@@ -28,6 +28,8 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   const conn = await instance.connect();
   // Big imports spill to disk instead of growing without bound (issue 5 target: peak under 2 GB).
   await conn.run(`SET memory_limit = '${process.env.ROUTEFIT_DUCKDB_MEMORY ?? '1GB'}'`);
+  // Progress is polled by the CLI (connection.progress); DuckDB must not print its own bar.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   for (const ddl of DDL) await conn.run(ddl);
   return {
     path,

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
 import type { MeasuredOverheads } from '../../engine/measured.js';
 import { DEFAULT_DB, type Store, openStore } from '../../traces/db.js';
 import { type ImportSummary, importFile } from '../../traces/import.js';
@@ -42,6 +43,7 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
+    .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
@@ -346,15 +348,39 @@ interface ImportOpts {
   format?: string;
   acceptRejects?: boolean;
   showRejects: string;
+  progress?: boolean;
   json?: boolean;
+}
+
+/** A progress bar on stderr while DuckDB works through a long file: it polls the running statement's progress. */
+async function withProgress<T>(store: Store, label: string, enabled: boolean, body: () => Promise<T>): Promise<T> {
+  if (!enabled) return body();
+  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% · step {step}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  bar.start(100, 0, { step: 1 });
+  let step = 1;
+  let last = 0;
+  const timer = setInterval(() => {
+    const p = store.conn.progress.percentage;
+    if (p >= 0 && p < last - 1) step++;
+    if (p >= 0) last = p;
+    bar.update(Math.max(0, Math.min(100, Math.round(p))), { step });
+  }, 200);
+  try {
+    return await body();
+  } finally {
+    clearInterval(timer);
+    bar.stop();
+  }
 }
 
 async function importCommand(files: string[], opts: ImportOpts, io: Io): Promise<number> {
   const show = numberFlag('--show-rejects', opts.showRejects) ?? 20;
   const summaries = await withStore(opts.db, true, async (store) => {
     const out: ImportSummary[] = [];
+    const bar = opts.progress !== false && process.stderr.isTTY === true;
     for (const f of files) {
-      out.push(await importFile(store, f, { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) }));
+      const args = { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) };
+      out.push(await withProgress(store, f, bar, () => importFile(store, f, args)));
     }
     return out;
   });
