@@ -165,3 +165,43 @@ export function withMeasuredInputs(profile: WorkloadProfile, m: MeasuredInputs, 
   }
   return { profile: out, replaced };
 }
+
+export interface GpuWindow {
+  /** GPU instance-hours billed in the window (from the GPU invoice or scheduler). */
+  gpuHours: number;
+  hourlyRate: number;
+  /** Sustained output tokens/s of one instance for the model served. */
+  throughputTokensPerSecond: number;
+  outputTokens: number;
+  inputTokens: number;
+  /** GPU time of an input token relative to an output token (0 = decode-bound, the seeds' default). */
+  prefillEfficiency?: number;
+  windowDays: number;
+  accepted: number;
+}
+
+/**
+ * Measured utilization of a GPU route (seed 000 Part 0/Part 1, same definition as `sizeGpus`'s
+ * realized utilization): tokens served ÷ (GPU-hours × 3,600 s × throughput). Headroom is the unused share.
+ */
+export function measuredGpu(g: GpuWindow): { costUsd: number; utilization: number; headroom: number; spareTokensPerSecond: number; costPerAccepted: number | null; steps: Step[] } {
+  requireInRange('gpuHours', g.gpuHours, { min: 0, minExclusive: true });
+  requireInRange('hourlyRate', g.hourlyRate, { min: 0 });
+  requireInRange('throughputTokensPerSecond', g.throughputTokensPerSecond, { min: 0, minExclusive: true });
+  requireInRange('windowDays', g.windowDays, { min: 0, minExclusive: true });
+  const demand = g.outputTokens + (g.prefillEfficiency ?? 0) * g.inputTokens;
+  const capacity = g.gpuHours * 3600 * g.throughputTokensPerSecond;
+  const utilization = demand / capacity;
+  const cost = g.gpuHours * g.hourlyRate;
+  return {
+    costUsd: cost,
+    utilization,
+    headroom: 1 - utilization,
+    spareTokensPerSecond: (capacity - demand) / (g.windowDays * 86_400),
+    costPerAccepted: g.accepted > 0 ? cost / g.accepted : null,
+    steps: [
+      { id: 'gpu_cost', label: 'GPU cost', formula: 'GPU-hours × hourly rate', expression: `${g.gpuHours} × ${g.hourlyRate}`, value: cost, unit: 'USD/window', cite: 'seed 000 Part 1' },
+      { id: 'utilization', label: 'Measured utilization', formula: 'tokens served ÷ (GPU-hours × 3,600 × throughput)', expression: `${demand} ÷ (${g.gpuHours} × 3600 × ${g.throughputTokensPerSecond})`, value: utilization, unit: 'fraction', cite: 'seed 000 Part 0/Part 1' },
+    ],
+  };
+}

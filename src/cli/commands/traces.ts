@@ -16,6 +16,7 @@ import { lit } from '../../traces/db.js';
 import { extendCompare, whatifCommand } from './traces-measured.js';
 import { checkStore } from '../../traces/checks.js';
 import { routeSummaries } from '../../traces/route-summaries.js';
+import { gpuRoutes } from '../../traces/gpu.js';
 import type { Signal } from '../../engine/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
 
@@ -27,6 +28,20 @@ export function numberFlag(flag: string, v: string | undefined, min = 0): number
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < min) throw new CliUsageError(`${flag} must be a number ≥ ${min}; got "${v}"`);
   return n;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** `route=number` pairs of a repeatable flag. */
+function pairs(flag: string, values: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const v of values) {
+    const i = v.lastIndexOf('=');
+    const n = i > 0 ? Number(v.slice(i + 1)) : NaN;
+    if (i <= 0 || !Number.isFinite(n) || n <= 0) throw new CliUsageError(`${flag} takes ROUTE=NUMBER with a number > 0; got "${v}"`);
+    out.set(v.slice(0, i), n);
+  }
+  return out;
 }
 
 const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
@@ -67,12 +82,15 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--eval-cost-per-month <usd>', 'eval cost per month (prorated)')
     .option('--human-cost-per-escalation <usd>', 'cost of one human escalation')
     .option('--ops-cost-per-month <usd>', 'ops cost per month (prorated)')
+    .option('--gpu-hours <route=hours>', 'GPU-hours billed for a GPU route in the window, repeatable: gives it a cost, utilization and headroom', collect, [] as string[])
+    .option('--gpu-throughput <route=tok/s>', 'output tokens/s of one instance, when the catalog has no figure for the model served', collect, [] as string[])
     .option('--json', 'machine-readable output')
     .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
     .addHelpText(
       'after',
       examples([
         'routefit traces summarize',
+        'routefit traces summarize --gpu-hours lambda/h100-sxm=720',
         'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
         'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
       ]) + '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n',
@@ -415,6 +433,8 @@ interface SummarizeOpts {
   evalCostPerMonth?: string;
   humanCostPerEscalation?: string;
   opsCostPerMonth?: string;
+  gpuHours?: string[];
+  gpuThroughput?: string[];
   json?: boolean;
   catalog?: string;
 }
@@ -448,9 +468,12 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
   const ttft = numberFlag('--slo-ttft-ms', opts.sloTtftMs);
   const tpot = numberFlag('--slo-tpot-ms', opts.sloTpotMs);
   const catalog = openCatalog(opts.catalog);
-  const { groups, pricing, summaries } = await withStore(opts.db, false, async (store) => {
+  const gpuHours = pairs('--gpu-hours', opts.gpuHours ?? []);
+  const gpuThroughput = pairs('--gpu-throughput', opts.gpuThroughput ?? []);
+  const { groups, pricing, summaries, gpu } = await withStore(opts.db, false, async (store) => {
     const pricing = await preparePricing(store, catalog);
     const summaries = await routeSummaries(store, catalog, io.today);
+    const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
     const groups = await summarize(store, {
       by,
       ...(opts.from ? { from: opts.from } : {}),
@@ -458,10 +481,10 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
       ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
       overheads: overheadsFrom(opts),
     });
-    return { groups, pricing, summaries };
+    return { groups, pricing, summaries, gpu };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries }, null, 2) + '\n');
+    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu }, null, 2) + '\n');
   } else {
     const parts = [groups.length || !summaries.length ? renderSummary(groups, by, pricing) : ''];
     if (summaries.length) {
@@ -479,6 +502,16 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
               s.metrics.batchDisplacementShare === null ? '—' : percent(s.metrics.batchDisplacementShare),
               s.metrics.throughputHeadroom === null ? '—' : percent(s.metrics.throughputHeadroom),
             ]),
+            ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ),
+      );
+    }
+    if (gpu.length) {
+      parts.push(
+        'GPU routes (cost from GPU-hours; utilization = tokens served ÷ (GPU-hours × 3,600 × throughput)):\n' +
+          table(
+            ['Route', 'Serves', 'GPU-hours', 'GPU cost', 'Utilization', 'Headroom', 'Spare tok/s', '$/accepted'],
+            gpu.map((g) => [g.route, g.serves ?? '—', count(g.gpuHours), usd(g.result.costUsd, 2), percent(g.result.utilization), percent(g.result.headroom), count(g.result.spareTokensPerSecond), g.result.costPerAccepted === null ? '—' : usdPerRequest(g.result.costPerAccepted)]),
             ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
           ),
       );
