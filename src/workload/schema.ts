@@ -105,6 +105,8 @@ const workloadFields = {
   invoice_delta_per_month: quantity({}, ' (USD; negative when the invoice is below the traces)').optional(),
   as_of: date.optional(),
   routes: z.array(routeEntry).min(1, 'list at least one route').optional(),
+  /** A trace store (routefit traces): `compare` replaces assumed inputs with measured ones from it. */
+  measured_from: z.string().min(1).optional(),
 };
 
 export const workloadSchema = z.strictObject(workloadFields);
@@ -115,6 +117,7 @@ export const fleetSchema = z.strictObject({
   description: z.string().optional(),
   as_of: date.optional(),
   routes: z.array(routeEntry).min(1).optional(),
+  measured_from: z.string().min(1).optional(),
   workloads: z.array(workloadSchema).min(1, 'list at least one workload'),
 });
 export type FleetInput = z.output<typeof fleetSchema>;

@@ -45,6 +45,19 @@ describe('measured inputs back into the calculator', () => {
     expect(text.stdout).toMatch(/retry_rate\s+0\.1\s+assumed\s+0\.25/);
   });
 
+  it('measured_from: in the workload file does what --traces does (path relative to the file)', async () => {
+    const db = await store();
+    const wl = tempYaml(`name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\nmeasured_from: ${JSON.stringify(db)}\nroutes: [openai/gpt-5.5]\n`);
+    const r = await cli('compare', wl, '--json');
+    expect(r.code).toBe(0);
+    const [w] = JSON.parse(r.stdout).workloads;
+    expect(w.replaced.find((x: { field: string }) => x.field === 'retry_rate').measured.value).toBe(0.25);
+    const missing = tempYaml('name: w\nrequests_per_month: 1000\ninput_tokens: 500\nmeasured_from: nowhere.duckdb\nroutes: [openai/gpt-5.5]\n');
+    const m = await cli('compare', missing);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/no trace store at .*nowhere\.duckdb/);
+  });
+
   it('a workload without traces keeps its assumptions and says so', async () => {
     const db = await store();
     const wl = tempYaml('name: other\nrequests_per_month: 1000\ninput_tokens: 500\nroutes: [openai/gpt-5.5]\n');

@@ -214,5 +214,9 @@ export function extendCompare(program: Command, io: Io, setCode: (c: number) => 
     .option('--from <date>', 'with --traces: window start (UTC)')
     .option('--to <date>', 'with --traces: window end (UTC)')
     .addHelpText('after', '\nWith traces:\n  $ routefit compare examples/saas-chat.yaml --traces routefit.duckdb\n');
-  compare.action(async (file: string, opts) => setCode(opts.traces ? await compareWithTraces(file, opts, io) : compareCommand(file, opts, io)));
+  compare.action(async (file: string, opts) => {
+    // `measured_from:` in the file does what --traces does; the flag wins.
+    const traces = opts.traces ?? (opts.csv || opts.blend ? undefined : loadWorkloadFile(file).measuredFrom);
+    setCode(traces ? await compareWithTraces(file, { ...opts, traces }, io) : compareCommand(file, opts, io));
+  });
 }
