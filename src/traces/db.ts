@@ -30,6 +30,8 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   await conn.run(`SET memory_limit = '${process.env.ROUTEFIT_DUCKDB_MEMORY ?? '1GB'}'`);
   // Progress is polled by the CLI (connection.progress); DuckDB must not print its own bar.
   await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+  // Order is preserved only where row numbers come from it (import.ts `inFileOrder`).
+  await conn.run('SET preserve_insertion_order = false');
   for (const ddl of DDL) await conn.run(ddl);
   return {
     path,

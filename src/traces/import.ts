@@ -366,7 +366,7 @@ async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): 
 export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   await dropRelation(conn, 'raw_rows');
-  await conn.run(`CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
+  await inFileOrder(conn, `CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
   const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
   const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
   // DuckDB keeps file order (preserve_insertion_order), so rowid is the data row's index; lines skip
@@ -383,6 +383,19 @@ export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<
   await conn.run('ALTER TABLE raw_rows RENAME TO raw_rows_t');
   await conn.run(`CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows_t`);
   return structural;
+}
+
+/**
+ * Runs one statement with insertion order preserved, so a staged table's rowid is the file's row
+ * index. The store runs without it otherwise: it costs memory on 10M-row statements.
+ */
+export async function inFileOrder(conn: DuckDBConnection, sql: string): Promise<void> {
+  await conn.run('SET preserve_insertion_order = true');
+  try {
+    await conn.run(sql);
+  } finally {
+    await conn.run('SET preserve_insertion_order = false');
+  }
 }
 
 /** Drops a temp table or view (and the table behind a `raw_rows` view). */
@@ -412,7 +425,8 @@ async function stageJsonl(conn: DuckDBConnection, file: string, notes: string[])
 /** `json_lines(line, doc, ok)`: one row per non-blank line of a JSONL file, parsed by DuckDB. */
 export async function stageJsonLines(conn: DuckDBConnection, file: string): Promise<void> {
   await conn.run('DROP TABLE IF EXISTS json_lines');
-  await conn.run(
+  await inFileOrder(
+    conn,
     `CREATE TEMP TABLE json_lines AS
      SELECT text AS doc FROM read_csv(${lit(file)}, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', strict_mode = false)`,
   );

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type Store, lit, query, transaction } from './db.js';
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from './import.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
 
 /**
  * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against
@@ -137,7 +137,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   } else {
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_json AS
+    await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE ledger_json AS
       WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(file)}, format = 'auto')),
       b AS (SELECT unnest(CAST(doc->'$.data' AS JSON[])) AS bucket FROM docs),
       r AS (SELECT bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res FROM b)

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { lit, query } from '../db.js';
-import { type Staged, buildStg } from '../import.js';
+import { type Staged, buildStg, inFileOrder } from '../import.js';
 
 /**
  * OpenTelemetry GenAI spans as OTLP JSON (one document, or the file exporter's one per line), read
@@ -44,7 +44,7 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
   const kv = (col: string) =>
     `list_transform(CAST(${col} AS JSON[]), a -> {'k': a->>'$.key', 'v': coalesce(a->>'$.value.stringValue', a->>'$.value.intValue', a->>'$.value.doubleValue', a->>'$.value.boolValue')})`;
   await conn.run('DROP TABLE IF EXISTS otel_spans');
-  await conn.run(`CREATE TEMP TABLE otel_spans AS
+  await inFileOrder(conn, `CREATE TEMP TABLE otel_spans AS
     WITH docs AS (SELECT json AS doc, row_number() OVER () AS docno FROM read_json_objects(${lit(file)}, format = 'auto')),
     rs AS (SELECT docno, unnest(CAST(doc->'$.resourceSpans' AS JSON[])) AS rs FROM docs),
     ss AS (SELECT docno, ${kv("rs->'$.resource.attributes'")} AS rkv, unnest(CAST(rs->'$.scopeSpans' AS JSON[])) AS ss FROM rs),
