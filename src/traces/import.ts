@@ -289,13 +289,14 @@ function checkSql(): string {
   ];
   const all = [...pre, ...checks, ...post];
   const ruleCase = `CASE ${all.map((c) => `WHEN ${c.when} THEN ${lit(c.rule)}`).join(' ')} END`;
-  const reasonCase = `CASE ${all.map((c) => `WHEN ${c.when} THEN ${c.message}`).join(' ')} END`;
+  // The message is picked by rule name, so the conditions run once per row, not twice.
+  const reasonCase = `CASE rule0 ${all.map((c) => `WHEN ${lit(c.rule)} THEN ${c.message}`).join(' ')} END`;
   const out = COLUMNS.map(storeName).filter((n) => !['route', 'provider', 'status', 'quality'].includes(n));
   return `
     WITH stg AS (SELECT *, ${COLUMNS.filter((c) => ['count', 'ms', 'usd', 'attempt'].includes(c.kind)).map((c) => `TRY_CAST(${ident(c.name)} AS DOUBLE) AS n_${c.name}`).join(', ')} FROM stg),
     t AS (SELECT ${typed.join(',\n      ')} FROM stg),
     r AS (
-      SELECT t.*, ${ruleCase} AS rule0, ${reasonCase} AS reason0 FROM t
+      SELECT q.*, CASE WHEN rule0 IS NOT NULL THEN ${reasonCase} END AS reason0 FROM (SELECT t.*, ${ruleCase} AS rule0 FROM t) q
     ),
     -- Duplicates by a hash aggregate and a join to the few repeated keys: no sort of the whole file.
     dup AS (SELECT request_id, attempt, min(line) AS first_line FROM r WHERE reason0 IS NULL GROUP BY ALL HAVING count(*) > 1),

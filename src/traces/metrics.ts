@@ -52,7 +52,14 @@ export interface GroupSummary {
   };
   quality: { pass: number; fail: number; repaired: number; unknown: number };
   tokens: { input: Percentiles & { mean: number }; output: Percentiles & { mean: number }; reasoningShare: number };
-  latency: { ttftMs: Percentiles; tpotMs: Percentiles; e2eMs: Percentiles; e2eP99OverP50: number | null };
+  latency: {
+    ttftMs: Percentiles;
+    tpotMs: Percentiles;
+    e2eMs: Percentiles;
+    e2eP99OverP50: number | null;
+    /** Little's law: Σ e2e time ÷ window time = requests in flight on average (the concurrency the percentiles were seen at). */
+    meanConcurrency: number;
+  };
   cost: {
     tokenCostUsd: number;
     pricedAttempts: number;
@@ -142,7 +149,7 @@ export async function summarize(store: Store, opts: SummaryOptions): Promise<Gro
       count(*) FILTER (WHERE fallback) AS fallback_attempts,
       coalesce(sum(cost), 0) AS token_cost, count(cost) AS priced_attempts, count(*) - count(cost) AS unpriced_attempts,
       avg(cost) FILTER (WHERE attempt = 0) AS naive_cost,
-      sum(cost_usd) AS logged_cost,
+      sum(cost_usd) AS logged_cost, coalesce(sum(e2e_ms), 0) AS e2e_sum,
       count(*) FILTER (WHERE cached_at_input_rate) AS cached_at_input_rate,
       count(*) FILTER (WHERE batch_at_standard_rate) AS batch_at_standard_rate,
       ${q3('input_tokens')} AS in_q, ${q3('output_tokens')} AS out_q,
@@ -238,7 +245,13 @@ function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, WorkflowRow>): 
       output: { mean: attempts ? n(r.output_tokens) / attempts : 0, ...pct(r.out_q) },
       reasoningShare: n(r.output_tokens) ? n(r.reasoning_tokens) / n(r.output_tokens) : 0,
     },
-    latency: { ttftMs: pct(r.ttft_q), tpotMs: pct(r.tpot_q), e2eMs: e2e, e2eP99OverP50: e2e.p50 && e2e.p99 !== null ? e2e.p99 / e2e.p50 : null },
+    latency: {
+      ttftMs: pct(r.ttft_q),
+      tpotMs: pct(r.tpot_q),
+      e2eMs: e2e,
+      e2eP99OverP50: e2e.p50 && e2e.p99 !== null ? e2e.p99 / e2e.p50 : null,
+      meanConcurrency: n(r.e2e_sum) / (windowDays * 86_400_000),
+    },
     cost: {
       tokenCostUsd: n(r.token_cost),
       pricedAttempts: n(r.priced_attempts),

@@ -67,6 +67,8 @@ describe('metric SQL against hand-computed values', () => {
     expect(g!.latency.e2eMs.p50).toBe(1290);
     expect(g!.tokens.input.mean).toBe(1250);
     expect(g!.window.days).toBeCloseTo(0.5, 12);
+    // Little's law: (2200 + 1100 + 1290) ms in flight over a 12-hour window.
+    expect(g!.latency.meanConcurrency).toBeCloseTo(4590 / 43_200_000, 15);
     expect(unpriced!.key).toEqual({ route: 'acme/mystery-1' });
     expect(unpriced!.lcpr.lcpr).toBeNull();
     expect(unpriced!.lcpr.missing).toMatch(/1 attempts have no catalog price/);

@@ -529,7 +529,7 @@ export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: 
   const out: string[] = [];
   out.push(
     table(
-      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1)), 'Requests', 'Retry', 'Pass', 'Cache hit', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), 'Requests', 'Retry', 'Pass', 'Cache hit', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
       groups.map((g) => [
         ...by.map((d) => g.key[d] ?? '∅'),
         count(g.requests),
