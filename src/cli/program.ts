@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RoutefitError } from '../engine/errors.js';
 import { InputFileError } from '../io/yaml-file.js';
-import { compareCommand } from './commands/compare.js';
+import { runCompare } from './commands/compare-dispatch.js';
 import { explainCommand } from './commands/explain.js';
 import { catalogList, catalogShow, catalogValidate } from './commands/catalog.js';
 import { initCommand } from './commands/init.js';
 import { registerCapacityCommands } from './commands/capacity.js';
 import { registerDecisionCommands } from './commands/decisions.js';
 import { registerUncertaintyCommands } from './commands/uncertainty.js';
+import { registerTracesCommands } from './commands/traces.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Io } from './io.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -40,7 +41,7 @@ function build(io: Io, setCode: (c: number) => void): Command {
         'routefit compare examples/stage1-split.yaml --blend --as-of 2026-05-15',
       ]) + '\nExit code 2 when the file is invalid or a route cannot be priced (it is listed as unpriced, never as $0).\n',
     )
-    .action((file: string, opts) => setCode(compareCommand(file, opts, io)));
+    .action(async (file: string, opts) => setCode(await runCompare(file, opts, io)));
 
   program
     .command('explain')
@@ -95,6 +96,7 @@ function build(io: Io, setCode: (c: number) => void): Command {
   registerCapacityCommands(program, io, setCode);
   registerDecisionCommands(program, io, setCode);
   registerUncertaintyCommands(program, io, setCode);
+  registerTracesCommands(program, io, setCode);
   return program;
 }
 

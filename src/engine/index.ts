@@ -35,3 +35,7 @@ export * from './levers.js';
 export * from './sensitivity.js';
 export * from './sweep.js';
 export * from './monte-carlo.js';
+export * from './measured.js';
+export * from './reconciliation.js';
+export * from './red-flags.js';
+export * from './trace-kit.js';

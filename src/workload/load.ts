@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { Sourced } from '../engine/evidence.js';
 import type { WorkloadProfile } from '../engine/lcpr.js';
 import type { Correlation } from '../engine/monte-carlo.js';
@@ -25,6 +25,8 @@ export interface LoadedFile {
   file: string;
   source: YamlSource;
   workloads: LoadedWorkload[];
+  /** `measured_from:` — a trace store path, resolved against the file's folder. */
+  measuredFrom?: string;
 }
 
 /** Reads a workload or fleet file. Throws InputFileError naming file, line, field and allowed range. */
@@ -66,11 +68,15 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
       if (names.has(w.name)) throw new InputFileError(src.file, [{ field: `workloads[${i}].name`, message: `duplicate workload name "${w.name}"` }]);
       names.add(w.name);
     });
-    return { file: src.file, source: src, workloads };
+    return { file: src.file, source: src, workloads, ...measuredFrom(src.file, fleet.measured_from ?? fleet.workloads.find((w) => w.measured_from)?.measured_from) };
   }
   const w = validate(src, workloadSchema, known);
   if (!w.routes) throw new InputFileError(src.file, [{ field: 'routes', message: 'missing required key: list the routes to compare (e.g. - openai/gpt-5.5)' }]);
-  return { file: src.file, source: src, workloads: [toLoaded(w, fallbackName, [], w.routes, (j) => ['routes', j], w.as_of)] };
+  return { file: src.file, source: src, workloads: [toLoaded(w, fallbackName, [], w.routes, (j) => ['routes', j], w.as_of)], ...measuredFrom(src.file, w.measured_from) };
+}
+
+function measuredFrom(file: string, path: string | undefined): { measuredFrom?: string } {
+  return path ? { measuredFrom: isAbsolute(path) ? path : resolve(dirname(file), path) } : {};
 }
 
 function toLoaded(

@@ -167,6 +167,8 @@ const workloadFields = {
   as_of: date.optional(),
   routes: z.array(routeEntry).min(1, 'list at least one route').optional(),
   correlations: z.array(correlation).optional(),
+  /** A trace store (routefit traces): `compare` replaces assumed inputs with measured ones from it. */
+  measured_from: z.string().min(1).optional(),
 };
 
 export const workloadSchema = z.strictObject(workloadFields);
@@ -177,6 +179,7 @@ export const fleetSchema = z.strictObject({
   description: z.string().optional(),
   as_of: date.optional(),
   routes: z.array(routeEntry).min(1).optional(),
+  measured_from: z.string().min(1).optional(),
   workloads: z.array(workloadSchema).min(1, 'list at least one workload'),
 });
 export type FleetInput = z.output<typeof fleetSchema>;

@@ -10,7 +10,7 @@ import { valueOf } from '../../engine/evidence.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
-import { compareCommand, type CompareOptions } from './compare.js';
+import type { CompareOptions } from './compare.js';
 import { type Priced, type PricingOptions, priceFile } from './shared.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -85,8 +85,8 @@ export function registerUncertaintyCommands(program: Command, io: Io, setCode: (
         'routefit compare examples/saas-chat.yaml --uncertainty --samples 20000 --seed 7 --json',
         'routefit compare examples/saas-chat.yaml --uncertainty --current openai/gpt-5.5 --migration-weeks 8 --horizon 12',
       ]).replace('Examples:', 'Examples with --uncertainty (see docs/uncertainty.md):'),
-    )
-    .action((file: string, opts: CompareOptions & UncertaintyOptions) => setCode(opts.uncertainty ? uncertaintyCommand(file, opts, io) : compareCommand(file, opts, io)));
+    );
+  // The action stays compare's own dispatcher (compare-dispatch.ts), which routes --uncertainty here.
 }
 
 // ---------- parsing ----------
@@ -312,7 +312,7 @@ export function sweepCommand(file: string, opts: SweepOptions, io: Io): number {
 
 // ---------- compare --uncertainty ----------
 
-interface UncertaintyOptions {
+export interface UncertaintyOptions {
   uncertainty?: boolean;
   samples?: string;
   seed?: string;

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { RoutefitError } from '../engine/errors.js';
+import { DDL } from './schema.js';
+
+export const DEFAULT_DB = './routefit.duckdb';
+
+export interface Store {
+  path: string;
+  conn: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Opens the trace store. `create` makes the file on first import; every other command refuses a
+ * missing store instead of silently summarizing an empty one.
+ */
+export async function openStore(path: string, opts: { create: boolean }): Promise<Store> {
+  if (!opts.create && path !== ':memory:' && !existsSync(path)) {
+    throw new RoutefitError('invalid_input', `no trace store at ${path}; run \`routefit traces import FILE --db ${path}\` first`, { field: 'db' });
+  }
+  let instance: DuckDBInstance;
+  try {
+    // Loaded here, not at module load: every CLI command imports this module, few open a store.
+    const { DuckDBInstance: Instance } = await import('@duckdb/node-api');
+    instance = await Instance.create(path);
+  } catch (err) {
+    throw new RoutefitError('invalid_input', `cannot open trace store ${path}: ${(err as Error).message.split('\n')[0]}`, { field: 'db' });
+  }
+  const conn = await instance.connect();
+  // Big imports spill to disk instead of growing without bound (issue 5 target: peak under 2 GB).
+  await conn.run(`SET memory_limit = '${process.env.ROUTEFIT_DUCKDB_MEMORY ?? '768MB'}'`);
+  // Progress is polled by the CLI (connection.progress); DuckDB must not print its own bar.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+  // Order is preserved only where row numbers come from it (import.ts `inFileOrder`).
+  await conn.run('SET preserve_insertion_order = false');
+  for (const ddl of DDL) await conn.run(ddl);
+  return {
+    path,
+    conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export type Row = Record<string, unknown>;
+
+/** Runs a query and returns plain rows: BIGINT → number, DuckDB values (dates, decimals) → strings. */
+export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJS().map((r) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      out[k] = typeof v === 'bigint' ? Number(v) : v !== null && typeof v === 'object' && !Array.isArray(v) ? String(v) : v;
+    }
+    return out;
+  });
+}
+
+/** A SQL string literal. Every value spliced into SQL goes through here or `ident`. */
+export function lit(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RoutefitError('invalid_input', `cannot store non-finite number ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** A quoted SQL identifier. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** BEGIN … COMMIT, or ROLLBACK and rethrow: a failed import leaves the store as it was. */
+export async function transaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const out = await body();
+    await conn.run('COMMIT');
+    return out;
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+}

@@ -1,0 +1,224 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/types.js';
+import { RoutefitError } from '../engine/errors.js';
+import { type Store, lit, query, transaction } from './db.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
+
+/**
+ * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against
+ * the traces (issue 5, "Importers" and "Reconciliation"). Staged and checked in SQL like traces.
+ *
+ * - FOCUS CSV (FinOps Open Cost and Usage Spec): BilledCost per ChargePeriod × Provider × SkuId.
+ * - simple invoice CSV: period, provider, sku or model, quantity, unit, amount.
+ * - OpenAI usage export (Usage API JSON pages or CSV): input_tokens INCLUDES input_cached_tokens.
+ * - Anthropic usage report (Admin API JSON): input is split into uncached, cache reads and cache
+ *   writes; they are summed so input_tokens includes cached tokens as everywhere else in the store.
+ */
+export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'route-summary'] as const;
+export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
+
+const INVOICE_COLS = ['period_start', 'period_end', 'provider', 'sku', 'model', 'quantity', 'unit', 'amount_usd', 'charge_category'];
+export const SUMMARY_FIELDS = ['route', 'provider', 'model', 'workload', 'inputTokens', 'outputTokens', 'cacheHitRate', 'batchEligible', 'concurrency', 'ttftMs', 'latencyP50Ms', 'latencyP95Ms', 'outputTokensPerSecond', 'acceptedOutputRate', 'costUsd', 'reviewMinutes'];
+const SUMMARY_TEXT = new Set(['route', 'provider', 'model', 'workload']);
+const SUMMARY_FRACTIONS = new Set(['cacheHitRate', 'batchEligible', 'acceptedOutputRate']);
+const USAGE_COLS = ['period_start', 'period_end', 'provider', 'model', 'service_tier', 'batch', 'requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'source'];
+
+/** Detects a ledger from a CSV header or a JSON file's head; undefined when it is not one. */
+export function detectLedger(head: string, lowerName: string): LedgerFormat | undefined {
+  if (head.includes('outputTokensPerSecond') && head.includes('acceptedOutputRate')) return 'route-summary';
+  if (lowerName.endsWith('.csv')) {
+    const header = head.split(/\r?\n/, 1)[0]!.toLowerCase();
+    const cols = header.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    if (cols.includes('billedcost')) return 'focus';
+    if (cols.includes('input_cached_tokens') && cols.includes('num_model_requests')) return 'openai-usage';
+    if (cols.includes('amount') && cols.includes('period') && cols.includes('provider')) return 'invoice';
+    return undefined;
+  }
+  if (head.includes('"uncached_input_tokens"')) return 'anthropic-usage';
+  if (head.includes('"input_cached_tokens"') || head.includes('organization.usage.completions')) return 'openai-usage';
+  return undefined;
+}
+
+/** Maps a provider's display name or id to the catalog id (lower-case match on either). */
+function providerSql(expr: string, catalog: Catalog): string {
+  const pairs: [string, string][] = [];
+  for (const p of catalog.providers.values()) {
+    pairs.push([p.id.toLowerCase(), p.id], [p.name.toLowerCase(), p.id]);
+  }
+  pairs.push(['amazon web services', 'aws'], ['microsoft', 'azure'], ['google cloud', 'google'], ['anthropic, pbc', 'anthropic'], ['openai, inc.', 'openai']);
+  return `CASE lower(trim(${expr})) ${pairs.map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`).join(' ')} ELSE lower(trim(${expr})) END`;
+}
+
+const ts = (expr: string) =>
+  `CASE WHEN regexp_full_match(${expr}, '[0-9]+(\\.[0-9]+)?') THEN timezone('UTC', to_timestamp(CAST(${expr} AS DOUBLE))) ELSE timezone('UTC', TRY_CAST(${expr} AS TIMESTAMPTZ)) END`;
+/** "2026-05" or a date: the month it names, as [start, end). */
+const month = (expr: string) => `TRY_CAST(CASE WHEN regexp_full_match(trim(${expr}), '[0-9]{4}-[0-9]{2}') THEN trim(${expr}) || '-01' ELSE trim(${expr}) END AS DATE)`;
+
+export async function importLedger(store: Store, file: string, format: LedgerFormat, catalog: Catalog, opts: ImportOptions): Promise<ImportSummary> {
+  const { conn } = store;
+  const notes: string[] = [];
+  let structural: Reject[] = [];
+  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries';
+  // Each branch creates `ledger_stg`: line, the target's columns, and `reason` (NULL for a good row).
+  if (format === 'route-summary') {
+    target = 'route_summaries';
+    let from: string;
+    let field: (k: string) => string;
+    if (file.toLowerCase().endsWith('.csv')) {
+      structural = await readCsvRaw(conn, file);
+      const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+      const missing = SUMMARY_FIELDS.filter((f) => !cols.has(f.toLowerCase()));
+      if (missing.length) throw new RoutefitError('invalid_input', `${file}: the route-summary contract has 16 fields; missing ${missing.join(', ')}`, { field: missing[0]! });
+      field = (k) => `NULLIF(raw_rows."${cols.get(k.toLowerCase())}", '')`;
+      from = 'raw_rows';
+    } else {
+      await stageJsonLines(conn, file);
+      structural = (await query(conn, 'SELECT line FROM json_lines WHERE NOT ok')).map((r) => ({ line: Number(r.line), reason: 'malformed JSON: not a JSON object' }));
+      await conn.run('CREATE OR REPLACE TEMP TABLE summary_src AS SELECT line AS __line, doc FROM json_lines WHERE ok');
+      await conn.run('DROP TABLE json_lines');
+      field = (k) => `json_extract_string(doc, '$.${k}')`;
+      from = 'summary_src';
+    }
+    const typed = SUMMARY_FIELDS.map((k) => (SUMMARY_TEXT.has(k) ? `${field(k)} AS "${k}"` : `TRY_CAST(${field(k)} AS DOUBLE) AS "${k}"`));
+    const raw = SUMMARY_FIELDS.map((k) => `${field(k)} AS "raw_${k}"`);
+    const bad = SUMMARY_FIELDS.filter((k) => !SUMMARY_TEXT.has(k)).map(
+      (k) =>
+        `WHEN "${k}" IS NULL OR NOT isfinite("${k}") OR "${k}" < 0 ${SUMMARY_FRACTIONS.has(k) ? `OR "${k}" > 1` : ''} THEN '${k} is "' || coalesce("raw_${k}", '') || '"; allowed ${SUMMARY_FRACTIONS.has(k) ? 'a fraction 0 ≤ value ≤ 1' : 'a number ≥ 0'}'`,
+    );
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, CASE WHEN route IS NULL THEN 'route is missing' ${bad.join(' ')} END AS reason
+      FROM (SELECT __line AS line, ${[...typed, ...raw].join(', ')} FROM ${from})`);
+    await dropRelation(conn, from);
+  } else if (format === 'focus' || format === 'invoice' || (format === 'openai-usage' && file.toLowerCase().endsWith('.csv'))) {
+    structural = await readCsvRaw(conn, file);
+    const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+    const col = (name: string) => (cols.has(name.toLowerCase()) ? `raw_rows."${cols.get(name.toLowerCase())}"` : 'NULL::VARCHAR');
+    const need = (names: string[]) => {
+      const missing = names.filter((n) => !cols.has(n.toLowerCase()));
+      if (missing.length) throw new RoutefitError('invalid_input', `${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for a ${format} file`, { field: missing[0]! });
+    };
+    if (format === 'focus') {
+      need(['BilledCost', 'ChargePeriodStart', 'ChargePeriodEnd']);
+      target = 'invoice_lines';
+      notes.push('FOCUS: BilledCost is the invoiced amount compared with the traces (EffectiveCost would spread commitments)');
+      const tagModel = cols.has('tags') ? `CASE WHEN json_valid(${col('Tags')}) THEN coalesce(${col('Tags')}->>'$.model', ${col('Tags')}->>'$.Model') END` : 'NULL';
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT __line AS line,
+          ${ts(col('ChargePeriodStart'))} AS period_start, ${ts(col('ChargePeriodEnd'))} AS period_end,
+          ${providerSql(`coalesce(${col('ProviderName')}, ${col('PublisherName')})`, catalog)} AS provider,
+          ${col('SkuId')} AS sku, ${tagModel} AS model,
+          TRY_CAST(${col('ConsumedQuantity')} AS DOUBLE) AS quantity, ${col('ConsumedUnit')} AS unit,
+          TRY_CAST(${col('BilledCost')} AS DOUBLE) AS amount_usd, lower(${col('ChargeCategory')}) AS charge_category,
+          ${col('BilledCost')} AS raw_amount, ${col('ChargePeriodStart')} AS raw_start, ${col('ChargePeriodEnd')} AS raw_end,
+          coalesce(${col('ProviderName')}, ${col('PublisherName')}) AS raw_provider, ${col('ConsumedQuantity')} AS raw_quantity
+        FROM raw_rows`);
+    } else if (format === 'invoice') {
+      need(['period', 'provider', 'amount']);
+      target = 'invoice_lines';
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT __line AS line,
+          CAST(${month(col('period'))} AS TIMESTAMP) AS period_start,
+          CAST(CASE WHEN regexp_full_match(trim(${col('period')}), '[0-9]{4}-[0-9]{2}') THEN ${month(col('period'))} + INTERVAL 1 MONTH ELSE ${month(col('period'))} + INTERVAL 1 DAY END AS TIMESTAMP) AS period_end,
+          ${providerSql(col('provider'), catalog)} AS provider, ${col('sku')} AS sku, ${col('model')} AS model,
+          TRY_CAST(${col('quantity')} AS DOUBLE) AS quantity, ${col('unit')} AS unit,
+          TRY_CAST(${col('amount')} AS DOUBLE) AS amount_usd, 'usage' AS charge_category,
+          ${col('amount')} AS raw_amount, ${col('period')} AS raw_start, ${col('period')} AS raw_end, ${col('provider')} AS raw_provider, ${col('quantity')} AS raw_quantity
+        FROM raw_rows`);
+    } else {
+      need(['start_time', 'model', 'input_tokens', 'output_tokens']);
+      target = 'usage_lines';
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT __line AS line,
+          ${ts(col('start_time'))} AS period_start, ${ts(col('end_time'))} AS period_end, 'openai' AS provider, ${col('model')} AS model,
+          ${col('service_tier')} AS service_tier, lower(${col('batch')}) IN ('true', '1') AS batch,
+          TRY_CAST(${col('num_model_requests')} AS BIGINT) AS requests, TRY_CAST(${col('input_tokens')} AS BIGINT) AS input_tokens,
+          TRY_CAST(${col('input_cached_tokens')} AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
+          TRY_CAST(${col('output_tokens')} AS BIGINT) AS output_tokens, 'openai-usage' AS source,
+          ${col('start_time')} AS raw_start, ${col('input_tokens')} AS raw_in, ${col('output_tokens')} AS raw_out
+        FROM raw_rows`);
+    }
+    await dropRelation(conn, 'raw_rows');
+  } else {
+    target = 'usage_lines';
+    // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
+    await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE ledger_json AS
+      WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(file)}, format = 'auto')),
+      b AS (SELECT unnest(CAST(doc->'$.data' AS JSON[])) AS bucket FROM docs),
+      r AS (SELECT bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res FROM b)
+      SELECT row_number() OVER () AS line, bucket, res FROM r`);
+    if (format === 'openai-usage') {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
+          ${ts("bucket->>'$.start_time'")} AS period_start, ${ts("bucket->>'$.end_time'")} AS period_end, 'openai' AS provider, res->>'$.model' AS model,
+          res->>'$.service_tier' AS service_tier, coalesce(CAST(res->>'$.batch' AS BOOLEAN), FALSE) AS batch,
+          TRY_CAST(res->>'$.num_model_requests' AS BIGINT) AS requests,
+          TRY_CAST(res->>'$.input_tokens' AS BIGINT) AS input_tokens,
+          TRY_CAST(res->>'$.input_cached_tokens' AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
+          TRY_CAST(res->>'$.output_tokens' AS BIGINT) AS output_tokens, 'openai-usage' AS source,
+          bucket->>'$.start_time' AS raw_start, res->>'$.input_tokens' AS raw_in, res->>'$.output_tokens' AS raw_out
+        FROM ledger_json`);
+    } else {
+      // Anthropic: input_tokens = uncached + cache reads + 5-minute and 1-hour cache writes.
+      const n = (path: string) => `TRY_CAST(res->>'${path}' AS BIGINT)`;
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
+          ${ts("bucket->>'$.starting_at'")} AS period_start, ${ts("bucket->>'$.ending_at'")} AS period_end, 'anthropic' AS provider, res->>'$.model' AS model,
+          res->>'$.service_tier' AS service_tier, res->>'$.service_tier' = 'batch' AS batch, NULL::BIGINT AS requests,
+          ${n('$.uncached_input_tokens')} + coalesce(${n('$.cache_read_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS input_tokens,
+          ${n('$.cache_read_input_tokens')} AS cached_input_tokens,
+          coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS cache_write_tokens,
+          ${n('$.output_tokens')} AS output_tokens, 'anthropic-usage' AS source,
+          bucket->>'$.starting_at' AS raw_start, res->>'$.uncached_input_tokens' AS raw_in, res->>'$.output_tokens' AS raw_out
+        FROM ledger_json`);
+      notes.push('Anthropic input_tokens excludes cache reads and writes: they were added so input includes cached tokens, as in the traces');
+    }
+    await conn.run('DROP TABLE ledger_json');
+  }
+  const checks =
+    target === 'route_summaries'
+      ? 'reason'
+      : target === 'invoice_lines'
+      ? `CASE WHEN period_start IS NULL THEN 'period start "' || coalesce(raw_start, '') || '" is not a date'
+              WHEN period_end IS NULL OR period_end <= period_start THEN 'period end "' || coalesce(raw_end, '') || '" is not a date after the start'
+              WHEN raw_provider IS NULL THEN 'provider is missing'
+              WHEN amount_usd IS NULL OR NOT isfinite(amount_usd) THEN 'amount "' || coalesce(raw_amount, '') || '" is not a number (USD)'
+              WHEN raw_quantity IS NOT NULL AND quantity IS NULL THEN 'quantity "' || raw_quantity || '" is not a number' END`
+      : `CASE WHEN period_start IS NULL THEN 'start time "' || coalesce(raw_start, '') || '" is not a timestamp'
+              WHEN model IS NULL THEN 'model is missing'
+              WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
+              WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
+              WHEN coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) > input_tokens THEN 'cached tokens exceed input tokens' END`;
+  if (target !== 'route_summaries') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
+  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
+  const [c] = await query(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE reason IS NULL) AS ok FROM ledger_checked`);
+  const rows = Number(c!.n) + structural.length;
+  const rejected = rows - Number(c!.ok);
+  const sample = await query(conn, `SELECT line, reason FROM ledger_checked WHERE reason IS NOT NULL ORDER BY line LIMIT ${opts.showRejects ?? 20}`);
+  const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, opts.showRejects ?? 20);
+  const base: ImportSummary = {
+    file,
+    format,
+    importId: null,
+    lineLabel: file.toLowerCase().endsWith('.csv') ? 'line' : 'row',
+    rowsRead: rows,
+    kept: 0,
+    rejected,
+    alreadyStored: 0,
+    rejectRate: rows ? rejected / rows : 0,
+    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
+    rejects,
+    notes,
+  };
+  if (!rows) return { ...base, aborted: 'the file holds no lines' };
+  if (base.rejectRate > MAX_REJECT_RATE && !opts.acceptRejects) {
+    return { ...base, aborted: `${rejected} of ${rows} lines (${(base.rejectRate * 100).toFixed(2)}%) would be rejected, over the ${MAX_REJECT_RATE * 100}% limit; nothing was imported. Fix the file or pass --accept-rejects` };
+  }
+  return transaction(conn, async () => {
+    const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
+    // Idempotent: a line identical to a stored one (all its columns) is skipped.
+    const same = cols.map((k) => `t.${k} IS NOT DISTINCT FROM s.${k}`).join(' AND ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_fresh AS SELECT s.* FROM ledger_checked s WHERE s.reason IS NULL AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${same})`);
+    const [{ kept }] = (await query(conn, 'SELECT count(*) AS kept FROM ledger_fresh')) as [{ kept: number }];
+    await conn.run(`INSERT INTO ${target} (${cols.join(', ')}, import_id, source_line) SELECT ${cols.join(', ')}, ${id}, line FROM ledger_fresh`);
+    const already = Number(c!.ok) - kept;
+    await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(format)}, ${lit(opts.today)}, ${rows}, ${kept}, ${rejected}, ${already})`);
+    if (already) notes.push(`${already} lines were already in the store: skipped, not double counted`);
+    return { ...base, importId: id, kept, alreadyStored: already };
+  });
+}
+
+export type { DuckDBConnection };

@@ -1,0 +1,300 @@
+import { RoutefitError } from '../engine/errors.js';
+import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured.js';
+import { type Row, type Store, ident, lit, query } from './db.js';
+
+/**
+ * The playbook's metrics in DuckDB SQL (issue 5, "Metrics"; seed 002 "Cost levers" and seed 000
+ * Part 5 reference cards). Rows are attempts; a request is its attempts sharing a request_id, with
+ * the dimensions of its first attempt and the outcome of its last. Aggregates come back, never rows.
+ * Needs the `priced` view from `preparePricing`.
+ */
+export const DIMENSIONS = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'day', 'hour'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export interface Slo {
+  ttftMs?: number;
+  tpotMs?: number;
+}
+
+export interface SummaryOptions {
+  by: Dimension[];
+  /** Inclusive start, exclusive end (ISO dates or timestamps, UTC). */
+  from?: string;
+  to?: string;
+  slo?: Slo;
+  overheads?: MeasuredOverheads;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface GroupSummary {
+  key: Partial<Record<Dimension, string | null>>;
+  window: { start: string; end: string; days: number };
+  requests: number;
+  attempts: number;
+  rates: {
+    retry: number;
+    pass: number | null;
+    repair: number | null;
+    escalation: number;
+    /** Cached input tokens ÷ input tokens. */
+    cacheHitTokens: number;
+    /** Attempts with any cached input ÷ attempts. */
+    cacheHitRequests: number;
+    cacheWriteTokens: number;
+    batchShare: number;
+    fallbackShare: number;
+    errorRate: number;
+  };
+  quality: { pass: number; fail: number; repaired: number; unknown: number };
+  tokens: { input: Percentiles & { mean: number }; output: Percentiles & { mean: number }; reasoningShare: number };
+  latency: {
+    ttftMs: Percentiles;
+    tpotMs: Percentiles;
+    e2eMs: Percentiles;
+    e2eP99OverP50: number | null;
+    /** Little's law: Σ e2e time ÷ window time = requests in flight on average (the concurrency the percentiles were seen at). */
+    meanConcurrency: number;
+  };
+  cost: {
+    tokenCostUsd: number;
+    pricedAttempts: number;
+    unpricedAttempts: number;
+    loggedCostUsd: number | null;
+    cachedAtInputRate: number;
+    batchAtStandardRate: number;
+  };
+  /** Seed 000 Part 0 decomposition over the window (engine `measuredLcpr`). */
+  lcpr: MeasuredLcpr;
+  goodput?: { acceptedWithinSlo: number; perSecond: number; costPerGoodAccepted: number | null; slo: Slo };
+  workflows?: { count: number; callsPerWorkflow: number; successRate: number; callsPerAcceptedTask: number | null; costPerAcceptedTask: number | null; tokenFanout: number | null };
+  measured: MeasuredInputs;
+}
+
+const dimExpr: Record<Dimension, string> = {
+  workload: 'req_workload',
+  route: 'req_route',
+  model: 'req_model',
+  provider: 'req_provider',
+  user_segment: 'req_user_segment',
+  deployment: 'req_deployment',
+  day: "strftime(req_ts, '%Y-%m-%d')",
+  hour: "strftime(req_ts, '%Y-%m-%dT%H:00')",
+};
+
+function timeFilter(opts: { from?: string; to?: string }): string {
+  const parts: string[] = [];
+  for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
+    if (v === undefined) continue;
+    if (Number.isNaN(Date.parse(v))) throw new RoutefitError('invalid_input', `${flag} must be a date or timestamp (YYYY-MM-DD[THH:MM]); got "${v}"`, { field: flag });
+    parts.push(`ts ${op} CAST(${lit(v)} AS TIMESTAMP)`);
+  }
+  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+/** Attempts with their request's dimensions (first attempt) and outcome (last attempt). */
+export function attemptsSql(opts: { from?: string; to?: string }): string {
+  // Only requests with retries need their first and last attempt looked up: aggregate those few and
+  // join them back; a single-attempt request is its own first and last attempt. No sort, little memory.
+  const dims = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id', 'ts'];
+  return `
+    WITH p AS (SELECT * FROM priced ${timeFilter(opts)}),
+    multi AS (SELECT DISTINCT request_id FROM p WHERE attempt > 0),
+    req AS (
+      SELECT request_id,
+        ${dims.map((c) => `arg_min(${c}, attempt) AS m_${c}`).join(',\n        ')},
+        max(attempt) AS m_last_attempt,
+        bool_or(escalated_to_human) AS m_escalated
+      FROM p SEMI JOIN multi USING (request_id) GROUP BY request_id)
+    SELECT p.*,
+      ${dims.map((c) => `CASE WHEN req.request_id IS NULL THEN p.${c} ELSE req.m_${c} END AS req_${c}`).join(',\n      ')},
+      CASE WHEN req.request_id IS NULL THEN TRUE ELSE p.attempt = req.m_last_attempt END AS is_final,
+      CASE WHEN req.request_id IS NULL THEN coalesce(p.escalated_to_human, FALSE) ELSE req.m_escalated END AS req_escalated
+    FROM p LEFT JOIN req ON req.request_id = p.request_id`;
+}
+
+const q3 = (expr: string, filter = 'TRUE') => `quantile_cont(${expr}, [0.5, 0.95, 0.99]) FILTER (WHERE ${filter})`;
+const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
+
+export async function summarize(store: Store, opts: SummaryOptions): Promise<GroupSummary[]> {
+  for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
+  const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
+  const slo = opts.slo ?? {};
+  const within = [
+    "is_final AND quality = 'pass'",
+    slo.ttftMs !== undefined ? `ttft_ms <= ${lit(slo.ttftMs)}` : 'TRUE',
+    slo.tpotMs !== undefined ? `(output_tokens <= 1 OR ${TPOT} <= ${lit(slo.tpotMs)})` : 'TRUE',
+  ].join(' AND ');
+  const sql = `
+    WITH a AS (${attemptsSql(opts)})
+    SELECT ${dims.length ? dims.join(', ') + ',' : ''}
+      strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS start, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS "end",
+      epoch(max(ts)) - epoch(min(ts)) AS span_s,
+      count(*) FILTER (WHERE is_final) AS requests, count(*) AS attempts,
+      count(*) FILTER (WHERE is_final AND quality = 'pass') AS pass,
+      count(*) FILTER (WHERE is_final AND quality = 'fail') AS fail,
+      count(*) FILTER (WHERE is_final AND quality = 'repaired') AS repaired,
+      count(*) FILTER (WHERE is_final AND quality = 'unknown') AS unknown,
+      count(*) FILTER (WHERE is_final AND req_escalated) AS escalated,
+      count(*) FILTER (WHERE status <> 'ok') AS errors,
+      sum(input_tokens) AS input_tokens, sum(coalesce(cached_input_tokens, 0)) AS cached_tokens,
+      sum(coalesce(cache_write_tokens, 0)) AS write_tokens, sum(output_tokens) AS output_tokens,
+      sum(coalesce(reasoning_tokens, 0)) AS reasoning_tokens,
+      count(*) FILTER (WHERE cached_input_tokens > 0) AS cache_hit_attempts,
+      count(*) FILTER (WHERE batch OR service_tier_served = 'batch') AS batch_attempts,
+      count(*) FILTER (WHERE fallback) AS fallback_attempts,
+      coalesce(sum(cost), 0) AS token_cost, count(cost) AS priced_attempts, count(*) - count(cost) AS unpriced_attempts,
+      avg(cost) FILTER (WHERE attempt = 0) AS naive_cost,
+      sum(cost_usd) AS logged_cost, coalesce(sum(e2e_ms), 0) AS e2e_sum,
+      count(*) FILTER (WHERE cached_at_input_rate) AS cached_at_input_rate,
+      count(*) FILTER (WHERE batch_at_standard_rate) AS batch_at_standard_rate,
+      ${q3('input_tokens')} AS in_q, ${q3('output_tokens')} AS out_q,
+      ${q3('ttft_ms', "status = 'ok'")} AS ttft_q,
+      ${q3(TPOT, "status = 'ok' AND output_tokens > 1 AND e2e_ms IS NOT NULL AND ttft_ms IS NOT NULL")} AS tpot_q,
+      ${q3('e2e_ms', "status = 'ok'")} AS e2e_q,
+      count(*) FILTER (WHERE ${within}) AS good,
+      count(DISTINCT req_workflow_id) AS workflows,
+      count(*) FILTER (WHERE is_final AND req_workflow_id IS NOT NULL) AS workflow_calls
+    FROM a
+    ${dims.length ? `GROUP BY ${opts.by.map((_, i) => i + 1).join(', ')} ORDER BY ${opts.by.map((_, i) => i + 1).join(', ')}` : ''}`;
+  const rows = await query(store.conn, sql);
+  const anyWorkflow = (await query(store.conn, 'SELECT 1 FROM requests WHERE workflow_id IS NOT NULL LIMIT 1')).length > 0;
+  const wf = anyWorkflow ? await workflowStats(store, opts) : new Map<string, WorkflowRow>();
+  return rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
+}
+
+type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };
+
+const groupKey = (r: Row, by: Dimension[]) => JSON.stringify(by.map((d) => r[d] ?? null));
+
+/** Agent workflows (seed 000 Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
+async function workflowStats(store: Store, opts: SummaryOptions): Promise<Map<string, WorkflowRow>> {
+  const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
+  const cols = opts.by.map((d) => ident(d));
+  const rows = await query(
+    store.conn,
+    `WITH a AS (${attemptsSql(opts)}),
+     w AS (
+       SELECT ${[...dims, 'req_workflow_id'].join(', ')},
+         bool_and(quality = 'pass') FILTER (WHERE is_final) AS ok,
+         count(*) FILTER (WHERE is_final) AS calls,
+         coalesce(sum(cost), 0) AS cost, count(*) - count(cost) AS unpriced,
+         sum(input_tokens + output_tokens) AS tokens,
+         arg_min(input_tokens + output_tokens, ts) AS first_tokens
+       FROM a WHERE req_workflow_id IS NOT NULL GROUP BY ALL)
+     SELECT ${[...cols, ''].join(', ')} count(*) AS tasks, count(*) FILTER (WHERE ok) AS succeeded, sum(calls) AS calls, sum(cost) AS cost,
+            sum(unpriced) AS unpriced, sum(tokens) AS tokens, sum(first_tokens) AS "firstTokens"
+     FROM w ${cols.length ? 'GROUP BY ALL' : ''}`,
+  );
+  return new Map(rows.map((r) => [groupKey(r, opts.by), r as unknown as WorkflowRow]));
+}
+
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const pct = (v: unknown): Percentiles => {
+  const a = Array.isArray(v) ? (v as (number | null)[]) : [];
+  return { p50: a[0] ?? null, p95: a[1] ?? null, p99: a[2] ?? null };
+};
+
+function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, WorkflowRow>): GroupSummary {
+  const key: GroupSummary['key'] = {};
+  for (const d of opts.by) key[d] = (r[d] as string | null) ?? null;
+  const requests = n(r.requests);
+  const attempts = n(r.attempts);
+  const labelled = n(r.pass) + n(r.fail) + n(r.repaired);
+  // A window of one instant still spans the hour it was logged in: avoids dividing by zero.
+  const windowDays = Math.max(n(r.span_s), 3600) / 86_400;
+  const input = n(r.input_tokens);
+  const window: MeasuredWindow = {
+    windowDays,
+    requests,
+    attempts,
+    labelled,
+    passed: n(r.pass),
+    escalated: n(r.escalated),
+    tokenCostUsd: n(r.token_cost),
+    unpricedAttempts: n(r.unpriced_attempts),
+    naiveCostPerRequest: r.naive_cost === null ? null : n(r.naive_cost),
+  };
+  const lcpr = measuredLcpr(window, opts.overheads ?? {});
+  const e2e = pct(r.e2e_q);
+  const passRate = labelled ? n(r.pass) / labelled : null;
+  const summary: GroupSummary = {
+    key,
+    window: { start: String(r.start), end: String(r.end), days: windowDays },
+    requests,
+    attempts,
+    rates: {
+      retry: requests ? attempts / requests - 1 : 0,
+      pass: passRate,
+      repair: labelled ? n(r.repaired) / labelled : null,
+      escalation: requests ? n(r.escalated) / requests : 0,
+      cacheHitTokens: input ? n(r.cached_tokens) / input : 0,
+      cacheHitRequests: attempts ? n(r.cache_hit_attempts) / attempts : 0,
+      cacheWriteTokens: input ? n(r.write_tokens) / input : 0,
+      batchShare: attempts ? n(r.batch_attempts) / attempts : 0,
+      fallbackShare: attempts ? n(r.fallback_attempts) / attempts : 0,
+      errorRate: attempts ? n(r.errors) / attempts : 0,
+    },
+    quality: { pass: n(r.pass), fail: n(r.fail), repaired: n(r.repaired), unknown: n(r.unknown) },
+    tokens: {
+      input: { mean: attempts ? input / attempts : 0, ...pct(r.in_q) },
+      output: { mean: attempts ? n(r.output_tokens) / attempts : 0, ...pct(r.out_q) },
+      reasoningShare: n(r.output_tokens) ? n(r.reasoning_tokens) / n(r.output_tokens) : 0,
+    },
+    latency: {
+      ttftMs: pct(r.ttft_q),
+      tpotMs: pct(r.tpot_q),
+      e2eMs: e2e,
+      e2eP99OverP50: e2e.p50 && e2e.p99 !== null ? e2e.p99 / e2e.p50 : null,
+      meanConcurrency: n(r.e2e_sum) / (windowDays * 86_400_000),
+    },
+    cost: {
+      tokenCostUsd: n(r.token_cost),
+      pricedAttempts: n(r.priced_attempts),
+      unpricedAttempts: n(r.unpriced_attempts),
+      loggedCostUsd: r.logged_cost === null ? null : n(r.logged_cost),
+      cachedAtInputRate: n(r.cached_at_input_rate),
+      batchAtStandardRate: n(r.batch_at_standard_rate),
+    },
+    lcpr,
+    measured: {
+      windowDays,
+      requests,
+      attempts,
+      meanInputTokens: attempts ? input / attempts : 0,
+      meanOutputTokens: attempts ? n(r.output_tokens) / attempts : 0,
+      cacheHitRate: input ? n(r.cached_tokens) / input : 0,
+      cacheWriteRate: input ? n(r.write_tokens) / input : 0,
+      batchShare: attempts ? n(r.batch_attempts) / attempts : 0,
+      passRate,
+      escalationRate: requests ? n(r.escalated) / requests : 0,
+    },
+  };
+  if (opts.slo && (opts.slo.ttftMs !== undefined || opts.slo.tpotMs !== undefined)) {
+    const good = n(r.good);
+    summary.goodput = {
+      acceptedWithinSlo: good,
+      perSecond: good / (windowDays * 86_400),
+      costPerGoodAccepted: good && lcpr.lcpr !== null ? lcpr.totalCostUsd / good : null,
+      slo: opts.slo,
+    };
+  }
+  const w = wf.get(groupKey(r, opts.by));
+  if (w && n(w.tasks) > 0) {
+    const tasks = n(w.tasks);
+    const ok = n(w.succeeded);
+    summary.workflows = {
+      count: tasks,
+      callsPerWorkflow: n(w.calls) / tasks,
+      successRate: ok / tasks,
+      callsPerAcceptedTask: ok ? n(w.calls) / ok : null,
+      costPerAcceptedTask: ok && n(w.unpriced) === 0 ? n(w.cost) / ok : null,
+      tokenFanout: n(w.firstTokens) ? n(w.tokens) / n(w.firstTokens) : null,
+    };
+  }
+  return summary;
+}

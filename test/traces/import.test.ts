@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { importFile } from '../../src/traces/import.js';
+import { openStore, query, transaction } from '../../src/traces/db.js';
+import { HEADER, csvRows, memoryStore, scalar, tempDir, writeTemp } from './helpers.js';
+import { join } from 'node:path';
+
+const today = '2026-11-22';
+
+describe('native CSV import', () => {
+  it('keeps valid rows with their tokens and defaults, and counts them', async () => {
+    const store = await memoryStore();
+    const file = writeTemp('t.csv', [HEADER, ...csvRows(5)].join('\n') + '\n');
+    const s = await importFile(store, file, { today });
+    expect(s).toMatchObject({ format: 'csv', rowsRead: 5, kept: 5, rejected: 0, alreadyStored: 0, importId: 1 });
+    const [row] = await query(store.conn, `SELECT ts::VARCHAR AS ts, route, provider, input_tokens, cached_input_tokens, output_tokens, batch, source_line FROM requests WHERE request_id = 'r3'`);
+    expect(row).toEqual({ ts: '2026-05-01 00:00:03', route: 'openai/gpt-5.5', provider: 'openai', input_tokens: 1000, cached_input_tokens: 200, output_tokens: 100, batch: false, source_line: 5 });
+    store.close();
+  });
+
+  it('rejects bad rows with the file line and the reason, and stops above 1% unless accepted', async () => {
+    const rows = csvRows(6);
+    rows[1] = rows[1]!.replace(',1000,200,', ',-5,0,'); // line 3: negative tokens
+    rows[2] = rows[2]!.replace(',ok,', ',exploded,'); // line 4: unknown status
+    rows[4] = rows[0]!; // line 6: duplicate of line 2
+    rows[5] = 'only,three,fields'; // line 7: malformed
+    const file = writeTemp('bad.csv', [HEADER, ...rows].join('\n') + '\n');
+    const store = await memoryStore();
+    const stopped = await importFile(store, file, { today });
+    expect(stopped.aborted).toMatch(/4 of 6 rows .* rejected/);
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(0);
+    expect(await scalar(store, 'SELECT count(*) FROM imports')).toBe(0);
+
+    const s = await importFile(store, file, { today, acceptRejects: true });
+    expect(s.kept).toBe(2);
+    expect(s.rejected).toBe(4);
+    expect(s.rejects.map((r) => r.line)).toEqual([3, 4, 6, 7]);
+    expect(s.rejects[0]!.reason).toBe('input_tokens is -5; allowed an integer ≥ 0 (tokens)');
+    expect(s.rejects[1]!.reason).toMatch(/status is "exploded"; allowed ok, error, timeout, rate_limited/);
+    expect(s.rejects[2]!.reason).toMatch(/duplicate request_id \+ attempt \(r0, 0\), first at line 2/);
+    expect(s.rejects[3]!.reason).toMatch(/malformed CSV/);
+    expect(s.rejectsByRule).toMatchObject({ negative_input_tokens: 1, bad_status: 1, duplicate_id: 1, malformed: 1 });
+    store.close();
+  });
+
+  it('numbers lines correctly after a malformed row the CSV reader dropped', async () => {
+    const rows = csvRows(200);
+    rows[9] = 'x,y'; // line 11
+    rows[99] = rows[99]!.replace(',pass', ',great'); // line 101
+    const store = await memoryStore();
+    const s = await importFile(store, writeTemp('t.csv', [HEADER, ...rows].join('\n') + '\n'), { today, acceptRejects: true });
+    expect(s.rejects.map((r) => r.line)).toEqual([11, 101]);
+    expect(await scalar(store, `SELECT source_line FROM requests WHERE request_id = 'r150'`)).toBe(152);
+    store.close();
+  });
+
+  it('is idempotent: the same file twice does not double count (request_id + attempt)', async () => {
+    const store = await memoryStore();
+    const file = writeTemp('t.csv', [HEADER, ...csvRows(50)].join('\n') + '\n');
+    await importFile(store, file, { today });
+    const again = await importFile(store, file, { today });
+    expect(again.kept).toBe(0);
+    expect(again.alreadyStored).toBe(50);
+    const overlap = writeTemp('o.csv', [HEADER, ...csvRows(20, 40)].join('\n') + '\n');
+    const third = await importFile(store, overlap, { today });
+    expect(third).toMatchObject({ kept: 10, alreadyStored: 10 });
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(60);
+    store.close();
+  });
+
+  it('a retry (attempt 1) of a stored request is a new row, not a duplicate', async () => {
+    const store = await memoryStore();
+    await importFile(store, writeTemp('a.csv', [HEADER, ...csvRows(1)].join('\n')), { today });
+    const retry = csvRows(1)[0]!.replace(',r0,0,', ',r0,1,');
+    const s = await importFile(store, writeTemp('b.csv', [HEADER, retry].join('\n')), { today });
+    expect(s.kept).toBe(1);
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(2);
+    store.close();
+  });
+
+  it('converts seconds columns, reads epoch milliseconds, and refuses a latency column without a unit', async () => {
+    const store = await memoryStore();
+    const file = writeTemp('s.csv', 'timestamp,request_id,model,provider,input_tokens,output_tokens,ttft_s,e2e_s\n1777593600000,a,gpt-5.5,openai,10,5,0.25,1.5\n');
+    const s = await importFile(store, file, { today });
+    expect(s.notes.join(' ')).toMatch(/ttft_s is in seconds: converted to ttft_ms/);
+    const [row] = await query(store.conn, 'SELECT ts::VARCHAR AS ts, ttft_ms, e2e_ms FROM requests');
+    expect(row).toEqual({ ts: '2026-05-01 00:00:00', ttft_ms: 250, e2e_ms: 1500 });
+    const amb = writeTemp('a.csv', 'timestamp,request_id,model,input_tokens,output_tokens,latency\n2026-05-01,a,m,1,1,3\n');
+    await expect(importFile(store, amb, { today })).rejects.toThrow(/column "latency" has no unit; rename it to e2e_ms or e2e_s/);
+  });
+
+  it('names missing required columns', async () => {
+    const store = await memoryStore();
+    const file = writeTemp('m.csv', 'timestamp,request_id,model\n2026-05-01,a,m\n');
+    await expect(importFile(store, file, { today })).rejects.toThrow(/m\.csv: missing required columns input_tokens, output_tokens/);
+  });
+
+  it('rejects cached tokens above input and TTFT after the end', async () => {
+    const store = await memoryStore();
+    const rows = csvRows(3);
+    rows[0] = rows[0]!.replace(',1000,200,', ',100,200,');
+    rows[1] = rows[1]!.replace(',300,2000,', ',3000,2000,');
+    const s = await importFile(store, writeTemp('c.csv', [HEADER, ...rows].join('\n')), { today, acceptRejects: true });
+    expect(s.rejects.map((r) => r.reason)).toEqual([
+      'cached_input_tokens + cache_write_tokens (200) exceed input_tokens (100); input_tokens must include cached tokens',
+      'ttft_ms (3000.0) is after e2e_ms (2000.0)',
+    ]);
+  });
+});
+
+describe('atomic import', () => {
+  it('a failure inside the transaction leaves the store as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'store.duckdb');
+    const store = await openStore(db, { create: true });
+    await importFile(store, writeTemp('a.csv', [HEADER, ...csvRows(10)].join('\n'), dir), { today });
+    await expect(
+      transaction(store.conn, async () => {
+        await store.conn.run(`DELETE FROM requests`);
+        throw new Error('interrupted');
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(10);
+    store.close();
+    const reopened = await openStore(db, { create: false });
+    expect(await scalar(reopened, 'SELECT count(*) FROM requests')).toBe(10);
+    reopened.close();
+  });
+
+  it('refuses to open a store that does not exist for reading', async () => {
+    await expect(openStore(join(tempDir(), 'none.duckdb'), { create: false })).rejects.toThrow(/no trace store at .*none\.duckdb/);
+  });
+});
+
+describe('JSONL and Parquet import', () => {
+  it('JSONL: a malformed line is rejected with its line number; blank lines are skipped', async () => {
+    const good = (i: number) => JSON.stringify({ timestamp: '2026-05-01T00:00:00Z', request_id: `j${i}`, model: 'gpt-5.5', provider: 'openai', input_tokens: 100, output_tokens: 10, quality: 'PASS' });
+    const text = [good(1), '', '{"request_id": "j2"', good(3), '[1,2]'].join('\n') + '\n';
+    const store = await memoryStore();
+    const s = await importFile(store, writeTemp('t.jsonl', text), { today, acceptRejects: true });
+    expect(s).toMatchObject({ format: 'jsonl', rowsRead: 4, kept: 2, rejected: 2 });
+    expect(s.rejects).toEqual([
+      { line: 3, reason: 'malformed JSON: not a JSON object' },
+      { line: 5, reason: 'malformed JSON: not a JSON object' },
+    ]);
+    expect(await scalar(store, `SELECT quality FROM requests WHERE request_id = 'j3'`)).toBe('pass');
+    store.close();
+  });
+
+  it('Parquet: read by DuckDB, checked like CSV, rows numbered from 1', async () => {
+    const dir = tempDir();
+    const rows = csvRows(30);
+    rows[4] = rows[4]!.replace(',100,300,', ',-1,300,');
+    const csvFile = writeTemp('src.csv', [HEADER, ...rows].join('\n'), dir);
+    const pq = join(dir, 't.parquet');
+    const store = await memoryStore();
+    await store.conn.run(`COPY (SELECT * FROM read_csv('${csvFile}', all_varchar = true)) TO '${pq}' (FORMAT parquet)`);
+    const s = await importFile(store, pq, { today, acceptRejects: true });
+    expect(s).toMatchObject({ format: 'parquet', lineLabel: 'row', rowsRead: 30, kept: 29, rejected: 1 });
+    expect(s.rejects[0]).toEqual({ line: 5, reason: 'output_tokens is -1; allowed an integer ≥ 0 (tokens)' });
+    store.close();
+  });
+});
