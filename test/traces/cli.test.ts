@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -76,5 +76,16 @@ describe('routefit traces --help', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Examples:/);
     expect(r.stdout).toMatch(/--json/);
+  });
+});
+
+describe('routefit traces import of a file that does not exist', () => {
+  it('exits 2 naming the file and creates no store', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'never.duckdb');
+    const r = await cli('traces', 'import', join(dir, 'missing.csv'), '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.csv: file not found');
+    expect(existsSync(db)).toBe(false);
   });
 });

@@ -8,7 +8,8 @@ import { type PricingContext, preparePricing } from '../../traces/pricing.js';
 import { count, percent, ratio, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { openCatalog, parseDate } from './shared.js';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { InputFileError } from '../../io/yaml-file.js';
 import { findRoute } from '../../catalog/lookup.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { generateTraces, parseShift } from '../../traces/generate.js';
@@ -393,6 +394,9 @@ async function withProgress<T>(store: Store, label: string, enabled: boolean, bo
 
 async function importCommand(files: string[], opts: ImportOpts, io: Io): Promise<number> {
   const show = numberFlag('--show-rejects', opts.showRejects) ?? 20;
+  // Check the inputs before opening (and so creating) the store: a failed import leaves no trace.
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
   const summaries = await withStore(opts.db, true, async (store) => {
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
