@@ -1,6 +1,7 @@
 import { type Quantity, type Sourced, sourced } from './evidence.js';
 import { requireInRange } from './errors.js';
 import type { Step } from './lcpr.js';
+import { selfHostedPerMillion } from './tco.js';
 import { HOURS_PER_MONTH, TOKENS_PER_MILLION } from './units.js';
 
 const SECONDS_PER_DAY = 86_400;
@@ -112,8 +113,8 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
       unit: 'tokens/day',
       cite: 'seed 000 Part 1',
     });
-    // Dedicated $/M at utilization u = hourly ÷ (throughput × 3,600 × u) × 1M; compared with the serverless price.
-    result.dedicatedPerMillionAtUtilization = (hourly.value / (thr.value * 3600 * u.value)) * TOKENS_PER_MILLION;
+    // Dedicated $/M at utilization u, compared with the serverless price.
+    result.dedicatedPerMillionAtUtilization = selfHostedPerMillion(hourly.value, thr.value, u.value);
     result.costMultipleAtUtilization = result.dedicatedPerMillionAtUtilization / rate.value;
     steps.push({
       id: 'cost-multiple',
