@@ -1,6 +1,8 @@
 import { RoutefitError } from '../engine/errors.js';
 import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured.js';
+import type { MeasuredTraceKitMetrics } from '../engine/trace-kit.js';
 import { type Row, type Store, ident, lit, query } from './db.js';
+import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 
 /**
  * The playbook's metrics in DuckDB SQL (issue 5, "Metrics"; seed 002 "Cost levers" and seed 000
@@ -23,6 +25,8 @@ export interface SummaryOptions {
   to?: string;
   slo?: Slo;
   overheads?: MeasuredOverheads;
+  /** Adds the Trace Kit's five derived metrics (seed 002) to each group, priced from this catalog. */
+  traceKit?: TraceKitContext;
 }
 
 export interface Percentiles {
@@ -73,6 +77,8 @@ export interface GroupSummary {
   goodput?: { acceptedWithinSlo: number; perSecond: number; costPerGoodAccepted: number | null; slo: Slo };
   workflows?: { count: number; callsPerWorkflow: number; successRate: number; callsPerAcceptedTask: number | null; costPerAcceptedTask: number | null; tokenFanout: number | null };
   measured: MeasuredInputs;
+  /** The Trace Kit's five derived metrics (seed 002), when `SummaryOptions.traceKit` is given. */
+  traceKit?: MeasuredTraceKitMetrics;
 }
 
 const dimExpr: Record<Dimension, string> = {
@@ -164,7 +170,33 @@ export async function summarize(store: Store, opts: SummaryOptions): Promise<Gro
   const rows = await query(store.conn, sql);
   const anyWorkflow = (await query(store.conn, 'SELECT 1 FROM requests WHERE workflow_id IS NOT NULL LIMIT 1')).length > 0;
   const wf = anyWorkflow ? await workflowStats(store, opts) : new Map<string, WorkflowRow>();
-  return rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
+  const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
+  if (opts.traceKit) {
+    const routes = await groupRoutes(store, opts);
+    for (const g of groups) g.traceKit = traceKitFor(g, routes.get(JSON.stringify(opts.by.map((d) => g.key[d] ?? null))) ?? [], opts.traceKit);
+  }
+  return groups;
+}
+
+/**
+ * The routes each group's attempts ran on (a fallback retry can differ from its request's first
+ * route), with their catalog price key: the Trace Kit metrics need one route for price ratios.
+ */
+export async function groupRoutes(store: Store, opts: SummaryOptions): Promise<Map<string, GroupRoute[]>> {
+  const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
+  const rows = await query(
+    store.conn,
+    `WITH a AS (${attemptsSql(opts)})
+     SELECT ${[...dims, ''].join(', ')} route, price_key, count(*) AS attempts FROM a GROUP BY ALL`,
+  );
+  const out = new Map<string, GroupRoute[]>();
+  for (const r of rows) {
+    const k = groupKey(r, opts.by);
+    const list = out.get(k) ?? [];
+    list.push({ route: (r.route as string | null) ?? null, priceKey: (r.price_key as string | null) ?? null, attempts: Number(r.attempts) });
+    out.set(k, list);
+  }
+  return out;
 }
 
 type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };

@@ -484,6 +484,7 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
       ...(opts.to ? { to: opts.to } : {}),
       ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
       overheads: overheadsFrom(opts),
+      traceKit: { catalog, gpu },
     });
     return { groups, pricing, summaries, gpu };
   });
@@ -528,6 +529,43 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
 const rate = (v: number | null) => (v === null ? '—' : percent(v));
 
+/** The Trace Kit's five derived metrics per group (seed 002), with why a metric is missing or a bound. */
+function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: GroupSummary) => string): string {
+  const lines = [
+    'Trace Kit metrics (seed 002; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
+    table(
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached/input', 'Batch displaced', 'Headroom'],
+      groups.map((g) => {
+        const t = g.traceKit!;
+        return [
+          ...by.map((d) => g.key[d] ?? '∅'),
+          t.costPerAcceptedOutput === null ? '—' : usdPerRequest(t.costPerAcceptedOutput),
+          `${ms(t.p95LatencyAtConcurrency.p95Ms)} @ ${t.p95LatencyAtConcurrency.concurrency.toPrecision(3)}`,
+          t.p95LatencyAtConcurrency.p95OverP50 === null ? '—' : ratio(t.p95LatencyAtConcurrency.p95OverP50),
+          count(t.cacheAdjustedInputBurden) + (t.reasons.cacheAdjustedInputBurden ? ' ≥' : ''),
+          t.prices.cachedOverInput === null ? '—' : ratio(t.prices.cachedOverInput),
+          t.batchDisplacementShare === null ? '—' : percent(t.batchDisplacementShare),
+          t.throughputHeadroom === null ? '—' : percent(t.throughputHeadroom),
+        ];
+      }),
+      [...by.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  // Each distinct reason once per group, so a table of 50 routes does not repeat "no GPU-hours" 50 times.
+  const why = new Map<string, string[]>();
+  for (const g of groups) {
+    for (const [metric, reason] of Object.entries(g.traceKit!.reasons)) {
+      const k = `${metric}: ${reason}`;
+      why.set(k, [...(why.get(k) ?? []), name(g)]);
+    }
+  }
+  if (why.size) {
+    lines.push('Why a Trace Kit metric is — or a lower bound (≥):');
+    for (const [k, who] of why) lines.push(`  ${k} (${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')})`);
+  }
+  return lines.join('\n');
+}
+
 export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: PricingContext): string {
   if (!groups.length) return 'No requests in the store for that window.';
   const out: string[] = [];
@@ -552,6 +590,8 @@ export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: 
     ),
   );
   const name = (g: GroupSummary) => by.map((d) => g.key[d] ?? '∅').join(' × ') || 'all';
+  const kit = groups.filter((g) => g.traceKit);
+  if (kit.length) out.push('', renderTraceKit(kit, by, name));
   const extra: string[] = [];
   for (const g of groups) {
     if (g.goodput) extra.push(`  ${name(g)}: goodput ${count(g.goodput.acceptedWithinSlo)} accepted within SLO (${g.goodput.perSecond.toPrecision(3)}/s), ${g.goodput.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(g.goodput.costPerGoodAccepted)} per good accepted`}`);
