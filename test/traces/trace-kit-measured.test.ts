@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { measuredTraceKitMetrics } from '../../src/engine/trace-kit.js';
 import { importFile } from '../../src/traces/import.js';
-import { summarize } from '../../src/traces/metrics.js';
+import { query } from '../../src/traces/db.js';
+import { attemptsSql, groupRoutes, summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { cli } from '../helpers/cli.js';
 import { memoryStore, tempDir, writeTemp } from './helpers.js';
@@ -74,6 +75,60 @@ describe('Trace Kit metrics from per-request rows (seed 002)', () => {
     store.close();
   });
 
+  it('a fallback retry on another route makes its request\'s group mixed (groups follow the first attempt)', async () => {
+    const store = await memoryStore();
+    const csv = [
+      'timestamp,request_id,attempt,workload,provider,model,input_tokens,cached_input_tokens,output_tokens,e2e_ms,status,quality,fallback',
+      '2026-05-01T00:00:00Z,f1,0,chat,openai,gpt-5.5,1000,0,100,,error,unknown,false',
+      '2026-05-01T00:00:02Z,f1,1,chat,anthropic,claude-sonnet-4.6,1000,0,100,900,ok,pass,true',
+      '2026-05-01T01:00:00Z,f2,0,chat,openai,gpt-5.5,1000,0,100,800,ok,pass,false',
+    ].join('\n');
+    await importFile(store, writeTemp('fb.csv', csv), { today });
+    await preparePricing(store, catalog);
+    const groups = await summarize(store, { by: ['route'], traceKit: { catalog } });
+    // The retry belongs to f1, whose first attempt was on GPT-5.5: that group is mixed; no Sonnet group exists.
+    expect(groups.map((g) => g.key.route)).toEqual(['openai/gpt-5.5']);
+    expect(groups[0]!.traceKit!.reasons.batchDisplacementShare).toBe('mixed routes (anthropic/claude-sonnet-4.6, openai/gpt-5.5): no single catalog price ratio');
+    store.close();
+  });
+
+  it('property: groupRoutes groups like attemptsSql (first attempt\'s dimensions), windows included', async () => {
+    const store = await memoryStore();
+    const routes = ['openai,gpt-5.5', 'anthropic,claude-sonnet-4.6', 'acme,mystery-1'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ retries: fc.nat(2), routes: fc.array(fc.nat(2), { minLength: 3, maxLength: 3 }), hour: fc.nat(47), wl: fc.nat(1) }), { minLength: 1, maxLength: 12 }),
+        fc.nat(47),
+        async (reqs, cut) => {
+          await store.conn.run('DELETE FROM requests; DELETE FROM imports');
+          const lines = ['timestamp,request_id,attempt,workload,provider,model,input_tokens,output_tokens'];
+          reqs.forEach((r, i) => {
+            for (let a = 0; a <= r.retries; a++) {
+              const t = new Date(Date.UTC(2026, 4, 1, r.hour + a * 12)).toISOString();
+              lines.push(`${t},q${i},${a},w${r.wl},${routes[r.routes[a]!]},10,10`);
+            }
+          });
+          await importFile(store, writeTemp('p.csv', lines.join('\n')), { today });
+          await preparePricing(store, catalog);
+          const from = new Date(Date.UTC(2026, 4, 1, cut)).toISOString().slice(0, 16);
+          for (const by of [['route'], ['workload', 'day'], []] as const) {
+            const opts = { by: [...by], from };
+            const fast = await groupRoutes(store, opts);
+            const dims = by.map((d) => (d === 'day' ? "strftime(req_ts, '%Y-%m-%d')" : `req_${d}`));
+            const slow = await query(store.conn, `WITH a AS (${attemptsSql(opts)}) SELECT ${[...dims.map((d, i) => `${d} AS d${i}`), ''].join(', ')} route, price_key, count(*) AS n FROM a GROUP BY ALL`);
+            const norm = (xs: string[]) => xs.sort().join('|');
+            const want = norm(slow.map((r) => JSON.stringify([by.map((_, i) => r[`d${i}`] ?? null), r.route, r.price_key ?? null, Number(r.n)])));
+            const got = norm([...fast].flatMap(([k, list]) => list.map((x) => JSON.stringify([JSON.parse(k), x.route, x.priceKey, x.attempts]))));
+            // Rows of one (group, route) can come from both halves of the union: compare summed counts.
+            expect(sumByKey(got)).toEqual(sumByKey(want));
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+    store.close();
+  });
+
   it('without traceKit in the options, summaries stay as they were', async () => {
     const store = await fixtureStore();
     const [g] = await summarize(store, { by: [] });
@@ -134,3 +189,14 @@ describe('Trace Kit metrics from per-request rows (seed 002)', () => {
     expect(() => measuredTraceKitMetrics({ ...base, acceptedRate: -0.1 })).toThrow(/acceptedRate is -0.1/);
   });
 });
+
+/** Sums the counts of identical (group, route, price key) entries of a normalized list. */
+function sumByKey(joined: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of joined.split('|').filter(Boolean)) {
+    const [k, route, key, n] = JSON.parse(s) as [unknown, string, string, number];
+    const id = JSON.stringify([k, route, key]);
+    out[id] = (out[id] ?? 0) + n;
+  }
+  return out;
+}
