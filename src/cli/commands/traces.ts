@@ -56,14 +56,14 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
-    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage')
+    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects']) +
+      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects', 'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)']) +
         '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n',
     )
     .action(async (files: string[], opts) => setCode(await importCommand(files, opts, io)));
@@ -235,7 +235,7 @@ async function reconcileCommand(opts: ReconcileOpts, io: Io): Promise<number> {
     }
   }
   const others = result.providers.filter((l) => l.otherChargesUsd !== 0);
-  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases) left out of the comparison`);
+  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases, server-tool fees) left out of the comparison`);
   const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
   if (margins.length) {
     out.push('', 'Trace-to-margin: (traces + delta + eval + human + ops) ÷ accepted');
