@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type Store, lit, query, transaction } from './db.js';
+import { importOtelMetrics } from './importers/otel-metrics.js';
 import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
 
 /**
@@ -16,8 +17,10 @@ import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, c
  * - Anthropic cost report (Admin API cost_report JSON pages, or CSV with its field names): amounts
  *   are decimal strings in the currency's lowest unit (cents) and become USD invoice lines; token
  *   costs are usage, server-tool costs (web search, code execution) are kept apart like taxes.
+ * - OTel GenAI metrics (OTLP JSON): aggregates, not ledgers, but imported the same way: see
+ *   importers/otel-metrics.ts.
  */
-export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary'] as const;
+export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary', 'otel-metrics'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 
 const INVOICE_COLS = ['period_start', 'period_end', 'provider', 'sku', 'model', 'quantity', 'unit', 'amount_usd', 'charge_category'];
@@ -63,6 +66,7 @@ const ts = (expr: string) =>
 const month = (expr: string) => `TRY_CAST(CASE WHEN regexp_full_match(trim(${expr}), '[0-9]{4}-[0-9]{2}') THEN trim(${expr}) || '-01' ELSE trim(${expr}) END AS DATE)`;
 
 export async function importLedger(store: Store, file: string, format: LedgerFormat, catalog: Catalog, opts: ImportOptions): Promise<ImportSummary> {
+  if (format === 'otel-metrics') return importOtelMetrics(store, file, opts);
   const { conn } = store;
   const notes: string[] = [];
   let structural: Reject[] = [];

@@ -20,6 +20,7 @@ import { routeSummaries } from '../../traces/route-summaries.js';
 import { gpuRoutes } from '../../traces/gpu.js';
 import type { Signal } from '../../engine/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
+import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../traces/otel-metrics.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -53,17 +54,17 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
 
   traces
     .command('import')
-    .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), usage exports and invoices; all or nothing, idempotent')
+    .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
-    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary')
+    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects', 'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)']) +
+      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects', 'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)', 'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations']) +
         '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n',
     )
     .action(async (files: string[], opts) => setCode(await importCommand(files, opts, io)));
@@ -474,7 +475,7 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
   const catalog = openCatalog(opts.catalog);
   const gpuHours = pairs('--gpu-hours', opts.gpuHours ?? []);
   const gpuThroughput = pairs('--gpu-throughput', opts.gpuThroughput ?? []);
-  const { groups, pricing, summaries, gpu } = await withStore(opts.db, false, async (store) => {
+  const { groups, pricing, summaries, gpu, otel } = await withStore(opts.db, false, async (store) => {
     const pricing = await preparePricing(store, catalog);
     const summaries = await routeSummaries(store, catalog, io.today);
     const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
@@ -486,12 +487,15 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
       overheads: overheadsFrom(opts),
       traceKit: { catalog, gpu },
     });
-    return { groups, pricing, summaries, gpu };
+    const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+    const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
+    return { groups, pricing, summaries, gpu, otel };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu }, null, 2) + '\n');
+    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
-    const parts = [groups.length || !summaries.length ? renderSummary(groups, by, pricing) : ''];
+    const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
+    if (otel.length) parts.push(renderOtel(otel));
     if (summaries.length) {
       parts.push(
         'Route summaries (Inference Trace Kit contract, aggregates as imported):\n' +
@@ -528,6 +532,35 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
 
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
 const rate = (v: number | null) => (v === null ? '—' : percent(v));
+
+/** OTel GenAI metrics per provider × model: exact means, bucket-interpolated (approximate) percentiles. */
+function renderOtel(rows: OtelMetricSummary[]): string {
+  const lat = (l: LatencyFromHistogram | undefined) => (l ? `${ms(l.meanMs)} / ${ms(l.p50Ms)} / ${ms(l.p95Ms)}${l.atLeast ? ' ≥' : ''}` : '—');
+  const lines = [
+    'OTel GenAI metrics (aggregates from the instrumentation; mean exact, p50/p95 interpolated inside histogram buckets: approximate):',
+    table(
+      ['Provider', 'Model', 'From', 'To', 'Input tokens', 'Output tokens', 'Operations', 'Duration ms mean/p50/p95', 'TTFT ms mean/p50/p95', 'TPOT ms mean/p50/p95'],
+      rows.map((r) => [
+        r.provider,
+        r.model,
+        r.window.start.slice(0, 16),
+        r.window.end.slice(0, 16),
+        r.tokens.input === null ? '—' : count(r.tokens.input),
+        r.tokens.output === null ? '—' : count(r.tokens.output),
+        r.duration ? count(r.duration.count) : '—',
+        lat(r.duration),
+        lat(r.ttft),
+        lat(r.tpot),
+      ]),
+      ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  for (const r of rows) {
+    for (const [k, l] of [['duration', r.duration], ['TTFT', r.ttft], ['TPOT', r.tpot]] as const) if (l?.reason) lines.push(`  ${r.provider}/${r.model} ${k}: ${l.reason}`);
+  }
+  if (rows.some((r) => [r.duration, r.ttft, r.tpot].some((l) => l?.atLeast))) lines.push('  ≥: a percentile fell in the open last bucket (no max recorded): at least the value shown');
+  return lines.join('\n');
+}
 
 /** The Trace Kit's five derived metrics per group (seed 002), with why a metric is missing or a bound. */
 function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: GroupSummary) => string): string {
