@@ -137,7 +137,7 @@ export function reconcile(p: PeriodLedger): Reconciliation {
     });
   }
   if (p.metered && p.metered.inputTokens + p.metered.outputTokens > 0) {
-    // Metrics are aggregated by the instrumentation for every call; traces can be sampled or dropped.
+    // seed 000 Part 5 invoice variance ("metering"): metrics count every call; traces can be sampled or dropped.
     const metered = p.metered.inputTokens + p.metered.outputTokens;
     const traced = p.tracedInputTokens + p.tracedOutputTokens;
     const missing = (metered - traced) / metered;

@@ -19,10 +19,13 @@ import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, c
  *   costs are usage, server-tool costs (web search, code execution) are kept apart like taxes.
  * - OTel GenAI metrics (OTLP JSON): aggregates, not ledgers, but imported the same way: see
  *   importers/otel-metrics.ts.
+ * - Incidents CSV (date, provider, route, severity, minutes, description): for the operational
+ *   reversion signals of seed 001 ch. 22.
  */
-export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary', 'otel-metrics'] as const;
+export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary', 'otel-metrics', 'incidents'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 
+const INCIDENT_COLS = ['day', 'provider', 'route', 'severity', 'minutes', 'description'];
 const INVOICE_COLS = ['period_start', 'period_end', 'provider', 'sku', 'model', 'quantity', 'unit', 'amount_usd', 'charge_category'];
 export const SUMMARY_FIELDS = ['route', 'provider', 'model', 'workload', 'inputTokens', 'outputTokens', 'cacheHitRate', 'batchEligible', 'concurrency', 'ttftMs', 'latencyP50Ms', 'latencyP95Ms', 'outputTokensPerSecond', 'acceptedOutputRate', 'costUsd', 'reviewMinutes'];
 const SUMMARY_TEXT = new Set(['route', 'provider', 'model', 'workload']);
@@ -38,6 +41,7 @@ export function detectLedger(head: string, lowerName: string): LedgerFormat | un
     const header = head.split(/\r?\n/, 1)[0]!.toLowerCase();
     const cols = header.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     if (cols.includes('billedcost')) return 'focus';
+    if (cols.includes('severity') && cols.includes('minutes') && cols.includes('date')) return 'incidents';
     if (cols.includes('amount') && cols.includes('currency') && cols.includes('starting_at')) return 'anthropic-cost';
     if (cols.includes('input_cached_tokens') && cols.includes('num_model_requests')) return 'openai-usage';
     if (cols.includes('amount') && cols.includes('period') && cols.includes('provider')) return 'invoice';
@@ -70,7 +74,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   const { conn } = store;
   const notes: string[] = [];
   let structural: Reject[] = [];
-  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries';
+  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries' | 'incidents';
   // Each branch creates `ledger_stg`: line, the target's columns, and `reason` (NULL for a good row).
   if (format === 'route-summary') {
     target = 'route_summaries';
@@ -146,6 +150,25 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           ${col('start_time')} AS raw_start, ${col('input_tokens')} AS raw_in, ${col('output_tokens')} AS raw_out
         FROM raw_rows`);
     }
+    await dropRelation(conn, 'raw_rows');
+  } else if (format === 'incidents') {
+    target = 'incidents';
+    if (!file.toLowerCase().endsWith('.csv')) throw new RoutefitError('invalid_input', `${file}: incidents are a CSV (date, provider, route, severity, minutes, description)`, { field: 'format' });
+    structural = await readCsvRaw(conn, file);
+    const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+    const missing = ['date'].filter((c) => !cols.has(c));
+    if (!cols.has('provider') && !cols.has('route')) missing.push('provider or route');
+    if (missing.length) throw new RoutefitError('invalid_input', `${file}: missing column ${missing.join(', ')} for an incidents CSV (date, provider, route, severity, minutes, description)`, { field: missing[0]! });
+    const col = (k: string) => (cols.has(k) ? `NULLIF(trim(raw_rows."${cols.get(k)}"), '')` : 'NULL::VARCHAR');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *,
+        CASE WHEN day IS NULL THEN 'date "' || coalesce(raw_date, '') || '" is not a date (YYYY-MM-DD)'
+             WHEN provider IS NULL AND route IS NULL THEN 'provider and route are both missing; one names what failed'
+             WHEN raw_minutes IS NOT NULL AND (minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) THEN 'minutes is "' || raw_minutes || '"; allowed a number ≥ 0 (time to resolve)' END AS reason
+      FROM (SELECT __line AS line, TRY_CAST(${col('date')} AS DATE) AS day, ${col('date')} AS raw_date,
+          CASE WHEN ${col('provider')} IS NOT NULL THEN ${providerSql(col('provider'), catalog)} WHEN contains(${col('route')}, '/') THEN split_part(${col('route')}, '/', 1) END AS provider,
+          ${col('route')} AS route, lower(${col('severity')}) AS severity,
+          TRY_CAST(${col('minutes')} AS DOUBLE) AS minutes, ${col('minutes')} AS raw_minutes, ${col('description')} AS description
+        FROM raw_rows)`);
     await dropRelation(conn, 'raw_rows');
   } else if (format === 'anthropic-cost') {
     target = 'invoice_lines';
@@ -226,7 +249,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     await conn.run('DROP TABLE ledger_json');
   }
   const checks =
-    target === 'route_summaries'
+    target === 'route_summaries' || target === 'incidents'
       ? 'reason'
       : target === 'invoice_lines'
       ? `CASE WHEN pre_reason IS NOT NULL THEN pre_reason
@@ -240,10 +263,10 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
               WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
               WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
               WHEN coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) > input_tokens THEN 'cached tokens exceed input tokens' END`;
-  if (target !== 'route_summaries') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
+  if (target !== 'route_summaries' && target !== 'incidents') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
   // JSON cost reports: a reject also names where the result sits in the document.
   if (format === 'anthropic-cost') await conn.run(`UPDATE ledger_checked SET reason = reason || ' (' || path || ')' WHERE reason IS NOT NULL AND path IS NOT NULL`);
-  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
+  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : target === 'incidents' ? INCIDENT_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
   const [c] = await query(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE reason IS NULL) AS ok FROM ledger_checked`);
   const rows = Number(c!.n) + structural.length;
   const rejected = rows - Number(c!.ok);
@@ -259,7 +282,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     rejected,
     alreadyStored: 0,
     rejectRate: rows ? rejected / rows : 0,
-    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
+    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : target === 'incidents' ? 'incident' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
     rejects,
     notes,
   };

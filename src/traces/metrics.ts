@@ -92,7 +92,7 @@ const dimExpr: Record<Dimension, string> = {
   hour: "strftime(req_ts, '%Y-%m-%dT%H:00')",
 };
 
-function timeFilter(opts: { from?: string; to?: string }): string {
+export function timeFilter(opts: { from?: string; to?: string }): string {
   const parts: string[] = [];
   for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
     if (v === undefined) continue;

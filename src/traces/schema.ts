@@ -96,4 +96,7 @@ export const DDL = [
      metric VARCHAR, provider VARCHAR, model VARCHAR, token_type VARCHAR, operation VARCHAR, series VARCHAR,
      start_ts TIMESTAMP, end_ts TIMESTAMP, count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, bounds DOUBLE[], bucket_counts BIGINT[],
      cum_count BIGINT, cum_sum DOUBLE, cum_buckets BIGINT[], import_id INTEGER, source_line BIGINT)`,
+  // Incidents (seed 001 ch. 22 operational reversion signals): one per provider or route outage.
+  `CREATE TABLE IF NOT EXISTS incidents (
+     day DATE, provider VARCHAR, route VARCHAR, severity VARCHAR, minutes DOUBLE, description VARCHAR, import_id INTEGER, source_line BIGINT)`,
 ];

@@ -57,7 +57,7 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
-    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics')
+    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
@@ -130,11 +130,12 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--slo-ttft-p99-ms <ms>', 'TTFT p99 SLO: over it in more than 1% of hourly windows fires')
     .option('--slo-tpot-p99-ms <ms>', 'TPOT p99 SLO: over it in more than 1% of hourly windows fires')
     .option('--quality-floor <fraction>', 'pass rate below it for two consecutive weeks fires')
+    .option('--incident-slo-minutes <min>', 'mean time to resolve incidents above it fires (needs an incidents CSV imported)')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
     .addHelpText(
       'after',
-      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
+      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', 'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
         '\nExit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n',
     )
     .action(async (opts) => setCode(await checkCommand(opts, io)));
@@ -260,6 +261,7 @@ interface CheckOpts {
   sloTtftP99Ms?: string;
   sloTpotP99Ms?: string;
   qualityFloor?: string;
+  incidentSloMinutes?: string;
   json?: boolean;
   catalog?: string;
 }
@@ -269,6 +271,8 @@ async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
   const ttft = numberFlag('--slo-ttft-p99-ms', opts.sloTtftP99Ms);
   const tpot = numberFlag('--slo-tpot-p99-ms', opts.sloTpotP99Ms);
   const floor = numberFlag('--quality-floor', opts.qualityFloor);
+  const mttr = numberFlag('--incident-slo-minutes', opts.incidentSloMinutes);
+  if (mttr === 0) throw new CliUsageError(`--incident-slo-minutes must be a number > 0; got "${opts.incidentSloMinutes}"`);
   if (floor !== undefined && floor > 1) throw new CliUsageError(`--quality-floor must be a fraction 0 ≤ value ≤ 1; got "${opts.qualityFloor}"`);
   const catalog = openCatalog(opts.catalog);
   const signals = await withStore(opts.db, false, async (store) => {
@@ -276,8 +280,10 @@ async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
     return checkStore(store, {
       slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
       ...(floor !== undefined ? { qualityFloor: floor } : {}),
+      ...(mttr !== undefined ? { incidentSloMinutes: mttr } : {}),
       ...(opts.from ? { from: opts.from } : {}),
       ...(opts.to ? { to: opts.to } : {}),
+      catalog,
     });
   });
   const fired = signals.filter((s) => s.fired);
