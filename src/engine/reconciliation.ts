@@ -33,6 +33,8 @@ export interface PeriodLedger {
   loggedCostUsd: number | null;
   /** What the provider's usage export counted in the period, when imported. */
   billed?: { requests: number | null; inputTokens: number; cachedInputTokens: number | null; outputTokens: number };
+  /** Tokens the OTel GenAI metrics counted in the period (gen_ai.client.token.usage), when imported: a third source. */
+  metered?: { inputTokens: number; outputTokens: number };
   /** The cache hit rate the LCPR model assumed, to test "cache hits below the assumed rate". */
   assumedCacheHitRate?: number;
 }
@@ -40,7 +42,7 @@ export interface PeriodLedger {
 export type CauseVerdict = 'explains_gap' | 'possible' | 'ruled_out';
 
 export interface Cause {
-  id: 'unpriced_rows' | 'uncounted_retries' | 'cache_below_assumed' | 'cache_billed_below_traced' | 'tier_mismatch' | 'token_drift' | 'logged_cost_differs';
+  id: 'unpriced_rows' | 'uncounted_retries' | 'cache_below_assumed' | 'cache_billed_below_traced' | 'tier_mismatch' | 'token_drift' | 'logged_cost_differs' | 'traces_incomplete';
   verdict: CauseVerdict;
   finding: string;
   /** USD the cause accounts for, where the data can say. */
@@ -61,6 +63,8 @@ export interface Reconciliation {
   deltaBase: 'invoice';
   flag: 'ok' | 'over_5pct' | 'over_10pct';
   causes: Cause[];
+  /** Tokens the OTel metrics counted, beside the traces' and the invoice's, when imported. */
+  metered?: { inputTokens: number; outputTokens: number; tracedInputTokens: number; tracedOutputTokens: number };
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -132,6 +136,24 @@ export function reconcile(p: PeriodLedger): Reconciliation {
       finding: `billed tokens exceed logged ones by ${pct(driftIn)} (input) and ${pct(driftOut)} (output)${drifting ? '' : ': within 2%'}`,
     });
   }
+  if (p.metered && p.metered.inputTokens + p.metered.outputTokens > 0) {
+    // seed 000 Part 5 invoice variance ("metering"): metrics count every call; traces can be sampled or dropped.
+    const metered = p.metered.inputTokens + p.metered.outputTokens;
+    const traced = p.tracedInputTokens + p.tracedOutputTokens;
+    const missing = (metered - traced) / metered;
+    causes.push(
+      missing > 0.02
+        ? {
+            id: 'traces_incomplete',
+            verdict: under ? 'explains_gap' : 'possible',
+            finding: `the OTel metrics counted ${metered.toLocaleString('en-US')} tokens, the traces hold ${traced.toLocaleString('en-US')} (${pct(missing)} missing): calls absent from the traces (sampling, dropped logs)`,
+            ...(traced > 0 ? { impactUsd: p.traceCostUsd * (metered / traced - 1) } : {}),
+          }
+        : missing < -0.02
+          ? { id: 'traces_incomplete', verdict: 'possible', finding: `the traces hold ${pct(-missing)} more tokens than the OTel metrics counted: duplicated rows, or metrics from part of the fleet only` }
+          : { id: 'traces_incomplete', verdict: 'ruled_out', finding: `the traces hold the tokens the OTel metrics counted (within 2%)` },
+    );
+  }
   if (p.loggedCostUsd !== null && p.traceCostUsd > 0 && Math.abs(p.loggedCostUsd - p.traceCostUsd) / p.traceCostUsd > 0.02) {
     causes.push({ id: 'logged_cost_differs', verdict: 'possible', finding: `costs the client logged sum to ${usd(p.loggedCostUsd)}; catalog pricing of the same tokens gives ${usd(p.traceCostUsd)}: a stale price in the client or in the catalog` });
   }
@@ -147,6 +169,7 @@ export function reconcile(p: PeriodLedger): Reconciliation {
     deltaBase: 'invoice',
     flag,
     causes,
+    ...(p.metered ? { metered: { ...p.metered, tracedInputTokens: p.tracedInputTokens, tracedOutputTokens: p.tracedOutputTokens } } : {}),
   };
 }
 

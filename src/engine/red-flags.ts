@@ -45,6 +45,43 @@ export interface RedFlagInput {
   slo?: { e2eP99Ms?: number; ttftP99Ms?: number; tpotP99Ms?: number };
   /** Eval pass-rate floor for the reversion signal (seed 001 ch. 22). */
   qualityFloor?: number;
+  /** Catalog price changes of the routes the traces use, in or near the window; undefined = not looked up. */
+  priceChanges?: PriceChange[];
+  /** Each workload's routes and the days the traces saw them on (old vs new route for incidents). */
+  routeUse?: RouteUse[];
+  /** Imported incidents in the window; undefined = none imported (the operational signals are not checked). */
+  incidents?: Incident[];
+  /** The team's mean-time-to-resolve SLO, minutes (seed 001 ch. 22 operational signal). */
+  incidentSloMinutes?: number;
+}
+
+/** A price point of a traced route that replaced an earlier one (seed 000 Part 5: "Provider pricing page update"). */
+export interface PriceChange {
+  route: string;
+  /** YYYY-MM-DD the new price took effect. */
+  effective: string;
+  changes: { field: string; before: number | null; after: number | null }[];
+}
+
+export interface RouteUse {
+  workload: string;
+  route: string;
+  provider: string | null;
+  /** YYYY-MM-DD, first and last day the traces saw the route for the workload. */
+  firstDay: string;
+  lastDay: string;
+}
+
+export interface Incident {
+  /** YYYY-MM-DD */
+  date: string;
+  provider: string | null;
+  /** Catalog route id; null = every route of the provider. */
+  route: string | null;
+  severity: string | null;
+  /** Minutes to resolve; null when not recorded. */
+  minutes: number | null;
+  description: string | null;
 }
 
 export interface Signal {
@@ -224,6 +261,82 @@ export function detectRedFlags(input: RedFlagInput): Signal[] {
     } else {
       out.push({ ...rev('latency_variance_up_50pct'), workload: w, fired: false, checked: false, detail: 'needs latency in the last two weeks' });
     }
+  }
+  out.push(...pricingSignals(input), ...incidentSignals(input));
+  return out;
+}
+
+const hits = (i: Incident, route: string, provider: string | null) => (i.route ? i.route === route : i.provider !== null && i.provider === provider);
+const days = (from: string, to: string) => dayIndex(to) - dayIndex(from) + 1;
+
+/** seed 000 Part 5, Red-flag triggers: "Provider pricing page update. Re-run the LCPR calculator". */
+function pricingSignals(input: RedFlagInput): Signal[] {
+  const base = { id: 'pricing_page_change', kind: 'red_flag' as const, cite: 'seed 000 Part 5, Red-flag triggers' };
+  if (input.priceChanges === undefined) return [{ ...base, fired: false, checked: false, detail: 'catalog price history not looked up' }];
+  if (!input.priceChanges.length) return [{ ...base, fired: false, checked: true, detail: 'no catalog price change for the traced routes in or near the window' }];
+  const fmt = (v: number | null) => (v === null ? '—' : `$${v}`);
+  return input.priceChanges.map((c) => ({
+    ...base,
+    fired: true,
+    checked: true,
+    at: c.effective,
+    detail: `${c.route} price changed ${c.effective}: ${c.changes.map((x) => `${x.field} ${fmt(x.before)} → ${fmt(x.after)}`).join(', ')}; re-run the LCPR comparison`,
+  }));
+}
+
+/**
+ * seed 001 ch. 22, Reversion signals, operational: "Incident frequency on the new route exceeds the
+ * old route by 2x" and "Mean time to resolve incidents exceeds the team's SLO". Per workload, the
+ * old route is the one the traces saw first, the new one the one they saw last; frequency is
+ * incidents per day the route was in use.
+ */
+function incidentSignals(input: RedFlagInput): Signal[] {
+  const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'seed 001 ch. 22, Reversion signals' });
+  if (input.incidents === undefined) {
+    return [
+      { ...rev('incident_frequency_2x'), fired: false, checked: false, detail: 'no incidents imported (traces import FILE --format incidents)' },
+      { ...rev('incident_mttr_over_slo'), fired: false, checked: false, detail: 'no incidents imported (traces import FILE --format incidents)' },
+    ];
+  }
+  const out: Signal[] = [];
+  const uses = input.routeUse ?? [];
+  const workloads = [...new Set(uses.map((u) => u.workload))].sort();
+  let compared = false;
+  for (const w of workloads) {
+    const routes = uses.filter((u) => u.workload === w).sort((a, b) => a.firstDay.localeCompare(b.firstDay) || a.route.localeCompare(b.route));
+    if (routes.length < 2) continue;
+    compared = true;
+    const [old, neu] = [routes[0]!, routes.at(-1)!];
+    const rate = (u: RouteUse) => {
+      const n = input.incidents!.filter((i) => hits(i, u.route, u.provider) && i.date >= u.firstDay && i.date <= u.lastDay).length;
+      return { n, perDay: n / days(u.firstDay, u.lastDay) };
+    };
+    const o = rate(old);
+    const nw = rate(neu);
+    // Fires when the new route's incidents per day of use are more than twice the old route's.
+    const fired = nw.n > 0 && nw.perDay > 2 * o.perDay;
+    out.push({
+      ...rev('incident_frequency_2x'),
+      workload: w,
+      fired,
+      checked: true,
+      detail: `${neu.route} (new, from ${neu.firstDay}): ${nw.n} incidents in ${days(neu.firstDay, neu.lastDay)} days; ${old.route} (old): ${o.n} in ${days(old.firstDay, old.lastDay)} days (threshold 2×)`,
+    });
+  }
+  if (!compared) out.push({ ...rev('incident_frequency_2x'), fired: false, checked: false, detail: 'no workload moved between routes in the traces: no old and new route to compare' });
+  const routes = [...new Map(uses.map((u) => [u.route, u])).values()].sort((a, b) => a.route.localeCompare(b.route));
+  if (input.incidentSloMinutes === undefined) {
+    out.push({ ...rev('incident_mttr_over_slo'), fired: false, checked: false, detail: `no time-to-resolve SLO given (--incident-slo-minutes); ${input.incidents.length} incidents imported` });
+  } else {
+    requireInRange('incidentSloMinutes', input.incidentSloMinutes, { min: 0, minExclusive: true });
+    for (const u of routes) {
+      const timed = input.incidents.filter((i) => hits(i, u.route, u.provider) && i.minutes !== null);
+      if (!timed.length) continue;
+      // Mean time to resolve = Σ minutes ÷ incidents with a duration.
+      const mttr = timed.reduce((a, i) => a + i.minutes!, 0) / timed.length;
+      out.push({ ...rev('incident_mttr_over_slo'), fired: mttr > input.incidentSloMinutes, checked: true, detail: `${u.route}: mean time to resolve ${mttr.toFixed(0)} min over ${timed.length} incidents (SLO ${input.incidentSloMinutes} min)` });
+    }
+    if (!out.some((x) => x.id === 'incident_mttr_over_slo')) out.push({ ...rev('incident_mttr_over_slo'), fired: false, checked: true, detail: 'no incident with a duration on the traced routes' });
   }
   return out;
 }

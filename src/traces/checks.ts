@@ -1,10 +1,15 @@
-import { type DailyPoint, type HourlyLatency, type RedFlagInput, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/red-flags.js';
-import { type Store, query } from './db.js';
-import { attemptsSql } from './metrics.js';
+import { findRoute } from '../catalog/lookup.js';
+import type { Catalog } from '../catalog/types.js';
+import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/red-flags.js';
+import { type Store, lit, query } from './db.js';
+import { attemptsSql, timeFilter } from './metrics.js';
 import { reconcileStore } from './reconcile.js';
 
 /** Series for the red-flag detectors, aggregated in SQL (needs the `priced` view). */
-export async function checkStore(store: Store, opts: Pick<RedFlagInput, 'slo' | 'qualityFloor'> & { from?: string; to?: string }): Promise<Signal[]> {
+export async function checkStore(
+  store: Store,
+  opts: Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog },
+): Promise<Signal[]> {
   const window = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
   const a = attemptsSql(window);
   const daily = (
@@ -44,5 +49,99 @@ export async function checkStore(store: Store, opts: Pick<RedFlagInput, 'slo' | 
   ).map((r) => r as unknown as WeeklyLatency);
   const [{ lines }] = (await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines')) as [{ lines: number }];
   const invoiceVariance = lines ? (await reconcileStore(store)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct })) : undefined;
-  return detectRedFlags({ daily, hourly, weeklyLatency, ...(invoiceVariance ? { invoiceVariance } : {}), ...(opts.slo ? { slo: opts.slo } : {}), ...(opts.qualityFloor !== undefined ? { qualityFloor: opts.qualityFloor } : {}) });
+  const routeUse = await routesInUse(store, window, opts.catalog);
+  const priceChanges = opts.catalog ? priceChangesNear(opts.catalog, routeUse) : undefined;
+  const incidents = await incidentsIn(store, routeUse, opts.catalog);
+  return detectRedFlags({
+    daily,
+    hourly,
+    weeklyLatency,
+    routeUse,
+    ...(priceChanges ? { priceChanges } : {}),
+    ...(incidents ? { incidents } : {}),
+    ...(invoiceVariance ? { invoiceVariance } : {}),
+    ...(opts.slo ? { slo: opts.slo } : {}),
+    ...(opts.qualityFloor !== undefined ? { qualityFloor: opts.qualityFloor } : {}),
+    ...(opts.incidentSloMinutes !== undefined ? { incidentSloMinutes: opts.incidentSloMinutes } : {}),
+  });
+}
+
+/** A route id as the catalog names it (aliases resolved), or as written when the catalog does not know it. */
+function canonical(catalog: Catalog | undefined, route: string): string {
+  if (!catalog) return route;
+  try {
+    return findRoute(catalog, route).id;
+  } catch {
+    return route;
+  }
+}
+
+/** Each workload's routes with the first and last day the traces saw them (needs the `priced` view). */
+async function routesInUse(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<RouteUse[]> {
+  const rows = await query(
+    store.conn,
+    `SELECT coalesce(workload, '(none)') AS workload, coalesce(price_key, route) AS route, arg_min(provider, ts) AS provider,
+       strftime(min(ts), '%Y-%m-%d') AS "firstDay", strftime(max(ts), '%Y-%m-%d') AS "lastDay"
+     FROM priced ${timeFilter(window)} GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows.map((r) => ({ workload: String(r.workload), route: canonical(catalog, String(r.route)), provider: (r.provider as string | null) ?? null, firstDay: String(r.firstDay), lastDay: String(r.lastDay) }));
+}
+
+/** Days before the traced window whose price changes still count as "near" it: one comparison week. */
+export const PRICE_CHANGE_LOOKBACK_DAYS = 7;
+
+/**
+ * Catalog price points of the traced routes that replaced an earlier point, effective from a week
+ * before the traces begin on (later, scheduled changes included: projections need them too).
+ */
+export function priceChangesNear(catalog: Catalog, uses: RouteUse[]): PriceChange[] {
+  if (!uses.length) return [];
+  const start = uses.map((u) => u.firstDay).sort()[0]!;
+  const near = new Date(Date.parse(`${start}T00:00:00Z`) - PRICE_CHANGE_LOOKBACK_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const out: PriceChange[] = [];
+  for (const route of [...new Set(uses.map((u) => u.route))].sort()) {
+    let entry;
+    try {
+      entry = findRoute(catalog, route);
+    } catch {
+      continue;
+    }
+    const history = [...entry.history].filter((p) => p.effective !== null).sort((a, b) => a.effective!.localeCompare(b.effective!));
+    for (let i = 1; i < history.length; i++) {
+      const [a, b] = [history[i - 1]!, history[i]!];
+      if (b.effective! < near) continue;
+      const fields: [string, number | null, number | null][] =
+        entry.kind === 'tokens'
+          ? [
+              ['input', (a.sheet as { input?: { value: number } }).input?.value ?? null, (b.sheet as { input?: { value: number } }).input?.value ?? null],
+              ['output', (a.sheet as { output?: { value: number } }).output?.value ?? null, (b.sheet as { output?: { value: number } }).output?.value ?? null],
+            ]
+          : [['hourly', (a.sheet as { onDemand?: { value: number } }).onDemand?.value ?? null, (b.sheet as { onDemand?: { value: number } }).onDemand?.value ?? null]];
+      const changes = fields.filter(([, x, y]) => x !== y).map(([field, before, after]) => ({ field, before, after }));
+      if (changes.length) out.push({ route: entry.id, effective: b.effective!, changes });
+    }
+  }
+  return out;
+}
+
+/** Imported incidents within the traced days; undefined when the store holds none at all. */
+async function incidentsIn(store: Store, uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined> {
+  const [{ n }] = (await query(store.conn, 'SELECT count(*) AS n FROM incidents')) as [{ n: number }];
+  if (!Number(n)) return undefined;
+  if (!uses.length) return [];
+  const from = uses.map((u) => u.firstDay).sort()[0]!;
+  const to = uses.map((u) => u.lastDay).sort().at(-1)!;
+  const rows = await query(
+    store.conn,
+    `SELECT strftime(day, '%Y-%m-%d') AS date, provider, route, severity, minutes, description FROM incidents
+     WHERE day >= CAST(${lit(from)} AS DATE) AND day <= CAST(${lit(to)} AS DATE) ORDER BY day`,
+  );
+  return rows.map((r) => ({
+    date: String(r.date),
+    provider: (r.provider as string | null) ?? null,
+    route: r.route === null || r.route === undefined ? null : canonical(catalog, String(r.route)),
+    severity: (r.severity as string | null) ?? null,
+    minutes: r.minutes === null || r.minutes === undefined ? null : Number(r.minutes),
+    description: (r.description as string | null) ?? null,
+  }));
 }

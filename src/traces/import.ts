@@ -85,6 +85,7 @@ export function detectFormat(file: string): string {
   if (f.endsWith('.json') || f.endsWith('.jsonl') || f.endsWith('.ndjson')) {
     const h = head();
     if (h.includes('"resourceSpans"')) return 'otel';
+    if (h.includes('"resourceMetrics"')) return 'otel-metrics';
     const ledger = detectLedger(h, f);
     if (ledger) return ledger;
     const firstLine = h.split(/\r?\n/, 1)[0]!;

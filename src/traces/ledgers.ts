@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type Store, lit, query, transaction } from './db.js';
+import { importOtelMetrics } from './importers/otel-metrics.js';
 import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
 
 /**
@@ -13,14 +14,24 @@ import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, c
  * - OpenAI usage export (Usage API JSON pages or CSV): input_tokens INCLUDES input_cached_tokens.
  * - Anthropic usage report (Admin API JSON): input is split into uncached, cache reads and cache
  *   writes; they are summed so input_tokens includes cached tokens as everywhere else in the store.
+ * - Anthropic cost report (Admin API cost_report JSON pages, or CSV with its field names): amounts
+ *   are decimal strings in the currency's lowest unit (cents) and become USD invoice lines; token
+ *   costs are usage, server-tool costs (web search, code execution) are kept apart like taxes.
+ * - OTel GenAI metrics (OTLP JSON): aggregates, not ledgers, but imported the same way: see
+ *   importers/otel-metrics.ts.
+ * - Incidents CSV (date, provider, route, severity, minutes, description): for the operational
+ *   reversion signals of seed 001 ch. 22.
  */
-export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'route-summary'] as const;
+export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary', 'otel-metrics', 'incidents'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
 
+const INCIDENT_COLS = ['day', 'provider', 'route', 'severity', 'minutes', 'description'];
 const INVOICE_COLS = ['period_start', 'period_end', 'provider', 'sku', 'model', 'quantity', 'unit', 'amount_usd', 'charge_category'];
 export const SUMMARY_FIELDS = ['route', 'provider', 'model', 'workload', 'inputTokens', 'outputTokens', 'cacheHitRate', 'batchEligible', 'concurrency', 'ttftMs', 'latencyP50Ms', 'latencyP95Ms', 'outputTokensPerSecond', 'acceptedOutputRate', 'costUsd', 'reviewMinutes'];
 const SUMMARY_TEXT = new Set(['route', 'provider', 'model', 'workload']);
 const SUMMARY_FRACTIONS = new Set(['cacheHitRate', 'batchEligible', 'acceptedOutputRate']);
+/** Anthropic cost report fields (Admin API cost_report: per bucket starting_at/ending_at, per result the rest). */
+const COST_FIELDS = ['starting_at', 'ending_at', 'amount', 'currency', 'cost_type', 'description', 'model', 'token_type', 'service_tier', 'context_window', 'workspace_id'];
 const USAGE_COLS = ['period_start', 'period_end', 'provider', 'model', 'service_tier', 'batch', 'requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'source'];
 
 /** Detects a ledger from a CSV header or a JSON file's head; undefined when it is not one. */
@@ -30,10 +41,14 @@ export function detectLedger(head: string, lowerName: string): LedgerFormat | un
     const header = head.split(/\r?\n/, 1)[0]!.toLowerCase();
     const cols = header.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     if (cols.includes('billedcost')) return 'focus';
+    if (cols.includes('severity') && cols.includes('minutes') && cols.includes('date')) return 'incidents';
+    if (cols.includes('amount') && cols.includes('currency') && cols.includes('starting_at')) return 'anthropic-cost';
     if (cols.includes('input_cached_tokens') && cols.includes('num_model_requests')) return 'openai-usage';
     if (cols.includes('amount') && cols.includes('period') && cols.includes('provider')) return 'invoice';
     return undefined;
   }
+  // Before the usage report: a cost report names "uncached_input_tokens" too, as a token_type value.
+  if (head.includes('"cost_type"') || (head.includes('"amount"') && head.includes('"currency"') && head.includes('"starting_at"'))) return 'anthropic-cost';
   if (head.includes('"uncached_input_tokens"')) return 'anthropic-usage';
   if (head.includes('"input_cached_tokens"') || head.includes('organization.usage.completions')) return 'openai-usage';
   return undefined;
@@ -55,10 +70,11 @@ const ts = (expr: string) =>
 const month = (expr: string) => `TRY_CAST(CASE WHEN regexp_full_match(trim(${expr}), '[0-9]{4}-[0-9]{2}') THEN trim(${expr}) || '-01' ELSE trim(${expr}) END AS DATE)`;
 
 export async function importLedger(store: Store, file: string, format: LedgerFormat, catalog: Catalog, opts: ImportOptions): Promise<ImportSummary> {
+  if (format === 'otel-metrics') return importOtelMetrics(store, file, opts);
   const { conn } = store;
   const notes: string[] = [];
   let structural: Reject[] = [];
-  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries';
+  let target: 'invoice_lines' | 'usage_lines' | 'route_summaries' | 'incidents';
   // Each branch creates `ledger_stg`: line, the target's columns, and `reason` (NULL for a good row).
   if (format === 'route-summary') {
     target = 'route_summaries';
@@ -108,7 +124,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           TRY_CAST(${col('ConsumedQuantity')} AS DOUBLE) AS quantity, ${col('ConsumedUnit')} AS unit,
           TRY_CAST(${col('BilledCost')} AS DOUBLE) AS amount_usd, lower(${col('ChargeCategory')}) AS charge_category,
           ${col('BilledCost')} AS raw_amount, ${col('ChargePeriodStart')} AS raw_start, ${col('ChargePeriodEnd')} AS raw_end,
-          coalesce(${col('ProviderName')}, ${col('PublisherName')}) AS raw_provider, ${col('ConsumedQuantity')} AS raw_quantity
+          coalesce(${col('ProviderName')}, ${col('PublisherName')}) AS raw_provider, ${col('ConsumedQuantity')} AS raw_quantity, NULL::VARCHAR AS pre_reason
         FROM raw_rows`);
     } else if (format === 'invoice') {
       need(['period', 'provider', 'amount']);
@@ -119,7 +135,8 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           ${providerSql(col('provider'), catalog)} AS provider, ${col('sku')} AS sku, ${col('model')} AS model,
           TRY_CAST(${col('quantity')} AS DOUBLE) AS quantity, ${col('unit')} AS unit,
           TRY_CAST(${col('amount')} AS DOUBLE) AS amount_usd, 'usage' AS charge_category,
-          ${col('amount')} AS raw_amount, ${col('period')} AS raw_start, ${col('period')} AS raw_end, ${col('provider')} AS raw_provider, ${col('quantity')} AS raw_quantity
+          ${col('amount')} AS raw_amount, ${col('period')} AS raw_start, ${col('period')} AS raw_end, ${col('provider')} AS raw_provider, ${col('quantity')} AS raw_quantity,
+          NULL::VARCHAR AS pre_reason
         FROM raw_rows`);
     } else {
       need(['start_time', 'model', 'input_tokens', 'output_tokens']);
@@ -134,6 +151,69 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
         FROM raw_rows`);
     }
     await dropRelation(conn, 'raw_rows');
+  } else if (format === 'incidents') {
+    target = 'incidents';
+    if (!file.toLowerCase().endsWith('.csv')) throw new RoutefitError('invalid_input', `${file}: incidents are a CSV (date, provider, route, severity, minutes, description)`, { field: 'format' });
+    structural = await readCsvRaw(conn, file);
+    const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+    const missing = ['date'].filter((c) => !cols.has(c));
+    if (!cols.has('provider') && !cols.has('route')) missing.push('provider or route');
+    if (missing.length) throw new RoutefitError('invalid_input', `${file}: missing column ${missing.join(', ')} for an incidents CSV (date, provider, route, severity, minutes, description)`, { field: missing[0]! });
+    const col = (k: string) => (cols.has(k) ? `NULLIF(trim(raw_rows."${cols.get(k)}"), '')` : 'NULL::VARCHAR');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *,
+        CASE WHEN day IS NULL THEN 'date "' || coalesce(raw_date, '') || '" is not a date (YYYY-MM-DD)'
+             WHEN provider IS NULL AND route IS NULL THEN 'provider and route are both missing; one names what failed'
+             WHEN raw_minutes IS NOT NULL AND (minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) THEN 'minutes is "' || raw_minutes || '"; allowed a number ≥ 0 (time to resolve)' END AS reason
+      FROM (SELECT __line AS line, TRY_CAST(${col('date')} AS DATE) AS day, ${col('date')} AS raw_date,
+          CASE WHEN ${col('provider')} IS NOT NULL THEN ${providerSql(col('provider'), catalog)} WHEN contains(${col('route')}, '/') THEN split_part(${col('route')}, '/', 1) END AS provider,
+          ${col('route')} AS route, lower(${col('severity')}) AS severity,
+          TRY_CAST(${col('minutes')} AS DOUBLE) AS minutes, ${col('minutes')} AS raw_minutes, ${col('description')} AS description
+        FROM raw_rows)`);
+    await dropRelation(conn, 'raw_rows');
+  } else if (format === 'anthropic-cost') {
+    target = 'invoice_lines';
+    if (file.toLowerCase().endsWith('.csv')) {
+      structural = await readCsvRaw(conn, file);
+      const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+      const missing = ['starting_at', 'amount', 'currency'].filter((c) => !cols.has(c));
+      if (missing.length) throw new RoutefitError('invalid_input', `${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for an Anthropic cost report (Admin API cost_report field names)`, { field: missing[0]! });
+      const f = (k: string) => (cols.has(k) ? `NULLIF(trim(raw_rows."${cols.get(k)}"), '')` : 'NULL::VARCHAR');
+      await conn.run(`CREATE OR REPLACE TEMP TABLE cost_src AS SELECT __line AS line, ${COST_FIELDS.map((k) => `${f(k)} AS ${k}`).join(', ')}, NULL::VARCHAR AS path FROM raw_rows`);
+      await dropRelation(conn, 'raw_rows');
+    } else {
+      // Cost API pages: {data: [{starting_at, ending_at, results: [...]}], has_more, next_page}, one or one per line.
+      try {
+        await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE cost_src AS
+          WITH docs AS (SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(file)}, format = 'auto')),
+          b AS (SELECT d, unnest(CAST(doc->'$.data' AS JSON[])) AS bucket, generate_subscripts(CAST(doc->'$.data' AS JSON[]), 1) AS bi FROM docs),
+          r AS (SELECT d, bi, bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res, generate_subscripts(CAST(bucket->'$.results' AS JSON[]), 1) AS ri FROM b)
+          SELECT row_number() OVER (ORDER BY d, bi, ri) AS line, bucket->>'$.starting_at' AS starting_at, bucket->>'$.ending_at' AS ending_at,
+            ${COST_FIELDS.filter((k) => k !== 'starting_at' && k !== 'ending_at').map((k) => `res->>'$.${k}' AS ${k}`).join(', ')},
+            (CASE WHEN d > 1 THEN 'page ' || d || ' ' ELSE '' END) || 'data[' || (bi - 1) || '].results[' || (ri - 1) || ']' AS path
+          FROM r`);
+      } catch (err) {
+        throw new RoutefitError('invalid_input', `${file}: not an Anthropic cost report (JSON with data[].results[]): ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
+      }
+    }
+    const [{ untyped }] = (await query(conn, 'SELECT count(*) FILTER (WHERE cost_type IS NULL) AS untyped FROM cost_src')) as [{ untyped: number }];
+    if (Number(untyped)) notes.push(`${untyped} lines have no cost_type (the report was not grouped by description): their whole amount is compared with the traces' token cost`);
+    notes.push('Anthropic cost report: amounts are in cents (lowest currency unit) and were divided by 100; server-tool costs (web search, code execution) are kept out of the token comparison; the report excludes Priority Tier costs');
+    // seed 000 Part 5 "invoice variance": the cost report is what Anthropic billed, in cents → USD.
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
+        ${ts('starting_at')} AS period_start,
+        coalesce(${ts('ending_at')}, ${ts('starting_at')} + INTERVAL 1 DAY) AS period_end,
+        'anthropic' AS provider,
+        concat_ws(' · ', coalesce(description, concat_ws(' ', model, token_type, service_tier, context_window)), workspace_id) AS sku,
+        model, NULL::DOUBLE AS quantity, NULL::VARCHAR AS unit,
+        CAST(TRY_CAST(amount AS DECIMAL(38, 9)) / 100 AS DOUBLE) AS amount_usd,
+        CASE WHEN cost_type IS NULL OR lower(cost_type) = 'tokens' THEN 'usage' ELSE lower(cost_type) END AS charge_category,
+        amount AS raw_amount, starting_at AS raw_start, coalesce(ending_at, starting_at) AS raw_end, 'anthropic' AS raw_provider, NULL::VARCHAR AS raw_quantity,
+        CASE WHEN currency IS NULL THEN 'currency is missing; allowed USD'
+             WHEN upper(currency) <> 'USD' THEN 'currency is "' || currency || '"; allowed USD (amounts are compared with USD catalog prices)'
+             WHEN TRY_CAST(amount AS DECIMAL(38, 9)) IS NULL THEN 'amount "' || coalesce(amount, '') || '" is not a decimal number of cents' END AS pre_reason,
+        path
+      FROM cost_src`);
+    await conn.run('DROP TABLE cost_src');
   } else {
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
@@ -169,10 +249,11 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     await conn.run('DROP TABLE ledger_json');
   }
   const checks =
-    target === 'route_summaries'
+    target === 'route_summaries' || target === 'incidents'
       ? 'reason'
       : target === 'invoice_lines'
-      ? `CASE WHEN period_start IS NULL THEN 'period start "' || coalesce(raw_start, '') || '" is not a date'
+      ? `CASE WHEN pre_reason IS NOT NULL THEN pre_reason
+              WHEN period_start IS NULL THEN 'period start "' || coalesce(raw_start, '') || '" is not a date'
               WHEN period_end IS NULL OR period_end <= period_start THEN 'period end "' || coalesce(raw_end, '') || '" is not a date after the start'
               WHEN raw_provider IS NULL THEN 'provider is missing'
               WHEN amount_usd IS NULL OR NOT isfinite(amount_usd) THEN 'amount "' || coalesce(raw_amount, '') || '" is not a number (USD)'
@@ -182,8 +263,10 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
               WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
               WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
               WHEN coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) > input_tokens THEN 'cached tokens exceed input tokens' END`;
-  if (target !== 'route_summaries') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
-  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
+  if (target !== 'route_summaries' && target !== 'incidents') await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_checked AS SELECT *, ${checks} AS reason FROM ledger_stg`);
+  // JSON cost reports: a reject also names where the result sits in the document.
+  if (format === 'anthropic-cost') await conn.run(`UPDATE ledger_checked SET reason = reason || ' (' || path || ')' WHERE reason IS NOT NULL AND path IS NOT NULL`);
+  const cols = target === 'invoice_lines' ? INVOICE_COLS : target === 'usage_lines' ? USAGE_COLS : target === 'incidents' ? INCIDENT_COLS : SUMMARY_FIELDS.map((f) => `"${f}"`);
   const [c] = await query(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE reason IS NULL) AS ok FROM ledger_checked`);
   const rows = Number(c!.n) + structural.length;
   const rejected = rows - Number(c!.ok);
@@ -199,7 +282,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     rejected,
     alreadyStored: 0,
     rejectRate: rows ? rejected / rows : 0,
-    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
+    rejectsByRule: rejected ? { [`bad_${target === 'invoice_lines' ? 'invoice' : target === 'usage_lines' ? 'usage' : target === 'incidents' ? 'incident' : 'summary'}_line`]: rejected - structural.length, ...(structural.length ? { malformed: structural.length } : {}) } : {},
     rejects,
     notes,
   };

@@ -60,6 +60,21 @@ function ledgerSql(bySku: boolean): string {
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
+/** Tokens the OTel GenAI metrics counted per invoice provider × period (× model): a point counts in the period its end time falls in. */
+async function meteredTokens(store: Store, bySku: boolean): Promise<Map<string, { inputTokens: number; outputTokens: number }>> {
+  const rows = await query(
+    store.conn,
+    `WITH inv AS (SELECT DISTINCT provider, period_start, period_end ${bySku ? ', model' : ''} FROM invoice_lines ${bySku ? 'WHERE model IS NOT NULL' : ''})
+     SELECT i.provider, strftime(i.period_start, '%Y-%m-%dT%H:%M:%SZ') AS ps, strftime(i.period_end, '%Y-%m-%dT%H:%M:%SZ') AS pe ${bySku ? ', i.model' : ''},
+       coalesce(sum(m.sum) FILTER (WHERE m.token_type = 'input'), 0) AS m_in, coalesce(sum(m.sum) FILTER (WHERE m.token_type = 'output'), 0) AS m_out
+     FROM inv i JOIN metric_points m ON m.provider = i.provider AND m.end_ts > i.period_start AND m.end_ts <= i.period_end ${bySku ? 'AND lower(m.model) = lower(i.model)' : ''}
+     WHERE m.metric = 'gen_ai.client.token.usage' GROUP BY ALL`,
+  );
+  return new Map(rows.map((r) => [meterKey(r, bySku), { inputTokens: n(r.m_in), outputTokens: n(r.m_out) }]));
+}
+
+const meterKey = (r: Row, bySku: boolean) => JSON.stringify([r.provider, r.ps, r.pe, bySku ? r.model : null]);
+
 function toLedger(r: Row, opts: ReconcileOptions, bySku: boolean): PeriodLedger {
   return {
     provider: String(r.provider),
@@ -89,9 +104,11 @@ function toLedger(r: Row, opts: ReconcileOptions, bySku: boolean): PeriodLedger 
 export async function reconcileStore(store: Store, opts: ReconcileOptions = {}): Promise<{ providers: ReconcileLine[]; skus: ReconcileLine[] }> {
   const [{ lines }] = (await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines')) as [{ lines: number }];
   if (!lines) throw new RoutefitError('invalid_input', 'the store holds no invoice lines: import a FOCUS CSV or an invoice CSV (period, provider, sku or model, quantity, unit, amount) first', { field: 'invoice' });
-  const build = async (bySku: boolean) =>
-    (await query(store.conn, ledgerSql(bySku))).map((r): ReconcileLine => {
-      const line: ReconcileLine = { ...reconcile(toLedger(r, opts, bySku)), otherChargesUsd: n(r.other) };
+  const build = async (bySku: boolean) => {
+    const metered = await meteredTokens(store, bySku);
+    return (await query(store.conn, ledgerSql(bySku))).map((r): ReconcileLine => {
+      const m = metered.get(meterKey(r, bySku));
+      const line: ReconcileLine = { ...reconcile({ ...toLedger(r, opts, bySku), ...(m ? { metered: m } : {}) }), otherChargesUsd: n(r.other) };
       if (!bySku) {
         const share = n(r.span_s) / (30 * 86_400);
         // Accepted = attempts that passed (an attempt that passes ends its request).
@@ -111,5 +128,6 @@ export async function reconcileStore(store: Store, opts: ReconcileOptions = {}):
       }
       return line;
     });
+  };
   return { providers: await build(false), skus: await build(true) };
 }

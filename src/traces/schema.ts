@@ -90,4 +90,13 @@ export const DDL = [
      period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, model VARCHAR, service_tier VARCHAR, batch BOOLEAN,
      requests BIGINT, input_tokens BIGINT, cached_input_tokens BIGINT, cache_write_tokens BIGINT, output_tokens BIGINT,
      source VARCHAR, import_id INTEGER, source_line BIGINT)`,
+  // OTel GenAI metrics (OTLP JSON): histogram points, stored as deltas. Durations in ms, tokens as
+  // counted. Cumulative series keep their raw totals (cum_*) so the next export is diffed against them.
+  `CREATE TABLE IF NOT EXISTS metric_points (
+     metric VARCHAR, provider VARCHAR, model VARCHAR, token_type VARCHAR, operation VARCHAR, series VARCHAR,
+     start_ts TIMESTAMP, end_ts TIMESTAMP, count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, bounds DOUBLE[], bucket_counts BIGINT[],
+     cum_count BIGINT, cum_sum DOUBLE, cum_buckets BIGINT[], import_id INTEGER, source_line BIGINT)`,
+  // Incidents (seed 001 ch. 22 operational reversion signals): one per provider or route outage.
+  `CREATE TABLE IF NOT EXISTS incidents (
+     day DATE, provider VARCHAR, route VARCHAR, severity VARCHAR, minutes DOUBLE, description VARCHAR, import_id INTEGER, source_line BIGINT)`,
 ];

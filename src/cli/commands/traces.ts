@@ -20,6 +20,7 @@ import { routeSummaries } from '../../traces/route-summaries.js';
 import { gpuRoutes } from '../../traces/gpu.js';
 import type { Signal } from '../../engine/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
+import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../traces/otel-metrics.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -53,17 +54,17 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
 
   traces
     .command('import')
-    .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), usage exports and invoices; all or nothing, idempotent')
+    .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
-    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage')
+    .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
     .option('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects']) +
+      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects', 'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)', 'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations']) +
         '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n',
     )
     .action(async (files: string[], opts) => setCode(await importCommand(files, opts, io)));
@@ -129,11 +130,12 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--slo-ttft-p99-ms <ms>', 'TTFT p99 SLO: over it in more than 1% of hourly windows fires')
     .option('--slo-tpot-p99-ms <ms>', 'TPOT p99 SLO: over it in more than 1% of hourly windows fires')
     .option('--quality-floor <fraction>', 'pass rate below it for two consecutive weeks fires')
+    .option('--incident-slo-minutes <min>', 'mean time to resolve incidents above it fires (needs an incidents CSV imported)')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
     .addHelpText(
       'after',
-      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
+      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', 'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
         '\nExit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n',
     )
     .action(async (opts) => setCode(await checkCommand(opts, io)));
@@ -235,7 +237,7 @@ async function reconcileCommand(opts: ReconcileOpts, io: Io): Promise<number> {
     }
   }
   const others = result.providers.filter((l) => l.otherChargesUsd !== 0);
-  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases) left out of the comparison`);
+  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases, server-tool fees) left out of the comparison`);
   const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
   if (margins.length) {
     out.push('', 'Trace-to-margin: (traces + delta + eval + human + ops) ÷ accepted');
@@ -259,6 +261,7 @@ interface CheckOpts {
   sloTtftP99Ms?: string;
   sloTpotP99Ms?: string;
   qualityFloor?: string;
+  incidentSloMinutes?: string;
   json?: boolean;
   catalog?: string;
 }
@@ -268,6 +271,8 @@ async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
   const ttft = numberFlag('--slo-ttft-p99-ms', opts.sloTtftP99Ms);
   const tpot = numberFlag('--slo-tpot-p99-ms', opts.sloTpotP99Ms);
   const floor = numberFlag('--quality-floor', opts.qualityFloor);
+  const mttr = numberFlag('--incident-slo-minutes', opts.incidentSloMinutes);
+  if (mttr === 0) throw new CliUsageError(`--incident-slo-minutes must be a number > 0; got "${opts.incidentSloMinutes}"`);
   if (floor !== undefined && floor > 1) throw new CliUsageError(`--quality-floor must be a fraction 0 ≤ value ≤ 1; got "${opts.qualityFloor}"`);
   const catalog = openCatalog(opts.catalog);
   const signals = await withStore(opts.db, false, async (store) => {
@@ -275,8 +280,10 @@ async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
     return checkStore(store, {
       slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
       ...(floor !== undefined ? { qualityFloor: floor } : {}),
+      ...(mttr !== undefined ? { incidentSloMinutes: mttr } : {}),
       ...(opts.from ? { from: opts.from } : {}),
       ...(opts.to ? { to: opts.to } : {}),
+      catalog,
     });
   });
   const fired = signals.filter((s) => s.fired);
@@ -474,7 +481,7 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
   const catalog = openCatalog(opts.catalog);
   const gpuHours = pairs('--gpu-hours', opts.gpuHours ?? []);
   const gpuThroughput = pairs('--gpu-throughput', opts.gpuThroughput ?? []);
-  const { groups, pricing, summaries, gpu } = await withStore(opts.db, false, async (store) => {
+  const { groups, pricing, summaries, gpu, otel } = await withStore(opts.db, false, async (store) => {
     const pricing = await preparePricing(store, catalog);
     const summaries = await routeSummaries(store, catalog, io.today);
     const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
@@ -484,13 +491,17 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
       ...(opts.to ? { to: opts.to } : {}),
       ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
       overheads: overheadsFrom(opts),
+      traceKit: { catalog, gpu },
     });
-    return { groups, pricing, summaries, gpu };
+    const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+    const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
+    return { groups, pricing, summaries, gpu, otel };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu }, null, 2) + '\n');
+    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
-    const parts = [groups.length || !summaries.length ? renderSummary(groups, by, pricing) : ''];
+    const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
+    if (otel.length) parts.push(renderOtel(otel));
     if (summaries.length) {
       parts.push(
         'Route summaries (Inference Trace Kit contract, aggregates as imported):\n' +
@@ -528,6 +539,72 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
 const rate = (v: number | null) => (v === null ? '—' : percent(v));
 
+/** OTel GenAI metrics per provider × model: exact means, bucket-interpolated (approximate) percentiles. */
+function renderOtel(rows: OtelMetricSummary[]): string {
+  const lat = (l: LatencyFromHistogram | undefined) => (l ? `${ms(l.meanMs)} / ${ms(l.p50Ms)} / ${ms(l.p95Ms)}${l.atLeast ? ' ≥' : ''}` : '—');
+  const lines = [
+    'OTel GenAI metrics (aggregates from the instrumentation; mean exact, p50/p95 interpolated inside histogram buckets: approximate):',
+    table(
+      ['Provider', 'Model', 'From', 'To', 'Input tokens', 'Output tokens', 'Operations', 'Duration ms mean/p50/p95', 'TTFT ms mean/p50/p95', 'TPOT ms mean/p50/p95'],
+      rows.map((r) => [
+        r.provider,
+        r.model,
+        r.window.start.slice(0, 16),
+        r.window.end.slice(0, 16),
+        r.tokens.input === null ? '—' : count(r.tokens.input),
+        r.tokens.output === null ? '—' : count(r.tokens.output),
+        r.duration ? count(r.duration.count) : '—',
+        lat(r.duration),
+        lat(r.ttft),
+        lat(r.tpot),
+      ]),
+      ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  for (const r of rows) {
+    for (const [k, l] of [['duration', r.duration], ['TTFT', r.ttft], ['TPOT', r.tpot]] as const) if (l?.reason) lines.push(`  ${r.provider}/${r.model} ${k}: ${l.reason}`);
+  }
+  if (rows.some((r) => [r.duration, r.ttft, r.tpot].some((l) => l?.atLeast))) lines.push('  ≥: a percentile fell in the open last bucket (no max recorded): at least the value shown');
+  return lines.join('\n');
+}
+
+/** The Trace Kit's five derived metrics per group (seed 002), with why a metric is missing or a bound. */
+function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: GroupSummary) => string): string {
+  const lines = [
+    'Trace Kit metrics (seed 002; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
+    table(
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached/input', 'Batch displaced', 'Headroom'],
+      groups.map((g) => {
+        const t = g.traceKit!;
+        return [
+          ...by.map((d) => g.key[d] ?? '∅'),
+          t.costPerAcceptedOutput === null ? '—' : usdPerRequest(t.costPerAcceptedOutput),
+          `${ms(t.p95LatencyAtConcurrency.p95Ms)} @ ${t.p95LatencyAtConcurrency.concurrency.toPrecision(3)}`,
+          t.p95LatencyAtConcurrency.p95OverP50 === null ? '—' : ratio(t.p95LatencyAtConcurrency.p95OverP50),
+          count(t.cacheAdjustedInputBurden) + (t.reasons.cacheAdjustedInputBurden ? ' ≥' : ''),
+          t.prices.cachedOverInput === null ? '—' : ratio(t.prices.cachedOverInput),
+          t.batchDisplacementShare === null ? '—' : percent(t.batchDisplacementShare),
+          t.throughputHeadroom === null ? '—' : percent(t.throughputHeadroom),
+        ];
+      }),
+      [...by.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  // Each distinct reason once per group, so a table of 50 routes does not repeat "no GPU-hours" 50 times.
+  const why = new Map<string, string[]>();
+  for (const g of groups) {
+    for (const [metric, reason] of Object.entries(g.traceKit!.reasons)) {
+      const k = `${metric}: ${reason}`;
+      why.set(k, [...(why.get(k) ?? []), name(g)]);
+    }
+  }
+  if (why.size) {
+    lines.push('Why a Trace Kit metric is — or a lower bound (≥):');
+    for (const [k, who] of why) lines.push(`  ${k} (${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')})`);
+  }
+  return lines.join('\n');
+}
+
 export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: PricingContext): string {
   if (!groups.length) return 'No requests in the store for that window.';
   const out: string[] = [];
@@ -552,6 +629,8 @@ export function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: 
     ),
   );
   const name = (g: GroupSummary) => by.map((d) => g.key[d] ?? '∅').join(' × ') || 'all';
+  const kit = groups.filter((g) => g.traceKit);
+  if (kit.length) out.push('', renderTraceKit(kit, by, name));
   const extra: string[] = [];
   for (const g of groups) {
     if (g.goodput) extra.push(`  ${name(g)}: goodput ${count(g.goodput.acceptedWithinSlo)} accepted within SLO (${g.goodput.perSecond.toPrecision(3)}/s), ${g.goodput.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(g.goodput.costPerGoodAccepted)} per good accepted`}`);

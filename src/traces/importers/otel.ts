@@ -27,7 +27,7 @@ const ALIASES: Record<string, string[]> = {
 };
 
 /** OTel provider names → catalog provider ids where they differ. */
-const PROVIDERS: Record<string, string> = {
+export const PROVIDERS: Record<string, string> = {
   'gcp.gemini': 'google',
   'gcp.vertex_ai': 'google',
   'gcp.gen_ai': 'google',
