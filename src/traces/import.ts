@@ -166,25 +166,31 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const structural = [...staged.structural, ...(staged.readRejects ? await staged.readRejects(conn, id) : [])];
     await markDuplicates(conn, id);
+    // One scan in file order (rowid order, kept only with preserve_insertion_order): the counts, and
+    // rows whose timestamp is earlier than the valid row before them.
+    await conn.run('SET preserve_insertion_order = true');
     const [counts] = await query(
       conn,
-      `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already
-       FROM requests WHERE ${mine}`,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
+         count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
+       FROM (SELECT reject_rule, ts, lag(ts) OVER () AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
+             UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
     );
-    const [order] = await query(conn, `SELECT count(*) FILTER (WHERE ts < prev_ts) AS n FROM (SELECT ts, lag(ts) OVER () AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL)`);
-    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${ALREADY_STORED}'`;
-    const byRule = await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`);
-    const sample = await query(conn, `SELECT source_line AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY source_line LIMIT ${limit}`);
+    await conn.run('SET preserve_insertion_order = false');
     const n = Number(counts!.n);
     const kept = Number(counts!.kept);
     const alreadyStored = Number(counts!.already);
+    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${ALREADY_STORED}'`;
+    const anyReject = n - kept - alreadyStored > 0;
+    const byRule = anyReject ? await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`) : [];
+    const sample = anyReject ? await query(conn, `SELECT source_line AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY source_line LIMIT ${limit}`) : [];
     const rejected = n - kept - alreadyStored + structural.length;
     const rowsRead = n + structural.length;
     const rejectsByRule: Record<string, number> = {};
     if (structural.length) rejectsByRule.malformed = structural.length;
     for (const r of byRule) rejectsByRule[String(r.rule)] = (rejectsByRule[String(r.rule)] ?? 0) + Number(r.n);
     const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, limit);
-    if (Number(order!.n) > 0) notes.push(`${order!.n} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
+    if (Number(counts!.out_of_order) > 0) notes.push(`${counts!.out_of_order} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
     const rejectRate = rowsRead ? rejected / rowsRead : 0;
     const base: ImportSummary = { file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, rejectRate, rejectsByRule, rejects, notes };
     let aborted: string | undefined;
