@@ -34,6 +34,8 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   // Order is preserved only where row numbers come from it (import.ts `inFileOrder`).
   await conn.run('SET preserve_insertion_order = false');
+  // Timestamps without an offset are UTC (issue 5: "UTC unless an offset is given"), whatever the machine's zone.
+  await conn.run("SET TimeZone = 'UTC'");
   for (const ddl of DDL) await conn.run(ddl);
   return {
     path,

@@ -104,23 +104,24 @@ export function timeFilter(opts: { from?: string; to?: string }): string {
 
 /** Attempts with their request's dimensions (first attempt) and outcome (last attempt). */
 export function attemptsSql(opts: { from?: string; to?: string }): string {
-  // Only requests with retries need their first and last attempt looked up: aggregate those few and
-  // join them back; a single-attempt request is its own first and last attempt. No sort, little memory.
+  // Only requests with retries need their first and last attempt looked up: aggregate those few from
+  // the bare rows and join them back; a single-attempt request is its own first and last attempt.
+  // `priced` (a join per row) is read once, streamed, never materialized.
   const dims = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id', 'ts'];
+  const where = timeFilter(opts);
   return `
-    WITH p AS (SELECT * FROM priced ${timeFilter(opts)}),
-    multi AS (SELECT DISTINCT request_id FROM p WHERE attempt > 0),
+    WITH multi AS (SELECT DISTINCT request_id FROM requests ${where ? `${where} AND` : 'WHERE'} attempt > 0),
     req AS (
       SELECT request_id,
         ${dims.map((c) => `arg_min(${c}, attempt) AS m_${c}`).join(',\n        ')},
         max(attempt) AS m_last_attempt,
         bool_or(escalated_to_human) AS m_escalated
-      FROM p SEMI JOIN multi USING (request_id) GROUP BY request_id)
+      FROM (SELECT * FROM requests ${where}) SEMI JOIN multi USING (request_id) GROUP BY request_id)
     SELECT p.*,
       ${dims.map((c) => `CASE WHEN req.request_id IS NULL THEN p.${c} ELSE req.m_${c} END AS req_${c}`).join(',\n      ')},
       CASE WHEN req.request_id IS NULL THEN TRUE ELSE p.attempt = req.m_last_attempt END AS is_final,
       CASE WHEN req.request_id IS NULL THEN coalesce(p.escalated_to_human, FALSE) ELSE req.m_escalated END AS req_escalated
-    FROM p LEFT JOIN req ON req.request_id = p.request_id`;
+    FROM (SELECT * FROM priced ${where}) p LEFT JOIN req ON req.request_id = p.request_id`;
 }
 
 const q3 = (expr: string, filter = 'TRUE') => `quantile_cont(${expr}, [0.5, 0.95, 0.99]) FILTER (WHERE ${filter})`;

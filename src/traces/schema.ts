@@ -68,14 +68,17 @@ const SQL_TYPE: Record<ColumnKind, string> = {
   attempt: 'INTEGER',
 };
 
-/** Store tables. `requests` has no index: idempotence is an anti-join on (request_id, attempt). */
+/** Store tables. `requests` has no index: idempotence is a join on (request_id, attempt). */
 export const DDL = [
   `CREATE TABLE IF NOT EXISTS imports (
      import_id INTEGER PRIMARY KEY, file VARCHAR NOT NULL, format VARCHAR NOT NULL, imported_on DATE,
      rows_read BIGINT, kept BIGINT, rejected BIGINT, already_stored BIGINT)`,
   `CREATE TABLE IF NOT EXISTS requests (
      ${COLUMNS.map((c) => `${c.name === 'timestamp' ? 'ts' : c.name} ${SQL_TYPE[c.kind]}`).join(', ')},
-     import_id INTEGER, source_line BIGINT)`,
+     import_id INTEGER, source_line BIGINT, reject_rule VARCHAR, reject_reason VARCHAR)`,
+  // Set only inside an import's transaction (import.ts checkAndInsert): a committed store has none. Added to stores made before them.
+  `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reject_rule VARCHAR`,
+  `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reject_reason VARCHAR`,
   // Invoices (FOCUS or simple CSV): what was billed, per provider × charge period (× SKU when given).
   `CREATE TABLE IF NOT EXISTS invoice_lines (
      period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, sku VARCHAR, model VARCHAR,

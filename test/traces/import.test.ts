@@ -107,6 +107,57 @@ describe('native CSV import', () => {
   });
 });
 
+describe('single-pass CSV import (rows stream into the store, rejects counted then removed)', () => {
+  it('reads offsets as UTC and a bare timestamp as UTC, notes out-of-order rows, trims padded values', async () => {
+    const store = await memoryStore();
+    const text = [
+      'timestamp,request_id,model,provider,input_tokens,output_tokens,status',
+      '2026-05-01T02:00:00+02:00,a,gpt-5.5,openai,10,5, OK',
+      '2026-05-01 00:30:00,b,gpt-5.5,openai,10,5,ok',
+      '2026-05-01T00:10:00-0130,c,gpt-5.5,openai,10,5,ok',
+      '2026-05-01T00:20:00Z,d, gpt-5.5 ,openai,10,5,ok',
+    ].join('\n');
+    const s = await importFile(store, writeTemp('tz.csv', text), { today });
+    expect(s.kept).toBe(4);
+    const rows = await query(store.conn, `SELECT request_id, ts::VARCHAR AS ts, model, status, source_line FROM requests ORDER BY request_id`);
+    expect(rows).toEqual([
+      { request_id: 'a', ts: '2026-05-01 00:00:00', model: 'gpt-5.5', status: 'ok', source_line: 2 },
+      { request_id: 'b', ts: '2026-05-01 00:30:00', model: 'gpt-5.5', status: 'ok', source_line: 3 },
+      { request_id: 'c', ts: '2026-05-01 01:40:00', model: 'gpt-5.5', status: 'ok', source_line: 4 },
+      { request_id: 'd', ts: '2026-05-01 00:20:00', model: 'gpt-5.5', status: 'ok', source_line: 5 },
+    ]);
+    // d (00:20) comes after c (01:40): one row earlier than the row before it.
+    expect(s.notes).toContain('1 rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)');
+    store.close();
+  });
+
+  it('an import stopped over the reject limit leaves a filled store exactly as it was', async () => {
+    const store = await memoryStore();
+    await importFile(store, writeTemp('a.csv', [HEADER, ...csvRows(10)].join('\n')), { today });
+    const before = await query(store.conn, 'SELECT request_id, source_line, import_id FROM requests ORDER BY request_id');
+    const bad = csvRows(20, 10).map((r, i) => (i < 5 ? r.replace(',ok,', ',exploded,') : r));
+    const s = await importFile(store, writeTemp('b.csv', [HEADER, ...bad].join('\n')), { today });
+    expect(s.aborted).toMatch(/5 of 20 rows/);
+    expect(await query(store.conn, 'SELECT request_id, source_line, import_id FROM requests ORDER BY request_id')).toEqual(before);
+    expect(await scalar(store, 'SELECT count(*) FROM imports')).toBe(1);
+    store.close();
+  });
+
+  it('a committed import keeps no rejected rows and counts re-imported keys apart from rejects', async () => {
+    const store = await memoryStore();
+    await importFile(store, writeTemp('a.csv', [HEADER, ...csvRows(10)].join('\n')), { today });
+    const rows = csvRows(15, 5); // r5..r9 are stored already
+    rows[12] = rows[12]!.replace(',ok,', ',exploded,'); // line 14: r17
+    const s = await importFile(store, writeTemp('b.csv', [HEADER, ...rows].join('\n')), { today, acceptRejects: true });
+    expect(s).toMatchObject({ rowsRead: 15, kept: 9, alreadyStored: 5, rejected: 1 });
+    expect(s.rejects).toEqual([{ line: 14, reason: expect.stringMatching(/status is "exploded"/) }]);
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(19);
+    expect(await scalar(store, 'SELECT count(*) FROM requests WHERE reject_rule IS NOT NULL OR reject_reason IS NOT NULL')).toBe(0);
+    expect(await scalar(store, `SELECT source_line FROM requests WHERE request_id = 'r18'`)).toBe(15);
+    store.close();
+  });
+});
+
 describe('atomic import', () => {
   it('a failure inside the transaction leaves the store as it was', async () => {
     const dir = tempDir();
