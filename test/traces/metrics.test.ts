@@ -8,22 +8,10 @@ import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
 import { summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
-import { memoryStore, writeTemp } from './helpers.js';
+import { METRICS_FIXTURE as FIXTURE, memoryStore, writeTemp } from './helpers.js';
 
 const catalog = loadCatalog();
 const today = '2026-11-22';
-const HEAD = 'timestamp,request_id,attempt,workflow_id,workload,provider,model,input_tokens,cached_input_tokens,output_tokens,ttft_ms,e2e_ms,status,quality,escalated_to_human,batch';
-// Hand-priced at GPT-5.5 ($5 in, $2.50 cached, $30 out; batch $2.50/$15):
-//   r1 a0 1000×5 + 100×30 = $0.008; r1 a1 500×5 + 500×2.5 + 200×30 = $0.00975
-//   r2 1000×5 + 1000×2.5 + 101×30 = $0.01053; r3 (batch) 1000×2.5 + 100×15 = $0.004  → Σ $0.03228
-const FIXTURE = [
-  HEAD,
-  '2026-05-01T00:00:00Z,r1,0,w1,chat,openai,gpt-5.5,1000,0,100,,,error,unknown,false,false',
-  '2026-05-01T00:00:05Z,r1,1,w1,chat,openai,gpt-5.5,1000,500,200,200,2200,ok,pass,false,false',
-  '2026-05-01T06:00:00Z,r2,0,w1,chat,openai,gpt-5.5,2000,1000,101,100,1100,ok,fail,true,false',
-  '2026-05-01T12:00:00Z,r3,0,w2,chat,openai,gpt-5.5,1000,0,100,300,1290,ok,pass,false,true',
-  '2026-05-01T12:00:00Z,r4,0,,chat,acme,mystery-1,10,0,10,50,60,ok,pass,false,false',
-].join('\n');
 
 async function fixtureStore() {
   const store = await memoryStore();

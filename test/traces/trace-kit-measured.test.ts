@@ -8,20 +8,10 @@ import { query } from '../../src/traces/db.js';
 import { attemptsSql, groupRoutes, summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { cli } from '../helpers/cli.js';
-import { memoryStore, tempDir, writeTemp } from './helpers.js';
+import { METRICS_FIXTURE as FIXTURE, memoryStore, tempDir, writeTemp } from './helpers.js';
 
 const catalog = loadCatalog();
 const today = '2026-11-22';
-const HEAD = 'timestamp,request_id,attempt,workflow_id,workload,provider,model,input_tokens,cached_input_tokens,output_tokens,ttft_ms,e2e_ms,status,quality,escalated_to_human,batch';
-// The metrics.test.ts fixture: GPT-5.5 ($5 in, $2.50 cached, $30 out; batch $2.50/$15) and one unpriced route.
-const FIXTURE = [
-  HEAD,
-  '2026-05-01T00:00:00Z,r1,0,w1,chat,openai,gpt-5.5,1000,0,100,,,error,unknown,false,false',
-  '2026-05-01T00:00:05Z,r1,1,w1,chat,openai,gpt-5.5,1000,500,200,200,2200,ok,pass,false,false',
-  '2026-05-01T06:00:00Z,r2,0,w1,chat,openai,gpt-5.5,2000,1000,101,100,1100,ok,fail,true,false',
-  '2026-05-01T12:00:00Z,r3,0,w2,chat,openai,gpt-5.5,1000,0,100,300,1290,ok,pass,false,true',
-  '2026-05-01T12:00:00Z,r4,0,,chat,acme,mystery-1,10,0,10,50,60,ok,pass,false,false',
-].join('\n');
 
 async function fixtureStore() {
   const store = await memoryStore();
