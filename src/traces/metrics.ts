@@ -92,12 +92,13 @@ const dimExpr: Record<Dimension, string> = {
   hour: "strftime(req_ts, '%Y-%m-%dT%H:00')",
 };
 
-export function timeFilter(opts: { from?: string; to?: string }): string {
+/** `WHERE column >= from AND column < to` (UTC), or '' without a window; bad dates name the flag. */
+export function timeFilter(opts: { from?: string; to?: string }, column = 'ts'): string {
   const parts: string[] = [];
   for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
     if (v === undefined) continue;
     if (Number.isNaN(Date.parse(v))) throw new RoutefitError('invalid_input', `${flag} must be a date or timestamp (YYYY-MM-DD[THH:MM]); got "${v}"`, { field: flag });
-    parts.push(`ts ${op} CAST(${lit(v)} AS TIMESTAMP)`);
+    parts.push(`${column} ${op} CAST(${lit(v)} AS TIMESTAMP)`);
   }
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
 }

@@ -1,7 +1,7 @@
 import { type Histogram, histogramQuantile, mergeHistograms } from '../engine/histogram.js';
-import { RoutefitError } from '../engine/errors.js';
-import { type Store, lit, query } from './db.js';
+import { type Store, query } from './db.js';
 import { GENAI_METRICS, type GenaiMetric } from './importers/otel-metrics.js';
+import { timeFilter } from './metrics.js';
 
 /**
  * What the imported OTel GenAI metrics measured, per provider × model over a window: token totals,
@@ -54,15 +54,7 @@ export function latencyOf(points: Histogram[]): LatencyFromHistogram {
   return { ...out, p50Ms: p50.value, p95Ms: p95.value, atLeast: p50.atLeast || p95.atLeast };
 }
 
-function window(opts: { from?: string; to?: string }): string {
-  const parts: string[] = [];
-  for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
-    if (v === undefined) continue;
-    if (Number.isNaN(Date.parse(v))) throw new RoutefitError('invalid_input', `${flag} must be a date or timestamp (YYYY-MM-DD[THH:MM]); got "${v}"`, { field: flag });
-    parts.push(`end_ts ${op} CAST(${lit(v)} AS TIMESTAMP)`);
-  }
-  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-}
+const window = (opts: { from?: string; to?: string }) => timeFilter(opts, 'end_ts');
 
 /** Per provider × model over the window (a point belongs to the window its end time falls in). */
 export async function otelMetricSummaries(store: Store, opts: { from?: string; to?: string } = {}): Promise<OtelMetricSummary[]> {
