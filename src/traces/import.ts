@@ -237,7 +237,7 @@ const ALREADY_STORED = 'already_stored';
 const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 
 /** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
-export function checkSql(): string {
+function checkSql(): string {
   const v = (name: string) => `stg.${ident(name)}`;
   // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
   const num = (name: string) => `stg.n_${name}`;
