@@ -73,7 +73,11 @@ export function chAttemptsSql(ch: ChStore, opts: { from?: string; to?: string })
 
 const QS = [0.5, 0.95, 0.99];
 
-/** DuckDB's quantile_cont over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with d = rn − floor(rn). Empty → []. */
+/**
+ * DuckDB's quantile_cont over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with
+ * d = rn − floor(rn). Empty → []. (The `length(s)` outside the lambda also keeps `s` alive: 18.16
+ * prunes a subquery column that only a lambda reads.)
+ */
 function interpolated(s: string): string {
   const rn = `((length(${s}) - 1) * q)`;
   const d = `(${rn} - floor(${rn}))`;
