@@ -63,8 +63,11 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     );
   }
   await ensureSchema(ch);
+  const dir = mkdtempSync(join(tmpdir(), 'routefit-ch-'));
   const mem = await openStore(':memory:', { create: true });
   try {
+    // An in-memory DuckDB spills big files to ./.tmp by default: keep that out of the user's directory.
+    await mem.conn.run(`SET temp_directory = ${lit(join(dir, 'spill'))}`);
     const { onStep, ...importOpts } = opts;
     const summary = await importFile(mem, file, { ...importOpts, format });
     if (summary.aborted || summary.importId === null) return summary;
@@ -76,7 +79,6 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
       });
     }
     const id = await nextImportId(ch);
-    const dir = mkdtempSync(join(tmpdir(), 'routefit-ch-'));
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
     await mem.conn.run(`COPY (SELECT ${select.join(', ')}, ${id} AS import_id, source_line FROM requests) TO ${lit(json)} (FORMAT json)`);
@@ -129,10 +131,10 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     } finally {
       await ch.command(`DROP TABLE IF EXISTS ${load}`).catch(() => undefined);
       await ch.command(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     mem.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
