@@ -259,6 +259,10 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
   it('more than 1% rejects, or a file DuckDB cannot read, writes nothing', { timeout: 60_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {
+      const dirtyFirst = writeTemp('dirty.csv', [HEADER, ...csvRows(10), '2026-05-01T00:00:00Z,bad0,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass'].join('\n'));
+      expect((await importFileToClickHouse(ch, dirtyFirst, { today })).aborted).toMatch(/over the 1% limit/);
+      // A refused first import does not even create the database.
+      expect(await count(ch, `SELECT count() FROM system.databases WHERE name = ${chLit(ch.database)}`)).toBe(0);
       await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(50)].join('\n')), { today });
       const dirty = [HEADER, ...csvRows(98, 1000), '2026-05-01T00:00:00Z,bad1,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass', '2026-05-01T00:00:00Z,bad2,0,chat,openai,gpt-5.5,1000,0,100,300,2000,maybe,pass'];
       const refused = await importFileToClickHouse(ch, writeTemp('dirty.csv', dirty.join('\n')), { today });
@@ -343,6 +347,19 @@ describe('routefit traces --clickhouse errors', () => {
       expect(r.stderr).toContain(`cannot reach ClickHouse at ${url}: ECONNREFUSED`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('never prints the password of a URL: not in --json, not in an error', async () => {
+    const url = server.fresh();
+    const withUser = url.replace('http://', 'http://default@');
+    const file = writeTemp('a.csv', [HEADER, ...csvRows(3)].join('\n'));
+    const ok = await cli('traces', 'import', file, '--clickhouse', withUser, '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).clickhouse).toBe(url);
+    const wrong = await cli('traces', 'summarize', '--clickhouse', url.replace('http://', 'http://default:s3cret-pw@'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`ClickHouse at ${url} refused`);
+    expect(wrong.stderr).not.toContain('s3cret-pw');
   });
 
   it('refuses --db with --clickhouse, --gpu-hours on ClickHouse, invoices into ClickHouse, and a store never imported into', async () => {

@@ -437,7 +437,9 @@ async function importCommand(files: string[], opts: ImportOpts, io: Io, where: S
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
   if (where.kind === 'clickhouse') {
+    let shown = where.url;
     const summaries = await withClickHouse(where.url, async (ch) => {
+      shown = ch.url;
       const { importFileToClickHouse } = await import('../../traces/clickhouse/import.js');
       const out: ImportSummary[] = [];
       for (const f of files) {
@@ -445,7 +447,7 @@ async function importCommand(files: string[], opts: ImportOpts, io: Io, where: S
       }
       return out;
     });
-    return reportImports(summaries, { clickhouse: where.url }, opts, io);
+    return reportImports(summaries, { clickhouse: shown }, opts, io);
   }
   const summaries = await withStore(opts.db, true, async (store) => {
     const out: ImportSummary[] = [];
@@ -538,6 +540,7 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice)
   };
   type Result = { groups: GroupSummary[]; pricing: PricingContext; summaries: Awaited<ReturnType<typeof routeSummaries>>; gpu: Awaited<ReturnType<typeof gpuRoutes>> };
   let result: Result;
+  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
   if (where.kind === 'clickhouse') {
     if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); the ClickHouse store runs import and summarize only');
     result = await withClickHouse(where.url, async (ch) => {
@@ -546,7 +549,8 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice)
         import('../../traces/clickhouse/pricing.js'),
         import('../../traces/clickhouse/metrics.js'),
       ]);
-      if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${where.url}\` first`);
+      shown = ch.url;
+      if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
       const pricing = await prepareChPricing(ch, catalog);
       return { groups: await summarizeClickHouse(ch, summaryOpts), pricing, summaries: [], gpu: [] };
     });
@@ -561,7 +565,8 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice)
   }
   const { groups, pricing, summaries, gpu } = result;
   if (opts.json) {
-    const store = where.kind === 'clickhouse' ? { clickhouse: where.url } : { db: opts.db };
+    // The URL as shown carries no password.
+    const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
     io.out(JSON.stringify({ ...store, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu }, null, 2) + '\n');
   } else {
     const parts = [groups.length || !summaries.length ? renderSummary(groups, by, pricing) : ''];

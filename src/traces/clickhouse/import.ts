@@ -62,7 +62,6 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
       { field: 'format' },
     );
   }
-  await ensureSchema(ch);
   const dir = mkdtempSync(join(tmpdir(), 'routefit-ch-'));
   const mem = await openStore(':memory:', { create: true });
   try {
@@ -78,6 +77,8 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
         field: 'timestamp',
       });
     }
+    // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
+    await ensureSchema(ch);
     const id = await nextImportId(ch);
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
