@@ -210,9 +210,9 @@ export async function groupRoutes(store: Store, opts: SummaryOptions): Promise<M
   return out;
 }
 
-type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };
+export type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };
 
-const groupKey = (r: Row, by: Dimension[]) => JSON.stringify(by.map((d) => r[d] ?? null));
+export const groupKey = (r: Row, by: Dimension[]) => JSON.stringify(by.map((d) => r[d] ?? null));
 
 /** Agent workflows (seed 000 Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
 async function workflowStats(store: Store, opts: SummaryOptions): Promise<Map<string, WorkflowRow>> {
@@ -242,7 +242,11 @@ const pct = (v: unknown): Percentiles => {
   return { p50: a[0] ?? null, p95: a[1] ?? null, p99: a[2] ?? null };
 };
 
-function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, WorkflowRow>): GroupSummary {
+/**
+ * One group's aggregate row (the column names `summarize` selects) → its GroupSummary. Shared by
+ * the DuckDB and ClickHouse backends, which return the same columns, so both give the same numbers.
+ */
+export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, WorkflowRow>): GroupSummary {
   const key: GroupSummary['key'] = {};
   for (const d of opts.by) key[d] = (r[d] as string | null) ?? null;
   const requests = n(r.requests);

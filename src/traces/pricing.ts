@@ -1,7 +1,6 @@
 import { findRoute } from '../catalog/lookup.js';
 import type { Catalog, TokenRouteEntry } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
-import type { TokenPriceSheet } from '../engine/token-pricing.js';
 import { TOKENS_PER_MILLION } from '../engine/units.js';
 import { type Store, lit, query } from './db.js';
 
@@ -52,36 +51,103 @@ function resolveEntry(catalog: Catalog, route: string | null, provider: string |
   return `no price for ${candidates.map((c) => `"${c}"`).join(' / ') || 'a row without model or route'} in the catalog or @pydantic/genai-prices`;
 }
 
-/** Creates temp tables `route_map` and `price_points` and the view `priced`. */
-export async function preparePricing(store: Store, catalog: Catalog): Promise<PricingContext> {
-  const { conn } = store;
-  const keys = await query(conn, 'SELECT DISTINCT route, provider, model FROM requests');
+/** One distinct (route, provider, model) of the traces and what the catalog makes of it. */
+export interface RouteMapRow {
+  route: string | null;
+  provider: string | null;
+  model: string | null;
+  /** Canonical catalog id whose price points apply, or null when unpriced. */
+  priceKey: string | null;
+  unpricedReason: string | null;
+}
+
+/** One dated price of a route: in force on days `effFrom` ≤ day < `effTo` (null = open). $ per 1M tokens. */
+export interface PricePointRow {
+  priceKey: string;
+  effFrom: string | null;
+  effTo: string | null;
+  input: number | null;
+  output: number | null;
+  cachedInput: number | null;
+  cacheWrite5m: number | null;
+  cacheWrite1h: number | null;
+  batchInput: number | null;
+  batchOutput: number | null;
+  lcThreshold: number | null;
+  lcInput: number | null;
+  lcOutput: number | null;
+  lcCached: number | null;
+  source: string | null;
+}
+
+export interface PricingData extends PricingContext {
+  routeMap: RouteMapRow[];
+  pricePoints: PricePointRow[];
+}
+
+/**
+ * The catalog side of query-time pricing, as data, for the route keys a store holds: which catalog
+ * entry prices each key (or why none does) and every dated price point of those entries. Each
+ * backend (DuckDB here, ClickHouse in clickhouse/pricing.ts) loads these rows into its own tables.
+ */
+export function pricingData(catalog: Catalog, keys: { route: string | null; provider: string | null; model: string | null }[]): PricingData {
   const unresolved: UnpricedRoute[] = [];
   const resolved = new Map<string, string>();
-  const mapRows: string[] = [];
-  const pointRows: string[] = [];
+  const routeMap: RouteMapRow[] = [];
+  const pricePoints: PricePointRow[] = [];
   const entries = new Map<string, TokenRouteEntry>();
-  for (const k of keys) {
-    const route = (k.route as string | null) ?? null;
-    const provider = (k.provider as string | null) ?? null;
-    const model = (k.model as string | null) ?? null;
+  for (const { route, provider, model } of keys) {
     const hit = resolveEntry(catalog, route, provider, model);
     if (typeof hit === 'string') {
       unresolved.push({ route, provider, model, reason: hit });
-      mapRows.push(`(${lit(route)}, ${lit(provider)}, ${lit(model)}, NULL, ${lit(hit)})`);
+      routeMap.push({ route, provider, model, priceKey: null, unpricedReason: hit });
     } else {
       entries.set(hit.id, hit);
       if (route) resolved.set(route, hit.id);
-      mapRows.push(`(${lit(route)}, ${lit(provider)}, ${lit(model)}, ${lit(hit.id)}, NULL)`);
+      routeMap.push({ route, provider, model, priceKey: hit.id, unpricedReason: null });
     }
   }
   for (const e of entries.values()) {
     const history = [...e.history].sort((a, b) => (a.effective ?? '').localeCompare(b.effective ?? ''));
     history.forEach((p, i) => {
-      const to = history[i + 1]?.effective ?? null;
-      pointRows.push(`(${[lit(e.id), lit(p.effective), lit(to), ...priceValues(p.sheet), lit(p.source)].join(', ')})`);
+      const lc = p.sheet.longContext;
+      pricePoints.push({
+        priceKey: e.id,
+        effFrom: p.effective ?? null,
+        effTo: history[i + 1]?.effective ?? null,
+        input: p.sheet.input?.value ?? null,
+        output: p.sheet.output?.value ?? null,
+        cachedInput: p.sheet.cachedInput?.value ?? null,
+        cacheWrite5m: p.sheet.cacheWrite5m?.value ?? null,
+        cacheWrite1h: p.sheet.cacheWrite1h?.value ?? null,
+        batchInput: p.sheet.batchInput?.value ?? null,
+        batchOutput: p.sheet.batchOutput?.value ?? null,
+        lcThreshold: lc?.thresholdTokens ?? null,
+        lcInput: lc?.input.value ?? null,
+        lcOutput: lc?.output.value ?? null,
+        lcCached: lc?.cachedInput?.value ?? null,
+        source: p.source ?? null,
+      });
     });
   }
+  return { unresolved, resolved, routeMap, pricePoints };
+}
+
+/** Creates temp tables `route_map` and `price_points` and the view `priced`. */
+export async function preparePricing(store: Store, catalog: Catalog): Promise<PricingContext> {
+  const { conn } = store;
+  const keys = await query(conn, 'SELECT DISTINCT route, provider, model FROM requests');
+  const data = pricingData(
+    catalog,
+    keys.map((k) => ({ route: (k.route as string | null) ?? null, provider: (k.provider as string | null) ?? null, model: (k.model as string | null) ?? null })),
+  );
+  const mapRows = data.routeMap.map((m) => `(${[m.route, m.provider, m.model, m.priceKey, m.unpricedReason].map(lit).join(', ')})`);
+  const pointRows = data.pricePoints.map(
+    (p) =>
+      `(${[p.priceKey, p.effFrom, p.effTo, p.input, p.output, p.cachedInput, p.cacheWrite5m, p.cacheWrite1h, p.batchInput, p.batchOutput, p.lcThreshold, p.lcInput, p.lcOutput, p.lcCached, p.source]
+        .map(lit)
+        .join(', ')})`,
+  );
   await conn.run(`CREATE OR REPLACE TEMP TABLE route_map (route VARCHAR, provider VARCHAR, model VARCHAR, price_key VARCHAR, unpriced_reason VARCHAR)`);
   if (mapRows.length) await conn.run(`INSERT INTO route_map VALUES ${mapRows.join(', ')}`);
   await conn.run(
@@ -90,18 +156,7 @@ export async function preparePricing(store: Store, catalog: Catalog): Promise<Pr
   );
   if (pointRows.length) await conn.run(`INSERT INTO price_points VALUES ${pointRows.join(', ')}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW priced AS ${pricedSql()}`);
-  return { unresolved, resolved };
-}
-
-function priceValues(sheet: TokenPriceSheet): string[] {
-  const lc = sheet.longContext;
-  return [
-    ...PRICE_FIELDS.map((f) => lit(sheet[f]?.value ?? null)),
-    lit(lc?.thresholdTokens ?? null),
-    lit(lc?.input.value ?? null),
-    lit(lc?.output.value ?? null),
-    lit(lc?.cachedInput?.value ?? null),
-  ];
+  return { unresolved: data.unresolved, resolved: data.resolved };
 }
 
 /**

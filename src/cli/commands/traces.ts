@@ -3,7 +3,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { MeasuredOverheads } from '../../engine/measured.js';
 import { DEFAULT_DB, type Store, openStore } from '../../traces/db.js';
 import { type ImportSummary, importFile } from '../../traces/import.js';
-import { DIMENSIONS, type Dimension, type GroupSummary, summarize } from '../../traces/metrics.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../traces/metrics.js';
+import { CLICKHOUSE_ENV, type ChStore } from '../../traces/clickhouse/connection.js';
 import { type PricingContext, preparePricing } from '../../traces/pricing.js';
 import { count, percent, ratio, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
@@ -47,6 +48,18 @@ function pairs(flag: string, values: string[]): Map<string, number> {
 }
 
 const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
+const clickhouseOpt = () =>
+  new Option('--clickhouse <url>', 'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (import and summarize only)').env(CLICKHOUSE_ENV);
+
+/** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
+function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string }): { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string } {
+  const dbGiven = cmd.getOptionValueSource('db') === 'cli';
+  if (opts.clickhouse !== undefined && cmd.getOptionValueSource('clickhouse') === 'cli' && dbGiven) {
+    throw new CliUsageError('--db and --clickhouse name two different stores; pass one');
+  }
+  if (opts.clickhouse !== undefined && !dbGiven) return { kind: 'clickhouse', url: opts.clickhouse };
+  return { kind: 'duckdb', db: opts.db };
+}
 
 export function registerTracesCommands(program: Command, io: Io, setCode: (c: number) => void): void {
   extendCompare(program);
@@ -57,6 +70,7 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .description('import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent')
     .argument('<files...>', 'trace files')
     .addOption(dbOpt())
+    .addOption(clickhouseOpt())
     .option('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents')
     .option('--accept-rejects', 'import even when more than 1% of rows are rejected')
     .option('--show-rejects <n>', 'list this many rejected rows (all are counted)', '20')
@@ -64,15 +78,24 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      examples(['routefit traces import logs/may.csv', 'routefit traces import may.parquet --db team.duckdb --json', 'routefit traces import dirty.jsonl --accept-rejects', 'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)', 'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations']) +
-        '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n',
+      examples([
+        'routefit traces import logs/may.csv',
+        'routefit traces import may.parquet --db team.duckdb --json',
+        'routefit traces import dirty.jsonl --accept-rejects',
+        'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)',
+        'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations',
+        'routefit traces import big.parquet --clickhouse http://127.0.0.1:8123/traces',
+      ]) +
+        '\nRows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n' +
+        'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only.\n',
     )
-    .action(async (files: string[], opts) => setCode(await importCommand(files, opts, io)));
+    .action(async (files: string[], opts, cmd: Command) => setCode(await importCommand(files, opts, io, storeChoice(cmd, opts))));
 
   traces
     .command('summarize')
     .description('measured LCPR and the playbook metrics per workload × route (or any segment)')
     .addOption(dbOpt())
+    .addOption(clickhouseOpt())
     .option('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`, 'workload,route')
     .option('--from <date>', 'window start (inclusive, UTC)')
     .option('--to <date>', 'window end (exclusive, UTC)')
@@ -95,13 +118,17 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
         'routefit traces summarize --gpu-hours lambda/h100-sxm=720',
         'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
         'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
-      ]) + '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n',
+        'routefit traces summarize --clickhouse http://127.0.0.1:8123/traces --by route,day',
+      ]) +
+        '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n' +
+        'With --clickhouse the same metrics run on a ClickHouse server (same numbers, same output); --gpu-hours and route summaries need the DuckDB store.\n' +
+        'reconcile, check, whatif and compare --traces read the DuckDB store only.\n',
     )
-    .action(async (opts) => setCode(await summarizeCommand(opts, io)));
+    .action(async (opts, cmd: Command) => setCode(await summarizeCommand(opts, io, storeChoice(cmd, opts))));
 
   traces
     .command('reconcile')
-    .description('trace cost vs invoice per provider × period (and per SKU): delta, flags above 5% and 10%, likely causes, trace-to-margin')
+    .description('trace cost vs invoice per provider × period (and per SKU): delta, flags above 5% and 10%, likely causes, trace-to-margin (DuckDB store only)')
     .addOption(dbOpt())
     .option('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it')
     .option('--eval-cost-per-month <usd>', 'for trace-to-margin (prorated)')
@@ -122,7 +149,7 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
 
   traces
     .command('check')
-    .description('red-flag triggers (seed 000 Part 5) and reversion signals (seed 001 ch. 22) over the traces; exit 1 when one fires')
+    .description('red-flag triggers (seed 000 Part 5) and reversion signals (seed 001 ch. 22) over the traces; exit 1 when one fires (DuckDB store only)')
     .addOption(dbOpt())
     .option('--from <date>', 'window start (UTC)')
     .option('--to <date>', 'window end (UTC)')
@@ -360,6 +387,17 @@ async function generateCommand(opts: GenerateOpts, io: Io): Promise<number> {
   return EXIT_OK;
 }
 
+/** Connects to a ClickHouse store, runs `body`, closes the connection. */
+export async function withClickHouse<T>(url: string, body: (ch: ChStore) => Promise<T>): Promise<T> {
+  const { openClickHouse } = await import('../../traces/clickhouse/connection.js');
+  const ch = await openClickHouse(url);
+  try {
+    return await body(ch);
+  } finally {
+    await ch.close();
+  }
+}
+
 export async function withStore<T>(path: string, create: boolean, body: (s: Store) => Promise<T>): Promise<T> {
   const store = await openStore(path, { create });
   try {
@@ -371,6 +409,7 @@ export async function withStore<T>(path: string, create: boolean, body: (s: Stor
 
 interface ImportOpts {
   db: string;
+  clickhouse?: string;
   format?: string;
   acceptRejects?: boolean;
   showRejects: string;
@@ -399,11 +438,26 @@ async function withProgress<T>(store: Store, label: string, enabled: boolean, bo
   }
 }
 
-async function importCommand(files: string[], opts: ImportOpts, io: Io): Promise<number> {
+type StoreChoice = ReturnType<typeof storeChoice>;
+
+async function importCommand(files: string[], opts: ImportOpts, io: Io, where: StoreChoice): Promise<number> {
   const show = numberFlag('--show-rejects', opts.showRejects) ?? 20;
   // Check the inputs before opening (and so creating) the store: a failed import leaves no trace.
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
+  if (where.kind === 'clickhouse') {
+    let shown = where.url;
+    const summaries = await withClickHouse(where.url, async (ch) => {
+      shown = ch.url;
+      const { importFileToClickHouse } = await import('../../traces/clickhouse/import.js');
+      const out: ImportSummary[] = [];
+      for (const f of files) {
+        out.push(await importFileToClickHouse(ch, f, { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) }));
+      }
+      return out;
+    });
+    return reportImports(summaries, { clickhouse: shown }, opts, io);
+  }
   const summaries = await withStore(opts.db, true, async (store) => {
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
@@ -413,7 +467,11 @@ async function importCommand(files: string[], opts: ImportOpts, io: Io): Promise
     }
     return out;
   });
-  if (opts.json) io.out(JSON.stringify({ db: opts.db, imports: summaries }, null, 2) + '\n');
+  return reportImports(summaries, { db: opts.db }, opts, io);
+}
+
+function reportImports(summaries: ImportSummary[], store: { db: string } | { clickhouse: string }, opts: ImportOpts, io: Io): number {
+  if (opts.json) io.out(JSON.stringify({ ...store, imports: summaries }, null, 2) + '\n');
   else io.out(summaries.map(renderImport).join('\n\n') + '\n');
   const aborted = summaries.filter((s) => s.aborted);
   if (aborted.length && opts.json) io.err(`routefit: ${aborted.map((a) => `${a.file}: ${a.aborted}`).join('\n')}\n`);
@@ -433,6 +491,7 @@ export function renderImport(s: ImportSummary): string {
 
 interface SummarizeOpts {
   db: string;
+  clickhouse?: string;
   by: string;
   from?: string;
   to?: string;
@@ -474,31 +533,58 @@ export function overheadsFrom(opts: SummarizeOpts): MeasuredOverheads {
   return o;
 }
 
-async function summarizeCommand(opts: SummarizeOpts, io: Io): Promise<number> {
+async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice): Promise<number> {
   const by = parseDims(opts.by);
   const ttft = numberFlag('--slo-ttft-ms', opts.sloTtftMs);
   const tpot = numberFlag('--slo-tpot-ms', opts.sloTpotMs);
   const catalog = openCatalog(opts.catalog);
   const gpuHours = pairs('--gpu-hours', opts.gpuHours ?? []);
   const gpuThroughput = pairs('--gpu-throughput', opts.gpuThroughput ?? []);
-  const { groups, pricing, summaries, gpu, otel } = await withStore(opts.db, false, async (store) => {
-    const pricing = await preparePricing(store, catalog);
-    const summaries = await routeSummaries(store, catalog, io.today);
-    const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
-    const groups = await summarize(store, {
-      by,
-      ...(opts.from ? { from: opts.from } : {}),
-      ...(opts.to ? { to: opts.to } : {}),
-      ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
-      overheads: overheadsFrom(opts),
-      traceKit: { catalog, gpu },
+  const summaryOpts: SummaryOptions = {
+    by,
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
+    overheads: overheadsFrom(opts),
+  };
+  const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+  type Result = {
+    groups: GroupSummary[];
+    pricing: PricingContext;
+    summaries: Awaited<ReturnType<typeof routeSummaries>>;
+    gpu: Awaited<ReturnType<typeof gpuRoutes>>;
+    otel: Awaited<ReturnType<typeof otelMetricSummaries>>;
+  };
+  let result: Result;
+  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
+  if (where.kind === 'clickhouse') {
+    if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); the ClickHouse store runs import and summarize only');
+    result = await withClickHouse(where.url, async (ch) => {
+      const [{ hasRequests }, { prepareChPricing }, { summarizeClickHouse }] = await Promise.all([
+        import('../../traces/clickhouse/schema.js'),
+        import('../../traces/clickhouse/pricing.js'),
+        import('../../traces/clickhouse/metrics.js'),
+      ]);
+      shown = ch.url;
+      if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
+      const pricing = await prepareChPricing(ch, catalog);
+      return { groups: await summarizeClickHouse(ch, { ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [] };
     });
-    const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
-    const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
-    return { groups, pricing, summaries, gpu, otel };
-  });
+  } else {
+    result = await withStore(opts.db, false, async (store) => {
+      const pricing = await preparePricing(store, catalog);
+      const summaries = await routeSummaries(store, catalog, io.today);
+      const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
+      const groups = await summarize(store, { ...summaryOpts, traceKit: { catalog, gpu } });
+      const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
+      return { groups, pricing, summaries, gpu, otel };
+    });
+  }
+  const { groups, pricing, summaries, gpu, otel } = result;
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    // The URL as shown carries no password.
+    const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
+    io.out(JSON.stringify({ ...store, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { RoutefitError } from '../../engine/errors.js';
+import type { Row } from '../db.js';
+
+/**
+ * The ClickHouse connection and THE one module that splices values into ClickHouse SQL.
+ *
+ * ClickHouse 18.16 (Debian's package) has no query parameters, so values are escaped here and only
+ * here: every literal goes through `chLit`, every identifier through `chIdent`. ClickHouse's string
+ * literal rules differ from DuckDB's (`lit` in ../db.ts doubles quotes; ClickHouse reads backslash
+ * escapes), so a backslash must itself be escaped or `'a\'` would swallow the closing quote.
+ */
+
+export const CLICKHOUSE_ENV = 'ROUTEFIT_CLICKHOUSE_URL';
+
+/** A ClickHouse string literal: backslash and quote escaped, NUL written as \0. Other bytes are literal in ClickHouse strings. */
+export function chString(v: string): string {
+  return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\0/g, '\\0')}'`;
+}
+
+/** A ClickHouse literal for a value spliced into SQL. Numbers must be finite; booleans are 1/0 (UInt8). */
+export function chLit(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RoutefitError('invalid_input', `cannot send non-finite number ${v} to ClickHouse`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return chString(v);
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A ClickHouse identifier. Only plain names are accepted (table, column and database names come from
+ * code or from the URL's database path): anything else is refused rather than quoted.
+ */
+export function chIdent(name: string): string {
+  if (!IDENT.test(name)) throw new RoutefitError('invalid_input', `"${name}" is not a plain ClickHouse name; allowed letters, digits and _ (not starting with a digit)`, { field: 'clickhouse' });
+  return name;
+}
+
+export interface ChStore {
+  /** The URL as given (credentials removed), for messages. */
+  url: string;
+  database: string;
+  client: ClickHouseClient;
+  /** A table name qualified with the store's database. */
+  table(name: string): string;
+  query(sql: string): Promise<Row[]>;
+  command(sql: string): Promise<void>;
+  /** `INSERT INTO … FORMAT F` with the body streamed from `values` (already in format F). */
+  insertStream(sql: string, values: Readable): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The URL for messages: no password. */
+function shown(u: URL): string {
+  const c = new URL(u.href);
+  c.password = '';
+  c.username = '';
+  return c.href.replace(/\/$/, '');
+}
+
+function parseUrl(raw: string): { url: URL; database: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RoutefitError('invalid_input', `--clickhouse ${raw} is not a URL; expected http://HOST:PORT[/DATABASE], e.g. http://127.0.0.1:8123`, { field: 'clickhouse' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RoutefitError('invalid_input', `--clickhouse ${raw}: the ClickHouse HTTP interface is http:// or https://, not ${url.protocol}`, { field: 'clickhouse' });
+  }
+  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  const database = path === '' ? 'default' : decodeURIComponent(path);
+  chIdent(database);
+  return { url, database };
+}
+
+/**
+ * Connects to a ClickHouse server over HTTP and checks it answers. The client library is loaded
+ * here, not at module load, so the CLI's start-up does not pay for it. An unreachable server is a
+ * RoutefitError naming the URL (exit 2), never a stack trace.
+ */
+export async function openClickHouse(raw: string): Promise<ChStore> {
+  const { url, database } = parseUrl(raw);
+  const where = shown(url);
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
+  const client = createClient({
+    url: url.origin,
+    username: decodeURIComponent(url.username) || 'default',
+    password: decodeURIComponent(url.password),
+    // Temporary tables (the price map of one summary) live in a session.
+    session_id: `routefit-${randomUUID()}`,
+    request_timeout: 600_000,
+    log: { level: ClickHouseLogLevel.OFF },
+    clickhouse_settings: {
+      // 18.16 quotes 64-bit integers in JSON by default; counts are far below 2^53.
+      output_format_json_quote_64bit_integers: 0,
+    },
+  });
+  const ping = await client.ping();
+  if (!ping.success) {
+    await client.close();
+    const e = ping.error as Error & { code?: string };
+    throw new RoutefitError('invalid_input', `cannot reach ClickHouse at ${where}: ${e.code ?? e.message.split('\n')[0]}; is the server running? (--clickhouse URL or ${CLICKHOUSE_ENV})`, {
+      field: 'clickhouse',
+    });
+  }
+  const fail = (sql: string, err: unknown): never => {
+    const msg = (err as Error).message.split('\n')[0]!.replace(/, e\.what\(\) = DB::Exception$/, '');
+    const head = sql.trim().split(/\s+/).slice(0, 4).join(' ');
+    throw new RoutefitError('invalid_input', `ClickHouse at ${where} refused \`${head} …\`: ${msg}`, { field: 'clickhouse' });
+  };
+  const store: ChStore = {
+    url: where,
+    database,
+    client,
+    table: (name) => `${chIdent(database)}.${chIdent(name)}`,
+    async query(sql) {
+      try {
+        const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+        return (await rs.json()) as Row[];
+      } catch (err) {
+        return fail(sql, err);
+      }
+    },
+    async command(sql) {
+      try {
+        await client.command({ query: sql });
+      } catch (err) {
+        fail(sql, err);
+      }
+    },
+    async insertStream(sql, values) {
+      try {
+        const r = await client.exec({ query: sql, values });
+        r.stream.resume();
+        await new Promise<void>((resolve, reject) => {
+          r.stream.on('end', resolve);
+          r.stream.on('error', reject);
+        });
+      } catch (err) {
+        fail(sql, err);
+      }
+    },
+    close: () => client.close(),
+  };
+  return store;
+}

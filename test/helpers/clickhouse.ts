@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type LocalClickHouse, startLocalClickHouse } from '../../src/traces/clickhouse/local-server.js';
+
+/**
+ * A real ClickHouse server for one test file: started before its tests on free 127.0.0.1 ports,
+ * stopped by PID after them. When it cannot start (the binary is missing), every test of the file
+ * FAILS with the message saying how to install it: these tests never skip silently. (The error is
+ * rethrown per test: a failing beforeAll alone would show the tests as skipped.)
+ */
+export function useClickHouse(): { url: () => string; fresh: () => string } {
+  let server: LocalClickHouse | undefined;
+  let startError: unknown;
+  beforeAll(async () => {
+    try {
+      server = await startLocalClickHouse();
+    } catch (err) {
+      startError = err;
+    }
+  }, 60_000);
+  beforeEach(() => {
+    if (startError) throw startError;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  }, 30_000);
+  const url = () => {
+    if (!server) throw new Error('the ClickHouse server did not start');
+    return server.url;
+  };
+  return {
+    url,
+    /** The URL of a database no test used before: each test gets an empty store. */
+    fresh: () => `${url()}/t_${randomBytes(6).toString('hex')}`,
+  };
+}

@@ -1,0 +1,381 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { type ChStore, chLit, chString, openClickHouse } from '../../src/traces/clickhouse/connection.js';
+import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
+import { summarizeClickHouse } from '../../src/traces/clickhouse/metrics.js';
+import { prepareChPricing } from '../../src/traces/clickhouse/pricing.js';
+import { generateTraces } from '../../src/traces/generate.js';
+import { importFile } from '../../src/traces/import.js';
+import { type GroupSummary, type SummaryOptions, summarize } from '../../src/traces/metrics.js';
+import { preparePricing } from '../../src/traces/pricing.js';
+import { loadWorkloadFile } from '../../src/workload/load.js';
+import { useClickHouse } from '../helpers/clickhouse.js';
+import { cli } from '../helpers/cli.js';
+import { HEADER, csvRows, memoryStore, tempDir, writeTemp } from './helpers.js';
+
+const server = useClickHouse();
+const catalog = loadCatalog();
+const today = '2026-11-22';
+
+// Three workloads: an agent workload with retries, cache reads, batch rows and escalations
+// (workflow ids come from the "agent" name); a long-context RAG workload on Gemini 2.5 Pro, whose
+// inputs cross its 200k cliff now and then; and a route no catalog prices (unpriced rows).
+const WORKLOADS = `as_of: 2026-05-15
+workloads:
+  - name: chat-agent
+    requests_per_month: 500000
+    input_tokens: 3000
+    output_tokens: 300
+    retry_rate: 0.08
+    quality_pass_rate: 0.9
+    cache_hit_rate: 0.5
+    batch_eligible_share: 0.2
+    human_escalation_rate: 0.03
+    routes: [openai/gpt-5.5]
+  - name: long-rag
+    requests_per_month: 200000
+    input_tokens: 150000
+    output_tokens: 500
+    cache_hit_rate: 0.7
+    routes: [google/gemini-2.5-pro]
+  - name: mystery
+    requests_per_month: 100000
+    input_tokens: 500
+    output_tokens: 100
+    routes: [acme/mystery-1]
+`;
+
+/**
+ * What the generator never writes, appended by hand: 5-minute and 1-hour cache writes (Claude
+ * Sonnet), reasoning tokens, logged cost, missing latencies, a batch tier served without the batch
+ * flag, rows without workload, provider or segment, and one price change crossed (DeepSeek V3 on
+ * Together changes price on 2026-05-01: rows on 04-30 and 05-01).
+ */
+function extraRows(): Record<string, string | number>[] {
+  const rows: Record<string, string | number>[] = [];
+  for (let i = 0; i < 40; i++) {
+    const input = 10_000 + i * 997;
+    rows.push({
+      timestamp: `2026-05-0${1 + (i % 4)}T0${i % 10}:1${i % 6}:00.${String(i).padStart(3, '0')}Z`,
+      request_id: `extra-${i}`,
+      attempt: 0,
+      workload: i % 5 === 0 ? '' : 'extras',
+      provider: i % 7 === 0 ? '' : 'anthropic',
+      model: 'claude-sonnet-4.6',
+      route: i % 7 === 0 ? 'anthropic/claude-sonnet-4.6' : '',
+      service_tier_served: i % 6 === 0 ? 'batch' : '',
+      input_tokens: input,
+      cached_input_tokens: i % 3 === 0 ? 2000 : '',
+      cache_write_tokens: i % 2 === 0 ? 3000 : '',
+      cache_write_1h_tokens: i % 4 === 0 ? 1000 : '',
+      output_tokens: 400 + i,
+      reasoning_tokens: i % 2 === 1 ? 100 : '',
+      ttft_ms: i % 9 === 0 ? '' : 250 + i,
+      e2e_ms: i % 8 === 0 ? '' : 4000 + 10 * i,
+      status: i % 11 === 0 ? 'error' : 'ok',
+      quality: ['pass', 'fail', 'repaired', 'unknown'][i % 4]!,
+      cost_usd: i % 3 === 1 ? 0.05 + i / 1000 : '',
+      user_segment: i % 4 === 0 ? '' : 'beta',
+    });
+  }
+  for (const [i, day] of ['2026-04-30', '2026-05-01'].entries()) {
+    rows.push({ timestamp: `${day}T12:00:00Z`, request_id: `ds-${i}`, attempt: 0, workload: 'extras', route: 'together/deepseek-v3', input_tokens: 1_000_000, output_tokens: 1_000_000, status: 'ok', quality: 'pass' });
+  }
+  return rows;
+}
+
+function fixture(rows = 4000, seed = 5): string {
+  const dir = tempDir();
+  const out = join(dir, 'traces.csv');
+  const workloads = loadWorkloadFile(writeTemp('workloads.yaml', WORKLOADS, dir)).workloads;
+  generateTraces(out, { workloads, days: 4, rows, seed, format: 'csv' });
+  const header = readFileSync(out, 'utf8').split('\n', 1)[0]!.split(',');
+  appendFileSync(out, extraRows().map((r) => header.map((h) => r[h] ?? '').join(',')).join('\n') + '\n');
+  return out;
+}
+
+/** Walks two values; numbers must agree to 1e-9 relative (money included), everything else exactly. */
+function differences(a: unknown, b: unknown, path = '', out: string[] = []): string[] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) && !(a === 0 && b === 0)) out.push(`${path}: ${a} vs ${b}`);
+  } else if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
+  } else if (a !== b && !(typeof a === 'string' && typeof b === 'string' && sameRendering(a, b))) {
+    out.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  return out;
+}
+
+/**
+ * Two renderings of numbers (e.g. an LCPR step's "24.0217 ÷ 1503.0") that differ only where sums
+ * accumulated in another order round the other way: same text, each number within one unit of its
+ * last printed digit.
+ */
+function sameRendering(a: string, b: string): boolean {
+  const num = /-?\d+(?:\.(\d+))?/g;
+  if (a.replace(num, '#') !== b.replace(num, '#')) return false;
+  const [xs, ys] = [[...a.matchAll(num)], [...b.matchAll(num)]];
+  return xs.every((x, i) => Math.abs(Number(x[0]) - Number(ys[i]![0])) <= (x[1] ? 1.0000001 * 10 ** -x[1].length : 0));
+}
+
+async function count(ch: ChStore, sql: string): Promise<number> {
+  const [row] = await ch.query(sql);
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+async function leftovers(ch: ChStore): Promise<string[]> {
+  return (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => n !== 'requests' && n !== 'imports');
+}
+
+async function bothStores(file: string) {
+  const duck = await memoryStore();
+  const d = await importFile(duck, file, { today });
+  await preparePricing(duck, catalog);
+  const ch = await openClickHouse(server.fresh());
+  const c = await importFileToClickHouse(ch, file, { today });
+  await prepareChPricing(ch, catalog);
+  return { duck, ch, d, c };
+}
+
+describe('ClickHouse store: the same summaries as DuckDB', () => {
+  it('imports the same rows and agrees field by field for every segmentation, window and SLO', { timeout: 120_000 }, async () => {
+    const { duck, ch, d, c } = await bothStores(fixture());
+    try {
+      expect(c.kept).toBe(d.kept);
+      expect(c.kept).toBeGreaterThan(3900);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(d.kept);
+      const cases: SummaryOptions[] = [
+        { by: ['workload', 'route'], slo: { ttftMs: 400, tpotMs: 60 }, overheads: { repairCostPerFailure: 0.002, engineeringHoursPerMonth: 8, engineeringHourlyRate: 100 } },
+        { by: [] },
+        { by: ['day', 'model'] },
+        // Many small groups: quantiles over 1 and 2 values, empty TPOT sets.
+        { by: ['hour', 'workload', 'user_segment'], slo: { ttftMs: 300 } },
+        { by: ['provider', 'deployment'], from: '2026-05-02', to: '2026-05-03T12:00' },
+      ];
+      for (const opts of cases) {
+        const a = await summarize(duck, opts);
+        const b = await summarizeClickHouse(ch, opts);
+        expect(b.length, `groups --by ${opts.by.join(',')}`).toBe(a.length);
+        expect(differences(a, b), `--by ${opts.by.join(',')}`).toEqual([]);
+      }
+      // The fixture exercises what the comparison claims to cover.
+      const [all] = await summarize(duck, { by: [] });
+      const byWorkload = new Map((await summarizeClickHouse(ch, { by: ['workload'] })).map((g) => [g.key.workload, g] as [string, GroupSummary]));
+      expect(all!.rates.retry).toBeGreaterThan(0.02);
+      expect(all!.rates.cacheHitTokens).toBeGreaterThan(0.3);
+      expect(all!.rates.batchShare).toBeGreaterThan(0.02);
+      expect(byWorkload.get('mystery')!.cost.unpricedAttempts).toBe(byWorkload.get('mystery')!.attempts);
+      expect(byWorkload.get('mystery')!.lcpr.lcpr).toBeNull();
+      expect(byWorkload.get('chat-agent')!.workflows!.count).toBeGreaterThan(100);
+      expect(byWorkload.get('chat-agent')!.cost.tokenCostUsd).toBeGreaterThan(1);
+      // Some long-rag inputs cross Gemini 2.5 Pro's 200k long-context threshold (the cliff prices the whole request).
+      expect(byWorkload.get('long-rag')!.tokens.input.p99).toBeGreaterThan(200_000);
+      expect(byWorkload.get('extras')!.rates.cacheWriteTokens).toBeGreaterThan(0.01);
+      expect(byWorkload.get('extras')!.cost.loggedCostUsd).toBeGreaterThan(0.5);
+      expect(byWorkload.get(null as unknown as string)!.requests).toBe(8);
+    } finally {
+      duck.close();
+      await ch.close();
+    }
+  });
+
+  it('the CLI prints the same table and the same --json groups from either store', { timeout: 120_000 }, async () => {
+    const file = fixture(2000, 9);
+    const db = join(tempDir(), 's.duckdb');
+    const url = server.fresh();
+    const dimp = await cli('traces', 'import', file, '--db', db, '--json');
+    expect(dimp.code).toBe(0);
+    const kept = JSON.parse(dimp.stdout).imports[0].kept as number;
+    expect(kept).toBeGreaterThan(1900);
+    const imp = await cli('traces', 'import', file, '--clickhouse', url, '--json');
+    expect(imp.code).toBe(0);
+    expect(JSON.parse(imp.stdout)).toMatchObject({ clickhouse: url, imports: [{ kept, rejected: 0, alreadyStored: 0 }] });
+    const flags = ['--by', 'workload,day', '--slo-ttft-ms', '500', '--repair-cost-per-failure', '0.002'];
+    const d = await cli('traces', 'summarize', '--db', db, ...flags);
+    const c = await cli('traces', 'summarize', '--clickhouse', url, ...flags);
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe(d.stdout);
+    expect(c.stdout).toMatch(/Unpriced — counted, never costed at \$0:\n {2}acme\/mystery-1/);
+    const dj = JSON.parse((await cli('traces', 'summarize', '--db', db, '--json', ...flags)).stdout);
+    const cj = JSON.parse((await cli('traces', 'summarize', '--clickhouse', url, '--json', ...flags)).stdout);
+    expect(cj.clickhouse).toBe(url);
+    expect(differences(dj.groups, cj.groups)).toEqual([]);
+    expect(cj.unpriced).toEqual(dj.unpriced);
+  });
+});
+
+describe('ClickHouse import: idempotent and all or nothing', () => {
+  it('importing the same file again adds nothing; an overlapping file adds only its new keys', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const first = writeTemp('a.csv', [HEADER, ...csvRows(300)].join('\n'));
+      const a = await importFileToClickHouse(ch, first, { today });
+      expect(a).toMatchObject({ importId: 1, kept: 300, alreadyStored: 0 });
+      const again = await importFileToClickHouse(ch, first, { today });
+      expect(again).toMatchObject({ importId: 2, kept: 0, alreadyStored: 300 });
+      expect(again.notes.join('\n')).toMatch(/300 rows were already in the store/);
+      const overlap = writeTemp('b.csv', [HEADER, ...csvRows(200, 250)].join('\n'));
+      expect(await importFileToClickHouse(ch, overlap, { today })).toMatchObject({ importId: 3, kept: 150, alreadyStored: 50 });
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(450);
+      expect(await count(ch, `SELECT uniqExact(request_id, attempt) FROM ${ch.table('requests')}`)).toBe(450);
+      const log = await ch.query(`SELECT import_id, kept, already_stored FROM ${ch.table('imports')} ORDER BY import_id`);
+      expect(log).toEqual([
+        { import_id: 1, kept: 300, already_stored: 0 },
+        { import_id: 2, kept: 0, already_stored: 300 },
+        { import_id: 3, kept: 150, already_stored: 50 },
+      ]);
+      expect(await leftovers(ch)).toEqual([]);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a failure at any step leaves requests and imports as they were, and no load or stage table behind', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), { today });
+      const file = writeTemp('more.csv', [HEADER, ...csvRows(100, 100)].join('\n'));
+      for (const step of ['loaded', 'staged', 'attached'] as ChImportStep[]) {
+        const onStep = (s: ChImportStep) => {
+          if (s === step) throw new Error(`connection lost after ${s}`);
+        };
+        await expect(importFileToClickHouse(ch, file, { today, onStep })).rejects.toThrow(`connection lost after ${step}`);
+        expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`), step).toBe(100);
+        expect(await count(ch, `SELECT count() FROM ${ch.table('imports')}`), step).toBe(1);
+        expect(await leftovers(ch), step).toEqual([]);
+      }
+      // The same file then imports whole: nothing of the failed tries was left to make it "already stored".
+      expect(await importFileToClickHouse(ch, file, { today })).toMatchObject({ kept: 100, alreadyStored: 0 });
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(200);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('more than 1% rejects, or a file DuckDB cannot read, writes nothing', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const dirtyFirst = writeTemp('dirty.csv', [HEADER, ...csvRows(10), '2026-05-01T00:00:00Z,bad0,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass'].join('\n'));
+      expect((await importFileToClickHouse(ch, dirtyFirst, { today })).aborted).toMatch(/over the 1% limit/);
+      // A refused first import does not even create the database.
+      expect(await count(ch, `SELECT count() FROM system.databases WHERE name = ${chLit(ch.database)}`)).toBe(0);
+      await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(50)].join('\n')), { today });
+      const dirty = [HEADER, ...csvRows(98, 1000), '2026-05-01T00:00:00Z,bad1,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass', '2026-05-01T00:00:00Z,bad2,0,chat,openai,gpt-5.5,1000,0,100,300,2000,maybe,pass'];
+      const refused = await importFileToClickHouse(ch, writeTemp('dirty.csv', dirty.join('\n')), { today });
+      expect(refused.aborted).toMatch(/2 of 100 rows \(2\.00%\) would be rejected/);
+      expect(refused.rejects.map((r) => r.line)).toEqual([100, 101]);
+      // Half a Parquet file: DuckDB refuses it before ClickHouse sees a row.
+      const dir = tempDir();
+      const parquet = join(dir, 'p.parquet');
+      const duck = await memoryStore();
+      await duck.conn.run(`COPY (SELECT * FROM read_csv('${writeTemp('p.csv', [HEADER, ...csvRows(500, 2000)].join('\n'), dir)}', all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+      duck.close();
+      const bytes = readFileSync(parquet);
+      writeFileSync(parquet, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      await expect(importFileToClickHouse(ch, parquet, { today })).rejects.toThrow(/cannot read as parquet/);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(50);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('imports')}`)).toBe(1);
+      expect(await leftovers(ch)).toEqual([]);
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+describe('ClickHouse escaping', () => {
+  const nasty = [`it's`, `back\\slash`, `\\'`, `'; DROP TABLE requests; --`, `tab\there`, `line\nbreak`, `nul\0byte`, `ünïcödé ✓`, `\\\\n`, `"double"`];
+
+  it('chLit round-trips quotes, backslashes, NUL and newlines through a SELECT', async () => {
+    const ch = await openClickHouse(server.url());
+    try {
+      for (const v of nasty) expect((await ch.query(`SELECT ${chLit(v)} AS v`))[0]!.v, JSON.stringify(v)).toBe(v);
+      expect(chString(`a\\'b`)).toBe(`'a\\\\\\'b'`);
+      expect(() => chLit(Number.NaN)).toThrow(/non-finite/);
+      expect((await ch.query(`SELECT ${chLit(1e-7)} * 1e7 AS v, ${chLit(true)} AS t, ${chLit(null)} AS n`))[0]).toEqual({ v: 1, t: 1, n: null });
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it("a model and a file name with quotes and backslashes round-trip through import and summarize", { timeout: 60_000 }, async () => {
+    const model = `we"ird \\ mo'del\\`;
+    const quoted = `"${model.replace(/"/g, '""')}"`;
+    const dir = tempDir();
+    const file = join(dir, `it's \\ here.csv`);
+    writeFileSync(file, [HEADER, `2026-05-01T00:00:00Z,q1,0,chat,acme,${quoted},100,0,10,5,50,ok,pass`, `2026-05-01T00:00:01Z,q2,0,chat,openai,gpt-5.5,100,0,10,5,50,ok,pass`].join('\n'));
+    const ch = await openClickHouse(server.fresh());
+    try {
+      expect(await importFileToClickHouse(ch, file, { today })).toMatchObject({ kept: 2 });
+      const pricing = await prepareChPricing(ch, catalog);
+      expect(pricing.unresolved.map((u) => u.model)).toEqual([model]);
+      const groups = await summarizeClickHouse(ch, { by: ['model'] });
+      expect(groups.map((g) => g.key.model).sort()).toEqual(['gpt-5.5', model].sort());
+      expect(groups.find((g) => g.key.model === model)!.cost.unpricedAttempts).toBe(1);
+      expect(groups.find((g) => g.key.model === 'gpt-5.5')!.cost.tokenCostUsd).toBeCloseTo((100 * 5 + 10 * 30) / 1e6, 15);
+      expect((await ch.query(`SELECT file FROM ${ch.table('imports')}`))[0]!.file).toBe(file);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('refuses a database name that is not a plain identifier', async () => {
+    await expect(openClickHouse(`${server.url()}/bad%60name`)).rejects.toThrow(/bad`name" is not a plain ClickHouse name/);
+  });
+});
+
+describe('routefit traces --clickhouse errors', () => {
+  async function closedPort(): Promise<number> {
+    return new Promise((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+  }
+
+  it('an unreachable server exits 2 naming the URL, with no stack trace', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/traces`;
+    const file = writeTemp('a.csv', [HEADER, ...csvRows(3)].join('\n'));
+    for (const args of [['import', file], ['summarize']]) {
+      const r = await cli('traces', ...args, '--clickhouse', url);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`cannot reach ClickHouse at ${url}: ECONNREFUSED`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('never prints the password of a URL: not in --json, not in an error', async () => {
+    const url = server.fresh();
+    const withUser = url.replace('http://', 'http://default@');
+    const file = writeTemp('a.csv', [HEADER, ...csvRows(3)].join('\n'));
+    const ok = await cli('traces', 'import', file, '--clickhouse', withUser, '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).clickhouse).toBe(url);
+    const wrong = await cli('traces', 'summarize', '--clickhouse', url.replace('http://', 'http://default:s3cret-pw@'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain(`ClickHouse at ${url} refused`);
+    expect(wrong.stderr).not.toContain('s3cret-pw');
+  });
+
+  it('refuses --db with --clickhouse, --gpu-hours on ClickHouse, invoices into ClickHouse, and a store never imported into', async () => {
+    const url = server.fresh();
+    const both = await cli('traces', 'summarize', '--db', 'x.duckdb', '--clickhouse', url);
+    expect(both).toMatchObject({ code: 2 });
+    expect(both.stderr).toMatch(/--db and --clickhouse name two different stores/);
+    const gpu = await cli('traces', 'summarize', '--clickhouse', url, '--gpu-hours', 'lambda/h100-sxm=10');
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toMatch(/--gpu-hours and --gpu-throughput need the DuckDB store/);
+    const empty = await cli('traces', 'summarize', '--clickhouse', url);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/no trace store at .*run `routefit traces import FILE --clickhouse/);
+    const invoice = writeTemp('inv.csv', 'period,provider,amount\n2026-05,openai,100\n');
+    const inv = await cli('traces', 'import', invoice, '--clickhouse', url);
+    expect(inv.code).toBe(2);
+    expect(inv.stderr).toMatch(/the ClickHouse store holds trace rows only/);
+  });
+});
