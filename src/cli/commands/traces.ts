@@ -451,8 +451,17 @@ async function importCommand(files: string[], opts: ImportOpts, io: Io, where: S
       shown = ch.url;
       const { importFileToClickHouse } = await import('../../traces/clickhouse/import.js');
       const out: ImportSummary[] = [];
+      const bar = opts.progress !== false && process.stderr.isTTY === true;
       for (const f of files) {
-        out.push(await importFileToClickHouse(ch, f, { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) }));
+        out.push(
+          await importFileToClickHouse(ch, f, {
+            today: io.today,
+            showRejects: Math.floor(show),
+            ...(opts.format ? { format: opts.format } : {}),
+            ...(opts.acceptRejects ? { acceptRejects: true } : {}),
+            whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
+          }),
+        );
       }
       return out;
     });

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoutefitError } from '../../engine/errors.js';
-import { lit, openStore, query } from '../db.js';
+import { type Store, lit, openStore, query } from '../db.js';
 import { type ImportOptions, type ImportSummary, detectFormat, importFile } from '../import.js';
 import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
@@ -39,6 +39,8 @@ export interface ChImportOptions extends ImportOptions {
    * (the server and the data are real; only the moment of failure is chosen).
    */
   onStep?: (step: ChImportStep) => void | Promise<void>;
+  /** Runs the DuckDB check of the file (the long part on a big file): the CLI wraps it in its progress bar. */
+  whileChecking?: <T>(store: Store, check: () => Promise<T>) => Promise<T>;
 }
 
 /** ClickHouse 18.16's dates run from 1970-01-01 to 2105-12-31 (its date table ends there; DateTime is UInt32 seconds). */
@@ -67,8 +69,9 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   try {
     // An in-memory DuckDB spills big files to ./.tmp by default: keep that out of the user's directory.
     await mem.conn.run(`SET temp_directory = ${lit(join(dir, 'spill'))}`);
-    const { onStep, ...importOpts } = opts;
-    const summary = await importFile(mem, file, { ...importOpts, format });
+    const { onStep, whileChecking, ...importOpts } = opts;
+    const check = () => importFile(mem, file, { ...importOpts, format });
+    const summary = whileChecking ? await whileChecking(mem, check) : await check();
     if (summary.aborted || summary.importId === null) return summary;
     const valid = summary.kept;
     const [range] = await query(mem.conn, 'SELECT epoch_us(min(ts)) AS lo, epoch_us(max(ts)) AS hi FROM requests');
