@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -215,6 +215,15 @@ describe('the built package', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'compare', '/nonexistent.yaml'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('a reader that closes the pipe early (routefit … | head) ends it quietly with its exit code', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'compare', ex('saas-chat.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // closed before the CLI has written anything: its first write meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
   it('is importable as a typed library through package exports', () => {
     const script = `import { computeLcpr, loadCatalog, resolveRoute } from 'routefit';
