@@ -254,14 +254,4 @@ describe('compare dispatches between its paths', () => {
     expect(help).toContain('--uncertainty');
     expect(help).toContain('--traces <db>');
   });
-  it('--uncertainty with measured inputs is refused with exit 2, not silently run on assumptions', async () => {
-    const file = tempYaml('name: t\nrequests_per_month: 1000\ninput_tokens: 800\nroutes: [together/deepseek-v3]\n');
-    const r = await cli('compare', file, '--uncertainty', '--traces', '/tmp/none.duckdb');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('does not yet take measured inputs');
-    const withFile = tempYaml('name: t\nrequests_per_month: 1000\ninput_tokens: 800\nmeasured_from: store.duckdb\nroutes: [together/deepseek-v3]\n');
-    const f = await cli('compare', withFile, '--uncertainty');
-    expect(f.code).toBe(2);
-    expect(f.stderr).toContain('measured_from in the file');
-  });
 });

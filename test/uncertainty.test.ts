@@ -71,10 +71,20 @@ describe('distributions', () => {
     expect(width({ value: 100, evidence: 'contracted' })).toBe(0);
     expect(width({ value: 100, evidence: 'public' })).toBe(0);
   });
-  it('a measured rate with a sample size becomes a normal with the binomial standard error', () => {
+  it('a measured rate with a sample size becomes a normal with the (Agresti–Coull) binomial standard error', () => {
     const d = resolveInput('retry_rate', { value: 0.04, evidence: 'measured', uncertainty: { sampleSize: 1000 } }, { min: 0, max: 1 }).distribution;
     expect(d.kind).toBe('normal');
-    if (d.kind === 'normal') expect(d.sigma).toBeCloseTo(Math.sqrt((0.04 * 0.96) / 1000), 12);
+    // p̃ = (40 + 2) / 1004; σ = √(p̃(1 − p̃)/1004) = 0.006318…, within 2% of the plain √(p(1−p)/n) = 0.006197.
+    if (d.kind === 'normal') {
+      expect(d.sigma).toBeCloseTo(Math.sqrt(((42 / 1004) * (962 / 1004)) / 1004), 12);
+      expect(d.sigma / Math.sqrt((0.04 * 0.96) / 1000)).toBeCloseTo(1.0196, 3);
+    }
+  });
+  it('a rate measured as 0 over a small sample keeps a spread (0 of 4 is not "exactly 0")', () => {
+    const d = resolveInput('human_escalation_rate', { value: 0, evidence: 'measured', uncertainty: { sampleSize: 4 } }, { min: 0, max: 1 }).distribution;
+    expect(d.kind).toBe('normal');
+    // p̃ = 2/8 = 0.25, σ = √(0.25 × 0.75 / 8) = 0.1531.
+    if (d.kind === 'normal') expect(d.sigma).toBeCloseTo(Math.sqrt((0.25 * 0.75) / 8), 12);
   });
 });
 

@@ -62,7 +62,11 @@ export function resolveInput(field: string, s: Sourced, bounds: Bounds, opts: Co
       if (!(v >= 0 && v <= 1)) {
         throw new RoutefitError('invalid_input', `${field}.sampleSize applies to rates (0–1); ${field} is ${v}: give standardError instead`, { field: `${field}.sampleSize` });
       }
-      se = Math.sqrt((v * (1 - v)) / u.sampleSize!);
+      // Agresti–Coull (two successes and two failures added): a rate measured as 0 or 1 over a
+      // small sample keeps a spread instead of becoming exact; for large n it is √(p(1−p)/n).
+      const n = u.sampleSize!;
+      const adj = (v * n + 2) / (n + 4);
+      se = Math.sqrt((adj * (1 - adj)) / (n + 4));
     }
     requireInRange(`${field}.standardError`, se, { min: 0 });
     const basis = `sampling error ±${round(se)} (1 s.e.)`;

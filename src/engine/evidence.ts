@@ -41,7 +41,7 @@ export interface UncertaintySpec {
   dist?: DistributionKind;
   /** Sampling error of a measured value (e.g. from the Trace Kit): a normal around the value. */
   standardError?: number;
-  /** Requests a measured rate was computed from: standard error √(p(1−p)/n). */
+  /** Requests a measured rate was computed from: standard error √(p̃(1−p̃)/(n+4)), p̃ = (pn+2)/(n+4) (Agresti–Coull; ≈ √(p(1−p)/n) for large n). */
   sampleSize?: number;
 }
 

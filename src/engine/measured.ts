@@ -136,6 +136,10 @@ export interface MeasuredInputs {
   batchShare: number;
   passRate: number | null;
   escalationRate: number;
+  /** Final attempts with a pass/fail/repaired label: the sample behind `passRate` (default: requests). */
+  labelled?: number;
+  /** Last day of the window (YYYY-MM-DD): when the values were measured, for staleness. */
+  measuredAt?: string;
 }
 
 /**
@@ -144,17 +148,29 @@ export interface MeasuredInputs {
  */
 export function withMeasuredInputs(profile: WorkloadProfile, m: MeasuredInputs, source: string): { profile: WorkloadProfile; replaced: { field: keyof WorkloadProfile; assumed: Sourced | undefined; measured: Sourced }[] } {
   requireInRange('windowDays', m.windowDays, { min: 0, minExclusive: true });
-  const q = (value: number): Sourced => ({ value, evidence: 'measured', source });
+  // Seed 000 Part 0: "Replace each Assumed with Measured from logs" — status measured_in_logs, dated.
+  const q = (value: number, sampleSize?: number): Sourced => ({
+    value,
+    evidence: 'measured',
+    source,
+    status: 'measured_in_logs',
+    ...(m.measuredAt ? { measuredAt: m.measuredAt } : {}),
+    // A rate's own sampling error, √(p(1−p)/n) (issue 6: measured inputs get the narrow spread of their sample).
+    ...(sampleSize !== undefined && sampleSize >= 1 && value >= 0 && value <= 1 ? { uncertainty: { sampleSize } } : {}),
+  });
+  const retryRate = m.requests > 0 ? m.attempts / m.requests - 1 : 0;
   const measured: Partial<Record<keyof WorkloadProfile, Sourced>> = {
     requestsPerMonth: q((m.requests / m.windowDays) * DAYS_PER_MONTH),
     inputTokens: q(m.meanInputTokens),
     outputTokens: q(m.meanOutputTokens),
-    retryRate: q(m.requests > 0 ? m.attempts / m.requests - 1 : 0),
-    cacheHitRate: q(m.cacheHitRate),
-    cacheWriteRate: q(m.cacheWriteRate),
-    batchEligibleShare: q(m.batchShare),
-    humanEscalationRate: q(m.escalationRate),
-    ...(m.passRate !== null && m.passRate > 0 ? { qualityPassRate: q(m.passRate) } : {}),
+    // Read as the share of requests retried (each retried once): exact when no request retries twice.
+    retryRate: q(retryRate, m.requests),
+    // Token shares sampled per attempt: tokens within one prompt are not independent draws.
+    cacheHitRate: q(m.cacheHitRate, m.attempts),
+    cacheWriteRate: q(m.cacheWriteRate, m.attempts),
+    batchEligibleShare: q(m.batchShare, m.attempts),
+    humanEscalationRate: q(m.escalationRate, m.requests),
+    ...(m.passRate !== null && m.passRate > 0 ? { qualityPassRate: q(m.passRate, m.labelled ?? m.requests) } : {}),
   };
   const out: WorkloadProfile = { ...profile };
   const replaced: { field: keyof WorkloadProfile; assumed: Sourced | undefined; measured: Sourced }[] = [];

@@ -319,6 +319,8 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
       batchShare: attempts ? n(r.batch_attempts) / attempts : 0,
       passRate,
       escalationRate: requests ? n(r.escalated) / requests : 0,
+      labelled,
+      measuredAt: String(r.end).slice(0, 10),
     },
   };
   if (opts.slo && (opts.slo.ttftMs !== undefined || opts.slo.tpotMs !== undefined)) {

@@ -45,6 +45,27 @@ describe('measured inputs back into the calculator', () => {
     expect(text.stdout).toMatch(/retry_rate\s+0\.1\s+assumed\s+0\.25/);
   });
 
+  it('compare --uncertainty --traces samples measured rates from their own sampling error, dated by the window', async () => {
+    const db = await store();
+    const wl = tempYaml('name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\noutput_tokens: 50\nretry_rate: 0.10\nquality_pass_rate: 0.5\nroutes: [openai/gpt-5.5]\n');
+    const r = await cli('compare', wl, '--uncertainty', '--traces', db, '--samples', '500', '--json');
+    expect(r.code).toBe(0);
+    const inputs = JSON.parse(r.stdout).workloads[0].uncertainty.inputs as { name: string; value: number; status: string; distribution: { kind: string; sigma?: number } }[];
+    const by = Object.fromEntries(inputs.map((i) => [i.name, i]));
+    // Pass rate 3 of 4 labelled requests: Agresti–Coull p̃ = (3 + 2)/8, σ = √(p̃(1 − p̃)/8).
+    expect(by.quality_pass_rate).toMatchObject({ value: 0.75, status: 'measured_in_logs', distribution: { kind: 'normal' } });
+    expect(by.quality_pass_rate.distribution.sigma).toBeCloseTo(Math.sqrt((5 / 8) * (3 / 8) / 8), 12);
+    // Retry rate 1 of 4 requests: p̃ = 3/8.
+    expect(by.retry_rate.distribution.sigma).toBeCloseTo(Math.sqrt((3 / 8) * (5 / 8) / 8), 12);
+    // The assumed inputs the traces cannot measure keep their assumed spread.
+    expect(by.engineering_hourly_rate.status).toBe('assumed');
+    // The same run from measured_from: in the file.
+    const withFile = tempYaml(`name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\nmeasured_from: ${JSON.stringify(db)}\nroutes: [openai/gpt-5.5]\n`);
+    const f = await cli('compare', withFile, '--uncertainty', '--samples', '500', '--json');
+    expect(f.code).toBe(0);
+    expect(JSON.parse(f.stdout).workloads[0].uncertainty.inputs.find((i: { name: string }) => i.name === 'quality_pass_rate').value).toBe(0.75);
+  });
+
   it('measured_from: in the workload file does what --traces does (path relative to the file)', async () => {
     const db = await store();
     const wl = tempYaml(`name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\nmeasured_from: ${JSON.stringify(db)}\nroutes: [openai/gpt-5.5]\n`);
@@ -100,11 +121,19 @@ describe('engine measuredLcpr', () => {
   it('withMeasuredInputs labels every replaced input measured and scales requests to 30 days', () => {
     const { profile, replaced } = withMeasuredInputs(
       { requestsPerMonth: 5, inputTokens: 1, outputTokens: 1, retryRate: 0, qualityPassRate: 1, repairCostPerFailure: 0, engineeringHoursPerMonth: 0, engineeringHourlyRate: 0 },
-      { windowDays: 7, requests: 700, attempts: 770, meanInputTokens: 900, meanOutputTokens: 90, cacheHitRate: 0.3, cacheWriteRate: 0, batchShare: 0.2, passRate: 0.9, escalationRate: 0.01 },
+      { windowDays: 7, requests: 700, attempts: 770, meanInputTokens: 900, meanOutputTokens: 90, cacheHitRate: 0.3, cacheWriteRate: 0, batchShare: 0.2, passRate: 0.9, escalationRate: 0.01, labelled: 400, measuredAt: '2026-05-07' },
       'test',
     );
-    expect(profile.requestsPerMonth).toEqual({ value: 3000, evidence: 'measured', source: 'test' });
-    expect(replaced.every((r) => r.measured.evidence === 'measured')).toBe(true);
-    expect(replaced.find((r) => r.field === 'retryRate')!.measured.value).toBeCloseTo(0.1, 12);
+    // Volumes and token means carry no sample of their own: the evidence-based default spread applies.
+    expect(profile.requestsPerMonth).toEqual({ value: 3000, evidence: 'measured', source: 'test', status: 'measured_in_logs', measuredAt: '2026-05-07' });
+    expect(replaced.every((r) => r.measured.evidence === 'measured' && r.measured.measuredAt === '2026-05-07')).toBe(true);
+    const got = (f: string) => replaced.find((r) => r.field === f)!.measured;
+    expect(got('retryRate').value).toBeCloseTo(0.1, 12);
+    // Rates carry the sample they were measured on: pass rate over the labelled requests, shares over attempts.
+    expect(got('qualityPassRate').uncertainty).toEqual({ sampleSize: 400 });
+    expect(got('retryRate').uncertainty).toEqual({ sampleSize: 700 });
+    expect(got('cacheHitRate').uncertainty).toEqual({ sampleSize: 770 });
+    expect(got('humanEscalationRate').uncertainty).toEqual({ sampleSize: 700 });
+    expect(got('inputTokens').uncertainty).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { loadWorkloadFile } from '../../workload/load.js';
-import { CliUsageError, type Io } from '../io.js';
+import type { Io } from '../io.js';
 import { type CompareOptions, compareCommand } from './compare.js';
 import { type UncertaintyOptions, uncertaintyCommand } from './uncertainty.js';
 
@@ -17,9 +17,9 @@ export async function runCompare(file: string, opts: CompareAllOptions, io: Io):
   // `measured_from:` in the file does what --traces does; the flag wins. CSV and blend stay on assumptions.
   const traces = opts.traces ?? (opts.csv || opts.blend ? undefined : loadWorkloadFile(file).measuredFrom);
   if (opts.uncertainty && traces) {
-    throw new CliUsageError(
-      `--uncertainty runs on the file's inputs; it does not yet take measured inputs from a trace store (${opts.traces ? '--traces' : 'measured_from in the file'}). Run compare --traces and compare --uncertainty separately.`,
-    );
+    // Measured inputs replace assumed ones, each with the spread of its own sample (engine withMeasuredInputs).
+    const { measuredSwap } = await import('./traces-measured.js');
+    return uncertaintyCommand(file, opts, io, await measuredSwap(traces, opts));
   }
   if (opts.uncertainty) return uncertaintyCommand(file, opts, io);
   if (traces) {

@@ -27,7 +27,7 @@ export interface Priced {
 }
 
 /** File → catalog → engine, the same path for every command that prices a workload. */
-export function priceFile(file: string, opts: PricingOptions, today: string): Priced[] {
+export function priceFile(file: string, opts: PricingOptions, today: string, measured?: (p: PreparedWorkload) => PreparedWorkload): Priced[] {
   const catalog = openCatalog(opts.catalog);
   const asOf = parseDate('--as-of', opts.asOf);
   const routes = opts.routes
@@ -35,7 +35,9 @@ export function priceFile(file: string, opts: PricingOptions, today: string): Pr
     .map((r) => r.trim())
     .filter(Boolean);
   const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}) });
-  return prepared.map((p) => {
+  // `measured` swaps a workload's assumed inputs for those its traces measured (compare --traces).
+  return prepared.map((p0) => {
+    const p = measured ? measured(p0) : p0;
     const comparison = compareRoutes(p.profile, p.routes);
     comparison.unpriced.unshift(...p.unpriced);
     return { prepared: p, comparison };

@@ -11,7 +11,7 @@ import { type GroupSummary, summarize } from '../../traces/metrics.js';
 import { preparePricing } from '../../traces/pricing.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { loadWorkloadFile } from '../../workload/load.js';
-import { prepareWorkloads } from '../../workload/prepare.js';
+import { type PreparedWorkload, prepareWorkloads } from '../../workload/prepare.js';
 import { openCatalog, parseDate } from './shared.js';
 import { snake, table, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
@@ -37,6 +37,18 @@ export async function measuredByWorkload(db: string, catalog: Catalog, w: Window
     const routes = (name: string) => byRoute.filter((r) => r.key.workload === name && r.key.route).map((r) => pricing.resolved.get(r.key.route!) ?? r.key.route!);
     return new Map(groups.filter((g) => g.key.workload).map((g) => [g.key.workload!, { ...g, routes: routes(g.key.workload!) }]));
   });
+}
+
+/**
+ * For `compare --uncertainty --traces`: a function that swaps each workload's assumed inputs for
+ * the measured ones (a workload without traces keeps its assumptions).
+ */
+export async function measuredSwap(db: string, opts: { catalog?: string; from?: string; to?: string }): Promise<(p: PreparedWorkload) => PreparedWorkload> {
+  const measured = await measuredByWorkload(db, openCatalog(opts.catalog), opts);
+  return (p) => {
+    const g = measured.get(p.name);
+    return g ? { ...p, profile: withMeasuredInputs(p.profile, g.measured, sourceOf(db, g)).profile } : p;
+  };
 }
 
 const sourceOf = (db: string, g: GroupSummary) => `traces ${db}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;

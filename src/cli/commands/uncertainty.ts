@@ -12,6 +12,7 @@ import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import type { CompareOptions } from './compare.js';
 import { type Priced, type PricingOptions, priceFile } from './shared.js';
+import type { PreparedWorkload } from '../../workload/prepare.js';
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -324,7 +325,7 @@ export interface UncertaintyOptions {
   horizon?: string;
 }
 
-export function uncertaintyCommand(file: string, opts: CompareOptions & UncertaintyOptions, io: Io): number {
+export function uncertaintyCommand(file: string, opts: CompareOptions & UncertaintyOptions, io: Io, measured?: (p: PreparedWorkload) => PreparedWorkload): number {
   if (opts.csv) throw new CliUsageError('--csv is not available with --uncertainty; use --json');
   if (opts.blend) throw new CliUsageError('--blend is not available with --uncertainty: decide per workload');
   const samples = num('--samples', opts.samples, { min: 1, max: 1_000_000, integer: true });
@@ -342,7 +343,7 @@ export function uncertaintyCommand(file: string, opts: CompareOptions & Uncertai
     return { inputs: [m[1]!, m[2]!], rho };
   });
 
-  const priced = priceFile(file, opts, io.today);
+  const priced = priceFile(file, opts, io.today, measured);
   const results = priced.map((p) => {
     const routes = pricedRoutes(p);
     if (opts.current && !routes.some((r) => r.id === opts.current)) {
