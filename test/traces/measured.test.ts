@@ -54,11 +54,11 @@ describe('measured inputs back into the calculator', () => {
     const by = Object.fromEntries(inputs.map((i) => [i.name, i]));
     // Pass rate 3 of 4 labelled requests: Agresti–Coull p̃ = (3 + 2)/8, σ = √(p̃(1 − p̃)/8).
     expect(by.quality_pass_rate).toMatchObject({ value: 0.75, status: 'measured_in_logs', distribution: { kind: 'normal' } });
-    expect(by.quality_pass_rate.distribution.sigma).toBeCloseTo(Math.sqrt((5 / 8) * (3 / 8) / 8), 12);
+    expect(by.quality_pass_rate!.distribution.sigma).toBeCloseTo(Math.sqrt((5 / 8) * (3 / 8) / 8), 12);
     // Retry rate 1 of 4 requests: p̃ = 3/8.
-    expect(by.retry_rate.distribution.sigma).toBeCloseTo(Math.sqrt((3 / 8) * (5 / 8) / 8), 12);
+    expect(by.retry_rate!.distribution.sigma).toBeCloseTo(Math.sqrt((3 / 8) * (5 / 8) / 8), 12);
     // The assumed inputs the traces cannot measure keep their assumed spread.
-    expect(by.engineering_hourly_rate.status).toBe('assumed');
+    expect(by.engineering_hourly_rate!.status).toBe('assumed');
     // The same run from measured_from: in the file.
     const withFile = tempYaml(`name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\nmeasured_from: ${JSON.stringify(db)}\nroutes: [openai/gpt-5.5]\n`);
     const f = await cli('compare', withFile, '--uncertainty', '--samples', '500', '--json');
