@@ -25,7 +25,7 @@ export interface LoadedFile {
   file: string;
   source: YamlSource;
   workloads: LoadedWorkload[];
-  /** `measured_from:` — a trace store path, resolved against the file's folder. */
+  /** `measured_from:` — a trace store path, resolved against the file's folder, or a ClickHouse URL (http[s]://…). */
   measuredFrom?: string;
 }
 
@@ -76,7 +76,8 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
 }
 
 function measuredFrom(file: string, path: string | undefined): { measuredFrom?: string } {
-  return path ? { measuredFrom: isAbsolute(path) ? path : resolve(dirname(file), path) } : {};
+  if (!path) return {};
+  return { measuredFrom: isAbsolute(path) || /^https?:\/\//i.test(path) ? path : resolve(dirname(file), path) };
 }
 
 function toLoaded(

@@ -13,7 +13,7 @@ import { type GroupSummary, type SummaryOptions, summarize } from '../../src/tra
 import { preparePricing } from '../../src/traces/pricing.js';
 import { loadWorkloadFile } from '../../src/workload/load.js';
 import { useClickHouse } from '../helpers/clickhouse.js';
-import { cli } from '../helpers/cli.js';
+import { cli, tempYaml } from '../helpers/cli.js';
 import { HEADER, csvRows, memoryStore, tempDir, writeTemp } from './helpers.js';
 
 const server = useClickHouse();
@@ -205,6 +205,29 @@ describe('ClickHouse store: the same summaries as DuckDB', () => {
     expect(cj.clickhouse).toBe(url);
     expect(differences(dj.groups, cj.groups)).toEqual([]);
     expect(cj.unpriced).toEqual(dj.unpriced);
+  });
+});
+
+describe('measured inputs from the ClickHouse store', () => {
+  it('compare --traces URL re-prices a workload on the same measured inputs as --traces FILE', { timeout: 120_000 }, async () => {
+    const file = fixture(1500, 5);
+    const db = join(tempDir(), 's.duckdb');
+    const url = server.fresh();
+    expect((await cli('traces', 'import', file, '--db', db)).code).toBe(0);
+    expect((await cli('traces', 'import', file, '--clickhouse', url)).code).toBe(0);
+    const groups = JSON.parse((await cli('traces', 'summarize', '--db', db, '--by', 'workload', '--json')).stdout).groups as { key: { workload: string | null } }[];
+    const name = groups.map((g) => g.key.workload).find((w): w is string => !!w)!;
+    const wl = tempYaml(`name: ${name}\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\nroutes: [openai/gpt-5.5, together/deepseek-v3]\n`);
+    const d = await cli('compare', wl, '--traces', db, '--json');
+    const c = await cli('compare', wl, '--traces', url, '--json');
+    expect(c.stderr).toBe('');
+    expect(c.code).toBe(d.code);
+    const [dw, cw] = [JSON.parse(d.stdout).workloads[0], JSON.parse(c.stdout).workloads[0]];
+    expect(cw.replaced.length).toBeGreaterThan(5);
+    const values = (w: { replaced: { field: string; measured: { value: number } }[] }) => w.replaced.map((r) => [r.field, r.measured.value]);
+    expect(differences(values(dw), values(cw))).toEqual([]);
+    expect(differences(dw.measured.routes.map((r: { lcpr: number }) => r.lcpr), cw.measured.routes.map((r: { lcpr: number }) => r.lcpr))).toEqual([]);
+    expect(cw.replaced[0].measured.source).toContain(`traces ${url}:`);
   });
 });
 

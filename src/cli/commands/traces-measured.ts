@@ -8,14 +8,15 @@ import { type MeasuredOverheads, withMeasuredInputs } from '../../engine/measure
 import type { RouteSpec } from '../../engine/lcpr.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { type GroupSummary, summarize } from '../../traces/metrics.js';
-import { preparePricing } from '../../traces/pricing.js';
+import { type PricingContext, preparePricing } from '../../traces/pricing.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { type PreparedWorkload, prepareWorkloads } from '../../workload/prepare.js';
 import { openCatalog, parseDate } from './shared.js';
 import { snake, table, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
-import { withStore } from './traces.js';
+import { withClickHouse, withStore } from './traces.js';
+import { storeLabel } from '../../traces/clickhouse/connection.js';
 
 /**
  * Measured back into the calculator (issue 5): the workload's assumed inputs are replaced by what
@@ -29,13 +30,22 @@ interface Window {
 
 /** Per-workload trace aggregates, keyed by workload name. */
 export async function measuredByWorkload(db: string, catalog: Catalog, w: Window, overheads: MeasuredOverheads = {}): Promise<Map<string, GroupSummary & { routes: string[] }>> {
-  return withStore(db, false, async (store) => {
-    const pricing = await preparePricing(store, catalog);
-    const window = { ...(w.from ? { from: w.from } : {}), ...(w.to ? { to: w.to } : {}), overheads };
-    const groups = await summarize(store, { by: ['workload'], ...window });
-    const byRoute = await summarize(store, { by: ['workload', 'route'], ...window });
+  const window = { ...(w.from ? { from: w.from } : {}), ...(w.to ? { to: w.to } : {}), overheads };
+  const collect = (groups: GroupSummary[], byRoute: GroupSummary[], pricing: PricingContext) => {
     const routes = (name: string) => byRoute.filter((r) => r.key.workload === name && r.key.route).map((r) => pricing.resolved.get(r.key.route!) ?? r.key.route!);
     return new Map(groups.filter((g) => g.key.workload).map((g) => [g.key.workload!, { ...g, routes: routes(g.key.workload!) }]));
+  };
+  // A ClickHouse URL names the ClickHouse store (traces summarize --clickhouse); anything else is a DuckDB file.
+  if (/^https?:\/\//i.test(db)) {
+    return withClickHouse(db, async (ch) => {
+      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../../traces/clickhouse/pricing.js'), import('../../traces/clickhouse/metrics.js')]);
+      const pricing = await prepareChPricing(ch, catalog);
+      return collect(await summarizeClickHouse(ch, { by: ['workload'], ...window }), await summarizeClickHouse(ch, { by: ['workload', 'route'], ...window }), pricing);
+    });
+  }
+  return withStore(db, false, async (store) => {
+    const pricing = await preparePricing(store, catalog);
+    return collect(await summarize(store, { by: ['workload'], ...window }), await summarize(store, { by: ['workload', 'route'], ...window }), pricing);
   });
 }
 
@@ -51,7 +61,7 @@ export async function measuredSwap(db: string, opts: { catalog?: string; from?: 
   };
 }
 
-const sourceOf = (db: string, g: GroupSummary) => `traces ${db}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;
+const sourceOf = (db: string, g: GroupSummary) => `traces ${storeLabel(db)}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;
 
 interface Side {
   workload: string;
@@ -92,7 +102,7 @@ export async function compareWithTraces(file: string, opts: CompareTracesOpts, i
     return { workload: p.name, asOf: p.asOf, assumed, measured: m, replaced: replaced.map((r) => ({ ...r, field: snake(r.field) })) };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ file, traces: opts.traces, workloads: sides }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, traces: storeLabel(opts.traces), workloads: sides }, null, 2) + '\n');
   } else {
     io.out(sides.map(renderSide).join('\n\n') + '\n');
   }
@@ -221,7 +231,7 @@ export function extendCompare(program: Command): void {
   const compare = program.commands.find((c) => c.name() === 'compare');
   if (!compare) return;
   compare
-    .option('--traces <db>', 'replace assumed inputs with those measured in this trace store (matched by workload name); shows both')
+    .option('--traces <db>', 'replace assumed inputs with those measured in this trace store (matched by workload name): a DuckDB file or a ClickHouse URL http[s]://HOST:PORT[/DATABASE]; shows both')
     .option('--from <date>', 'with --traces: window start (UTC)')
     .option('--to <date>', 'with --traces: window end (UTC)')
     .addHelpText('after', '\nWith traces:\n  $ routefit compare examples/saas-chat.yaml --traces routefit.duckdb\n');

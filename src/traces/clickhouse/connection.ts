@@ -56,6 +56,15 @@ export interface ChStore {
   close(): Promise<void>;
 }
 
+/** A store name for messages and outputs: a URL loses its credentials; anything else is returned as is. */
+export function storeLabel(raw: string): string {
+  try {
+    return /^https?:\/\//i.test(raw) ? shown(new URL(raw)) : raw;
+  } catch {
+    return raw;
+  }
+}
+
 /** The URL for messages: no password. */
 function shown(u: URL): string {
   const c = new URL(u.href);
