@@ -228,6 +228,12 @@ describe('measured inputs from the ClickHouse store', () => {
     expect(differences(values(dw), values(cw))).toEqual([]);
     expect(differences(dw.measured.routes.map((r: { lcpr: number }) => r.lcpr), cw.measured.routes.map((r: { lcpr: number }) => r.lcpr))).toEqual([]);
     expect(cw.replaced[0].measured.source).toContain(`traces ${url}:`);
+    // traces whatif reads the same measured profile from either store.
+    const wd = JSON.parse((await cli('traces', 'whatif', '--workload', name, '--route', 'together/deepseek-v3', '--as-of', '2026-05-15', '--db', db, '--json')).stdout);
+    const wc = await cli('traces', 'whatif', '--workload', name, '--route', 'together/deepseek-v3', '--as-of', '2026-05-15', '--clickhouse', url, '--json');
+    expect(wc.code).toBe(0);
+    expect(JSON.parse(wc.stdout).whatif.lcpr).toBeGreaterThan(0);
+    expect(differences(wd.whatif.lcpr, JSON.parse(wc.stdout).whatif.lcpr)).toEqual([]);
   });
 });
 

@@ -169,7 +169,7 @@ export async function whatifCommand(opts: WhatifOpts, io: Io): Promise<number> {
   };
   const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
   const g = measured.get(opts.workload);
-  if (!g) throw new CliUsageError(`--workload "${opts.workload}" has no traces in ${opts.db}; it has: ${[...measured.keys()].join(', ') || 'none'}`);
+  if (!g) throw new CliUsageError(`--workload "${opts.workload}" has no traces in ${storeLabel(opts.db)}; it has: ${[...measured.keys()].join(', ') || 'none'}`);
   const base: WorkloadProfile = {
     name: opts.workload,
     requestsPerMonth: 1,

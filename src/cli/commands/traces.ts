@@ -49,7 +49,7 @@ function pairs(flag: string, values: string[]): Map<string, number> {
 
 const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
 const clickhouseOpt = () =>
-  new Option('--clickhouse <url>', 'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (import and summarize only)').env(CLICKHOUSE_ENV);
+  new Option('--clickhouse <url>', 'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows: import, summarize, whatif; invoices, reconcile and GPU-hours stay on --db)').env(CLICKHOUSE_ENV);
 
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
 function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string }): { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string } {
@@ -175,13 +175,24 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .option('--serves <model>', 'GPU routes: the model it serves (looks up throughput)')
     .option('--utilization <fraction>', 'GPU routes: planned utilization (default 0.40)')
     .addOption(dbOpt())
+    .addOption(clickhouseOpt())
     .option('--as-of <date>', 'price as of this date (default: today)')
     .option('--from <date>', 'window start (UTC)')
     .option('--to <date>', 'window end (UTC)')
     .option('--json', 'machine-readable output')
     .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
-    .addHelpText('after', examples(['routefit traces whatif --workload saas-chat --route together/deepseek-v3', 'routefit traces whatif --workload saas-chat --route lambda/h100-sxm --serves llama-3.3-70b --json']))
-    .action(async (opts) => setCode(await whatifCommand(opts, io)));
+    .addHelpText(
+      'after',
+      examples([
+        'routefit traces whatif --workload saas-chat --route together/deepseek-v3',
+        'routefit traces whatif --workload saas-chat --route lambda/h100-sxm --serves llama-3.3-70b --json',
+        'routefit traces whatif --workload saas-chat --route together/deepseek-v3 --clickhouse http://127.0.0.1:8123/traces',
+      ]),
+    )
+    .action(async (opts, cmd: Command) => {
+      const where = storeChoice(cmd, opts);
+      setCode(await whatifCommand({ ...opts, db: where.kind === 'clickhouse' ? where.url : where.db }, io));
+    });
 
   traces
     .command('generate')
@@ -567,7 +578,7 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice)
   let result: Result;
   let shown = where.kind === 'clickhouse' ? where.url : opts.db;
   if (where.kind === 'clickhouse') {
-    if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); the ClickHouse store runs import and summarize only');
+    if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only');
     result = await withClickHouse(where.url, async (ch) => {
       const [{ hasRequests }, { prepareChPricing }, { summarizeClickHouse }] = await Promise.all([
         import('../../traces/clickhouse/schema.js'),
