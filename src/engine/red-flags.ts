@@ -53,6 +53,11 @@ export interface RedFlagInput {
   incidents?: Incident[];
   /** The team's mean-time-to-resolve SLO, minutes (seed 001 ch. 22 operational signal). */
   incidentSloMinutes?: number;
+  /**
+   * Data the store cannot hold at all, with the reason (the ClickHouse store keeps trace rows only):
+   * the signal says "not checked" with this reason instead of "none imported".
+   */
+  unavailable?: { invoiceVariance?: string; incidents?: string };
 }
 
 /** A price point of a traced route that replaced an earlier one (seed 000 Part 5: "Provider pricing page update"). */
@@ -187,7 +192,7 @@ export function detectRedFlags(input: RedFlagInput): Signal[] {
       out.push({ ...red('invoice_variance'), fired, checked: true, detail: `${v.provider} ${v.period}: traces vs invoice ${v.deltaPct === null ? 'on a $0 invoice' : pc(v.deltaPct)} (threshold 10%)` });
     }
   } else {
-    out.push({ ...red('invoice_variance'), fired: false, checked: false, detail: 'no invoice in the store' });
+    out.push({ ...red('invoice_variance'), fired: false, checked: false, detail: input.unavailable?.invoiceVariance ?? 'no invoice in the store' });
   }
   for (const w of workloads) {
     const pairs = pairsBy.get(w)!;
@@ -293,9 +298,10 @@ function pricingSignals(input: RedFlagInput): Signal[] {
 function incidentSignals(input: RedFlagInput): Signal[] {
   const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'seed 001 ch. 22, Reversion signals' });
   if (input.incidents === undefined) {
+    const detail = input.unavailable?.incidents ?? 'no incidents imported (traces import FILE --format incidents)';
     return [
-      { ...rev('incident_frequency_2x'), fired: false, checked: false, detail: 'no incidents imported (traces import FILE --format incidents)' },
-      { ...rev('incident_mttr_over_slo'), fired: false, checked: false, detail: 'no incidents imported (traces import FILE --format incidents)' },
+      { ...rev('incident_frequency_2x'), fired: false, checked: false, detail },
+      { ...rev('incident_mttr_over_slo'), fired: false, checked: false, detail },
     ];
   }
   const out: Signal[] = [];

@@ -1,17 +1,63 @@
 import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/red-flags.js';
-import { type Store, lit, query } from './db.js';
+import { type Row, type Store, lit, query } from './db.js';
 import { attemptsSql, timeFilter } from './metrics.js';
 import { reconcileStore } from './reconcile.js';
 
-/** Series for the red-flag detectors, aggregated in SQL (needs the `priced` view). */
-export async function checkStore(
-  store: Store,
-  opts: Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog },
-): Promise<Signal[]> {
-  const window = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+export type CheckOptions = Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog };
+
+/**
+ * The trace-derived series the detectors read (seed 000 Part 5, Red-flag triggers; seed 001 ch. 22,
+ * Reversion signals). Each store computes them in its own SQL (here DuckDB; ClickHouse in
+ * clickhouse/checks.ts); everything after that is `redFlagInput` + `detectRedFlags`, shared.
+ */
+export interface TraceSeries {
+  daily: DailyPoint[];
+  hourly: HourlyLatency[];
+  weeklyLatency: WeeklyLatency[];
+  /** Route ids canonical (catalog aliases resolved, see `routeUses`). */
+  routeUse: RouteUse[];
+}
+
+/** What only some stores hold: invoice variance and incidents, or why the store cannot hold them. */
+export interface StoreExtras {
+  invoiceVariance?: RedFlagInput['invoiceVariance'];
+  incidents?: Incident[];
+  unavailable?: RedFlagInput['unavailable'];
+}
+
+/** The --from/--to window of a check. */
+export const checkWindow = (opts: { from?: string; to?: string }): { from?: string; to?: string } => ({ ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
+
+/**
+ * The latency-variance signal (seed 001 ch. 22, Reversion signals: e2e p99/p50 up more than 50%)
+ * compares the LATENCY_WEEK_DAYS days up to the latest trace with the LATENCY_WEEK_DAYS before them.
+ */
+export const LATENCY_WEEK_DAYS = 7;
+
+/** One daily row of either store as numbers (DuckDB sums are HUGEINT, ClickHouse's Int64: both arrive as numbers or bigints). */
+export function dailyPoint(r: Row): DailyPoint {
+  const n = (k: string) => Number(r[k] ?? 0);
+  return {
+    workload: String(r.workload),
+    day: String(r.day),
+    requests: n('requests'),
+    attempts: n('attempts'),
+    labelled: n('labelled'),
+    passed: n('passed'),
+    escalated: n('escalated'),
+    inputTokens: n('inputTokens'),
+    cachedTokens: n('cachedTokens'),
+    fallbackAttempts: n('fallbackAttempts'),
+  };
+}
+
+/** The series of the DuckDB store, aggregated in SQL (needs the `priced` view). */
+export async function traceSeries(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<TraceSeries> {
   const a = attemptsSql(window);
+  // Per workload and day (of the request's first attempt): the counts the week-over-week rates are
+  // built from in detectRedFlags (seed 000 Part 5, Red-flag triggers).
   const daily = (
     await query(
       store.conn,
@@ -25,7 +71,9 @@ export async function checkStore(
          count(*) FILTER (WHERE fallback) AS "fallbackAttempts"
        FROM a GROUP BY 1, 2 ORDER BY 1, 2`,
     )
-  ).map((r) => r as unknown as DailyPoint);
+  ).map(dailyPoint);
+  // Hourly p99s of successful attempts (seed 000 Part 5 "P99 latency breach sustained 4+ hours";
+  // seed 001 ch. 22 TTFT/TPOT p99 over SLO); TPOT = (e2e − TTFT) ÷ (output tokens − 1).
   const hourly = (
     await query(
       store.conn,
@@ -36,34 +84,52 @@ export async function checkStore(
        FROM (${a}) GROUP BY 1, 2 ORDER BY 1, 2`,
     )
   ).map((r) => r as unknown as HourlyLatency);
+  // e2e p99 ÷ p50 in the last week and the week before (seed 001 ch. 22, latency variance).
+  const week = `INTERVAL ${LATENCY_WEEK_DAYS} DAY`;
+  const twoWeeks = `INTERVAL ${2 * LATENCY_WEEK_DAYS} DAY`;
   const weeklyLatency = (
     await query(
       store.conn,
       `WITH a AS (${a}), m AS (SELECT max(ts) AS t FROM a)
        SELECT coalesce(workload, '(none)') AS workload,
-         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts > m.t - INTERVAL 7 DAY) / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts > m.t - INTERVAL 7 DAY), 0) AS "currentRatio",
-         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts <= m.t - INTERVAL 7 DAY AND ts > m.t - INTERVAL 14 DAY)
-           / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts <= m.t - INTERVAL 7 DAY AND ts > m.t - INTERVAL 14 DAY), 0) AS "baselineRatio"
-       FROM a, m WHERE status = 'ok' GROUP BY 1`,
+         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts > m.t - ${week}) / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts > m.t - ${week}), 0) AS "currentRatio",
+         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts <= m.t - ${week} AND ts > m.t - ${twoWeeks})
+           / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts <= m.t - ${week} AND ts > m.t - ${twoWeeks}), 0) AS "baselineRatio"
+       FROM a, m WHERE status = 'ok' GROUP BY 1 ORDER BY 1`,
     )
   ).map((r) => r as unknown as WeeklyLatency);
+  const routeUse = await routesInUse(store, window, catalog);
+  return { daily, hourly, weeklyLatency, routeUse };
+}
+
+/** Red flags on the DuckDB store (needs the `priced` view): the trace series, invoice variance and incidents. */
+export async function checkStore(store: Store, opts: CheckOptions): Promise<Signal[]> {
+  const series = await traceSeries(store, checkWindow(opts), opts.catalog);
   const [{ lines }] = (await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines')) as [{ lines: number }];
   const invoiceVariance = lines ? (await reconcileStore(store)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct })) : undefined;
-  const routeUse = await routesInUse(store, window, opts.catalog);
-  const priceChanges = opts.catalog ? priceChangesNear(opts.catalog, routeUse) : undefined;
-  const incidents = await incidentsIn(store, routeUse, opts.catalog);
-  return detectRedFlags({
-    daily,
-    hourly,
-    weeklyLatency,
-    routeUse,
+  const incidents = await incidentsIn(store, series.routeUse, opts.catalog);
+  return detectRedFlags(redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}) }, opts));
+}
+
+/**
+ * The detectors' input from a store's series and extras, the same for every store: the catalog's
+ * price changes of the traced routes (`priceChangesNear`) and the thresholds the user gave.
+ */
+export function redFlagInput(series: TraceSeries, extras: StoreExtras, opts: CheckOptions): RedFlagInput {
+  const priceChanges = opts.catalog ? priceChangesNear(opts.catalog, series.routeUse) : undefined;
+  return {
+    daily: series.daily,
+    hourly: series.hourly,
+    weeklyLatency: series.weeklyLatency,
+    routeUse: series.routeUse,
     ...(priceChanges ? { priceChanges } : {}),
-    ...(incidents ? { incidents } : {}),
-    ...(invoiceVariance ? { invoiceVariance } : {}),
+    ...(extras.incidents ? { incidents: extras.incidents } : {}),
+    ...(extras.invoiceVariance ? { invoiceVariance: extras.invoiceVariance } : {}),
+    ...(extras.unavailable ? { unavailable: extras.unavailable } : {}),
     ...(opts.slo ? { slo: opts.slo } : {}),
     ...(opts.qualityFloor !== undefined ? { qualityFloor: opts.qualityFloor } : {}),
     ...(opts.incidentSloMinutes !== undefined ? { incidentSloMinutes: opts.incidentSloMinutes } : {}),
-  });
+  };
 }
 
 /** A route id as the catalog names it (aliases resolved), or as written when the catalog does not know it. */
@@ -84,6 +150,11 @@ async function routesInUse(store: Store, window: { from?: string; to?: string },
        strftime(min(ts), '%Y-%m-%d') AS "firstDay", strftime(max(ts), '%Y-%m-%d') AS "lastDay"
      FROM priced ${timeFilter(window)} GROUP BY 1, 2 ORDER BY 1, 2`,
   );
+  return routeUses(rows, catalog);
+}
+
+/** Route-use rows of either store (route = price key, or the route as written when unpriced) with route ids made canonical. */
+export function routeUses(rows: Row[], catalog: Catalog | undefined): RouteUse[] {
   return rows.map((r) => ({ workload: String(r.workload), route: canonical(catalog, String(r.route)), provider: (r.provider as string | null) ?? null, firstDay: String(r.firstDay), lastDay: String(r.lastDay) }));
 }
 

@@ -46,3 +46,27 @@ export const METRICS_FIXTURE = [
   '2026-05-01T12:00:00Z,r3,0,w2,chat,openai,gpt-5.5,1000,0,100,300,1290,ok,pass,false,true',
   '2026-05-01T12:00:00Z,r4,0,,chat,acme,mystery-1,10,0,10,50,60,ok,pass,false,false',
 ].join('\n');
+
+/** Walks two values; numbers must agree to 1e-9 relative (money included), everything else exactly. */
+export function differences(a: unknown, b: unknown, path = '', out: string[] = []): string[] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Math.abs(a - b) > 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300) && !(a === 0 && b === 0)) out.push(`${path}: ${a} vs ${b}`);
+  } else if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, out);
+  } else if (a !== b && !(typeof a === 'string' && typeof b === 'string' && sameRendering(a, b))) {
+    out.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  return out;
+}
+
+/**
+ * Two renderings of numbers (e.g. an LCPR step's "24.0217 ÷ 1503.0") that differ only where sums
+ * accumulated in another order round the other way: same text, each number within one unit of its
+ * last printed digit.
+ */
+function sameRendering(a: string, b: string): boolean {
+  const num = /-?\d+(?:\.(\d+))?/g;
+  if (a.replace(num, '#') !== b.replace(num, '#')) return false;
+  const [xs, ys] = [[...a.matchAll(num)], [...b.matchAll(num)]];
+  return xs.every((x, i) => Math.abs(Number(x[0]) - Number(ys[i]![0])) <= (x[1] ? 1.0000001 * 10 ** -x[1].length : 0));
+}

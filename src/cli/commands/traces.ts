@@ -49,7 +49,7 @@ function pairs(flag: string, values: string[]): Map<string, number> {
 
 const dbOpt = () => new Option('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
 const clickhouseOpt = () =>
-  new Option('--clickhouse <url>', 'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows: import, summarize, whatif; invoices, reconcile and GPU-hours stay on --db)').env(CLICKHOUSE_ENV);
+  new Option('--clickhouse <url>', 'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows: import, summarize, check, whatif; invoices, reconcile and GPU-hours stay on --db)').env(CLICKHOUSE_ENV);
 
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
 function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string }): { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string } {
@@ -122,7 +122,7 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
       ]) +
         '\nCost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n' +
         'With --clickhouse the same metrics run on a ClickHouse server (same numbers, same output); --gpu-hours and route summaries need the DuckDB store.\n' +
-        'reconcile, check, whatif and compare --traces read the DuckDB store only.\n',
+        'reconcile reads the DuckDB store only (invoices live there); whatif and compare --traces take either store.\n',
     )
     .action(async (opts, cmd: Command) => setCode(await summarizeCommand(opts, io, storeChoice(cmd, opts))));
 
@@ -149,8 +149,9 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
 
   traces
     .command('check')
-    .description('red-flag triggers (seed 000 Part 5) and reversion signals (seed 001 ch. 22) over the traces; exit 1 when one fires (DuckDB store only)')
+    .description('red-flag triggers (seed 000 Part 5) and reversion signals (seed 001 ch. 22) over the traces; exit 1 when one fires')
     .addOption(dbOpt())
+    .addOption(clickhouseOpt())
     .option('--from <date>', 'window start (UTC)')
     .option('--to <date>', 'window end (UTC)')
     .option('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires')
@@ -162,10 +163,11 @@ export function registerTracesCommands(program: Command, io: Io, setCode: (c: nu
     .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
     .addHelpText(
       'after',
-      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', 'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall']) +
-        '\nExit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n',
+      examples(['routefit traces check', 'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json', 'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60', '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall', 'routefit traces check --clickhouse http://127.0.0.1:8123/traces --slo-p99-ms 8000']) +
+        '\nExit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n' +
+        'With --clickhouse the trace signals and the catalog price-change signal run on a ClickHouse server (same series, same detectors); invoice variance and the incident signals read invoices and incidents, which only a DuckDB store holds: they show as not checked.\n',
     )
-    .action(async (opts) => setCode(await checkCommand(opts, io)));
+    .action(async (opts, cmd: Command) => setCode(await checkCommand(opts, io, storeChoice(cmd, opts))));
 
   traces
     .command('whatif')
@@ -293,6 +295,7 @@ export const EXIT_FLAGGED = 1;
 
 interface CheckOpts {
   db: string;
+  clickhouse?: string;
   from?: string;
   to?: string;
   sloP99Ms?: string;
@@ -304,7 +307,7 @@ interface CheckOpts {
   catalog?: string;
 }
 
-async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
+async function checkCommand(opts: CheckOpts, io: Io, where: StoreChoice): Promise<number> {
   const e2e = numberFlag('--slo-p99-ms', opts.sloP99Ms);
   const ttft = numberFlag('--slo-ttft-p99-ms', opts.sloTtftP99Ms);
   const tpot = numberFlag('--slo-tpot-p99-ms', opts.sloTpotP99Ms);
@@ -313,30 +316,49 @@ async function checkCommand(opts: CheckOpts, io: Io): Promise<number> {
   if (mttr === 0) throw new CliUsageError(`--incident-slo-minutes must be a number > 0; got "${opts.incidentSloMinutes}"`);
   if (floor !== undefined && floor > 1) throw new CliUsageError(`--quality-floor must be a fraction 0 ≤ value ≤ 1; got "${opts.qualityFloor}"`);
   const catalog = openCatalog(opts.catalog);
-  const signals = await withStore(opts.db, false, async (store) => {
-    await preparePricing(store, catalog);
-    return checkStore(store, {
-      slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
-      ...(floor !== undefined ? { qualityFloor: floor } : {}),
-      ...(mttr !== undefined ? { incidentSloMinutes: mttr } : {}),
-      ...(opts.from ? { from: opts.from } : {}),
-      ...(opts.to ? { to: opts.to } : {}),
-      catalog,
-    });
-  });
+  const checkOpts = {
+    slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
+    ...(floor !== undefined ? { qualityFloor: floor } : {}),
+    ...(mttr !== undefined ? { incidentSloMinutes: mttr } : {}),
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    catalog,
+  };
+  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
+  const signals =
+    where.kind === 'clickhouse'
+      ? await withClickHouse(where.url, async (ch) => {
+          const [{ prepareChPricing }, { checkClickHouse }] = await Promise.all([import('../../traces/clickhouse/pricing.js'), import('../../traces/clickhouse/checks.js')]);
+          shown = ch.url;
+          await requireChRequests(ch);
+          await prepareChPricing(ch, catalog);
+          return checkClickHouse(ch, checkOpts);
+        })
+      : await withStore(opts.db, false, async (store) => {
+          await preparePricing(store, catalog);
+          return checkStore(store, checkOpts);
+        });
   const fired = signals.filter((s) => s.fired);
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, fired: fired.length, signals }, null, 2) + '\n');
+    // The URL as shown carries no password.
+    io.out(JSON.stringify({ ...(where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db }), fired: fired.length, signals }, null, 2) + '\n');
   } else {
     const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
+    const rerun = `routefit compare FILE --traces ${where.kind === 'clickhouse' ? shown : opts.db}`;
     io.out(
       table(
         ['Signal', 'Kind', 'Workload', 'State', 'Detail'],
         signals.map((s) => [s.id, s.kind === 'red_flag' ? 'red flag' : 'reversion', s.workload ?? '', mark(s), s.detail]),
-      ) + `\n\n${fired.length ? `${fired.length} signal${fired.length > 1 ? 's' : ''} fired: re-run the LCPR comparison on measured inputs (routefit compare FILE --traces ${opts.db}).` : 'No signal fired.'}\n`,
+      ) + `\n\n${fired.length ? `${fired.length} signal${fired.length > 1 ? 's' : ''} fired: re-run the LCPR comparison on measured inputs (${rerun}).` : 'No signal fired.'}\n`,
     );
   }
   return fired.length ? EXIT_FLAGGED : EXIT_OK;
+}
+
+/** Refuses a ClickHouse database that was never imported into, as a missing DuckDB file is refused. */
+async function requireChRequests(ch: ChStore): Promise<void> {
+  const { hasRequests } = await import('../../traces/clickhouse/schema.js');
+  if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
 }
 
 interface GenerateOpts {
@@ -580,13 +602,9 @@ async function summarizeCommand(opts: SummarizeOpts, io: Io, where: StoreChoice)
   if (where.kind === 'clickhouse') {
     if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only');
     result = await withClickHouse(where.url, async (ch) => {
-      const [{ hasRequests }, { prepareChPricing }, { summarizeClickHouse }] = await Promise.all([
-        import('../../traces/clickhouse/schema.js'),
-        import('../../traces/clickhouse/pricing.js'),
-        import('../../traces/clickhouse/metrics.js'),
-      ]);
+      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../../traces/clickhouse/pricing.js'), import('../../traces/clickhouse/metrics.js')]);
       shown = ch.url;
-      if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
+      await requireChRequests(ch);
       const pricing = await prepareChPricing(ch, catalog);
       return { groups: await summarizeClickHouse(ch, { ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [] };
     });

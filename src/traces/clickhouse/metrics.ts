@@ -38,7 +38,8 @@ export function flagToMicros(flag: string, v: string): number {
   return ms * 1000;
 }
 
-function timeFilter(opts: { from?: string; to?: string }): string {
+/** `WHERE ts_us >= from AND ts_us < to` on `requests` columns, or '' without a window (as ../metrics.ts `timeFilter`). */
+export function chTimeFilter(opts: { from?: string; to?: string }): string {
   const parts: string[] = [];
   if (opts.from !== undefined) parts.push(`ts_us >= ${chLit(flagToMicros('--from', opts.from))}`);
   if (opts.to !== undefined) parts.push(`ts_us < ${chLit(flagToMicros('--to', opts.to))}`);
@@ -55,7 +56,7 @@ const REQ_DIMS = ['workload', 'route', 'model', 'provider', 'user_segment', 'dep
 
 /** Attempts with their request's dimensions (first attempt, `req_*`) and outcome (`is_final`, last attempt), as `attemptsSql`. */
 export function chAttemptsSql(ch: ChStore, opts: { from?: string; to?: string }): string {
-  const where = timeFilter(opts);
+  const where = chTimeFilter(opts);
   const requests = ch.table('requests');
   const and = where ? `${where} AND` : 'WHERE';
   // Only requests with retries need a lookup: aggregate those few and join them back.
@@ -77,16 +78,16 @@ export function chAttemptsSql(ch: ChStore, opts: { from?: string; to?: string })
 const QS = [0.5, 0.95, 0.99];
 
 /**
- * DuckDB's quantile_cont over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with
+ * DuckDB's quantile_cont at each of `qs` over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with
  * d = rn − floor(rn). Empty → []. (The `length(s)` outside the lambda also keeps `s` alive: 18.16
  * prunes a subquery column that only a lambda reads.)
  */
-function interpolated(s: string): string {
+export function interpolated(s: string, qs: readonly number[] = QS): string {
   const rn = `((length(${s}) - 1) * q)`;
   const d = `(${rn} - floor(${rn}))`;
   const lo = `${s}[toUInt64(floor(${rn})) + 1]`;
   const hi = `${s}[toUInt64(ceil(${rn})) + 1]`;
-  return `if(length(${s}) = 0, emptyArrayFloat64(), arrayMap(q -> toFloat64(${lo}) * (1 - ${d}) + toFloat64(${hi}) * ${d}, [${QS.join(', ')}]))`;
+  return `if(length(${s}) = 0, emptyArrayFloat64(), arrayMap(q -> toFloat64(${lo}) * (1 - ${d}) + toFloat64(${hi}) * ${d}, [${qs.join(', ')}]))`;
 }
 
 const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
