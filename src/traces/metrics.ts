@@ -81,13 +81,18 @@ export interface GroupSummary {
   traceKit?: MeasuredTraceKitMetrics;
 }
 
-const dimExpr: Record<Dimension, string> = {
+/** The request-level columns a dimension groups by (first attempt's value); day and hour are dialect-specific. */
+export const REQUEST_DIMENSIONS = {
   workload: 'req_workload',
   route: 'req_route',
   model: 'req_model',
   provider: 'req_provider',
   user_segment: 'req_user_segment',
   deployment: 'req_deployment',
+} as const;
+
+const dimExpr: Record<Dimension, string> = {
+  ...REQUEST_DIMENSIONS,
   day: "strftime(req_ts, '%Y-%m-%d')",
   hour: "strftime(req_ts, '%Y-%m-%dT%H:00')",
 };

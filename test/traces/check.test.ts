@@ -2,21 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectRedFlags } from '../../src/engine/red-flags.js';
 import { cli, tempYaml } from '../helpers/cli.js';
-import { tempDir } from './helpers.js';
+import { CHECK_FLEET_YAML, tempDir } from './helpers.js';
 
-const FLEET = tempYaml(`as_of: 2026-05-15
-routes: [openai/gpt-5.5]
-workloads:
-  - name: chat
-    requests_per_month: 100000
-    input_tokens: 800
-    output_tokens: 50
-    cache_hit_rate: 0.3
-  - name: extract
-    requests_per_month: 100000
-    input_tokens: 1500
-    output_tokens: 50
-`);
+const FLEET = tempYaml(CHECK_FLEET_YAML);
 
 interface Sig {
   id: string;

@@ -11,26 +11,14 @@ import { importFile } from '../../src/traces/import.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { useClickHouse } from '../helpers/clickhouse.js';
 import { cli, tempYaml } from '../helpers/cli.js';
-import { HEADER, differences, memoryStore, tempDir, writeTemp } from './helpers.js';
+import { CHECK_FLEET_YAML, HEADER, differences, memoryStore, tempDir, writeTemp } from './helpers.js';
 
 const server = useClickHouse();
 const catalog = loadCatalog();
 const today = '2026-11-22';
 
 // The fleet and generator settings of check.test.ts (the DuckDB detector tests).
-const FLEET = tempYaml(`as_of: 2026-05-15
-routes: [openai/gpt-5.5]
-workloads:
-  - name: chat
-    requests_per_month: 100000
-    input_tokens: 800
-    output_tokens: 50
-    cache_hit_rate: 0.3
-  - name: extract
-    requests_per_month: 100000
-    input_tokens: 1500
-    output_tokens: 50
-`);
+const FLEET = tempYaml(CHECK_FLEET_YAML);
 
 /** 28 days of generated traces with the given planted shifts (as check.test.ts). */
 async function generated(shifts: string[]): Promise<string> {

@@ -70,3 +70,18 @@ function sameRendering(a: string, b: string): boolean {
   const [xs, ys] = [[...a.matchAll(num)], [...b.matchAll(num)]];
   return xs.every((x, i) => Math.abs(Number(x[0]) - Number(ys[i]![0])) <= (x[1] ? 1.0000001 * 10 ** -x[1].length : 0));
 }
+
+/** The two-workload fleet the red-flag tests generate traces from (check.test.ts, clickhouse-check.test.ts). */
+export const CHECK_FLEET_YAML = `as_of: 2026-05-15
+routes: [openai/gpt-5.5]
+workloads:
+  - name: chat
+    requests_per_month: 100000
+    input_tokens: 800
+    output_tokens: 50
+    cache_hit_rate: 0.3
+  - name: extract
+    requests_per_month: 100000
+    input_tokens: 1500
+    output_tokens: 50
+`;

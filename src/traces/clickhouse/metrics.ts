@@ -1,6 +1,6 @@
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
-import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, type WorkflowRow, groupKey, toSummary } from '../metrics.js';
+import { DIMENSIONS, type Dimension, REQUEST_DIMENSIONS, type GroupSummary, type SummaryOptions, type WorkflowRow, groupKey, toSummary } from '../metrics.js';
 import { type ChStore, chLit } from './connection.js';
 import { chPricedSql } from './pricing.js';
 import { type GroupRoute, traceKitFor } from '../trace-kit.js';
@@ -20,12 +20,7 @@ import type { Catalog } from '../../catalog/types.js';
  */
 
 const dimExpr: Record<Dimension, string> = {
-  workload: 'req_workload',
-  route: 'req_route',
-  model: 'req_model',
-  provider: 'req_provider',
-  user_segment: 'req_user_segment',
-  deployment: 'req_deployment',
+  ...REQUEST_DIMENSIONS,
   day: `formatDateTime(toDateTime(intDiv(req_ts_us, 1000000), 'UTC'), '%Y-%m-%d', 'UTC')`,
   hour: `formatDateTime(toDateTime(intDiv(req_ts_us, 1000000), 'UTC'), '%Y-%m-%dT%H:00', 'UTC')`,
 };
