@@ -64,9 +64,9 @@ export interface Staged {
   cleanup?: string[];
   /**
    * For readers that find malformed rows while the rows stream into the store (CSV): returns them
-   * once the insert has run, and corrects the stored line numbers of the rows after them.
+   * once the insert has run, with a SQL expression giving a stored row's file line (for reports).
    */
-  readRejects?: (conn: DuckDBConnection, importId: number) => Promise<Reject[]>;
+  readRejects?: (conn: DuckDBConnection, importId: number) => Promise<{ rejects: Reject[]; line: string }>;
 }
 
 export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
@@ -165,8 +165,9 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     );
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
-    const structural = [...staged.structural, ...(staged.readRejects ? await staged.readRejects(conn, id) : [])];
-    await markDuplicates(conn, id);
+    const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
+    const structural = [...staged.structural, ...read.rejects];
+    await markDuplicates(conn, id, read.line);
     // One scan in file order (rowid order, kept only with preserve_insertion_order): the counts, and
     // rows whose timestamp is earlier than the valid row before them.
     await conn.run('SET preserve_insertion_order = true');
@@ -184,7 +185,8 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${ALREADY_STORED}'`;
     const anyReject = n - kept - alreadyStored > 0;
     const byRule = anyReject ? await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`) : [];
-    const sample = anyReject ? await query(conn, `SELECT source_line AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY source_line LIMIT ${limit}`) : [];
+    const sample = anyReject ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY 1 LIMIT ${limit}`) : [];
+    await conn.run('DROP TABLE IF EXISTS rej_gaps');
     const rejected = n - kept - alreadyStored + structural.length;
     const rowsRead = n + structural.length;
     const rejectsByRule: Record<string, number> = {};
@@ -215,9 +217,13 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
 }
 
 /** Marks every repeat of a (request_id, attempt) within one import after its first line: hash aggregate, no sort. */
-async function markDuplicates(conn: DuckDBConnection, importId: number): Promise<void> {
+async function markDuplicates(conn: DuckDBConnection, importId: number, line: string): Promise<void> {
+  // Distinct hashes as many as rows proves every key distinct (a collision can only lower the
+  // count): the usual file is settled by one aggregate over 64-bit hashes, not over the keys.
+  const [h] = await query(conn, `SELECT count(*) AS n, count(DISTINCT hash(request_id, attempt)) AS d FROM requests WHERE import_id = ${importId} AND reject_rule IS NULL`);
+  if (Number(h!.n) === Number(h!.d)) return;
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE dup_keys AS SELECT request_id, attempt, min(source_line) AS first_line
+    `CREATE OR REPLACE TEMP TABLE dup_keys AS SELECT request_id, attempt, min(${line}) AS first_line
      FROM requests WHERE import_id = ${importId} AND reject_rule IS NULL GROUP BY ALL HAVING count(*) > 1`,
   );
   if ((await query(conn, 'SELECT 1 FROM dup_keys LIMIT 1')).length) {
@@ -225,7 +231,7 @@ async function markDuplicates(conn: DuckDBConnection, importId: number): Promise
       `UPDATE requests SET reject_rule = 'duplicate_id',
          reject_reason = 'duplicate request_id + attempt (' || requests.request_id || ', ' || requests.attempt || '), first at line ' || d.first_line
        FROM dup_keys d
-       WHERE requests.import_id = ${importId} AND requests.reject_rule IS NULL AND requests.request_id = d.request_id AND requests.attempt = d.attempt AND requests.source_line > d.first_line`,
+       WHERE requests.import_id = ${importId} AND requests.reject_rule IS NULL AND requests.request_id = d.request_id AND requests.attempt = d.attempt AND ${line} > d.first_line`,
     );
   }
   await conn.run('DROP TABLE dup_keys');
@@ -384,8 +390,8 @@ export async function buildStg(conn: DuckDBConnection, file: string, fromSql: st
 
 /**
  * CSV read by DuckDB straight into the store: no staged copy. The reader runs in parallel with file
- * order kept, so each row's line comes from its position (`lineFromOrder`); rows the reader cannot
- * split are rejected with the line it reports, and shift the lines of the rows after them.
+ * order kept, so a row's line follows from its position; rows the reader cannot split are rejected
+ * with the line it reports, and shift the lines of the rows after them.
  */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   // The same reader options for the columns as for the rows: the sniffer reads the file the same way.
@@ -394,32 +400,30 @@ async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): 
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   const from = `(SELECT NULL::BIGINT AS __line, * FROM ${read})`;
   await buildStg(conn, file, from, cols, '__line', notes);
-  return { format: 'csv', lineLabel: 'line', structural: [], notes, readRejects: csvReadRejects };
+  return { format: 'csv', lineLabel: 'line', structural: [], notes, readRejects: csvLines };
 }
 
 /**
- * After the insert: the rows DuckDB's CSV reader rejected, and every stored row's line. Rows were
- * appended in file order, so a row's line is its offset in the import (+2: header, 1-based) plus
- * the rejected lines before it.
+ * After the insert: the rows DuckDB's CSV reader rejected, and how to find a stored row's line. Rows
+ * were appended in file order, so a row's line is its offset in the import (+2: header, 1-based)
+ * plus the rejected lines before it. Lines are computed for the rows a report names (rejects,
+ * duplicates), not stored for every row: an UPDATE of every row of a 10M-row file cost ~15% of the
+ * import (the commit rewrites the column), so CSV rows keep `source_line` NULL.
  */
-async function csvReadRejects(conn: DuckDBConnection, importId: number): Promise<Reject[]> {
+async function csvLines(conn: DuckDBConnection, importId: number): Promise<{ rejects: Reject[]; line: string }> {
   const rows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
   const [span] = await query(conn, `SELECT min(rowid) AS lo, max(rowid) - min(rowid) + 1 AS span, count(*) AS n FROM requests WHERE import_id = ${importId}`);
   if (Number(span!.span) !== Number(span!.n)) throw new Error(`import ${importId}: rows were not appended contiguously; cannot number lines`);
-  const offset = `(requests.rowid - ${span!.lo} + 2)`;
-  if (!rows.length) {
-    await conn.run(`UPDATE requests SET source_line = ${offset} WHERE import_id = ${importId}`);
-    return [];
-  }
-  // g = line − 1 − j for the j-th rejected line: a row at offset k sits after the rejects with g ≤ k − 2.
+  const k = `(requests.rowid - ${span!.lo ?? 0})`;
+  if (!rows.length) return { rejects: [], line: `(${k} + 2)` };
+  // g = line − 1 − j for the j-th rejected line: the row at offset k sits after the rejects with g ≤ k.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
   );
-  await conn.run(
-    `UPDATE requests SET source_line = ${offset} + coalesce((SELECT max(x.j) FROM rej_gaps x WHERE x.g <= ${offset} - 2), 0) WHERE import_id = ${importId}`,
-  );
-  await conn.run('DROP TABLE rej_gaps');
-  return rows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
+  return {
+    rejects: rows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` })),
+    line: `(${k} + 2 + coalesce((SELECT max(x.j) FROM rej_gaps x WHERE x.g <= ${k}), 0))`,
+  };
 }
 
 /**
