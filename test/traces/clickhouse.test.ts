@@ -256,6 +256,8 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
       // The same file then imports whole: nothing of the failed tries was left to make it "already stored".
       expect(await importFileToClickHouse(ch, file, { today })).toMatchObject({ kept: 100, alreadyStored: 0 });
       expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(200);
+      // CSV rows carry no stored line (as in DuckDB): NULL, never a made-up 0.
+      expect(await count(ch, `SELECT countIf(isNull(source_line)) FROM ${ch.table('requests')}`)).toBe(200);
     } finally {
       await ch.close();
     }

@@ -40,11 +40,12 @@ export const REQUEST_COLUMNS: readonly string[] = [...COLUMNS.map(chColumn), 'im
 
 export const REQUESTS_ENGINE = 'ENGINE = MergeTree PARTITION BY import_id ORDER BY (toStartOfHour(ts), request_id, attempt)';
 
+// source_line is NULL for CSV rows: their lines are computed only for reported rows (../import.ts csvLines).
 export function requestsDdl(table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (
     ${COLUMNS.map((c) => `${chColumn(c)} ${chType(c)}`).join(',\n    ')},
     import_id UInt32,
-    source_line Int64,
+    source_line Nullable(Int64),
     ts DateTime('UTC') MATERIALIZED toDateTime(intDiv(ts_us, 1000000), 'UTC')
   ) ${REQUESTS_ENGINE}`;
 }
