@@ -152,6 +152,8 @@ describe('routefit catalog', () => {
     const r = await cli('catalog', 'show', 'together/deepseek-v3');
     expect(r.stdout).toContain('effective 2025-01-01');
     expect(r.stdout).toContain('effective 2026-05-01');
+    // A GPU route shows the hardware `routefit size` computes with, with its source.
+    expect((await cli('catalog', 'show', 'lambda/h100')).stdout).toMatch(/hardware: 80 GB HBM, 3\.35 TB\/s memory bandwidth, 989 dense BF16 TFLOPS, 1979 dense FP8 TFLOPS — public: NVIDIA H100/);
     const gpu = JSON.parse((await cli('catalog', 'show', 'lambda/h100', '--json')).stdout);
     expect(gpu.id).toBe('lambda/h100-sxm');
     expect(gpu.specDetail.throughput[0].serves).toBe('llama-3.3-70b');

@@ -159,6 +159,12 @@ export function catalogShow(id: string, opts: { catalog?: string; json?: boolean
   if (entry.kind === 'gpu') {
     const spec = entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;
     out.push('', `GPU spec: ${spec ? `${spec.id} (${spec.name})` : 'not given'}; ${entry.gpusPerInstance} GPU(s) per instance${entry.minBillingMinutes ? `; ${entry.minBillingMinutes}-minute minimum billing` : ''}`);
+    const hw = spec?.hardware;
+    if (hw) {
+      out.push(
+        `  hardware: ${hw.hbmGb} GB HBM, ${hw.memoryBandwidthTbPerS} TB/s memory bandwidth, ${hw.denseBf16Tflops} dense BF16 TFLOPS${hw.denseFp8Tflops ? `, ${hw.denseFp8Tflops} dense FP8 TFLOPS` : ''} — ${hw.evidence}: ${hw.source}`,
+      );
+    }
     for (const t of spec?.throughput ?? []) {
       out.push(`  serves ${t.serves}${t.precision ? ` (${t.precision})` : ''}: ${t.outputTokensPerSecond.value} output tok/s per GPU — ${t.outputTokensPerSecond.evidence}: ${t.outputTokensPerSecond.source}`);
     }
