@@ -153,19 +153,25 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
   try {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     const mine = `import_id = ${id}`;
-    // Idempotence: a valid row whose (request_id, attempt) the store already holds is marked and dropped below.
     const stored = (await query(conn, 'SELECT 1 FROM requests LIMIT 1')).length > 0;
-    const known = stored ? 'LEFT JOIN (SELECT request_id AS k_id, attempt AS k_attempt FROM requests) k ON k.k_id = c.request_id AND k.k_attempt = c.attempt' : '';
-    const rule = stored ? `CASE WHEN c.rule IS NULL AND k.k_id IS NOT NULL THEN '${ALREADY_STORED}' ELSE c.rule END` : 'c.rule';
-    // File order kept: row numbers come from it, and the out-of-order count below reads it back.
+    // File order kept: CSV line numbers come from it, and the out-of-order count below reads it back.
+    // No join here: a hash join's probe may emit a chunk's rows out of order.
     await inFileOrder(
       conn,
       `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, ${rule}, c.reason FROM (${checkSql()}) c ${known}`,
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql()}) c`,
     );
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
+    // Idempotence: a valid row whose (request_id, attempt) an earlier import stored is marked, then dropped below.
+    if (stored) {
+      await conn.run(
+        `UPDATE requests SET reject_rule = '${ALREADY_STORED}'
+         FROM (SELECT request_id AS k_id, attempt AS k_attempt FROM requests WHERE import_id <> ${id}) k
+         WHERE requests.${mine} AND requests.reject_rule IS NULL AND k.k_id = requests.request_id AND k.k_attempt = requests.attempt`,
+      );
+    }
     const structural = [...staged.structural, ...read.rejects];
     await markDuplicates(conn, id, read.line);
     // One scan in file order (rowid order, kept only with preserve_insertion_order): the counts, and
@@ -242,6 +248,12 @@ const ALREADY_STORED = 'already_stored';
 
 const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 
+/**
+ * `x = a OR x = b …`, not `x IN (a, b …)`: DuckDB plans a constant IN list as a MARK hash join, and
+ * that join does not keep the rows in file order, which the insert needs (line numbers, out-of-order count).
+ */
+const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
+
 /** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
 function checkSql(): string {
   const v = (name: string) => `stg.${ident(name)}`;
@@ -250,7 +262,7 @@ function checkSql(): string {
   const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} = floor(${num(name)}))`;
   // The common spellings are matched as they are; lower() (a string copy) only runs on the rest.
   const bool = (name: string) =>
-    `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN lower(${v(name)}) IN ('true','t','1','yes','y') THEN TRUE WHEN lower(${v(name)}) IN ('false','f','0','no','n') THEN FALSE END END`;
+    `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN ${oneOf(`lower(${v(name)})`, ['true', 't', '1', 'yes', 'y'])} THEN TRUE WHEN ${oneOf(`lower(${v(name)})`, ['false', 'f', '0', 'no', 'n'])} THEN FALSE END END`;
   const typed: string[] = ['stg.line AS line'];
   const checks: { rule: string; when: string; message: string }[] = [];
   for (const c of COLUMNS) {
@@ -267,11 +279,11 @@ function checkSql(): string {
         checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ISO 8601 or epoch seconds/milliseconds'` });
         break;
       case 'text':
-        typed.push(c.values ? `CASE WHEN ${v(c.name)} IN (${c.values.map(lit).join(', ')}) THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
+        typed.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
         if (c.values) {
           checks.push({
             rule: `bad_${c.name}`,
-            when: `${out} IS NOT NULL AND ${out} NOT IN (${c.values.map(lit).join(', ')})`,
+            when: `${out} IS NOT NULL AND NOT ${oneOf(out, c.values)}`,
             message: `'${c.name} is "' || ${out} || '"; allowed ${c.values.join(', ')}'`,
           });
         }
