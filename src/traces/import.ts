@@ -67,6 +67,12 @@ export interface Staged {
    * once the insert has run, with a SQL expression giving a stored row's file line (for reports).
    */
   readRejects?: (conn: DuckDBConnection, importId: number) => Promise<{ rejects: Reject[]; line: string }>;
+  /**
+   * Lines follow from insertion order (CSV): the insert must keep file order. Other formats carry
+   * their line in a column and insert in any order — an order-keeping insert of 10M rows costs a
+   * ~10 s checkpoint when the store closes.
+   */
+  linesFromOrder?: boolean;
 }
 
 export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
@@ -154,13 +160,12 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     const mine = `import_id = ${id}`;
     const stored = (await query(conn, 'SELECT 1 FROM requests LIMIT 1')).length > 0;
-    // File order kept: CSV line numbers come from it, and the out-of-order count below reads it back.
-    // No join here: a hash join's probe may emit a chunk's rows out of order.
-    await inFileOrder(
-      conn,
-      `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql()}) c`,
-    );
+    // CSV: file order kept, line numbers come from it (no join here: a hash join's probe may emit a
+    // chunk's rows out of order). Other formats carry their line in a column.
+    const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql()}) c`;
+    if (staged.linesFromOrder) await inFileOrder(conn, insert);
+    else await conn.run(insert);
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
@@ -174,14 +179,16 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     }
     const structural = [...staged.structural, ...read.rejects];
     await markDuplicates(conn, id, read.line);
-    // One scan in file order (rowid order, kept only with preserve_insertion_order): the counts, and
-    // rows whose timestamp is earlier than the valid row before them.
+    // One scan in file order: the counts, and rows whose timestamp is earlier than the valid row
+    // before them. CSV rows are stored in file order (a streaming lag in rowid order, which the scan
+    // keeps only with preserve_insertion_order); other formats are ordered by their line column.
+    const order = staged.linesFromOrder ? 'OVER ()' : 'OVER (ORDER BY source_line)';
     await conn.run('SET preserve_insertion_order = true');
     const [counts] = await query(
       conn,
       `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
          count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
-       FROM (SELECT reject_rule, ts, lag(ts) OVER () AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
+       FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
              UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
     );
     await conn.run('SET preserve_insertion_order = false');
@@ -412,7 +419,7 @@ async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): 
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   const from = `(SELECT NULL::BIGINT AS __line, * FROM ${read})`;
   await buildStg(conn, file, from, cols, '__line', notes);
-  return { format: 'csv', lineLabel: 'line', structural: [], notes, readRejects: csvLines };
+  return { format: 'csv', lineLabel: 'line', structural: [], notes, readRejects: csvLines, linesFromOrder: true };
 }
 
 /**

@@ -219,6 +219,22 @@ describe('JSONL and Parquet import', () => {
     store.close();
   });
 
+  it('JSONL: rows earlier than the row before them are counted in file order (by their line, not by storage order)', async () => {
+    const row = (id: string, ts: string) => JSON.stringify({ timestamp: ts, request_id: id, model: 'gpt-5.5', provider: 'openai', input_tokens: 10, output_tokens: 5 });
+    // Lines 2 and 4 step back in time; line 3 moves forward again.
+    const text = [row('a', '2026-05-01T00:10:00Z'), row('b', '2026-05-01T00:05:00Z'), row('c', '2026-05-01T00:20:00Z'), row('d', '2026-05-01T00:15:00Z')].join('\n');
+    const store = await memoryStore();
+    const s = await importFile(store, writeTemp('o.jsonl', text), { today });
+    expect(s.notes).toContain('2 rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)');
+    expect(await query(store.conn, 'SELECT request_id, source_line FROM requests ORDER BY request_id')).toEqual([
+      { request_id: 'a', source_line: 1 },
+      { request_id: 'b', source_line: 2 },
+      { request_id: 'c', source_line: 3 },
+      { request_id: 'd', source_line: 4 },
+    ]);
+    store.close();
+  });
+
   it('Parquet: read by DuckDB, checked like CSV, rows numbered from 1', async () => {
     const dir = tempDir();
     const rows = csvRows(30);
