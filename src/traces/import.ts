@@ -183,15 +183,16 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // before them. CSV rows are stored in file order (a streaming lag in rowid order, which the scan
     // keeps only with preserve_insertion_order); other formats are ordered by their line column.
     const order = staged.linesFromOrder ? 'OVER ()' : 'OVER (ORDER BY source_line)';
-    await conn.run('SET preserve_insertion_order = true');
-    const [counts] = await query(
-      conn,
-      `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
-         count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
-       FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
-             UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
-    );
-    await conn.run('SET preserve_insertion_order = false');
+    let counts: Row | undefined;
+    await inFileOrder(conn, async () => {
+      [counts] = await query(
+        conn,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
+           count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
+         FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
+               UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
+      );
+    });
     const n = Number(counts!.n);
     const kept = Number(counts!.kept);
     const alreadyStored = Number(counts!.already);
@@ -472,13 +473,14 @@ export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<
 }
 
 /**
- * Runs one statement with insertion order preserved, so a staged table's rowid is the file's row
+ * Runs one statement (or a body of queries) with insertion order preserved, so a staged table's rowid is the file's row
  * index. The store runs without it otherwise: it costs memory on 10M-row statements.
  */
-export async function inFileOrder(conn: DuckDBConnection, sql: string): Promise<void> {
+export async function inFileOrder(conn: DuckDBConnection, sql: string | (() => Promise<void>)): Promise<void> {
   await conn.run('SET preserve_insertion_order = true');
   try {
-    await conn.run(sql);
+    if (typeof sql === 'string') await conn.run(sql);
+    else await sql();
   } finally {
     await conn.run('SET preserve_insertion_order = false');
   }
