@@ -2,7 +2,7 @@ import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/red-flags.js';
 import { type Row, type Store, lit, query } from './db.js';
-import { attemptsSql, timeFilter } from './metrics.js';
+import { TPOT, attemptsSql, timeFilter } from './metrics.js';
 import { reconcileStore } from './reconcile.js';
 
 export type CheckOptions = Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog };
@@ -80,7 +80,7 @@ export async function traceSeries(store: Store, window: { from?: string; to?: st
       `SELECT coalesce(workload, '(none)') AS workload, strftime(ts, '%Y-%m-%dT%H') AS hour,
          quantile_cont(e2e_ms, 0.99) FILTER (WHERE status = 'ok') AS "e2eP99Ms",
          quantile_cont(ttft_ms, 0.99) FILTER (WHERE status = 'ok') AS "ttftP99Ms",
-         quantile_cont((e2e_ms - ttft_ms) / (output_tokens - 1), 0.99) FILTER (WHERE status = 'ok' AND output_tokens > 1) AS "tpotP99Ms"
+         quantile_cont(${TPOT}, 0.99) FILTER (WHERE status = 'ok' AND output_tokens > 1) AS "tpotP99Ms"
        FROM (${a}) GROUP BY 1, 2 ORDER BY 1, 2`,
     )
   ).map((r) => r as unknown as HourlyLatency);

@@ -131,7 +131,8 @@ export function attemptsSql(opts: { from?: string; to?: string }): string {
 }
 
 const q3 = (expr: string, filter = 'TRUE') => `quantile_cont(${expr}, [0.5, 0.95, 0.99]) FILTER (WHERE ${filter})`;
-const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
+/** Time per output token (issue 5 "Metrics": TPOT = (e2e − ttft) / (output − 1)), the same SQL in DuckDB and ClickHouse. */
+export const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
 
 export async function summarize(store: Store, opts: SummaryOptions): Promise<GroupSummary[]> {
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });

@@ -5,6 +5,7 @@ import type { Row } from '../db.js';
 import { pricingData } from '../pricing.js';
 import { type ChStore, chLit } from './connection.js';
 import { chAttemptsSql, chTimeFilter, interpolated } from './metrics.js';
+import { TPOT } from '../metrics.js';
 
 /**
  * `traces check` on ClickHouse 18.16: the trace series of ../checks.ts `traceSeries` (daily counts,
@@ -26,7 +27,6 @@ export const CLICKHOUSE_UNAVAILABLE: NonNullable<StoreExtras['unavailable']> = {
 const US_PER_DAY = 86_400_000_000;
 const DAY = (us: string) => `formatDateTime(toDateTime(intDiv(${us}, 1000000), 'UTC'), '%Y-%m-%d', 'UTC')`;
 const HOUR = (us: string) => `formatDateTime(toDateTime(intDiv(${us}, 1000000), 'UTC'), '%Y-%m-%dT%H', 'UTC')`;
-const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
 
 /** A quantile array from `interpolated` (empty when no value) → its first value, or null as DuckDB's quantile_cont over no row. */
 const first = (v: unknown): number | null => (Array.isArray(v) && v.length ? Number(v[0]) : null);

@@ -1,6 +1,6 @@
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
-import { DIMENSIONS, type Dimension, REQUEST_DIMENSIONS, type GroupSummary, type SummaryOptions, type WorkflowRow, groupKey, toSummary } from '../metrics.js';
+import { DIMENSIONS, type Dimension, REQUEST_DIMENSIONS, TPOT, type GroupSummary, type SummaryOptions, type WorkflowRow, groupKey, toSummary } from '../metrics.js';
 import { type ChStore, chLit } from './connection.js';
 import { chPricedSql } from './pricing.js';
 import { type GroupRoute, traceKitFor } from '../trace-kit.js';
@@ -85,7 +85,6 @@ export function interpolated(s: string, qs: readonly number[] = QS): string {
   return `if(length(${s}) = 0, emptyArrayFloat64(), arrayMap(q -> toFloat64(${lo}) * (1 - ${d}) + toFloat64(${hi}) * ${d}, [${qs.join(', ')}]))`;
 }
 
-const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
 
 export async function summarizeClickHouse(ch: ChStore, opts: SummaryOptions): Promise<GroupSummary[]> {
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
