@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RoutefitError } from '../src/engine/errors.js';
-import { devolutionSignals, managedVsSelfManaged, operationalTax } from '../src/engine/self-managed.js';
-import { sizeModel } from '../src/engine/sizing.js';
-import { estimatedGoodputPerHour, evaluateShape } from '../src/engine/utilization-gate.js';
-import { patternFromHourly, patternPreset } from '../src/engine/traffic.js';
-import { dedicatedBreakeven, managedCrossover } from '../src/engine/breakeven.js';
+import { devolutionSignals, managedVsSelfManaged, operationalTax } from '../src/engine/capacity/self-managed.js';
+import { sizeModel } from '../src/engine/capacity/sizing.js';
+import { estimatedGoodputPerHour, evaluateShape } from '../src/engine/capacity/utilization-gate.js';
+import { patternFromHourly, patternPreset } from '../src/engine/capacity/traffic.js';
+import { dedicatedBreakeven, managedCrossover } from '../src/engine/capacity/breakeven.js';
 
 const llama70 = { parameters: 70.6e9, layers: 80, attentionHeads: 64, kvHeads: 8, headDim: 128 };
 const h100 = { hbmGb: 80, bandwidthTbPerS: 3.35, denseTflops: 989 };

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateShape, utilizationGate } from '../src/engine/utilization-gate.js';
-import { HOURS_PER_WEEK, patternPreset } from '../src/engine/traffic.js';
-import { kvCacheBytes, gpuStepCount } from '../src/engine/sizing.js';
-import { dedicatedBreakeven } from '../src/engine/breakeven.js';
-import { selfHostingTco } from '../src/engine/tco.js';
+import { evaluateShape, utilizationGate } from '../src/engine/capacity/utilization-gate.js';
+import { HOURS_PER_WEEK, patternPreset } from '../src/engine/capacity/traffic.js';
+import { kvCacheBytes, gpuStepCount } from '../src/engine/capacity/sizing.js';
+import { dedicatedBreakeven } from '../src/engine/capacity/breakeven.js';
+import { selfHostingTco } from '../src/engine/capacity/tco.js';
 import { RoutefitError } from '../src/engine/errors.js';
 
 const money = fc.double({ min: 0.01, max: 50, noNaN: true });

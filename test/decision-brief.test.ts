@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type BriefWorkload, decisionBrief } from '../src/engine/decision-brief.js';
-import { computeLcpr } from '../src/engine/lcpr.js';
-import { canaryComparison, canaryProfile } from '../src/engine/serverless-migration.js';
+import { type BriefWorkload, decisionBrief } from '../src/engine/decisions/decision-brief.js';
+import { computeLcpr } from '../src/engine/cost/lcpr.js';
+import { canaryComparison, canaryProfile } from '../src/engine/decisions/serverless-migration.js';
 import { cli, tempYaml } from './helpers/cli.js';
 import { example } from './helpers/claims.js';
 
@@ -123,7 +123,7 @@ ${extra}workloads:
 
 describe('deployment step (seed 000 Part 1 flowchart): serverless first, self-managed only with $50K GPU spend and inference engineers', () => {
   it('the gate itself', async () => {
-    const { deploymentStepGate } = await import('../src/engine/migration-gates.js');
+    const { deploymentStepGate } = await import('../src/engine/decisions/migration-gates.js');
     expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 60_000, inferenceEngineers: 2 }).status).toBe('pass');
     expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 40_000, inferenceEngineers: 2 }).status).toBe('fail');
     expect(deploymentStepGate({ mode: 'self_managed', gpuSpendPerMonth: 60_000, inferenceEngineers: 0 }).status).toBe('fail');

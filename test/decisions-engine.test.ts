@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { routeAgentSteps, workflowFailureRate } from '../src/engine/agent-workflow.js';
-import { complexityScore } from '../src/engine/complexity.js';
-import { fineTunePayback, fineTuneReadiness } from '../src/engine/fine-tune.js';
-import { runFunnel } from '../src/engine/funnel.js';
-import { migrationChecklist, reversionSignals } from '../src/engine/migration-checklist.js';
-import { volumeGate } from '../src/engine/migration-gates.js';
-import { splitWorkload } from '../src/engine/multi-source.js';
-import { playbookStage, revertSignals } from '../src/engine/playbook.js';
-import { procurementMatrix } from '../src/engine/procurement.js';
-import { negotiationTier } from '../src/engine/vendor-scorecard.js';
+import { routeAgentSteps, workflowFailureRate } from '../src/engine/decisions/agent-workflow.js';
+import { complexityScore } from '../src/engine/decisions/complexity.js';
+import { fineTunePayback, fineTuneReadiness } from '../src/engine/decisions/fine-tune.js';
+import { runFunnel } from '../src/engine/decisions/funnel.js';
+import { migrationChecklist, reversionSignals } from '../src/engine/decisions/migration-checklist.js';
+import { volumeGate } from '../src/engine/decisions/migration-gates.js';
+import { splitWorkload } from '../src/engine/decisions/multi-source.js';
+import { playbookStage, revertSignals } from '../src/engine/decisions/playbook.js';
+import { procurementMatrix } from '../src/engine/decisions/procurement.js';
+import { negotiationTier } from '../src/engine/decisions/vendor-scorecard.js';
 import { example } from './helpers/claims.js';
 
 describe('staged playbook (seed 000 Part 5)', () => {
@@ -176,7 +176,7 @@ describe('properties', () => {
 
 describe('lead time (seed 000 Part 1) properties', () => {
   it('payback from the decision is at least 8 weeks (prepare + shadow, no savings) after payback from cutover, and grows with migration cost', async () => {
-    const { leadTimeSchedule } = await import('../src/engine/migration-gates.js');
+    const { leadTimeSchedule } = await import('../src/engine/decisions/migration-gates.js');
     fc.assert(
       fc.property(fc.double({ min: 1000, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), fc.double({ min: 0, max: 5e5, noNaN: true }), (current, targetShare, cost) => {
         const a = leadTimeSchedule({ currentMonthly: current, targetMonthly: current * targetShare, migrationCost: cost });

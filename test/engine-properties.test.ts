@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeLcpr, type GpuRouteSpec, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/lcpr.js';
+import { computeLcpr, type GpuRouteSpec, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/cost/lcpr.js';
 import { RoutefitError } from '../src/engine/errors.js';
-import { attemptCost } from '../src/engine/token-pricing.js';
+import { attemptCost } from '../src/engine/cost/token-pricing.js';
 
 const s = (value: number) => ({ value, evidence: 'public' as const });
 

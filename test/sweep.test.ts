@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeLcpr, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/lcpr.js';
-import { tornado } from '../src/engine/sensitivity.js';
-import { linearGrid, logGrid, sweep, sweepOutputTokens, sweepVolume } from '../src/engine/sweep.js';
+import { computeLcpr, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/cost/lcpr.js';
+import { tornado } from '../src/engine/uncertainty/sensitivity.js';
+import { linearGrid, logGrid, sweep, sweepOutputTokens, sweepVolume } from '../src/engine/uncertainty/sweep.js';
 import { example } from './helpers/claims.js';
 
 const [saas] = example('saas-chat.yaml');

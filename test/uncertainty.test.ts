@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { confidenceOf } from '../src/engine/confidence.js';
-import { normalCdf, normalQuantile, quantile, resolveInput } from '../src/engine/distributions.js';
+import { confidenceOf } from '../src/engine/uncertainty/confidence.js';
+import { normalCdf, normalQuantile, quantile, resolveInput } from '../src/engine/uncertainty/distributions.js';
 import type { DistributionKind, Sourced } from '../src/engine/evidence.js';
 import { RoutefitError } from '../src/engine/errors.js';
-import { computeLcpr, type RouteSpec, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/lcpr.js';
-import { migrationCost } from '../src/engine/migration.js';
-import { monteCarlo } from '../src/engine/monte-carlo.js';
+import { computeLcpr, type RouteSpec, type TokenRouteSpec, type WorkloadProfile } from '../src/engine/cost/lcpr.js';
+import { migrationCost } from '../src/engine/decisions/migration.js';
+import { monteCarlo } from '../src/engine/uncertainty/monte-carlo.js';
 import { example } from './helpers/claims.js';
 
 const pub = (value: number): Sourced => ({ value, evidence: 'public' });

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
 import type { Sourced } from '../engine/evidence.js';
-import type { TokenPriceSheet } from '../engine/token-pricing.js';
+import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import type { PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** Release date of the bundled @pydantic/genai-prices data (0.1.8, published 2026-09-23). */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
-import type { TokenPriceSheet } from '../engine/token-pricing.js';
+import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
 import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
 import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';

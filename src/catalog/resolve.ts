@@ -1,7 +1,7 @@
 import { type Quantity, type Sourced, sourced } from '../engine/evidence.js';
 import { RoutefitError } from '../engine/errors.js';
-import type { DeploymentMode, GpuRouteSpec, RouteSpec, TokenRouteSpec } from '../engine/lcpr.js';
-import type { TokenPriceSheet } from '../engine/token-pricing.js';
+import type { DeploymentMode, GpuRouteSpec, RouteSpec, TokenRouteSpec } from '../engine/cost/lcpr.js';
+import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { findRoute, pointAt } from './lookup.js';
 import type { Catalog, GpuSkuEntry } from './types.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRICE_EVIDENCE } from '../engine/evidence.js';
-import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
+import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
 
 /** Catalog file schemas (snake_case, as written in catalog/*.yaml). */
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');

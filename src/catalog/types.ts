@@ -1,6 +1,6 @@
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
-import type { DeploymentMode } from '../engine/lcpr.js';
-import type { TokenPriceSheet } from '../engine/token-pricing.js';
+import type { DeploymentMode } from '../engine/cost/lcpr.js';
+import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 
 export type PriceOrigin = 'catalog' | 'genai-prices';
 

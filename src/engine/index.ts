@@ -1,41 +1,13 @@
+/**
+ * routefit's engine: pure, deterministic, browser-safe. One folder per concept, each with a named
+ * index: cost (LCPR and token pricing), capacity (GPUs, break-even, TCO, sizing), decisions (gates,
+ * funnel, scorecards, plan), uncertainty (sensitivity, sweeps, Monte Carlo), measured (traces judged).
+ */
 export * from './evidence.js';
 export * from './errors.js';
 export * from './units.js';
-export * from './token-pricing.js';
-export * from './capacity.js';
-export * from './lcpr.js';
-export * from './compare.js';
-export * from './migration.js';
-export * from './metering.js';
-export * from './speculative-decoding.js';
-export * from './breakeven.js';
-export * from './traffic.js';
-export * from './utilization-gate.js';
-export * from './self-managed.js';
-export * from './tco.js';
-export * from './sizing.js';
-export * from './verdict.js';
-export * from './complexity.js';
-export * from './engineering-hours.js';
-export * from './migration-gates.js';
-export * from './do-nothing.js';
-export * from './serverless-migration.js';
-export * from './fine-tune.js';
-export * from './multi-source.js';
-export * from './agent-workflow.js';
-export * from './funnel.js';
-export * from './vendor-scorecard.js';
-export * from './procurement.js';
-export * from './playbook.js';
-export * from './migration-checklist.js';
-export * from './decision-brief.js';
-export * from './confidence.js';
-export * from './distributions.js';
-export * from './levers.js';
-export * from './sensitivity.js';
-export * from './sweep.js';
-export * from './monte-carlo.js';
-export * from './measured.js';
-export * from './reconciliation.js';
-export * from './red-flags.js';
-export * from './trace-kit.js';
+export * from './cost/index.js';
+export * from './capacity/index.js';
+export * from './decisions/index.js';
+export * from './uncertainty/index.js';
+export * from './measured/index.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WORKLOAD_EVIDENCE } from '../engine/evidence.js';
-import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
-import { MIGRATION_GATES } from '../engine/migration-checklist.js';
+import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
+import { MIGRATION_GATES } from '../engine/decisions/migration-checklist.js';
 import { vendorSchema } from './vendors.js';
 import { fleetSchema, quantity, workloadSchema } from '../workload/schema.js';
 

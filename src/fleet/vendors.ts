@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVIDENCE } from '../engine/evidence.js';
-import { VENDOR_GATES, type VendorFacts, type VendorRequirements } from '../engine/vendor-scorecard.js';
+import { VENDOR_GATES, type VendorFacts, type VendorRequirements } from '../engine/decisions/vendor-scorecard.js';
 import { InputFileError, readYaml, validate } from '../io/yaml-file.js';
 
 const gateAnswer = z.strictObject({

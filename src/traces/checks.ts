@@ -1,6 +1,6 @@
 import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
-import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/red-flags.js';
+import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/measured/red-flags.js';
 import { type Row, type Store, lit, query } from './db.js';
 import { TPOT, attemptsSql, timeFilter } from './metrics.js';
 import { reconcileStore } from './reconcile.js';

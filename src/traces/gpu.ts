@@ -2,7 +2,7 @@ import { resolveRoute } from '../catalog/resolve.js';
 import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
-import { measuredGpu } from '../engine/measured.js';
+import { measuredGpu } from '../engine/measured/measured.js';
 import { DEFAULTS } from '../workload/defaults.js';
 import { type Store, lit, query } from './db.js';
 import { attemptsSql } from './metrics.js';

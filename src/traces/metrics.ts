@@ -1,6 +1,6 @@
 import { RoutefitError } from '../engine/errors.js';
-import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured.js';
-import type { MeasuredTraceKitMetrics } from '../engine/trace-kit.js';
+import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured/measured.js';
+import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import { type Row, type Store, ident, lit, query } from './db.js';
 import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 

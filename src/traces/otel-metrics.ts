@@ -1,4 +1,4 @@
-import { type Histogram, histogramQuantile, mergeHistograms } from '../engine/histogram.js';
+import { type Histogram, histogramQuantile, mergeHistograms } from '../engine/measured/histogram.js';
 import { type Store, query } from './db.js';
 import { GENAI_METRICS, type GenaiMetric } from './importers/otel-metrics.js';
 import { timeFilter } from './metrics.js';

@@ -1,5 +1,5 @@
 import { RoutefitError } from '../engine/errors.js';
-import { type PeriodLedger, type Reconciliation, reconcile, traceToMargin } from '../engine/reconciliation.js';
+import { type PeriodLedger, type Reconciliation, reconcile, traceToMargin } from '../engine/measured/reconciliation.js';
 import { type Row, type Store, query } from './db.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types.js';
-import { type RouteSummary, type TraceKitMetrics, traceKitMetrics } from '../engine/trace-kit.js';
+import { type RouteSummary, type TraceKitMetrics, traceKitMetrics } from '../engine/measured/trace-kit.js';
 import { type Store, query } from './db.js';
 import { SUMMARY_FIELDS } from './ledgers.js';
 import { priceRatios } from './trace-kit.js';

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
+import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
 
 /**
  * The normalized per-request row (issue 5, "Normalized per-request row"). One row per attempt:

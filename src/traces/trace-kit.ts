@@ -1,7 +1,7 @@
 import { findRoute, pointAt } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
-import { type MeasuredTraceKitMetrics, measuredTraceKitMetrics } from '../engine/trace-kit.js';
+import { type MeasuredTraceKitMetrics, measuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import type { GpuRouteSummary } from './gpu.js';
 import type { GroupSummary } from './metrics.js';
 

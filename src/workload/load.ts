@@ -1,7 +1,7 @@
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { Sourced } from '../engine/evidence.js';
-import type { WorkloadProfile } from '../engine/lcpr.js';
-import type { Correlation } from '../engine/monte-carlo.js';
+import type { WorkloadProfile } from '../engine/cost/lcpr.js';
+import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
 import { InputFileError, type YamlSource, parseYaml, readYaml, validate } from '../io/yaml-file.js';
 import { DEFAULTS } from './defaults.js';
 import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS, type WorkloadInput, fleetSchema, routeEntry, workloadSchema } from './schema.js';

@@ -1,9 +1,9 @@
 import type { Catalog } from '../catalog/types.js';
 import { type RouteRequest, resolveRoute } from '../catalog/resolve.js';
 import { RoutefitError } from '../engine/errors.js';
-import type { RouteFailure } from '../engine/compare.js';
-import type { RouteSpec, WorkloadProfile } from '../engine/lcpr.js';
-import type { Correlation } from '../engine/monte-carlo.js';
+import type { RouteFailure } from '../engine/cost/compare.js';
+import type { RouteSpec, WorkloadProfile } from '../engine/cost/lcpr.js';
+import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
 import { InputFileError, type Problem, locate } from '../io/yaml-file.js';
 import { DEFAULTS } from './defaults.js';
 import type { LoadedFile, LoadedWorkload } from './load.js';

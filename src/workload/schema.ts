@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CONFIDENCE_STATUSES, type ConfidenceStatus, DISTRIBUTIONS, type DistributionKind, type Sourced, WORKLOAD_EVIDENCE } from '../engine/evidence.js';
-import { DEPLOYMENT_MODES } from '../engine/lcpr.js';
+import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
 import { describeRange } from '../engine/errors.js';
-import { LEVERS } from '../engine/levers.js';
+import { LEVERS } from '../engine/uncertainty/levers.js';
 
 interface Range {
   min?: number;

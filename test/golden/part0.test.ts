@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRoutes } from '../../src/engine/compare.js';
-import { computeLcpr } from '../../src/engine/lcpr.js';
+import { compareRoutes } from '../../src/engine/cost/compare.js';
+import { computeLcpr } from '../../src/engine/cost/lcpr.js';
 import { example, expectPrinted, printed } from '../helpers/claims.js';
 
 const [saas] = example('saas-chat.yaml');

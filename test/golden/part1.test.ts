@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareRoutes } from '../../src/engine/compare.js';
-import { computeLcpr } from '../../src/engine/lcpr.js';
-import { migrationCost, payback } from '../../src/engine/migration.js';
+import { compareRoutes } from '../../src/engine/cost/compare.js';
+import { computeLcpr } from '../../src/engine/cost/lcpr.js';
+import { migrationCost, payback } from '../../src/engine/decisions/migration.js';
 import { resolveRoute } from '../../src/catalog/resolve.js';
 import { DEFAULTS } from '../../src/workload/defaults.js';
 import { catalog, claimInputs, example, expectPrinted, printed } from '../helpers/claims.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { monthlyFromHourly } from '../../src/engine/capacity.js';
-import { unaccountedCostPerYear } from '../../src/engine/metering.js';
-import { speculativeDecoding } from '../../src/engine/speculative-decoding.js';
+import { monthlyFromHourly } from '../../src/engine/capacity/capacity.js';
+import { unaccountedCostPerYear } from '../../src/engine/cost/metering.js';
+import { speculativeDecoding } from '../../src/engine/capacity/speculative-decoding.js';
 import { pointAt } from '../../src/catalog/lookup.js';
 import { catalog, expectPrinted, printed } from '../helpers/claims.js';
 

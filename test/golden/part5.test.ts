@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRoutes } from '../../src/engine/compare.js';
-import { computeLcpr } from '../../src/engine/lcpr.js';
+import { compareRoutes } from '../../src/engine/cost/compare.js';
+import { computeLcpr } from '../../src/engine/cost/lcpr.js';
 import { resolveRoute } from '../../src/catalog/resolve.js';
 import { DEFAULTS } from '../../src/workload/defaults.js';
 import { catalog, example, expectPrinted, printed } from '../helpers/claims.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tornado } from '../../src/engine/sensitivity.js';
-import { IO_RATIO_OUTPUT_TOKENS, sweep, sweepOutputTokens } from '../../src/engine/sweep.js';
+import { tornado } from '../../src/engine/uncertainty/sensitivity.js';
+import { IO_RATIO_OUTPUT_TOKENS, sweep, sweepOutputTokens } from '../../src/engine/uncertainty/sweep.js';
 import { example, expectPrinted, printed } from '../helpers/claims.js';
 
 // The Part 0 worked example: GPT-5.5 vs Together (and the rest of the table) at the Part 0 profile.

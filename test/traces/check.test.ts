@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectRedFlags } from '../../src/engine/red-flags.js';
+import { detectRedFlags } from '../../src/engine/measured/red-flags.js';
 import { cli, tempYaml } from '../helpers/cli.js';
 import { CHECK_FLEET_YAML, tempDir } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
-import type { Signal } from '../../src/engine/red-flags.js';
+import type { Signal } from '../../src/engine/measured/red-flags.js';
 import { type CheckOptions, type TraceSeries, checkStore, traceSeries } from '../../src/traces/checks.js';
 import { chTraceSeries, checkClickHouse } from '../../src/traces/clickhouse/checks.js';
 import { openClickHouse } from '../../src/traces/clickhouse/connection.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { cli, tempYaml } from '../helpers/cli.js';
-import { measuredLcpr, withMeasuredInputs } from '../../src/engine/measured.js';
+import { measuredLcpr, withMeasuredInputs } from '../../src/engine/measured/measured.js';
 import { tempDir, writeTemp } from './helpers.js';
 
 // Four requests of identical shape (1000 in, 100 out on GPT-5.5) over exactly one day; r2 retried once; r4 failed.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { findRoute, pointAt } from '../../src/catalog/lookup.js';
 import type { TokenRouteEntry } from '../../src/catalog/types.js';
-import { attemptCost } from '../../src/engine/token-pricing.js';
+import { attemptCost } from '../../src/engine/cost/token-pricing.js';
 import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
 import { summarize } from '../../src/traces/metrics.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Histogram, histogramQuantile, mergeHistograms } from '../../src/engine/histogram.js';
+import { type Histogram, histogramQuantile, mergeHistograms } from '../../src/engine/measured/histogram.js';
 import { openStore, query } from '../../src/traces/db.js';
 import { detectFormat } from '../../src/traces/import.js';
 import { cli } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/engine/reconciliation.js';
+import { reconcile } from '../../src/engine/measured/reconciliation.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeTemp } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Incident, type RouteUse, detectRedFlags } from '../../src/engine/red-flags.js';
+import { type Incident, type RouteUse, detectRedFlags } from '../../src/engine/measured/red-flags.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeTemp } from './helpers.js';
 

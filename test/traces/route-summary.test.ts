@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { traceKitMetrics } from '../../src/engine/trace-kit.js';
+import { traceKitMetrics } from '../../src/engine/measured/trace-kit.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir, writeTemp } from './helpers.js';
 

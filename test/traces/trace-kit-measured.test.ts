@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { measuredTraceKitMetrics } from '../../src/engine/trace-kit.js';
+import { measuredTraceKitMetrics } from '../../src/engine/measured/trace-kit.js';
 import { importFile } from '../../src/traces/import.js';
 import { query } from '../../src/traces/db.js';
 import { attemptsSql, groupRoutes, summarize } from '../../src/traces/metrics.js';

@@ -1,9 +1,9 @@
 import { findRoute } from '../../catalog/lookup.js';
 import { resolveRoute } from '../../catalog/resolve.js';
 import type { Catalog } from '../../catalog/types.js';
-import { dedicatedBreakeven, managedCrossover } from '../../engine/breakeven.js';
+import { dedicatedBreakeven, managedCrossover } from '../../engine/capacity/breakeven.js';
 import { valueOf, sourced } from '../../engine/evidence.js';
-import { type GpuRouteSpec } from '../../engine/lcpr.js';
+import { type GpuRouteSpec } from '../../engine/cost/lcpr.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { count, percent, ratio, table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';

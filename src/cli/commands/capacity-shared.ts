@@ -2,7 +2,7 @@
 import { resolveRoute } from '../../catalog/resolve.js';
 import type { Catalog } from '../../catalog/types.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { type Step, type TokenRouteSpec } from '../../engine/lcpr.js';
+import { type Step, type TokenRouteSpec } from '../../engine/cost/lcpr.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { count, usd } from '../format.js';
 import { CliUsageError, type Io } from '../io.js';

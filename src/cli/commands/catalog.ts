@@ -1,7 +1,7 @@
 import { allTokenRoutes, findRoute, pointAt } from '../../catalog/lookup.js';
 import { genaiRoutes } from '../../catalog/genai-prices.js';
 import type { Catalog, GpuSkuEntry, TokenRouteEntry } from '../../catalog/types.js';
-import { DEPLOYMENT_MODES } from '../../engine/lcpr.js';
+import { DEPLOYMENT_MODES } from '../../engine/cost/lcpr.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { table, usd } from '../format.js';

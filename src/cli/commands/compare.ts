@@ -1,6 +1,6 @@
 import type { Sourced } from '../../engine/evidence.js';
-import { type RouteResult, type WorkloadProfile } from '../../engine/lcpr.js';
-import { blendComparisons } from '../../engine/compare.js';
+import { type RouteResult, type WorkloadProfile } from '../../engine/cost/lcpr.js';
+import { blendComparisons } from '../../engine/cost/compare.js';
 import { isDefault } from '../../workload/defaults.js';
 import { count, csv, percent, ratio, snake, table, usd, usdPerRequest } from '../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';

@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline/promises';
 import { type Command, Option } from 'commander';
-import { COMPLEXITY_FACTORS, type ComplexityResult, complexityScore } from '../../engine/complexity.js';
-import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decision-brief.js';
-import { type MatrixCell, type RoutefitMatrix, routefitMatrix } from '../../engine/funnel.js';
-import { PROCUREMENT_GATES, type ProcurementResult, procurementMatrix } from '../../engine/procurement.js';
-import { negotiationTier, scoreVendor } from '../../engine/vendor-scorecard.js';
-import { type Verdict, fmtMonths } from '../../engine/verdict.js';
+import { COMPLEXITY_FACTORS, type ComplexityResult, complexityScore } from '../../engine/decisions/complexity.js';
+import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decisions/decision-brief.js';
+import { type MatrixCell, type RoutefitMatrix, routefitMatrix } from '../../engine/decisions/funnel.js';
+import { PROCUREMENT_GATES, type ProcurementResult, procurementMatrix } from '../../engine/decisions/procurement.js';
+import { negotiationTier, scoreVendor } from '../../engine/decisions/vendor-scorecard.js';
+import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
 import { briefWorkloads, fleetFacts, loadFleet } from '../../fleet/load.js';
 import { loadVendors } from '../../fleet/vendors.js';
 import { csv, table, usd, usdPerRequest } from '../format.js';

@@ -1,8 +1,8 @@
 import { findRoute } from '../../catalog/lookup.js';
 import { valueOf } from '../../engine/evidence.js';
-import { type GpuRouteSpec, type RouteSpec, type TokenRouteSpec, computeLcpr } from '../../engine/lcpr.js';
-import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/traffic.js';
-import { estimatedGoodputPerHour, evaluateShape } from '../../engine/utilization-gate.js';
+import { type GpuRouteSpec, type RouteSpec, type TokenRouteSpec, computeLcpr } from '../../engine/cost/lcpr.js';
+import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/capacity/traffic.js';
+import { estimatedGoodputPerHour, evaluateShape } from '../../engine/capacity/utilization-gate.js';
 import { HOURS_PER_MONTH } from '../../engine/units.js';
 import { readHourlyCsv } from '../../io/hourly-csv.js';
 import { count, percent, table, usd } from '../format.js';

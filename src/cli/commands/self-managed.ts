@@ -1,7 +1,7 @@
 import { findRoute, pointAt } from '../../catalog/lookup.js';
 import type { Catalog } from '../../catalog/types.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { type FleetHealth, type Overhead, devolutionSignals, managedVsSelfManaged } from '../../engine/self-managed.js';
+import { type FleetHealth, type Overhead, devolutionSignals, managedVsSelfManaged } from '../../engine/capacity/self-managed.js';
 import { count, percent, table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog } from './shared.js';

@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../catalog/load.js';
 import type { Catalog } from '../../catalog/types.js';
-import { type Comparison, compareRoutes } from '../../engine/compare.js';
+import { type Comparison, compareRoutes } from '../../engine/cost/compare.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { type PreparedWorkload, prepareWorkloads } from '../../workload/prepare.js';
 import { CliUsageError } from '../io.js';

@@ -1,7 +1,7 @@
 import { findGpuSpec, findModel } from '../../catalog/lookup.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { precisionBytes, sizeModel, littlesLaw } from '../../engine/sizing.js';
-import { speculativeDecoding } from '../../engine/speculative-decoding.js';
+import { precisionBytes, sizeModel, littlesLaw } from '../../engine/capacity/sizing.js';
+import { speculativeDecoding } from '../../engine/capacity/speculative-decoding.js';
 import { count, percent, table } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog } from './shared.js';

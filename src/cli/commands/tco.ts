@@ -1,7 +1,7 @@
 import { findRoute, pointAt } from '../../catalog/lookup.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { overheadPerDay, selfHostingTco } from '../../engine/tco.js';
-import { type Overhead } from '../../engine/self-managed.js';
+import { overheadPerDay, selfHostingTco } from '../../engine/capacity/tco.js';
+import { type Overhead } from '../../engine/capacity/self-managed.js';
 import { loadTcoFile } from '../../io/tco-file.js';
 import { table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { resolveRoute } from '../../catalog/resolve.js';
 import type { Catalog } from '../../catalog/types.js';
-import { type Comparison, compareRoutes } from '../../engine/compare.js';
+import { type Comparison, compareRoutes } from '../../engine/cost/compare.js';
 import type { Sourced } from '../../engine/evidence.js';
-import type { WorkloadProfile } from '../../engine/lcpr.js';
-import { type MeasuredOverheads, withMeasuredInputs } from '../../engine/measured.js';
-import type { RouteSpec } from '../../engine/lcpr.js';
+import type { WorkloadProfile } from '../../engine/cost/lcpr.js';
+import { type MeasuredOverheads, withMeasuredInputs } from '../../engine/measured/measured.js';
+import type { RouteSpec } from '../../engine/cost/lcpr.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { type GroupSummary, summarize } from '../../traces/metrics.js';
 import { type PricingContext, preparePricing } from '../../traces/pricing.js';

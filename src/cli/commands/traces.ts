@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import type { MeasuredOverheads } from '../../engine/measured.js';
+import type { MeasuredOverheads } from '../../engine/measured/measured.js';
 import { DEFAULT_DB, type Store, openStore } from '../../traces/db.js';
 import { type ImportSummary, importFile } from '../../traces/import.js';
 import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../traces/metrics.js';
@@ -19,7 +19,7 @@ import { extendCompare, whatifCommand } from './traces-measured.js';
 import { checkStore } from '../../traces/checks.js';
 import { routeSummaries } from '../../traces/route-summaries.js';
 import { gpuRoutes } from '../../traces/gpu.js';
-import type { Signal } from '../../engine/red-flags.js';
+import type { Signal } from '../../engine/measured/red-flags.js';
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../traces/reconcile.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../traces/otel-metrics.js';
 

@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
-import type { RouteSpec } from '../../engine/lcpr.js';
-import { findLever } from '../../engine/levers.js';
-import { migrationCost } from '../../engine/migration.js';
-import { type Correlation, DEFAULT_SAMPLES, DEFAULT_SEED, type MonteCarloResult, monteCarlo } from '../../engine/monte-carlo.js';
-import { STALE_AFTER_DAYS } from '../../engine/confidence.js';
-import { type LeverRange, type RouteTornado, tornado } from '../../engine/sensitivity.js';
-import { type Sweep, linearGrid, logGrid, sweep, sweepOutputTokens } from '../../engine/sweep.js';
+import type { RouteSpec } from '../../engine/cost/lcpr.js';
+import { findLever } from '../../engine/uncertainty/levers.js';
+import { migrationCost } from '../../engine/decisions/migration.js';
+import { type Correlation, DEFAULT_SAMPLES, DEFAULT_SEED, type MonteCarloResult, monteCarlo } from '../../engine/uncertainty/monte-carlo.js';
+import { STALE_AFTER_DAYS } from '../../engine/uncertainty/confidence.js';
+import { type LeverRange, type RouteTornado, tornado } from '../../engine/uncertainty/sensitivity.js';
+import { type Sweep, linearGrid, logGrid, sweep, sweepOutputTokens } from '../../engine/uncertainty/sweep.js';
 import { valueOf } from '../../engine/evidence.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';

@@ -1,5 +1,5 @@
 import type { Catalog } from '../../catalog/types.js';
-import { type HourlyLatency, type Signal, type WeeklyLatency, detectRedFlags } from '../../engine/red-flags.js';
+import { type HourlyLatency, type Signal, type WeeklyLatency, detectRedFlags } from '../../engine/measured/red-flags.js';
 import { type CheckOptions, LATENCY_WEEK_DAYS, type StoreExtras, type TraceSeries, checkWindow, dailyPoint, redFlagInput, routeUses } from '../checks.js';
 import type { Row } from '../db.js';
 import { pricingData } from '../pricing.js';

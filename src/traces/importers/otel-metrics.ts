@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Histogram, checkHistogram } from '../../engine/histogram.js';
+import { type Histogram, checkHistogram } from '../../engine/measured/histogram.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { type Store, lit, query, transaction } from '../db.js';
 import type { ImportOptions, ImportSummary, Reject } from '../import.js';

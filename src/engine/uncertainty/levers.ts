@@ -1,0 +1,114 @@
+import type { Bounds } from './distributions.js';
+import { type Sourced, sourced } from '../evidence.js';
+import { RoutefitError } from '../errors.js';
+import type { RouteSpec, WorkloadProfile } from '../cost/lcpr.js';
+
+/**
+ * A lever: one numeric input of the LCPR model that sensitivity, sweeps and Monte Carlo can move.
+ * Workload levers live on the profile and move every route; route levers live on one route.
+ * Bounds are the ones computeLcpr validates, so a moved value is always a valid input.
+ */
+export interface Lever {
+  /** The engine's name: `retryRate`, `price.output`, `utilization`. */
+  key: string;
+  /** The name users type (the file's snake_case key). */
+  name: string;
+  scope: 'workload' | 'route';
+  bounds: Bounds;
+  unit: string;
+}
+
+type WorkloadKey = Exclude<keyof WorkloadProfile, 'name' | 'cacheWriteTtl'>;
+const FRACTION: Bounds = { min: 0, max: 1 };
+const USD: Bounds = { min: 0 };
+
+const W = (key: WorkloadKey, name: string, bounds: Bounds, unit: string): Lever => ({ key, name, scope: 'workload', bounds, unit });
+const R = (key: string, name: string, bounds: Bounds, unit: string): Lever => ({ key, name, scope: 'route', bounds, unit });
+
+export const LEVERS: readonly Lever[] = [
+  W('requestsPerMonth', 'requests_per_month', { min: 0, minExclusive: true }, 'requests/month'),
+  W('inputTokens', 'input_tokens', { min: 0 }, 'tokens'),
+  W('outputTokens', 'output_tokens', { min: 0 }, 'tokens'),
+  W('retryRate', 'retry_rate', FRACTION, 'fraction'),
+  W('qualityPassRate', 'quality_pass_rate', { min: 0, minExclusive: true, max: 1 }, 'fraction'),
+  W('repairCostPerFailure', 'repair_cost_per_failure', USD, 'USD'),
+  W('engineeringHoursPerMonth', 'engineering_hours_per_month', { min: 0, max: 744 }, 'hours/month'),
+  W('engineeringHourlyRate', 'engineering_hourly_rate', USD, 'USD/hour'),
+  W('cacheHitRate', 'cache_hit_rate', FRACTION, 'fraction'),
+  W('cacheWriteRate', 'cache_write_rate', FRACTION, 'fraction'),
+  W('batchEligibleShare', 'batch_eligible_share', FRACTION, 'fraction'),
+  W('evalCostPerMonth', 'eval_cost_per_month', USD, 'USD/month'),
+  W('humanEscalationRate', 'human_escalation_rate', FRACTION, 'fraction'),
+  W('humanCostPerEscalation', 'human_cost_per_escalation', USD, 'USD'),
+  W('opsCostPerMonth', 'ops_cost_per_month', USD, 'USD/month'),
+  W('invoiceDeltaPerMonth', 'invoice_delta_per_month', {}, 'USD/month'),
+  R('price.input', 'price.input', USD, 'USD/M tokens'),
+  R('price.output', 'price.output', USD, 'USD/M tokens'),
+  R('price.cachedInput', 'price.cached_input', USD, 'USD/M tokens'),
+  R('gpuHourly', 'gpu_hourly', USD, 'USD/hour'),
+  R('throughputTokensPerSecond', 'throughput_tokens_per_second', { min: 0, minExclusive: true }, 'tokens/s'),
+  R('utilization', 'utilization', { min: 0, minExclusive: true, max: 1 }, 'fraction'),
+];
+
+/** Finds a lever by its snake_case or camelCase name; unknown names list the allowed ones. */
+export function findLever(name: string): Lever {
+  const lever = LEVERS.find((l) => l.name === name || l.key === name);
+  if (!lever) {
+    throw new RoutefitError('invalid_input', `unknown input "${name}"; allowed ${LEVERS.map((l) => l.name).join(', ')}`, {
+      field: 'lever',
+      allowed: LEVERS.map((l) => l.name).join(', '),
+    });
+  }
+  return lever;
+}
+
+type PriceKey = 'input' | 'output' | 'cachedInput';
+const priceKey = (lever: Lever) => lever.key.slice('price.'.length) as PriceKey;
+
+/** The lever's current value on a profile/route, or undefined when that input is not set (or not on this kind of route). */
+export function readLever(lever: Lever, profile: WorkloadProfile, route?: RouteSpec): Sourced | undefined {
+  if (lever.scope === 'workload') {
+    const q = profile[lever.key as WorkloadKey];
+    return q === undefined ? undefined : sourced(q);
+  }
+  if (!route) return undefined;
+  if (lever.key.startsWith('price.')) {
+    return route.billing === 'tokens' ? route.price[priceKey(lever)] : undefined;
+  }
+  if (route.billing !== 'gpu') return undefined;
+  const q = lever.key === 'gpuHourly' ? route.gpuHourly : lever.key === 'utilization' ? route.utilization : route.throughputTokensPerSecond;
+  return sourced(q);
+}
+
+/** Whether the lever means anything for this route (a GPU lever on a token route does not). */
+export function appliesTo(lever: Lever, route: RouteSpec): boolean {
+  if (lever.scope === 'workload') return true;
+  return lever.key.startsWith('price.') ? route.billing === 'tokens' : route.billing === 'gpu';
+}
+
+/** A copy of the profile with the lever set to `value`, keeping the input's evidence and source. */
+export function setWorkloadLever(lever: Lever, profile: WorkloadProfile, value: number): WorkloadProfile {
+  const key = lever.key as WorkloadKey;
+  const q = profile[key];
+  const s: Sourced = q === undefined ? { value, evidence: 'assumed', source: 'sensitivity' } : { ...sourced(q), value };
+  return { ...profile, [key]: s };
+}
+
+/** A copy of the route with the lever set to `value`; routes the lever does not apply to come back unchanged. */
+export function setRouteLever(lever: Lever, route: RouteSpec, value: number): RouteSpec {
+  if (!appliesTo(lever, route)) return route;
+  if (route.billing === 'tokens') {
+    const k = priceKey(lever);
+    const prev = route.price[k];
+    const next: Sourced = prev ? { ...prev, value } : { value, evidence: 'assumed', source: 'sensitivity' };
+    return { ...route, price: { ...route.price, [k]: next } };
+  }
+  const k = lever.key as 'gpuHourly' | 'utilization' | 'throughputTokensPerSecond';
+  return { ...route, [k]: { ...sourced(route[k]), value } };
+}
+
+/** Profile and routes with the lever at `value`: a workload lever moves the profile, a route lever every route it applies to. */
+export function withLever(lever: Lever, value: number, profile: WorkloadProfile, routes: readonly RouteSpec[]): { profile: WorkloadProfile; routes: RouteSpec[] } {
+  if (lever.scope === 'workload') return { profile: setWorkloadLever(lever, profile, value), routes: [...routes] };
+  return { profile, routes: routes.map((r) => setRouteLever(lever, r, value)) };
+}
