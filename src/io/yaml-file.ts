@@ -117,6 +117,7 @@ function describeInput(v: unknown): string {
   if (typeof v === 'string') return `the string "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'YAML .nan (not a number)' : `YAML ${v > 0 ? '' : '-'}.inf (infinite)`;
   return `${typeof v} ${String(v)}`;
 }
 
