@@ -53,7 +53,7 @@ export interface LoadedVendors {
   vendors: VendorFacts[];
 }
 
-/** Reads a vendors file for `routefit scorecard` (seed 000 Part 4); errors carry file:line. */
+/** Reads a vendors file for `routefit scorecard` (Inference Field Guide, Part 4); errors carry file:line. */
 export function loadVendors(file: string): LoadedVendors {
   const src = readYaml(file);
   const d = src.data;

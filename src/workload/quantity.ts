@@ -10,7 +10,7 @@ const describe = (v: unknown) =>
 
 /**
  * A number in a workload file: `0.03`, or `{value: 0.03, evidence: measured, source: "..."}`.
- * A bare number is an assumption until someone says otherwise (seed 000 Part 0).
+ * A bare number is an assumption until someone says otherwise (Inference Field Guide, Part 0).
  */
 export function quantity(range: Range, hint = '') {
   return z.unknown().transform((raw, ctx): Sourced => {
