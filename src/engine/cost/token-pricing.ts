@@ -85,15 +85,13 @@ export function attemptCost(sheet: TokenPriceSheet, shape: AttemptShape, routeId
 
   let cachedRate = input.value;
   if (shape.cacheHitRate > 0) {
-    if (!cached) {
-      throw new RoutefitError(
-        'missing_price',
-        `${routeId} has no cached-input price, but the workload assumes cache_hit_rate ${shape.cacheHitRate}; set price.cached_input on the route or cache_hit_rate: 0`,
-        { field: 'price.cached_input' },
-      );
+    if (cached) {
+      cachedRate = cached.value;
+      pricesUsed.cachedInput = cached;
+    } else {
+      // A provider without a cache discount bills every input token, cached or not, at its input rate.
+      notes.push(`no cached-input price in the catalog: cached tokens are billed at the input price (set price.cached_input if the provider discounts them)`);
     }
-    cachedRate = cached.value;
-    pricesUsed.cachedInput = cached;
   }
 
   let writeRate = input.value;
