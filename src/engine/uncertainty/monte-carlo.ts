@@ -261,6 +261,15 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
     notes.push('routes that set their own engineering_hours_per_month keep it fixed; the workload-level spread does not move it');
   }
   if (point.unpriced.length) notes.push(`unpriced at the point estimate: ${point.unpriced.map((u) => u.route).join(', ')}`);
+  const edge = out.filter((r) => {
+    const w = r.lcpr.p90 - r.lcpr.p10;
+    return w > 0 && (r.pointLcpr < r.lcpr.p10 + 0.15 * w || r.pointLcpr > r.lcpr.p90 - 0.15 * w);
+  });
+  if (edge.length) {
+    notes.push(
+      `the point estimate of ${edge.map((r) => r.route).join(', ')} sits near an edge of its P10–P90 band: LCPR divides by the pass rate and grows with retries and volume steps, so spreads that bracket each input still skew LCPR; the point estimate prices every input at its value, it is not the median`,
+    );
+  }
   for (const u of unpricedInEverySample) notes.push(`${u.route} could not be priced in any sample (${u.reason}); it has no band and never counts as cheapest`);
   if (undecided > 0) {
     const sum = out.reduce((s, r) => s + r.winProbability, 0);
