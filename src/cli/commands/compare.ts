@@ -163,10 +163,13 @@ function renderBlend(blend: ReturnType<typeof blendComparisons>): string {
 }
 
 function toCsv(priced: Priced[]): string {
+  // Monthly USD totals to cents; per-request costs, ratios and counts to 6 significant digits (io/csv.ts).
+  const money = new Set(['monthly_cost', 'tokens', 'retries', 'repair', 'engineering', 'gpu', 'eval', 'human', 'ops', 'invoice_delta']);
+  const text = new Set(['workload', 'as_of', 'route', 'mode', 'status']);
   const head = [
     'workload', 'as_of', 'route', 'mode', 'raw_cost_per_request', 'lcpr', 'monthly_cost', 'overhead_ratio', 'accepted_requests_per_month',
     'gpus', 'tokens', 'retries', 'repair', 'engineering', 'gpu', 'eval', 'human', 'ops', 'invoice_delta', 'status',
-  ];
+  ].map((name) => ({ name, kind: money.has(name) ? ('money' as const) : text.has(name) ? ('text' as const) : ('number' as const) }));
   const rows: (string | number | null)[][] = [];
   for (const { prepared, comparison } of priced) {
     for (const r of comparison.routes) {
