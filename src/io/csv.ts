@@ -14,23 +14,15 @@ export interface CsvColumn {
 }
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** Significant digits of rates, ratios and unit prices in CSV and text (issue 11 item 9). */
-export const RATE_SIGNIFICANT_DIGITS = 6;
+import { sig6 } from '../engine/units.js';
+
+export { sig6 };
 
 /** A USD amount to cents, without float noise: 905.2080000000001 → 905.21. */
 export function cents(x: number): number {
   return Math.round(x * 100) / 100 || 0;
 }
 
-/**
- * A rate or ratio to 6 significant digits (50.00000000000004 → 50, 0.0014462063633660423 → 0.00144621);
- * the integer part of a large number is kept whole (12451.45631067961 → 12451.5).
- */
-export function sig6(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const intDigits = Math.floor(Math.log10(Math.abs(x))) + 1;
-  return Number(x.toPrecision(Math.min(21, Math.max(RATE_SIGNIFICANT_DIGITS, intDigits)))) || 0;
-}
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 /** Characters a spreadsheet reads as the start of a formula (OWASP CSV injection). */
