@@ -24,3 +24,26 @@ describe('catalog conflicts are detected, with the winner and why (issue 11 item
     expect(priceConflicts(catalog, route('deepinfra/gpt-oss-120b'), '2026-05-15')).toEqual([]);
   });
 });
+
+import { cli, tempYaml } from '../helpers/cli.js';
+
+describe('catalog show and compare say when sources disagree (issue 11 item 10)', () => {
+  it('catalog show openai/gpt-5.5 names both cached prices and the one used', async () => {
+    const r = await cli('catalog', 'show', 'openai/gpt-5.5');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Sources disagree on prices in force/);
+    expect(r.stdout).toMatch(/cached_input: catalog \$2\.5\/M .* vs @pydantic\/genai-prices \$0\.5\/M .* using \$2\.5\/M/);
+    const j = JSON.parse((await cli('catalog', 'show', 'openai/gpt-5.5', '--json')).stdout);
+    expect(j.priceConflicts[0]).toMatchObject({ field: 'cached_input', winner: { value: 2.5 }, other: { value: 0.5 } });
+  });
+  it('compare flags the conflict when the route uses the disputed price, and not when the file overrides it', async () => {
+    const w = 'name: c\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 1000\noutput_tokens: 100\ncache_hit_rate: 0.5\nroutes:\n  - openai/gpt-5.5\n';
+    const r = await cli('compare', tempYaml(w));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Sources disagree on a price used here[\s\S]*openai\/gpt-5\.5 cached_input/);
+    const j = JSON.parse((await cli('compare', tempYaml(w), '--json')).stdout);
+    expect(j.workloads[0].priceConflicts).toHaveLength(1);
+    const overridden = await cli('compare', tempYaml(w.replace('  - openai/gpt-5.5', '  - { route: openai/gpt-5.5, price: { cached_input: 0.5 } }')), '--json');
+    expect(JSON.parse(overridden.stdout).workloads[0].priceConflicts).toEqual([]);
+  });
+});
