@@ -152,8 +152,18 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
   let requests = 0;
   let bad = 0;
   const carry = ws.map(() => 0);
+  // Retries land 2 s after their attempt, past the next request's start: rows are held and written in
+  // time order, so importing routefit's own file never warns about out-of-order rows.
+  let pending: { t: number; row: Record<string, string | number | boolean | null> }[] = [];
+  const release = (before: number) => {
+    pending.sort((a, b) => a.t - b.t);
+    let k = 0;
+    while (k < pending.length && pending[k]!.t < before) emit(pending[k++]!.row);
+    pending = pending.slice(k);
+  };
   try {
     for (let h = 0; h < hours && rows < maxRows; h++) {
+      release(start + h * 3_600_000);
       const day = Math.floor(h / 24);
       const events: { t: number; w: number }[] = [];
       ws.forEach((w, i) => {
@@ -216,13 +226,14 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
             else if (how === 1) row.timestamp = 'yesterday';
             else row.status = 'exploded';
           }
-          emit(row);
+          pending.push({ t: ev.t + attempt * 2000, row });
           rows++;
           if (!retried) break;
           attempt++;
         }
       }
     }
+    release(Infinity);
     flush(true);
   } finally {
     closeSync(fd);
