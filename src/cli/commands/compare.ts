@@ -2,7 +2,7 @@ import type { Sourced } from '../../engine/evidence.js';
 import { type RouteResult, type WorkloadProfile } from '../../engine/cost/lcpr.js';
 import { blendComparisons } from '../../engine/cost/compare.js';
 import { isDefault } from '../../workload/defaults.js';
-import { count, csv, percent, ratio, snake, table, usd, usdPerRequest } from '../format.js';
+import { count, csv, outputWidth, percent, ratio, snake, table, usd, usdPerRequest, wrapProse } from '../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { type Priced, openCatalog, priceFile, usedPriceConflicts } from '../pricing.js';
 import { type PriceConflict, describeConflict } from '../../catalog/conflicts.js';
@@ -17,6 +17,8 @@ const options = {
   blend: opt.flag('--blend', "add a volume-weighted LCPR across the file's workloads (read the warning)"),
   json: opt.json().conflicts('csv'),
   csv: opt.flag('--csv', 'one CSV row per workload × route'),
+  wide: opt.flag('--wide', "never wrap text to the terminal's width"),
+  width: opt.number('--width <columns>', "wrap notes and prices at this width (default: the terminal's, when output is a terminal)", { min: 40, max: 10_000, integer: true }),
   catalog: opt.catalog(),
   // --uncertainty (docs/uncertainty.md)
   uncertainty: opt.flag('--uncertainty', 'Monte Carlo: P10–P90 of LCPR and monthly cost, win probability, and which measurement would settle the pick'),
@@ -60,7 +62,7 @@ function compareAssumed(file: string, opts: CompareOptions, io: Io): number {
   } else if (opts.csv) {
     io.out(toCsv(priced));
   } else {
-    io.out(priced.map((p, i) => render(p, file, priced.length > 1, conflicts[i]!)).join('\n\n') + '\n');
+    io.out(wrapProse(priced.map((p, i) => render(p, file, priced.length > 1, conflicts[i]!)).join('\n\n'), outputWidth(opts)) + '\n');
     if (blend) io.out('\n' + renderBlend(blend) + '\n');
   }
   const unpriced = priced.some((p) => p.comparison.unpriced.length > 0);
