@@ -57,3 +57,23 @@ describe('Monte Carlo never states false certainty (issue 11 item 1)', () => {
     expect(mc.notes.join(' ')).toMatch(/samples could not price every route .*count as a win for no route/);
   });
 });
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cli, tempYaml } from '../helpers/cli.js';
+
+describe('compare --uncertainty on the Part 0 example with a measured zero cache hit (issue 11 item 1)', () => {
+  it('prints no NaN, and the point estimate’s cheapest route (deepinfra) wins most samples', async () => {
+    const text = readFileSync(join(resolve(import.meta.dirname, '../..'), 'examples', 'saas-chat.yaml'), 'utf8') + 'cache_hit_rate: {value: 0, evidence: measured, standard_error: 0.0000141}\n';
+    const file = tempYaml(text);
+    const t = await cli('compare', file, '--uncertainty', '--samples', '1000');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).not.toMatch(/NaN/);
+    expect(t.stdout).toMatch(/Cheapest: deepinfra\/gpt-oss-120b in/);
+    const j = await cli('compare', file, '--uncertainty', '--samples', '1000', '--json');
+    expect(j.stdout).not.toMatch(/NaN|null,\s*"p50"/);
+    const u = JSON.parse(j.stdout).workloads[0].uncertainty;
+    expect(u.recommended).toBe('deepinfra/gpt-oss-120b');
+    expect(u.routes.find((r: { route: string }) => r.route === 'deepinfra/gpt-oss-120b').unpricedSamples).toBe(0);
+  });
+});
