@@ -94,7 +94,7 @@ function renderUncertainty(p: Priced, mc: MonteCarloResult): string {
   }
   if (payback) lines.push(`Migration from ${payback.from}: one-time ${usd(payback.oneTimeCost)}, payback counted within ${fmtValue(payback.horizonMonths)} months of cutover.`);
   for (const n of mc.notes) lines.push(`Note: ${n}.`);
-  if (mc.invalidSamples) lines.push(`! ${count(mc.invalidSamples)} samples were inconsistent and left out (${mc.invalidReason}).`);
+  if (mc.invalidSamples) lines.push(`! ${count(mc.invalidSamples)} samples could not be priced at all (${mc.invalidReason}): they have no band and count as a win for no route, so they raise the chance of a wrong pick.`);
 
   const voi = mc.valueOfInformation.filter((v) => v.unmeasured).slice(0, 5);
   lines.push('', 'Which measurement would settle it (unmeasured inputs, by how much knowing them cuts the chance of a wrong pick):');
