@@ -2,7 +2,8 @@ import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { DeploymentMode } from '../engine/cost/lcpr.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 
-export type PriceOrigin = 'catalog' | 'genai-prices';
+/** Where a route's entry comes from: shipped catalog files, @pydantic/genai-prices, or an imported overlay. */
+export type PriceOrigin = 'catalog' | 'genai-prices' | 'overlay';
 
 export interface PricePoint<T> {
   /** Date the price took effect; null when the source does not say (in force as of `asOf`). */
@@ -107,4 +108,6 @@ export interface Catalog {
   models: Map<string, ModelSpecEntry>;
   /** alias → canonical id */
   aliases: Map<string, string>;
+  /** Overlay files applied over the shipped catalog, in order (`routefit catalog import`). */
+  overlays?: { file: string; from: string; fileDate: string; routes: number }[];
 }
