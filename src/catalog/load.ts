@@ -5,6 +5,7 @@ import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
 import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
+import { overlayFiles, withOverlays } from './overlay.js';
 import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** The catalog shipped with the package: `<package root>/catalog`. */
@@ -15,14 +16,21 @@ export function defaultCatalogDir(): string {
 
 const cache = new Map<string, Catalog>();
 
-/** Loads and validates catalog/{providers,token-prices,gpus}.yaml. Throws InputFileError listing every problem. */
-export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
+/**
+ * Loads and validates catalog/{providers,token-prices,gpus}.yaml. Throws InputFileError listing every problem.
+ * Overlays (files written by `routefit catalog import`) apply on top, in memory: first those in
+ * `<dir>/overlays/` (sorted by name), then `overlays` in order (each a file or a directory of them).
+ */
+export function loadCatalog(dir: string = defaultCatalogDir(), overlays: readonly string[] = []): Catalog {
   const key = resolve(dir);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const catalog = readCatalog(key);
-  cache.set(key, catalog);
-  return catalog;
+  let base = cache.get(key);
+  if (!base) {
+    base = readCatalog(key);
+    cache.set(key, base);
+  }
+  const own = join(key, 'overlays');
+  const files = [...(existsSync(own) ? overlayFiles(own) : []), ...overlays.flatMap(overlayFiles)];
+  return withOverlays(base, files);
 }
 
 function readCatalog(dir: string): Catalog {

@@ -17,13 +17,13 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const FLEET = readFileSync(join(ROOT, 'examples', 'fleet.yaml'), 'utf8');
 const fleetFile = (text = FLEET) => tempYaml(text, 'fleet.yaml');
 
-function run(gateway: string, file: string, opts: Record<string, string | boolean> = {}) {
+function run(gateway: string, file: string, opts: Record<string, unknown> = {}) {
   let out = '';
   let err = '';
-  const code = exportCommand(gateway, file, opts, { out: (s) => (out += s), err: (s) => (err += s), today: '2026-11-22' });
+  const code = exportCommand(gateway, file, opts as never, { out: (s) => (out += s), err: (s) => (err += s), today: '2026-11-22' });
   return { code, out, err };
 }
-const json = (gateway: string, file: string, opts: Record<string, string | boolean> = {}) => {
+const json = (gateway: string, file: string, opts: Record<string, unknown> = {}) => {
   const r = run(gateway, file, { ...opts, json: true });
   expect(r.code, r.err).toBe(0);
   return JSON.parse(r.out) as { plan: { workloads: { workload: string; newRouteShare: number; revert: unknown; groups: { name: string; requestShare: number }[] }[] }; config: unknown };
@@ -33,9 +33,9 @@ const NEW = 'together/llama-3.3-70b';
 const CUR = 'anthropic/claude-sonnet-4.6';
 const STAGES = [
   ['shadow', undefined, 0.05],
-  ['canary', '0.2', 0.2],
+  ['canary', 0.2, 0.2],
   ['majority', undefined, 0.5],
-  ['majority', '0.9', 0.9],
+  ['majority', 0.9, 0.9],
   ['full', undefined, 1],
 ] as const;
 
@@ -116,13 +116,13 @@ describe('routefit export: weights are the plan’s shares', () => {
   });
 
   it('a share outside the stage’s range is refused with the range (exit 2 class)', () => {
-    expect(() => run('litellm', fleetFile(), { stage: 'canary', share: '0.6' })).toThrow(/outside the canary stage's 0.1-0.25/);
+    expect(() => run('litellm', fleetFile(), { stage: 'canary', share: 0.6 })).toThrow(/outside the canary stage's 0.1-0.25/);
   });
 
   it('the batch-eligible share is its own group: online + batch groups add up to the plan’s shares', () => {
     const text = FLEET.replace('    cache_hit_rate: 0.71\n', '    cache_hit_rate: 0.71\n    batch_eligible_share: 0.3\n');
     const file = fleetFile(text);
-    const { plan, config } = json('litellm', file, { stage: 'canary', share: '0.2' });
+    const { plan, config } = json('litellm', file, { stage: 'canary', share: 0.2 });
     const w = plan.workloads.find((x) => x.workload === 'support-resolution')!;
     expect(w.groups.map((g) => [g.name, g.requestShare])).toEqual([['support-resolution', 0.7], ['support-resolution-batch', 0.3]]);
     const cfg = litellmConfigSchema.parse(config);
@@ -154,7 +154,7 @@ describe('routefit export: retries and timeouts from the SLO', () => {
     const sr = lite.model_list.filter((m) => m.model_name === 'support-resolution');
     expect(sr.every((m) => m.litellm_params.timeout === 1.25 && m.litellm_params.max_retries === 2)).toBe(true);
     expect(lite.model_list.find((m) => m.model_name === 'document-extraction')!.litellm_params.timeout).toBeUndefined();
-    const pk = portkeyConfigSchema.parse(json('portkey', file, { retries: '3' }).config);
+    const pk = portkeyConfigSchema.parse(json('portkey', file, { retries: 3 }).config);
     const leaf = pk.targets.find((t) => t.name === 'support-resolution')!.targets![1]!;
     expect(leaf.request_timeout).toBe(1250);
     expect(leaf.retry).toEqual({ attempts: 3, on_status_codes: [429, 500, 502, 503, 504] });
@@ -167,7 +167,7 @@ describe('routefit export: retries and timeouts from the SLO', () => {
   });
 
   it('--retries outside 0-10 is refused', () => {
-    expect(() => run('litellm', fleetFile(), { retries: '11' })).toThrow(/retries is 11; allowed a whole number 0-10/);
+    expect(() => run('litellm', fleetFile(), { retries: 11 })).toThrow(/retries is 11; allowed a whole number 0-10/);
   });
 });
 

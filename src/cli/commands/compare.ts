@@ -17,6 +17,7 @@ const options = {
   json: opt.json().conflicts('csv'),
   csv: opt.flag('--csv', 'one CSV row per workload × route'),
   catalog: opt.catalog(),
+  catalogOverlay: opt.catalogOverlay(),
   // --uncertainty (docs/uncertainty.md)
   uncertainty: opt.flag('--uncertainty', 'Monte Carlo: P10–P90 of LCPR and monthly cost, win probability, and which measurement would settle the pick'),
   samples: opt.number('--samples <n>', `Monte Carlo samples (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`, { min: 1, max: 1_000_000, integer: true }),

@@ -1,56 +1,42 @@
 import { writeFileSync } from 'node:fs';
-import { type Command, Argument, Option } from 'commander';
 import { loadGatewayModels } from '../../catalog/gateway-models.js';
+import { defaultCatalogDir } from '../../catalog/load.js';
 import { decisionBrief } from '../../engine/decisions/decision-brief.js';
-import { briefWorkloads, fleetFacts, loadFleet } from '../../fleet/load.js';
+import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
 import { GATEWAYS, type Gateway, RAMP_STAGE_IDS, type RampStageId, diffConfigs, exportPlan, readCurrentConfig, renderChanges, renderConfig } from '../../export/index.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { openCatalog, parseDate } from './shared.js';
+import { fleetFrom, fleetOptions } from '../fleet.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 /** `--diff` found changes: exit 1, as `diff` and `git diff --exit-code` do. */
 export const EXIT_WOULD_CHANGE = 1;
 
-export interface ExportOpts {
-  workload?: string;
-  out?: string;
-  diff?: string;
-  json?: boolean;
-  stage?: string;
-  share?: string;
-  retries?: string;
-  gatewayName?: string;
-  namespace?: string;
-  asOf?: string;
-  catalog?: string;
-}
-
-const number = (flag: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new CliUsageError(`${flag} must be a number; got "${v}"`);
-  return n;
+const options = {
+  ...fleetOptions(),
+  out: opt.string('--out <path>', 'write the config here instead of printing it'),
+  diff: opt.string('--diff <current>', "compare with today's config and print what would change (exit 1 when something would)"),
+  stage: opt.string('--stage <stage>', `the ramp stage a migrating workload is in: ${RAMP_STAGE_IDS.join(', ')} (Inference Field Guide playbook ch. 22)`).default('shadow'),
+  share: opt.number('--share <fraction>', "new-route traffic share within the stage's range (default: the range's low end)", { min: 0, max: 1, percent: true }),
+  retries: opt.number('--retries <n>', 'retries per request on 429/5xx (default 2, an assumption)', { min: 0, max: 10, integer: true }),
+  gatewayName: opt.string('--gateway-name <name>', 'envoy: the Gateway the routes attach to (default envoy-ai-gateway)'),
+  namespace: opt.string('--namespace <ns>', 'envoy: namespace of the generated resources'),
+  json: opt.json(),
 };
+export type ExportOptions = OptionValues<typeof options>;
 
-export function exportCommand(gateway: string, file: string, opts: ExportOpts, io: Io): number {
+export function exportCommand(gateway: string, file: string, opts: Partial<ExportOptions>, io: Io): number {
   if (!GATEWAYS.includes(gateway as Gateway)) throw new CliUsageError(`gateway must be one of ${GATEWAYS.join(', ')}; got "${gateway}"`);
-  if (opts.stage !== undefined && !RAMP_STAGE_IDS.includes(opts.stage as RampStageId)) throw new CliUsageError(`--stage must be one of ${RAMP_STAGE_IDS.join(', ')} (seed 001 ch. 22 ramp); got "${opts.stage}"`);
-  const asOf = parseDate('--as-of', opts.asOf);
-  const catalog = openCatalog(opts.catalog);
-  const fleet = loadFleet(file, catalog, { today: io.today, ...(asOf ? { asOf } : {}) });
-  if (opts.workload && !fleet.workloads.some((w) => w.name === opts.workload)) {
-    throw new CliUsageError(`--workload "${opts.workload}" is not in ${file} (${fleet.workloads.map((w) => w.name).join(', ')})`);
-  }
+  const stage = opts.stage ?? 'shadow';
+  if (!RAMP_STAGE_IDS.includes(stage as RampStageId)) throw new CliUsageError(`--stage must be one of ${RAMP_STAGE_IDS.join(', ')}; got "${stage}"`);
+  const fleet = fleetFrom(file, opts, io);
   const all = briefWorkloads(fleet);
   const chosen = opts.workload ? all.filter((w) => w.name === opts.workload) : all;
   // The same brief `routefit plan` prints: the export renders its decisions, it never makes one.
   const brief = decisionBrief(chosen, fleetFacts(fleet));
-  const share = number('--share', opts.share);
-  const retries = number('--retries', opts.retries);
-  const plan = exportPlan(brief, chosen, loadGatewayModels(catalog.dir), {
-    ...(opts.stage ? { stage: opts.stage as RampStageId } : {}),
-    ...(share !== undefined ? { share } : {}),
-    ...(retries !== undefined ? { retries } : {}),
+  const plan = exportPlan(brief, chosen, loadGatewayModels(opts.catalog ?? defaultCatalogDir()), {
+    stage: stage as RampStageId,
+    ...(opts.share !== undefined ? { share: opts.share } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
   });
   const header = [
     `routefit export ${gateway} ${file}${opts.workload ? ` --workload ${opts.workload}` : ''} (${io.today})`,
@@ -75,32 +61,19 @@ export function exportCommand(gateway: string, file: string, opts: ExportOpts, i
   return changes?.length ? EXIT_WOULD_CHANGE : EXIT_OK;
 }
 
-/** `routefit export litellm|portkey|openrouter|envoy FLEET` (issue 16). */
-export function registerExportCommand(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('export')
-    .description("turn `plan`'s decisions into a gateway config: one model group per workload, the ramp's weights, fallbacks, retries and timeouts from the SLO")
-    .addArgument(new Argument('<gateway>', 'the gateway').choices([...GATEWAYS]))
-    .argument('<fleet>', 'fleet YAML (as `routefit plan` reads)')
-    .option('--workload <name>', 'only this workload')
-    .option('--out <path>', 'write the config here instead of printing it')
-    .option('--diff <current>', "compare with today's config and print what would change (exit 1 when something would)")
-    .addOption(new Option('--stage <stage>', 'the ramp stage a migrating workload is in (seed 001 ch. 22)').choices([...RAMP_STAGE_IDS]).default('shadow'))
-    .option('--share <fraction>', "new-route traffic share within the stage's range (default: the range's low end)")
-    .option('--retries <n>', 'retries per request on 429/5xx (default 2, an assumption)')
-    .option('--gateway-name <name>', 'envoy: the Gateway the routes attach to (default envoy-ai-gateway)')
-    .option('--namespace <ns>', 'envoy: namespace of the generated resources')
-    .option('--as-of <date>', 'price as of this date (YYYY-MM-DD)')
-    .option('--json', 'the plan, the config and any diff as JSON')
-    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
-    .addHelpText(
-      'after',
-      examples([
-        'routefit export litellm examples/fleet.yaml --out litellm-config.yaml',
-        'routefit export portkey examples/fleet.yaml --stage canary --share 0.2',
-        'routefit export envoy examples/fleet.yaml --workload support-resolution --gateway-name ai-gw',
-        'routefit export litellm examples/fleet.yaml --stage majority --diff litellm-config.yaml',
-      ]) + '\nExit code 1 with --diff when the config would change; 2 when the file is invalid or a route has no gateway model id.\n',
-    )
-    .action((gateway: string, file: string, opts: ExportOpts) => setCode(exportCommand(gateway, file, opts, io)));
-}
+export default defineCommand({
+  description: "turn `plan`'s decisions into a gateway config: one model group per workload, the recommended route as primary, the ramp stage's weights, the current route as fallback, the batch share as its own group, retries and timeouts from the SLO",
+  args: [
+    { name: '<gateway>', description: `the gateway: ${GATEWAYS.join(', ')}` },
+    { name: '<fleet>', description: 'fleet YAML (as `routefit plan` reads)' },
+  ],
+  options,
+  examples: [
+    'routefit export litellm examples/fleet.yaml --out litellm-config.yaml',
+    'routefit export portkey examples/fleet.yaml --stage canary --share 0.2',
+    'routefit export envoy examples/fleet.yaml --workload support-resolution --gateway-name ai-gw',
+    'routefit export litellm examples/fleet.yaml --stage majority --diff litellm-config.yaml',
+  ],
+  notes: 'Exit code 1 with --diff when the config would change; 2 when the file is invalid or a route has no gateway model id (catalog/gateway-models.yaml). See docs/export.md.',
+  run: (opts, { args, io }) => exportCommand(args[0]!, args[1]!, opts, io),
+});

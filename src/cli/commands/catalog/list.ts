@@ -16,7 +16,7 @@ const options = {
   origin: opt.string('--origin <origin>', 'catalog (default), genai-prices or all'),
   asOf: opt.asOf('prices in force on this date (default: today)'),
   json: opt.json(),
-  catalog: opt.catalog(),
+  catalog: opt.catalog(), catalogOverlay: opt.catalogOverlay(),
 };
 type ListOptions = OptionValues<typeof options>;
 
@@ -27,7 +27,7 @@ function catalogList(opts: ListOptions, io: Io): number {
   const origin = opts.origin ?? (opts.provider ? 'all' : 'catalog');
   if (!['catalog', 'genai-prices', 'all'].includes(origin)) throw new CliUsageError('--origin must be catalog, genai-prices or all');
   const asOf = opts.asOf ?? io.today;
-  const catalog = openCatalog(opts.catalog);
+  const catalog = openCatalog(opts.catalog, opts.catalogOverlay);
   const keep = (e: { id: string; provider: string; model?: string; mode: string; origin: string }) =>
     (!opts.provider || e.provider === opts.provider) &&
     (!opts.model || e.id.toLowerCase().includes(opts.model.toLowerCase())) &&
