@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
-import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
+import { type PriceField, fineTuningFile, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
 import { overlayFiles, withOverlays } from './overlay.js';
+import { pointAt } from './lookup.js';
+import type { LoraTrainingTier } from '../engine/decisions/fine-tune.js';
 import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** The catalog shipped with the package: `<package root>/catalog`. */
@@ -42,7 +44,7 @@ function readCatalog(dir: string): Catalog {
     providers.set(id, { id, name: p.name, mode: p.mode, ...(p.genai_prices_id ? { genaiPricesId: p.genai_prices_id } : {}) });
   }
 
-  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map() };
+  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map(), loraTraining: [] };
 
   const tokenSrc = readYaml(join(dir, 'token-prices.yaml'));
   const tokenData = validate(tokenSrc, tokenPricesFile);
@@ -193,7 +195,40 @@ function readCatalog(dir: string): Catalog {
   });
   if (gpuProblems.length) throw new InputFileError(gpuSrc.file, gpuProblems);
   readModels(dir, catalog);
+  readFineTuning(dir, catalog);
   return catalog;
+}
+
+/** catalog/fine-tuning.yaml is optional: LoRA training rate tables, each tier carrying its point's source and date. */
+function readFineTuning(dir: string, catalog: Catalog): void {
+  const file = join(dir, 'fine-tuning.yaml');
+  if (!existsSync(file)) return;
+  const src = readYaml(file);
+  const data = validate(src, fineTuningFile);
+  const problems: Problem[] = [];
+  let prev: string | undefined;
+  data.lora_training.forEach((p, i) => {
+    if (prev && prev >= p.effective) problems.push({ ...locate(src, ['lora_training', i, 'effective']), field: `lora_training[${i}].effective`, message: `effective dates must increase (previous point: ${prev})` });
+    prev = p.effective;
+    p.tiers.forEach((t, j) => {
+      if (j > 0 && t.max_params_b <= p.tiers[j - 1]!.max_params_b) problems.push({ ...locate(src, ['lora_training', i, 'tiers', j, 'max_params_b']), field: `lora_training[${i}].tiers[${j}].max_params_b`, message: `tiers go from the smallest base up: ${t.max_params_b} does not exceed ${p.tiers[j - 1]!.max_params_b}` });
+    });
+    catalog.loraTraining.push({
+      effective: p.effective,
+      asOf: p.as_of,
+      source: p.source,
+      evidence: p.evidence,
+      ...(p.notes ? { notes: p.notes } : {}),
+      sheet: p.tiers.map((t) => ({ maxParamsB: t.max_params_b, ratePerMillion: t.usd_per_million_tokens, label: t.label, source: p.source, asOf: p.as_of })),
+    });
+  });
+  if (problems.length) throw new InputFileError(file, problems);
+}
+
+/** The LoRA training rate tiers in force on `asOf` (YYYY-MM-DD), for the engine's loraTrainingCost. */
+export function loraTrainingTiers(catalog: Catalog, asOf: string): LoraTrainingTier[] {
+  if (!catalog.loraTraining.length) throw new InputFileError(join(catalog.dir, 'fine-tuning.yaml'), [{ message: 'the catalog has no LoRA training rates (lora_training)' }]);
+  return pointAt({ id: 'lora_training', history: catalog.loraTraining }, asOf).sheet;
 }
 
 /** catalog/models.yaml is optional: a catalog without it prices routes but cannot size models. */

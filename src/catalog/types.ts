@@ -1,6 +1,7 @@
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { DeploymentMode } from '../engine/cost/lcpr.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
+import type { LoraTrainingTier } from '../engine/decisions/fine-tune.js';
 
 /** Where a route's entry comes from: shipped catalog files, @pydantic/genai-prices, or an imported overlay. */
 export type PriceOrigin = 'catalog' | 'genai-prices' | 'overlay';
@@ -108,6 +109,8 @@ export interface Catalog {
   models: Map<string, ModelSpecEntry>;
   /** alias → canonical id */
   aliases: Map<string, string>;
+  /** LoRA training rate tables, oldest first (catalog/fine-tuning.yaml; empty when the catalog has none). */
+  loraTraining: PricePoint<LoraTrainingTier[]>[];
   /** Overlay files applied over the shipped catalog, in order (`routefit catalog import`). */
   overlays?: { file: string; from: string; fileDate: string; routes: number }[];
 }
