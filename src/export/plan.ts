@@ -199,6 +199,8 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
       const d = ctx.hybrid.dedicatedShare;
       if (!(d >= 0 && d <= 1)) throw new RoutefitError('invalid_input', `hybrid dedicated share ${d} is outside 0-1`, { field: 'hybrid', allowed: '0-1' });
       weighted.push(target(rec!, 'recommended', newShare * d), target(overflowCell.route, 'overflow', newShare * (1 - d)));
+      // The overflow path also catches what the dedicated floor drops (seed 000 Part 5: dedicated deployments keep one).
+      if (overflowCell.route !== current) fallbacks.push(target(overflowCell.route, 'overflow', 0));
       notes.push(`hybrid split: ${(d * 100).toFixed(1)}% of ${rec}'s share on the dedicated floor, the rest on ${overflowCell.route} (${ctx.hybrid.source})`);
     } else {
       weighted.push(target(rec!, 'recommended', newShare));

@@ -285,6 +285,18 @@ workloads:
     expect(cfg.router_settings.fallbacks).toEqual([{ 'background-classification': ['background-classification-fallback-1', 'background-classification-fallback-2'] }]);
   });
 
+  it('--hybrid-pattern runs the engine’s utilization gate; the split keeps the plan’s share and the overflow path', () => {
+    const text = FLEET.replace('lcpr: { value: 0.005, evidence: estimated, source: vendor benchmark }', 'lcpr: { value: 0.007, evidence: measured }');
+    const r = run('litellm', fleetFile(text), { workload: 'background-classification', stage: 'majority', hybridPattern: 'bursty:4x@30%', json: true });
+    expect(r.code, r.err).toBe(0);
+    const w = JSON.parse(r.out).plan.workloads[0] as { notes: string[]; groups: { targets: { route: string; weight: number }[]; fallbacks: { route: string }[] }[] };
+    expect(w.notes.find((n) => n.startsWith('hybrid split:'))).toMatch(/utilization gate over .*together\/llama-3\.3-70b at \$0\.0090 per accepted output/);
+    const onNew = w.groups[0]!.targets.filter((t) => t.route !== CUR).reduce((a, t) => a + t.weight, 0);
+    expect(onNew).toBeCloseTo(0.5, 12);
+    expect(w.groups[0]!.fallbacks.map((t) => t.route)).toContain(NEW);
+    expect(() => run('litellm', fleetFile(text), { hybridPattern: 'bursty:4x@30%', hybridPatternCsv: 'x.csv' })).toThrow(/not both/);
+  });
+
   it('a hybrid split (the engine’s dedicated floor share) becomes weights between the endpoint and its overflow', () => {
     const text = FLEET.replace('lcpr: { value: 0.005, evidence: estimated, source: vendor benchmark }', 'lcpr: { value: 0.007, evidence: measured }');
     const catalog = loadCatalog();
@@ -294,6 +306,7 @@ workloads:
     const plan = exportPlan(brief, ws, loadGatewayModels(catalog.dir), { stage: 'majority', share: 0.8, hybrid: { 'background-classification': { dedicatedShare: 0.75, source: 'test' } } });
     const t = plan.workloads[0]!.groups[0]!.targets.map((x) => [x.route, x.role, Number(x.weight.toFixed(12))]);
     expect(t).toEqual([['together/h100-endpoint', 'recommended', 0.6], [NEW, 'overflow', 0.2], [CUR, 'current', 0.2]]);
+    expect(plan.workloads[0]!.groups[0]!.fallbacks.map((x) => x.route)).toEqual([CUR, NEW]);
     expect(() => exportPlan(brief, ws, loadGatewayModels(catalog.dir), { hybrid: { 'background-classification': { dedicatedShare: 1.5, source: 'test' } } })).toThrow(/outside 0-1/);
   });
 });

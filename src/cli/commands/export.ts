@@ -5,6 +5,10 @@ import { decisionBrief } from '../../engine/decisions/decision-brief.js';
 import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
 import { GATEWAYS, type Gateway, RAMP_STAGE_IDS, type RampStageId, diffConfigs, exportPlan, readCurrentConfig, renderChanges, renderConfig } from '../../export/index.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
+import { valueOf } from '../../engine/evidence.js';
+import { patternFromHourly, patternPreset } from '../../engine/capacity/traffic.js';
+import { readHourlyCsv } from '../../io/hourly-csv.js';
+import { hybridSplit } from '../../export/hybrid.js';
 import { fleetFrom, fleetOptions } from '../fleet.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 
@@ -18,6 +22,8 @@ const options = {
   stage: opt.string('--stage <stage>', `the ramp stage a migrating workload is in: ${RAMP_STAGE_IDS.join(', ')} (Inference Field Guide playbook ch. 22)`).default('shadow'),
   share: opt.number('--share <fraction>', "new-route traffic share within the stage's range (default: the range's low end)", { min: 0, max: 1, percent: true }),
   retries: opt.number('--retries <n>', 'retries per request on 429/5xx (default 2, an assumption)', { min: 0, max: 10, integer: true }),
+  hybridPattern: opt.string('--hybrid-pattern <preset>', 'traffic shape for a dedicated recommendation (stable:60%, diurnal:10h@70%, bursty:4x@30%): split it into dedicated floor + per-token overflow weights'),
+  hybridPatternCsv: opt.string('--hybrid-pattern-csv <file>', 'the same from hourly request counts (168 or 24 rows)'),
   gatewayName: opt.string('--gateway-name <name>', 'envoy: the Gateway the routes attach to (default envoy-ai-gateway)'),
   namespace: opt.string('--namespace <ns>', 'envoy: namespace of the generated resources'),
   json: opt.json(),
@@ -33,7 +39,20 @@ export function exportCommand(gateway: string, file: string, opts: Partial<Expor
   const chosen = opts.workload ? all.filter((w) => w.name === opts.workload) : all;
   // The same brief `routefit plan` prints: the export renders its decisions, it never makes one.
   const brief = decisionBrief(chosen, fleetFacts(fleet));
+  if (opts.hybridPattern && opts.hybridPatternCsv) throw new CliUsageError('give --hybrid-pattern or --hybrid-pattern-csv, not both');
+  const hybrid: Record<string, { dedicatedShare: number; source: string }> = {};
+  if (opts.hybridPattern || opts.hybridPatternCsv) {
+    const hourly = opts.hybridPatternCsv ? readHourlyCsv(opts.hybridPatternCsv) : undefined;
+    for (const b of brief.workloads) {
+      const w = chosen.find((x) => x.name === b.workload)!;
+      const pass = valueOf(w.profile.qualityPassRate);
+      const split = hybridSplit(w, b, (goodput) => (hourly ? patternFromHourly(`hourly requests from ${opts.hybridPatternCsv}`, hourly.map((r) => r * pass), goodput) : patternPreset(opts.hybridPattern!)));
+      if (split) hybrid[b.workload] = split;
+    }
+    if (!Object.keys(hybrid).length) io.err('routefit: no workload is moving to a dedicated route with a per-token overflow: the hybrid pattern is not used\n');
+  }
   const plan = exportPlan(brief, chosen, loadGatewayModels(opts.catalog ?? defaultCatalogDir()), {
+    hybrid,
     stage: stage as RampStageId,
     ...(opts.share !== undefined ? { share: opts.share } : {}),
     ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
@@ -73,6 +92,7 @@ export default defineCommand({
     'routefit export portkey examples/fleet.yaml --stage canary --share 0.2',
     'routefit export envoy examples/fleet.yaml --workload support-resolution --gateway-name ai-gw',
     'routefit export litellm examples/fleet.yaml --stage majority --diff litellm-config.yaml',
+    'routefit export litellm fleet.yaml --workload classify --stage majority --hybrid-pattern diurnal:10h@70%',
   ],
   notes: 'Exit code 1 with --diff when the config would change; 2 when the file is invalid or a route has no gateway model id (catalog/gateway-models.yaml). See docs/export.md.',
   run: (opts, { args, io }) => exportCommand(args[0]!, args[1]!, opts, io),
