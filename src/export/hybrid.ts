@@ -6,7 +6,7 @@ import type { BriefWorkload, WorkloadBrief } from '../engine/decisions/decision-
 
 /**
  * The hybrid split for a workload whose recommended route is dedicated capacity: the engine's
- * utilization gate (seed 001 ch. 18, "base dedicated for the floor, serverless burst for peaks")
+ * utilization gate (playbook ch. 18, "base dedicated for the floor, serverless burst for peaks")
  * over the traffic shape, priced against the cheapest per-token cell of the brief's funnel. The
  * share is what the cheapest hybrid's base replicas serve; the rest overflows to that cell's route.
  * Undefined when the recommendation is not a GPU route or nothing per-token is priced.
@@ -35,6 +35,6 @@ export function hybridSplit(w: BriefWorkload, b: WorkloadBrief, pattern: (goodpu
   const dedicatedShare = shape.volumePerMonth > 0 ? Math.min(1, Math.max(0, 1 - hybrid.serverlessVolume / shape.volumePerMonth)) : 0;
   return {
     dedicatedShare,
-    source: `utilization gate over ${shape.pattern}: ${hybrid.label}, ${overflow.route} at $${overflow.lcpr!.toFixed(4)} per accepted output (seed 001 ch. 18; goodput estimated from throughput — measure it)`,
+    source: `utilization gate over ${shape.pattern}: ${hybrid.label}, ${overflow.route} at $${overflow.lcpr!.toFixed(4)} per accepted output (playbook ch. 18; goodput estimated from throughput — measure it)`,
   };
 }

@@ -22,7 +22,7 @@ export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504] as const;
 export const DEFAULT_RETRIES = 2;
 
 export interface ExportOptions {
-  /** The ramp stage the migration is in (seed 001 ch. 22); default the first, shadow. */
+  /** The ramp stage the migration is in (playbook ch. 22); default the first, shadow. */
   stage?: RampStageId;
   /** New-route traffic share within the stage's range; default the range's low end. */
   share?: number;
@@ -86,7 +86,7 @@ export interface WorkloadExport {
 
 export interface ExportPlan {
   workloads: WorkloadExport[];
-  /** Fleet revert signals (seed 000 Part 5) that fire. */
+  /** Fleet revert signals (Inference Field Guide, Part 5) that fire. */
   firingFleetSignals: Verdict[];
   cite: string;
 }
@@ -100,12 +100,12 @@ export function stageShare(stage: RampStageId, share?: number): number {
   const [lo, hi] = s.traffic;
   if (share === undefined) return lo;
   if (!Number.isFinite(share) || share < lo || share > hi) {
-    throw new RoutefitError('invalid_input', `share ${share} is outside the ${stage} stage's ${lo}-${hi} (seed 001 ch. 22)`, { field: 'share', allowed: `${lo}-${hi}` });
+    throw new RoutefitError('invalid_input', `share ${share} is outside the ${stage} stage's ${lo}-${hi} (playbook ch. 22)`, { field: 'share', allowed: `${lo}-${hi}` });
   }
   return share;
 }
 
-/** One stage back (seed 001 ch. 22 stop criteria: "revert to the previous stage"); shadow goes back to none. */
+/** One stage back (playbook ch. 22 stop criteria: "revert to the previous stage"); shadow goes back to none. */
 function previousShare(stage: RampStageId): number {
   const i = RAMP_STAGE_IDS.indexOf(stage);
   return i <= 0 ? 0 : RAMP_STAGES[i - 1]!.traffic[0];
@@ -127,7 +127,7 @@ export function exportPlan(brief: FleetBrief, workloads: readonly BriefWorkload[
   if (missing.length) {
     throw new RoutefitError('invalid_input', `no gateway model id for ${[...new Set(missing)].join(', ')}: add each to ${table.file} (route, model, source, as_of)`, { field: 'routes', allowed: 'routes listed in gateway-models.yaml' });
   }
-  return { workloads: out, firingFleetSignals: firing, cite: `${brief.cite}; seed 001 ch. 22 (staged ramp, stop criteria); seed 000 Part 2 (failover), Part 5 (revert signals, serverless overflow)` };
+  return { workloads: out, firingFleetSignals: firing, cite: `${brief.cite}; playbook ch. 22 (staged ramp, stop criteria); Inference Field Guide, Part 2 (failover), Part 5 (revert signals, serverless overflow)` };
 }
 
 interface Ctx {
@@ -174,24 +174,24 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
     // Seed 000 Part 5 revert signals that bear on this workload's move.
     const part5 = ctx.firing.filter((s) => s.rule === 'revert-1-0' || (s.rule === 'revert-2-1' && GPU_MODES.includes(recMode!)) || (s.rule === 'revert-3-2' && recMode === 'self_managed'));
     if (part5.length) {
-      revert = { signals: part5.map((s) => s.title), fromShare: newShare, toShare: 0, reason: part5.map((s) => s.reason).join('; ') + ' (seed 000 Part 5, The revert signals)' };
+      revert = { signals: part5.map((s) => s.title), fromShare: newShare, toShare: 0, reason: part5.map((s) => s.reason).join('; ') + ' (Inference Field Guide, Part 5, The revert signals)' };
       newShare = 0;
     } else if (ch22.length) {
       const to = previousShare(ctx.stage);
-      revert = { signals: ch22.map((s) => s.title), fromShare: newShare, toShare: to, reason: `reversion signal fires during ${ctx.stage}: back to the previous stage (seed 001 ch. 22 stop criteria)` };
+      revert = { signals: ch22.map((s) => s.title), fromShare: newShare, toShare: to, reason: `reversion signal fires during ${ctx.stage}: back to the previous stage (playbook ch. 22 stop criteria)` };
       newShare = to;
     }
-    if (ctx.stage === 'shadow' && newShare > 0) notes.push('shadow traffic is exported as a weight: these requests reach users; mirror them instead where the gateway can (seed 001 ch. 22: shadow is not exposed to users)');
+    if (ctx.stage === 'shadow' && newShare > 0) notes.push('shadow traffic is exported as a weight: these requests reach users; mirror them instead where the gateway can (playbook ch. 22: shadow is not exposed to users)');
   } else if (rec && rec !== current) {
     notes.push(`${b.action.replace(/_/g, ' ')}: ${rec} is not exported as a target (${b.headline})`);
   }
 
   const weighted: (PlannedTarget | undefined)[] = [];
   const fallbacks: (PlannedTarget | undefined)[] = [];
-  // A single-provider revert drops every other provider (seed 000 Part 5, Stage 1 → 0).
+  // A single-provider revert drops every other provider (Inference Field Guide, Part 5, Stage 1 → 0).
   const singleProvider = revert?.signals.some((s) => s.startsWith('Stage 1 → 0')) ?? false;
   if (newShare > 0) {
-    // The overflow path for dedicated capacity: the cheapest priced per-token cell of the funnel (seed 000 Part 5).
+    // The overflow path for dedicated capacity: the cheapest priced per-token cell of the funnel (Inference Field Guide, Part 5).
     const overflowCell = GPU_MODES.includes(recMode!)
       ? b.funnel.cells.filter((c) => c.status === 'priced' && c.route !== rec && specOf(c.route).billing === 'tokens').sort((x, y) => x.lcpr! - y.lcpr!)[0]
       : undefined;
@@ -199,7 +199,7 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
       const d = ctx.hybrid.dedicatedShare;
       if (!(d >= 0 && d <= 1)) throw new RoutefitError('invalid_input', `hybrid dedicated share ${d} is outside 0-1`, { field: 'hybrid', allowed: '0-1' });
       weighted.push(target(rec!, 'recommended', newShare * d), target(overflowCell.route, 'overflow', newShare * (1 - d)));
-      // The overflow path also catches what the dedicated floor drops (seed 000 Part 5: dedicated deployments keep one).
+      // The overflow path also catches what the dedicated floor drops (Inference Field Guide, Part 5: dedicated deployments keep one).
       if (overflowCell.route !== current) fallbacks.push(target(overflowCell.route, 'overflow', 0));
       notes.push(`hybrid split: ${(d * 100).toFixed(1)}% of ${rec}'s share on the dedicated floor, the rest on ${overflowCell.route} (${ctx.hybrid.source})`);
     } else {
@@ -209,7 +209,7 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
     }
   } else if (ctx.hybrid) notes.push('the hybrid split applies to the recommended route, which gets no traffic here');
   if (1 - newShare > 1e-12) weighted.push(target(current, 'current', 1 - newShare));
-  // The current route stays as the fallback while the ramp runs (seed 001 ch. 22: old route stays as fallback).
+  // The current route stays as the fallback while the ramp runs (playbook ch. 22: old route stays as fallback).
   if (moving && newShare > 0) fallbacks.unshift(target(current, 'current', 0));
 
   const keep = (t: PlannedTarget | undefined): t is PlannedTarget => t !== undefined && (!singleProvider || t.route === current);
@@ -241,7 +241,7 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
     newRouteShare: singleProvider ? 0 : newShare,
     revert,
     groups,
-    retries: { attempts: ctx.retries, onStatusCodes: [...RETRY_STATUS_CODES], evidence: ctx.retries === DEFAULT_RETRIES ? 'assumed' : 'stated', source: 'reroute on 5xx and rate-limit errors (seed 000 Part 2, failover routing)' },
+    retries: { attempts: ctx.retries, onStatusCodes: [...RETRY_STATUS_CODES], evidence: ctx.retries === DEFAULT_RETRIES ? 'assumed' : 'stated', source: 'reroute on 5xx and rate-limit errors (Inference Field Guide, Part 2, failover routing)' },
     timeoutMs,
     timeoutSource,
     notes,

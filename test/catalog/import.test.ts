@@ -189,6 +189,9 @@ describe('overlays: validate and load with file:line errors', () => {
     await importFile(write(d, 'p.json', LITELLM), '--from', 'litellm', '--date', '2026-11-20', '--out', join(cat, 'overlays', 'litellm.yaml'));
     const list = await cli('catalog', 'list', '--catalog', cat, '--provider', 'groq', '--json');
     expect(JSON.parse(list.stdout).tokenRoutes.some((r: { id: string }) => r.id === 'groq/llama-4-scout-17b')).toBe(true);
+    // The default listing (origin catalog) shows what overlays add, marked as such.
+    const all = await cli('catalog', 'list', '--catalog', cat, '--json');
+    expect(JSON.parse(all.stdout).tokenRoutes.find((r: { id: string }) => r.id === 'groq/llama-4-scout-17b')).toMatchObject({ origin: 'overlay', input: 0.11, output: 0.34 });
   });
 });
 

@@ -19,7 +19,7 @@ const options = {
   ...fleetOptions(),
   out: opt.string('--out <path>', 'write the config here instead of printing it'),
   diff: opt.string('--diff <current>', "compare with today's config and print what would change (exit 1 when something would)"),
-  stage: opt.string('--stage <stage>', `the ramp stage a migrating workload is in: ${RAMP_STAGE_IDS.join(', ')} (Inference Field Guide playbook ch. 22)`).default('shadow'),
+  stage: opt.string('--stage <stage>', `the ramp stage a migrating workload is in: ${RAMP_STAGE_IDS.join(', ')} (playbook ch. 22, staged ramp)`).default('shadow'),
   share: opt.number('--share <fraction>', "new-route traffic share within the stage's range (default: the range's low end)", { min: 0, max: 1, percent: true }),
   retries: opt.number('--retries <n>', 'retries per request on 429/5xx (default 2, an assumption)', { min: 0, max: 10, integer: true }),
   hybridPattern: opt.string('--hybrid-pattern <preset>', 'traffic shape for a dedicated recommendation (stable:60%, diurnal:10h@70%, bursty:4x@30%): split it into dedicated floor + per-token overflow weights'),
