@@ -310,3 +310,21 @@ workloads:
     expect(() => exportPlan(brief, ws, loadGatewayModels(catalog.dir), { hybrid: { 'background-classification': { dedicatedShare: 1.5, source: 'test' } } })).toThrow(/outside 0-1/);
   });
 });
+
+describe('catalog/gateway-models.yaml is checked like the rest of the catalog', () => {
+  it('a credential that is not an environment variable name, or an unknown provider, is a file:line error in catalog validate', async () => {
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { cli } = await import('../helpers/cli.js');
+    const dir = join(mkdtempSync(join(tmpdir(), 'routefit-gm-')), 'catalog');
+    cpSync(join(ROOT, 'catalog'), dir, { recursive: true });
+    const f = join(dir, 'gateway-models.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('api_key_env: OPENAI_API_KEY', 'api_key_env: sk-live-123').replace('route: deepinfra/gpt-oss-120b', 'route: nowhere/gpt-oss-120b'));
+    const r = await cli('catalog', 'validate', '--catalog', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gateway-models\.yaml:\d+:\d+: providers\.openai\.api_key_env: expected an environment variable NAME/);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('api_key_env: sk-live-123', 'api_key_env: OPENAI_API_KEY'));
+    const r2 = await cli('catalog', 'validate', '--catalog', dir);
+    expect(r2.stderr).toMatch(/gateway-models\.yaml:\d+:\d+: routes\[\d+\]\.route: provider "nowhere" has no entry under providers:/);
+  });
+});
