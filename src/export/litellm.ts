@@ -31,7 +31,7 @@ export function toLitellm(plan: ExportPlan): LitellmConfig {
         modelList.push({
           model_name: g.name,
           litellm_params: { ...params(t, w.timeoutMs, w.retries.attempts), ...(g.targets.length > 1 ? { weight: weights[i]! } : {}) },
-          model_info: { id: `${g.name}:${t.route}`, ...(g.kind === 'batch' ? { mode: 'batch' as const } : {}) },
+          model_info: { id: `${g.name}:${t.route}` },
         });
       });
       const names = g.fallbacks.map((t, i) => {

@@ -25,7 +25,7 @@ export const litellmConfigSchema = z.strictObject({
           timeout: z.number().positive().optional(),
           max_retries: z.number().int().nonnegative().optional(),
         }),
-        model_info: z.strictObject({ id: z.string().min(1), mode: z.enum(['chat', 'completion', 'embedding', 'batch']).optional() }).optional(),
+        model_info: z.strictObject({ id: z.string().min(1), mode: z.enum(['chat', 'completion', 'embedding']).optional() }).optional(),
       }),
     )
     .min(1),

@@ -130,7 +130,7 @@ describe('routefit export: weights are the plan’s shares', () => {
     const batch = litellmShares(cfg, 'support-resolution-batch', 0.3);
     expect(online[NEW]! + batch[NEW]!).toBeCloseTo(0.2, 4);
     expect(online[CUR]! + batch[CUR]!).toBeCloseTo(0.8, 4);
-    expect(cfg.model_list.filter((m) => m.model_name === 'support-resolution-batch').every((m) => m.model_info?.mode === 'batch')).toBe(true);
+    expect(cfg.model_list.filter((m) => m.model_name === 'support-resolution-batch').map((m) => m.model_info?.id)).toEqual(['support-resolution-batch:together/llama-3.3-70b', 'support-resolution-batch:anthropic/claude-sonnet-4.6']);
     const pk = portkeyConfigSchema.parse(json('portkey', file, { stage: 'canary' }).config);
     const conds = pk.strategy.conditions!.map((c) => c.then);
     // Portkey takes the first match: the batch condition (workload and metadata.batch) comes first.
