@@ -17,7 +17,8 @@ export interface EnvoyOptions {
  * Envoy AI Gateway: per workload an AIGatewayRoute whose rules match `x-ai-eg-model` (set from the
  * request's model) to the group name, weighted backendRefs at priority 0 and fallbacks at
  * priority 1, 2…; a BackendTrafficPolicy retry (cross-priority fallback needs it); per backend an
- * AIServiceBackend and a BackendSecurityPolicy naming the Secret that holds the key.
+ * AIServiceBackend and a BackendSecurityPolicy naming the Secret that holds the key (the shape of
+ * the project's examples/basic/openai.yaml).
  */
 export function toEnvoy(plan: ExportPlan, opts: EnvoyOptions = {}): EnvoyDocument[] {
   const gateway = opts.gateway ?? 'envoy-ai-gateway';
@@ -61,19 +62,19 @@ export function toEnvoy(plan: ExportPlan, opts: EnvoyOptions = {}): EnvoyDocumen
     });
   }
   for (const [name, t] of [...backends].sort(([a], [b]) => a.localeCompare(b))) {
-    const anthropic = t.mapping.provider.id === 'anthropic';
     docs.push({
       apiVersion: 'aigateway.envoyproxy.io/v1beta1',
       kind: 'AIServiceBackend',
       metadata: { name, ...ns, annotations: { 'routefit/route': t.route, 'routefit/model-source': t.mapping.source.slice(0, 500) } },
-      spec: { schema: { name: anthropic ? 'Anthropic' : 'OpenAI' }, backendRef: { name, kind: 'Backend', group: 'gateway.envoyproxy.io' } },
+      // Every provider here speaks the OpenAI API (Anthropic through its OpenAI-compatible endpoint).
+      spec: { schema: { name: 'OpenAI' }, backendRef: { name, kind: 'Backend', group: 'gateway.envoyproxy.io' } },
     });
-    const secretRef = { secretRef: { name: k8sName(t.mapping.provider.envoySecret) } };
+    const secretRef = { secretRef: { name: k8sName(t.mapping.provider.envoySecret), ...ns } };
     docs.push({
       apiVersion: 'aigateway.envoyproxy.io/v1beta1',
       kind: 'BackendSecurityPolicy',
       metadata: { name: `${name}-key`.slice(0, 63), ...ns },
-      spec: { targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name }], ...(anthropic ? { type: 'AnthropicAPIKey' as const, anthropicAPIKey: secretRef } : { type: 'APIKey' as const, apiKey: secretRef }) },
+      spec: { targetRefs: [{ group: 'aigateway.envoyproxy.io', kind: 'AIServiceBackend', name }], type: 'APIKey', apiKey: secretRef },
     });
   }
   return docs;

@@ -5,9 +5,8 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 function leaf(t: PlannedTarget, w: WorkloadExport, weight?: number): PortkeyTarget {
   return {
-    // A virtual key is Portkey's stored credential: the config names it, never holds the key.
+    // A virtual key is Portkey's stored credential (and names the provider): the config names it, never holds the key.
     virtual_key: t.mapping.provider.portkeyVirtualKey,
-    provider: t.mapping.provider.portkey,
     override_params: { model: t.mapping.model },
     ...(weight !== undefined ? { weight: round(weight) } : {}),
     retry: { attempts: Math.min(5, w.retries.attempts), on_status_codes: w.retries.onStatusCodes },

@@ -142,7 +142,7 @@ export const aiServiceBackendSchema = z.strictObject({
   apiVersion: z.literal('aigateway.envoyproxy.io/v1beta1'),
   kind: z.literal('AIServiceBackend'),
   metadata: z.strictObject({ name: k8sName, namespace: k8sName.optional(), annotations: z.record(z.string(), z.string()).optional() }),
-  spec: z.strictObject({ schema: z.strictObject({ name: z.enum(['OpenAI', 'AWSBedrock', 'AzureOpenAI', 'GCPVertexAI', 'GCPAnthropic', 'Anthropic']) }), backendRef: z.strictObject({ name: k8sName, kind: z.literal('Backend'), group: z.literal('gateway.envoyproxy.io') }) }),
+  spec: z.strictObject({ schema: z.strictObject({ name: z.enum(['OpenAI', 'AWSBedrock', 'AzureOpenAI']) }), backendRef: z.strictObject({ name: k8sName, kind: z.literal('Backend'), group: z.literal('gateway.envoyproxy.io') }) }),
 });
 export const backendSecurityPolicySchema = z.strictObject({
   apiVersion: z.literal('aigateway.envoyproxy.io/v1beta1'),
@@ -150,9 +150,8 @@ export const backendSecurityPolicySchema = z.strictObject({
   metadata: z.strictObject({ name: k8sName, namespace: k8sName.optional() }),
   spec: z.strictObject({
     targetRefs: z.array(z.strictObject({ group: z.literal('aigateway.envoyproxy.io'), kind: z.literal('AIServiceBackend'), name: k8sName })).min(1),
-    type: z.enum(['APIKey', 'AnthropicAPIKey']),
-    apiKey: z.strictObject({ secretRef: z.strictObject({ name: k8sName }) }).optional(),
-    anthropicAPIKey: z.strictObject({ secretRef: z.strictObject({ name: k8sName }) }).optional(),
+    type: z.literal('APIKey'),
+    apiKey: z.strictObject({ secretRef: z.strictObject({ name: k8sName, namespace: k8sName.optional() }) }),
   }),
 });
 export const envoyDocumentSchema = z.discriminatedUnion('kind', [aiGatewayRouteSchema, backendTrafficPolicySchema, aiServiceBackendSchema, backendSecurityPolicySchema]);
