@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
-import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
+import { type PriceField, fineTuningFile, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
 import { readSnapshot } from './snapshot.js';
+import { overlayFiles, withOverlays } from './overlay.js';
+import { pointAt } from './lookup.js';
+import type { LoraTrainingTier } from '../engine/decisions/fine-tune.js';
 import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** The catalog shipped with the package: `<package root>/catalog`. */
@@ -24,15 +27,22 @@ export function readCatalogFiles(dir: string = defaultCatalogDir()): Catalog {
   return readCatalog(resolve(dir));
 }
 
-/** Loads and validates catalog/{providers,token-prices,gpus}.yaml. Throws InputFileError listing every problem. */
-export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
+/**
+ * Loads and validates catalog/{providers,token-prices,gpus}.yaml. Throws InputFileError listing every problem.
+ * Overlays (files written by `routefit catalog import`) apply on top, in memory: first those in
+ * `<dir>/overlays/` (sorted by name), then `overlays` in order (each a file or a directory of them).
+ */
+export function loadCatalog(dir: string = defaultCatalogDir(), overlays: readonly string[] = []): Catalog {
   const key = resolve(dir);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  // The bundled catalog, unchanged since the build: its validated snapshot (snapshot.ts).
-  const catalog = (key === resolve(defaultCatalogDir()) ? readSnapshot(key, SNAPSHOT_FILE) : undefined) ?? readCatalog(key);
-  cache.set(key, catalog);
-  return catalog;
+  let base = cache.get(key);
+  if (!base) {
+    // The bundled catalog, unchanged since the build: its validated snapshot (snapshot.ts).
+    base = (key === resolve(defaultCatalogDir()) ? readSnapshot(key, SNAPSHOT_FILE) : undefined) ?? readCatalog(key);
+    cache.set(key, base);
+  }
+  const own = join(key, 'overlays');
+  const files = [...(existsSync(own) ? overlayFiles(own) : []), ...overlays.flatMap(overlayFiles)];
+  return withOverlays(base, files);
 }
 
 function readCatalog(dir: string): Catalog {
@@ -50,7 +60,7 @@ function readCatalog(dir: string): Catalog {
     });
   }
 
-  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map() };
+  const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map(), loraTraining: [] };
 
   const tokenSrc = readYaml(join(dir, 'token-prices.yaml'));
   const tokenData = validate(tokenSrc, tokenPricesFile);
@@ -202,7 +212,40 @@ function readCatalog(dir: string): Catalog {
   });
   if (gpuProblems.length) throw new InputFileError(gpuSrc.file, gpuProblems);
   readModels(dir, catalog);
+  readFineTuning(dir, catalog);
   return catalog;
+}
+
+/** catalog/fine-tuning.yaml is optional: LoRA training rate tables, each tier carrying its point's source and date. */
+function readFineTuning(dir: string, catalog: Catalog): void {
+  const file = join(dir, 'fine-tuning.yaml');
+  if (!existsSync(file)) return;
+  const src = readYaml(file);
+  const data = validate(src, fineTuningFile);
+  const problems: Problem[] = [];
+  let prev: string | undefined;
+  data.lora_training.forEach((p, i) => {
+    if (prev && prev >= p.effective) problems.push({ ...locate(src, ['lora_training', i, 'effective']), field: `lora_training[${i}].effective`, message: `effective dates must increase (previous point: ${prev})` });
+    prev = p.effective;
+    p.tiers.forEach((t, j) => {
+      if (j > 0 && t.max_params_b <= p.tiers[j - 1]!.max_params_b) problems.push({ ...locate(src, ['lora_training', i, 'tiers', j, 'max_params_b']), field: `lora_training[${i}].tiers[${j}].max_params_b`, message: `tiers go from the smallest base up: ${t.max_params_b} does not exceed ${p.tiers[j - 1]!.max_params_b}` });
+    });
+    catalog.loraTraining.push({
+      effective: p.effective,
+      asOf: p.as_of,
+      source: p.source,
+      evidence: p.evidence,
+      ...(p.notes ? { notes: p.notes } : {}),
+      sheet: p.tiers.map((t) => ({ maxParamsB: t.max_params_b, ratePerMillion: t.usd_per_million_tokens, label: t.label, source: p.source, asOf: p.as_of })),
+    });
+  });
+  if (problems.length) throw new InputFileError(file, problems);
+}
+
+/** The LoRA training rate tiers in force on `asOf` (YYYY-MM-DD), for the engine's loraTrainingCost. */
+export function loraTrainingTiers(catalog: Catalog, asOf: string): LoraTrainingTier[] {
+  if (!catalog.loraTraining.length) throw new InputFileError(join(catalog.dir, 'fine-tuning.yaml'), [{ message: 'the catalog has no LoRA training rates (lora_training)' }]);
+  return pointAt({ id: 'lora_training', history: catalog.loraTraining }, asOf).sheet;
 }
 
 /** catalog/models.yaml is optional: a catalog without it prices routes but cannot size models. */

@@ -116,6 +116,18 @@ export const gpusFile = z.strictObject({
   ),
 });
 
+/** catalog/fine-tuning.yaml: LoRA training rate tables with their history. */
+export const fineTuningFile = z.strictObject({
+  lora_training: z
+    .array(
+      z.strictObject({
+        ...pointMeta,
+        tiers: z.array(z.strictObject({ max_params_b: z.number().positive(), usd_per_million_tokens: usd, label: z.string().min(1) })).min(1),
+      }),
+    )
+    .min(1),
+});
+
 /** Model architecture facts for memory and roofline sizing (catalog/models.yaml). */
 export const modelsFile = z.strictObject({
   models: z.record(

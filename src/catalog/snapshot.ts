@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from './types.js';
 
-const VERSION = 1;
+const VERSION = 2;
 
 export function catalogFingerprint(dir: string): string {
   const h = createHash('sha256');
@@ -20,7 +20,7 @@ export function catalogFingerprint(dir: string): string {
 const MAPS = ['providers', 'tokenRoutes', 'gpuSkus', 'gpuSpecs', 'models', 'aliases'] as const;
 
 export function writeSnapshot(catalog: Catalog, file: string): void {
-  const body = { version: VERSION, fingerprint: catalogFingerprint(catalog.dir), ...Object.fromEntries(MAPS.map((k) => [k, [...catalog[k].entries()]])) };
+  const body = { version: VERSION, fingerprint: catalogFingerprint(catalog.dir), ...Object.fromEntries(MAPS.map((k) => [k, [...catalog[k].entries()]])), loraTraining: catalog.loraTraining };
   writeFileSync(file, JSON.stringify(body));
 }
 
@@ -30,7 +30,7 @@ export function readSnapshot(dir: string, file: string): Catalog | undefined {
   try {
     const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { version: number; fingerprint: string };
     if (body.version !== VERSION || body.fingerprint !== catalogFingerprint(dir)) return undefined;
-    return { dir, ...Object.fromEntries(MAPS.map((k) => [k, new Map(body[k] as [string, unknown][])])) } as unknown as Catalog;
+    return { dir, ...Object.fromEntries(MAPS.map((k) => [k, new Map(body[k] as [string, unknown][])])), loraTraining: body.loraTraining } as unknown as Catalog;
   } catch {
     return undefined;
   }

@@ -1,8 +1,10 @@
 import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { DeploymentMode } from '../engine/cost/lcpr.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
+import type { LoraTrainingTier } from '../engine/decisions/fine-tune.js';
 
-export type PriceOrigin = 'catalog' | 'genai-prices';
+/** Where a route's entry comes from: shipped catalog files, @pydantic/genai-prices, or an imported overlay. */
+export type PriceOrigin = 'catalog' | 'genai-prices' | 'overlay';
 
 export interface PricePoint<T> {
   /** Date the price took effect; null when the source does not say (in force as of `asOf`). */
@@ -109,4 +111,8 @@ export interface Catalog {
   models: Map<string, ModelSpecEntry>;
   /** alias → canonical id */
   aliases: Map<string, string>;
+  /** LoRA training rate tables, oldest first (catalog/fine-tuning.yaml; empty when the catalog has none). */
+  loraTraining: PricePoint<LoraTrainingTier[]>[];
+  /** Overlay files applied over the shipped catalog, in order (`routefit catalog import`). */
+  overlays?: { file: string; from: string; fileDate: string; routes: number }[];
 }

@@ -66,6 +66,8 @@ export const opt = {
   repeatable: (flags: string, description: string) => new Opt<string[]>(flags, description, (t, prev) => [...(prev ?? []), t]).default([]),
   json: () => new Opt<boolean>('--json', 'machine-readable output'),
   catalog: () => new Opt<string>('--catalog <dir>', 'use this catalog directory instead of the bundled one'),
+  /** Overlays written by `routefit catalog import` (repeatable; a file or a directory of them). */
+  catalogOverlay: () => opt.repeatable('--catalog-overlay <path>', 'price with this overlay from `routefit catalog import` on top of the catalog (a file or a directory; repeatable)'),
   asOf: (description = 'price as of this date (YYYY-MM-DD)') => opt.date('--as-of <date>', description),
 };
 

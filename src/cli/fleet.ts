@@ -8,16 +8,18 @@ export const fleetOptions = () => ({
   workload: opt.string('--workload <name>', 'only this workload'),
   asOf: opt.asOf(),
   catalog: opt.catalog(),
+  catalogOverlay: opt.catalogOverlay(),
 });
 
 export interface FleetOptions {
   asOf?: string | undefined;
   catalog?: string | undefined;
+  catalogOverlay?: string[] | undefined;
   workload?: string | undefined;
 }
 
 export function fleetFrom(file: string, opts: FleetOptions, io: Io) {
-  const fleet = loadFleet(file, openCatalog(opts.catalog), { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+  const fleet = loadFleet(file, openCatalog(opts.catalog, opts.catalogOverlay), { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
   if (opts.workload && !fleet.workloads.some((w) => w.name === opts.workload)) {
     throw new CliUsageError(`--workload "${opts.workload}" is not in ${file} (${fleet.workloads.map((w) => w.name).join(', ')})`);
   }

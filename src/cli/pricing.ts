@@ -1,5 +1,5 @@
 import { type PriceConflict, priceConflicts } from '../catalog/conflicts.js';
-import { loadCatalog } from '../catalog/load.js';
+import { defaultCatalogDir, loadCatalog } from '../catalog/load.js';
 import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { type Comparison, compareRoutes } from '../engine/cost/compare.js';
@@ -12,10 +12,12 @@ export interface PricingOptions {
   asOf?: string;
   routes?: string;
   catalog?: string;
+  catalogOverlay?: string[];
 }
 
-export function openCatalog(dir: string | undefined): Catalog {
-  return dir ? loadCatalog(dir) : loadCatalog();
+/** The catalog a command prices with: `--catalog DIR` or the bundled one, with any `--catalog-overlay` files on top. */
+export function openCatalog(dir: string | undefined, overlays: readonly string[] = []): Catalog {
+  return loadCatalog(dir ?? defaultCatalogDir(), overlays);
 }
 
 export interface Priced {
@@ -33,7 +35,7 @@ export function pickWorkloads(priced: Priced[], file: string, name: string | und
 
 /** File → catalog → engine, the same path for every command that prices a workload. */
 export function priceFile(file: string, opts: PricingOptions, today: string, measured?: (p: PreparedWorkload) => PreparedWorkload): Priced[] {
-  const catalog = openCatalog(opts.catalog);
+  const catalog = openCatalog(opts.catalog, opts.catalogOverlay);
   const asOf = optionalDate('--as-of', opts.asOf);
   const routes = parseList(opts.routes);
   const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}) });

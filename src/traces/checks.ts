@@ -1,4 +1,5 @@
 import { findRoute } from '../catalog/lookup.js';
+import { historyChanges } from '../catalog/price-diff.js';
 import type { Catalog } from '../catalog/types.js';
 import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/measured/red-flags.js';
 import { type Row, type Store, lit, query } from './db.js';
@@ -177,20 +178,8 @@ export function priceChangesNear(catalog: Catalog, uses: RouteUse[]): PriceChang
     } catch {
       continue;
     }
-    const history = [...entry.history].filter((p) => p.effective !== null).sort((a, b) => a.effective!.localeCompare(b.effective!));
-    for (let i = 1; i < history.length; i++) {
-      const [a, b] = [history[i - 1]!, history[i]!];
-      if (b.effective! < near) continue;
-      const fields: [string, number | null, number | null][] =
-        entry.kind === 'tokens'
-          ? [
-              ['input', (a.sheet as { input?: { value: number } }).input?.value ?? null, (b.sheet as { input?: { value: number } }).input?.value ?? null],
-              ['output', (a.sheet as { output?: { value: number } }).output?.value ?? null, (b.sheet as { output?: { value: number } }).output?.value ?? null],
-            ]
-          : [['hourly', (a.sheet as { onDemand?: { value: number } }).onDemand?.value ?? null, (b.sheet as { onDemand?: { value: number } }).onDemand?.value ?? null]];
-      const changes = fields.filter(([, x, y]) => x !== y).map(([field, before, after]) => ({ field, before, after }));
-      if (changes.length) out.push({ route: entry.id, effective: b.effective!, changes });
-    }
+    // The same diff as `routefit catalog diff` (src/catalog/price-diff.ts).
+    out.push(...historyChanges(entry, near));
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { routefitMatrix } from '../../src/engine/decisions/funnel.js';
 import type { DeploymentMode, RouteSpec } from '../../src/engine/cost/lcpr.js';
 import { serverlessMigration } from '../../src/engine/decisions/serverless-migration.js';
 import { DPO_MULTIPLIER, loraTrainingCost } from '../../src/engine/decisions/fine-tune.js';
+import { loadCatalog, loraTrainingTiers } from '../../src/catalog/load.js';
 import { doNothing, stayOnClosedApi } from '../../src/engine/decisions/do-nothing.js';
 import { scoreVendor } from '../../src/engine/decisions/vendor-scorecard.js';
 import { CLAIMS_FILE, example, expectPrinted, printed } from '../helpers/claims.js';
@@ -196,21 +197,23 @@ describe('c17-serverless-migration: the 4-week canary worked example', () => {
 });
 
 describe('c19-lora-training: LoRA economics', () => {
+  // The rates are catalog data (catalog/fine-tuning.yaml), in force on the seed's date.
+  const LORA = loraTrainingTiers(loadCatalog(), '2026-05-15');
   it('c19-lora-training: 50K examples × 1,500 tokens on a 7B base at $0.48/M trains for under $40', () => {
-    const c = loraTrainingCost({ examples: 50_000, tokensPerExample: 1500, baseParamsB: 7 });
+    const c = loraTrainingCost({ examples: 50_000, tokensPerExample: 1500, baseParamsB: 7, tiers: LORA });
     expect(c.trainingTokens).toBe(75_000_000);
     expect(c.tier.ratePerMillion).toBe(0.48);
     expect(c.computeCost[0]).toBeCloseTo(36, 10);
     expect(c.computeCost[0]).toBeLessThan(printed('c19-lora-training', 'training_cost_under').value);
   });
   it('tiers by base size, DPO at 2-3x SFT, hidden costs at 2-5x compute', () => {
-    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 16 }).computeCost[0]).toBeCloseTo(0.48, 10);
-    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 17 }).computeCost[0]).toBeCloseTo(1.5, 10);
-    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 70 }).computeCost[0]).toBeCloseTo(2.9, 10);
-    const dpo = loraTrainingCost({ examples: 50_000, tokensPerExample: 1500, baseParamsB: 7, method: 'dpo' });
+    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 16, tiers: LORA }).computeCost[0]).toBeCloseTo(0.48, 10);
+    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 17, tiers: LORA }).computeCost[0]).toBeCloseTo(1.5, 10);
+    expect(loraTrainingCost({ examples: 1e6, tokensPerExample: 1, baseParamsB: 70, tiers: LORA }).computeCost[0]).toBeCloseTo(2.9, 10);
+    const dpo = loraTrainingCost({ examples: 50_000, tokensPerExample: 1500, baseParamsB: 7, method: 'dpo', tiers: LORA });
     expect(dpo.computeCost).toEqual([36 * DPO_MULTIPLIER[0], 36 * DPO_MULTIPLIER[1]].map((x) => expect.closeTo(x, 10)));
     expect(dpo.programCost[1]).toBeCloseTo(36 * 3 * 5, 10);
-    expect(() => loraTrainingCost({ examples: 1, tokensPerExample: 1, baseParamsB: 405 })).toThrow(/baseParamsB is 405/);
+    expect(() => loraTrainingCost({ examples: 1, tokensPerExample: 1, baseParamsB: 405, tiers: LORA })).toThrow(/baseParamsB is 405/);
   });
 });
 

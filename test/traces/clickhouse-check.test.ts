@@ -125,7 +125,7 @@ describe('traces check on ClickHouse: the same series and signals as DuckDB', ()
     // Two isolated hours over 900 ms: no 4-hour run.
     expect(ch.find((x) => x.id === 'p99_breach_4h' && x.workload === 'w')).toMatchObject({ fired: false, checked: true });
     expect(ch.filter((x) => x.id === 'pricing_page_change')).toEqual([
-      expect.objectContaining({ fired: true, at: '2026-05-01', detail: 'together/deepseek-v3 price changed 2026-05-01: input $1.25 → $0.6, output $1.25 → $1.7; re-run the LCPR comparison' }),
+      expect.objectContaining({ fired: true, at: '2026-05-01', detail: 'together/deepseek-v3 price changed 2026-05-01: input $1.25 → $0.6, output $1.25 → $1.7, cached_input — → $0.06; re-run the LCPR comparison' }),
     ]);
   });
 

@@ -64,7 +64,7 @@ describe('reversion signals without a trace source (seed 001 ch. 22 operational,
     const signals = JSON.parse(r.stdout).signals as { id: string; fired: boolean; detail: string; workload?: string }[];
     // Together's DeepSeek V3 went from $1.25/$1.25 to $0.60/$1.70 on 2026-05-01, inside the traced window.
     const price = signals.filter((x) => x.id === 'pricing_page_change');
-    expect(price).toEqual([expect.objectContaining({ fired: true, detail: 'together/deepseek-v3 price changed 2026-05-01: input $1.25 → $0.6, output $1.25 → $1.7; re-run the LCPR comparison' })]);
+    expect(price).toEqual([expect.objectContaining({ fired: true, detail: 'together/deepseek-v3 price changed 2026-05-01: input $1.25 → $0.6, output $1.25 → $1.7, cached_input — → $0.06; re-run the LCPR comparison' })]);
     // 3 incidents (one provider-wide, "Together AI" mapped to together) on the new route vs 1 on the old, 14 days each.
     expect(signals.find((x) => x.id === 'incident_frequency_2x')).toMatchObject({ workload: 'chat', fired: true });
     // Mean time to resolve: together (45 + 200) / 2 = 122.5 > 100; openai 20.

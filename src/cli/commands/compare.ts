@@ -20,6 +20,7 @@ const options = {
   wide: opt.flag('--wide', "never wrap text to the terminal's width"),
   width: opt.number('--width <columns>', "wrap notes and prices at this width (default: the terminal's, when output is a terminal)", { min: 40, max: 10_000, integer: true }),
   catalog: opt.catalog(),
+  catalogOverlay: opt.catalogOverlay(),
   // --uncertainty (docs/uncertainty.md)
   uncertainty: opt.flag('--uncertainty', 'Monte Carlo: P10–P90 of LCPR and monthly cost, win probability, and which measurement would settle the pick'),
   samples: opt.number('--samples <n>', `Monte Carlo samples (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`, { min: 1, max: 1_000_000, integer: true }),

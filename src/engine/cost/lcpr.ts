@@ -32,7 +32,7 @@ export interface WorkloadProfile {
 
 /** Where a route's price came from. */
 export interface PriceProvenance {
-  origin: 'catalog' | 'genai-prices' | 'override';
+  origin: 'catalog' | 'genai-prices' | 'overlay' | 'override';
   source: string;
   /** Date the price was observed. */
   asOf?: string;

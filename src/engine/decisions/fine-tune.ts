@@ -1,16 +1,22 @@
 import { type Quantity, sourced } from '../evidence.js';
-import { requireInRange } from '../errors.js';
+import { RoutefitError, requireInRange } from '../errors.js';
 import { type Flag, type Verdict, flag, flagFact, verdict } from './verdict.js';
 import { DAYS_PER_MONTH, TOKENS_PER_MILLION } from '../units.js';
 
 const CH19 = 'seed 001 ch. 19, Fine-Tuning and Post-Training as Cost Levers';
 
-/** Seed 001 ch. 19 "LoRA economics": posted LoRA training rates (USD per million training tokens) by base-model size. */
-export const LORA_TRAINING_TIERS = [
-  { maxParamsB: 16, ratePerMillion: 0.48, label: 'up to 16B' },
-  { maxParamsB: 69, ratePerMillion: 1.5, label: '17-69B' },
-  { maxParamsB: 100, ratePerMillion: 2.9, label: '70-100B' },
-] as const;
+/**
+ * A posted LoRA training rate (USD per million training tokens) for base models up to `maxParamsB`
+ * billion parameters. The rates are catalog data (catalog/fine-tuning.yaml, seed 001 ch. 19 "LoRA
+ * economics"): the caller passes the tiers in force, with their source.
+ */
+export interface LoraTrainingTier {
+  maxParamsB: number;
+  ratePerMillion: number;
+  label: string;
+  source?: string;
+  asOf?: string;
+}
 
 /** Seed 001 ch. 19: DPO costs roughly 2-3x the equivalent SFT run. */
 export const DPO_MULTIPLIER: [number, number] = [2, 3];
@@ -23,11 +29,13 @@ export interface TrainingCostInput {
   baseParamsB: number;
   epochs?: number;
   method?: 'sft' | 'dpo';
+  /** The rate tiers in force, smallest base first (catalog/fine-tuning.yaml). */
+  tiers: readonly LoraTrainingTier[];
 }
 
 export interface TrainingCost {
   trainingTokens: number;
-  tier: (typeof LORA_TRAINING_TIERS)[number];
+  tier: LoraTrainingTier;
   /** SFT compute cost; for DPO a [low, high] band. */
   computeCost: [number, number];
   /** Compute × the hidden-cost multiplier: the program's real cost band. */
@@ -39,9 +47,15 @@ export interface TrainingCost {
 export function loraTrainingCost(input: TrainingCostInput): TrainingCost {
   requireInRange('examples', input.examples, { min: 0 });
   requireInRange('tokensPerExample', input.tokensPerExample, { min: 0 });
-  requireInRange('baseParamsB', input.baseParamsB, { min: 0, minExclusive: true, max: 100 });
+  const tiers = input.tiers;
+  if (!tiers.length) throw new RoutefitError('invalid_input', 'no LoRA training rate tiers given (catalog/fine-tuning.yaml)', { field: 'tiers' });
+  tiers.forEach((t, i) => {
+    requireInRange(`tiers[${i}].ratePerMillion`, t.ratePerMillion, { min: 0 });
+    if (i > 0 && !(t.maxParamsB > tiers[i - 1]!.maxParamsB)) throw new RoutefitError('invalid_input', `tiers[${i}].maxParamsB ${t.maxParamsB} must exceed the previous tier's ${tiers[i - 1]!.maxParamsB}`, { field: 'tiers' });
+  });
+  requireInRange('baseParamsB', input.baseParamsB, { min: 0, minExclusive: true, max: tiers[tiers.length - 1]!.maxParamsB });
   const epochs = requireInRange('epochs', input.epochs ?? 1, { min: 0, minExclusive: true });
-  const tier = LORA_TRAINING_TIERS.find((t) => input.baseParamsB <= t.maxParamsB)!;
+  const tier = tiers.find((t) => input.baseParamsB <= t.maxParamsB)!;
   const trainingTokens = input.examples * input.tokensPerExample * epochs;
   const sft = (trainingTokens / TOKENS_PER_MILLION) * tier.ratePerMillion;
   const computeCost: [number, number] = input.method === 'dpo' ? [sft * DPO_MULTIPLIER[0], sft * DPO_MULTIPLIER[1]] : [sft, sft];
@@ -50,7 +64,7 @@ export function loraTrainingCost(input: TrainingCostInput): TrainingCost {
     tier,
     computeCost,
     programCost: [computeCost[0] * HIDDEN_COST_MULTIPLIER[0], computeCost[1] * HIDDEN_COST_MULTIPLIER[1]],
-    cite: `${CH19}, LoRA economics`,
+    cite: `${CH19}, LoRA economics${tier.source ? ` (rate: ${tier.source})` : ''}`,
   };
 }
 

@@ -13,10 +13,10 @@ const options = {
   provider: opt.string('--provider <id>', 'only this provider (includes its @pydantic/genai-prices models)'),
   model: opt.string('--model <text>', 'route ids containing this text'),
   mode: opt.string('--mode <mode>', 'closed_api, serverless, managed_dedicated or self_managed'),
-  origin: opt.string('--origin <origin>', 'catalog (default), genai-prices or all'),
+  origin: opt.string('--origin <origin>', 'catalog (default: shipped files and overlays), overlay, genai-prices or all'),
   asOf: opt.asOf('prices in force on this date (default: today)'),
   json: opt.json(),
-  catalog: opt.catalog(),
+  catalog: opt.catalog(), catalogOverlay: opt.catalogOverlay(),
 };
 type ListOptions = OptionValues<typeof options>;
 
@@ -25,14 +25,15 @@ const price = (n: number | undefined, digits = 3) => (n === undefined ? '—' : 
 function catalogList(opts: ListOptions, io: Io): number {
   if (opts.mode && !DEPLOYMENT_MODES.includes(opts.mode as never)) throw new CliUsageError(`--mode must be one of ${DEPLOYMENT_MODES.join(', ')}`);
   const origin = opts.origin ?? (opts.provider ? 'all' : 'catalog');
-  if (!['catalog', 'genai-prices', 'all'].includes(origin)) throw new CliUsageError('--origin must be catalog, genai-prices or all');
+  if (!['catalog', 'overlay', 'genai-prices', 'all'].includes(origin)) throw new CliUsageError('--origin must be catalog, overlay, genai-prices or all');
   const asOf = opts.asOf ?? io.today;
-  const catalog = openCatalog(opts.catalog);
+  const catalog = openCatalog(opts.catalog, opts.catalogOverlay);
   const keep = (e: { id: string; provider: string; model?: string; mode: string; origin: string }) =>
     (!opts.provider || e.provider === opts.provider) &&
     (!opts.model || e.id.toLowerCase().includes(opts.model.toLowerCase())) &&
     (!opts.mode || e.mode === opts.mode) &&
-    (origin === 'all' || e.origin === origin);
+    // Routes an overlay adds list with the catalog's own: both are what the catalog holds now.
+    (origin === 'all' || e.origin === origin || (origin === 'catalog' && e.origin === 'overlay'));
 
   const tokenRoutes = (origin === 'catalog' ? [...catalog.tokenRoutes.values()] : allTokenRoutes(catalog)).filter(keep);
   const gpus = [...catalog.gpuSkus.values()].filter(keep);

@@ -10,10 +10,10 @@ import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
 
 
-const options = { json: opt.json(), catalog: opt.catalog() };
+const options = { json: opt.json(), catalog: opt.catalog(), catalogOverlay: opt.catalogOverlay() };
 
 function catalogShow(id: string, opts: OptionValues<typeof options>, io: Io): number {
-  const catalog = openCatalog(opts.catalog);
+  const catalog = openCatalog(opts.catalog, opts.catalogOverlay);
   const entry = findRoute(catalog, id);
   if (opts.json) {
     const spec = entry.kind === 'gpu' && entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;
