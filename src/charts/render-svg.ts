@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { textWidthEm } from './theme.js';
 import type { ChartSpec } from './types.js';
 
 export interface SvgOptions {
@@ -12,9 +13,18 @@ export interface SvgOptions {
   id?: string;
 }
 
-// Server side there is no canvas: text is measured from zrender's built-in width table, the same on
-// every machine (a DOM or node-canvas in the process would otherwise change layouts).
-echarts.setPlatformAPI({ createCanvas: (() => null) as unknown as Parameters<typeof echarts.setPlatformAPI>[0]["createCanvas"] });
+// Server side there is no canvas: text is measured from a fixed width table, the same on every
+// machine (a DOM or node-canvas in the process would otherwise change layouts).
+type Platform = Parameters<typeof echarts.setPlatformAPI>[0];
+echarts.setPlatformAPI({
+  createCanvas: (() => null) as unknown as Platform['createCanvas'],
+  // One width table for every machine, sized for the report's font (Inter), so labels fit when drawn.
+  measureText: ((text: string, font?: string) => {
+    const px = Number(/(\d+(?:\.\d+)?)px/.exec(font ?? '')?.[1] ?? 12);
+    const bold = /\b(bold|[6-9]00)\b/.test(font ?? '') ? 1.06 : 1;
+    return { width: textWidthEm(text ?? '') * px * bold };
+  }) as unknown as Platform['measureText'],
+});
 
 /**
  * Renders a chart spec to a standalone SVG string on the server (ECharts SSR, no DOM). Deterministic:

@@ -48,7 +48,7 @@ export function sensitivityTornado(t: RouteTornado, opts: TornadoOptions = {}): 
       min: -reach * 1.9,
       max: reach * 1.9,
       ...valueAxisStyle,
-      axisLabel: { ...valueAxisStyle.axisLabel, formatter: '${value}', showMinLabel: false, showMaxLabel: false },
+      axisLabel: { ...valueAxisStyle.axisLabel, showMinLabel: false, showMaxLabel: false },
     },
     yAxis: { type: 'category', inverse: true, data: bars.map((b) => humanize(b.name)), ...categoryAxisStyle },
     series: [side(LOW_SERIES, '#56B4E9', 'lcprAtLow', 'low'), side(HIGH_SERIES, '#D55E00', 'lcprAtHigh', 'high')],

@@ -37,12 +37,31 @@ export function colorOf(id: string, opts: ChartOptions, all: readonly string[]):
   return opts.colors?.[id] ?? routeColors(all)[id]!;
 }
 
-/** Legend rows the names take at the chart's width (zrender's text widths are close to 0.55 em a character at 11 px). */
+/**
+ * Width of a text in em, from a small per-character table sized for Inter (a little generous, so a
+ * label measured with it never overflows when drawn in Inter). Server-side renderSvg measures with
+ * it; the legend layout below estimates with it in the browser too.
+ */
+export function textWidthEm(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    if ("iljtf.,:;|!'`".includes(ch)) w += 0.3;
+    else if ('rI ()[]{}-/'.includes(ch)) w += 0.4;
+    else if ('mwMW@%'.includes(ch)) w += 0.92;
+    else if (ch >= '0' && ch <= '9') w += 0.62;
+    else if (ch >= 'A' && ch <= 'Z') w += 0.72;
+    else if (ch >= 'a' && ch <= 'z') w += 0.58;
+    else w += 0.7;
+  }
+  return w;
+}
+
+/** Legend rows the names take at the chart's width (11 px text, 14 px symbol, 10 px gaps). */
 export function legendRows(names: readonly string[], width: number): number {
   let rows = 1;
   let x = 0;
   for (const n of names) {
-    const w = 14 + 5 + n.length * 6.2 + 10;
+    const w = 14 + 5 + textWidthEm(n) * 11 + 10;
     if (x > 0 && x + w > width) {
       rows++;
       x = 0;

@@ -52,21 +52,32 @@ export function buildDocument(m: ReportModel): Block[] {
 
 // ---------- 1. Verdict ----------
 
-function howSure(w: WorkloadSection, route: string | null): Inline[] {
+/** A share of samples as a reader takes it: "under 1%" and "over 99%" rather than a rounded 0% or 100%. */
+export function share(x: number): string {
+  if (x > 0 && x < 0.005) return 'under 1%';
+  if (x < 1 && x > 0.995) return 'over 99%';
+  return percent(x);
+}
+
+function howSure(w: WorkloadSection, route: string | null, stated: string | null): Inline[] {
   const mc = w.uncertainty;
   const r = route ? mc.routes.find((x) => x.route === route) : undefined;
+  const n = mc.samples.toLocaleString('en-US');
   const out: Inline[] = [];
-  if (r) {
-    out.push('How sure: modeled from the file\'s inputs with their spreads, ', { strong: route! }, ` is the cheapest route in ${percent(r.winProbability)} of ${mc.samples.toLocaleString('en-US')} Monte Carlo samples`);
-    if (r.paybackProbability !== undefined && mc.migration) out.push(`, and the move pays back within ${num(mc.migration.horizonMonths)} months in ${percent(r.paybackProbability)} of them`);
+  if (r && mc.recommended === route) {
+    out.push('How sure: modeled from the file\'s inputs with their spreads, ', { strong: route! }, ` is the cheapest route in ${share(r.winProbability)} of ${n} Monte Carlo samples`);
+    if (r.paybackProbability !== undefined && mc.migration) out.push(`, and the move pays back within ${num(mc.migration.horizonMonths)} months in ${share(r.paybackProbability)} of them`);
     out.push('. ');
+  } else if (r && mc.recommended) {
+    const best = mc.routes.find((x) => x.route === mc.recommended)!;
+    out.push('How sure: ', { strong: 'not yet' }, `. Modeled from the file's inputs alone, ${mc.recommended} is the cheapest route in ${share(best.winProbability)} of ${n} samples and ${route} in ${share(r.winProbability)}: the recommendation rests on ${stated ? `the ${stated} LCPR the file states` : 'figures the inputs do not reproduce'}, so measure it before acting. `);
   } else if (route) {
     out.push(`How sure: ${route} is not among the routes the Monte Carlo could vary. `);
   }
   const voi = mc.valueOfInformation.find((v) => v.unmeasured);
-  if (mc.wrongPickProbability === 0) out.push('No measurement would change the pick: the same route is cheapest in every sample.');
-  else if (voi) out.push('The measurement that would settle it: ', { strong: voi.route ? `${voi.name} on ${voi.route}` : voi.name }, ` (it cuts the chance of a wrong pick from ${percent(voi.wrongPickNow)} to ${percent(voi.wrongPickIfMeasured)}).`);
-  else out.push(`The chance the pick is wrong is ${percent(mc.wrongPickProbability)}; every input with a spread is already measured.`);
+  if (mc.wrongPickProbability < 0.005) out.push(`No single measurement would change the modeled pick: it is wrong in ${mc.wrongPickProbability === 0 ? 'no' : 'under 1% of'} samples.`);
+  else if (voi && voi.wrongPickNow - voi.wrongPickIfMeasured >= 0.005) out.push('The measurement that would settle it: ', { strong: voi.route ? `${voi.name} on ${voi.route}` : voi.name }, ` (knowing it cuts the chance of a wrong pick from ${share(voi.wrongPickNow)} to ${share(voi.wrongPickIfMeasured)}).`);
+  else out.push(`The modeled pick is wrong in ${share(mc.wrongPickProbability)} of samples; no single unmeasured input moves that by more than sampling noise.`);
   return out;
 }
 
@@ -90,7 +101,8 @@ function verdictSection(m: ReportModel): Block[] {
   for (const w of m.workloads) {
     const b = w.brief;
     if (b) {
-      const text: Inline[][] = [[cite(b.headline.charAt(0).toUpperCase() + b.headline.slice(1)) + '.']];
+      // The headline says why; a migration's saving and payback follow in full below, so it is not repeated.
+      const text: Inline[][] = b.action === 'migrate' && b.savings ? [] : [[cite(b.headline.charAt(0).toUpperCase() + b.headline.slice(1)) + '.']];
       const cur = b.current;
       const rec = b.recommended;
       const line: Inline[] = [`Today: ${cur.route} at ${usdPerRequest(cur.lcpr)} per accepted request, ${usd(cur.monthlyCost)}/month (${cur.spendEvidence}).`];
@@ -106,7 +118,7 @@ function verdictSection(m: ReportModel): Block[] {
           b.migration ? `; the migration (${usd(b.migration.cost)}, ${b.migration.evidence}) pays back ${months(b.savings.paybackFromCutoverMonths)} after cutover, ${months(b.savings.paybackFromDecisionMonths)} from the decision.` : '.',
         ]);
       }
-      text.push(howSure(w, rec?.route ?? cur.route));
+      text.push(howSure(w, rec?.route ?? cur.route, rec?.evidence && rec.evidence !== 'modeled' ? rec.evidence : null));
       out.push({ kind: 'verdict', workload: w.name, action: ACTION[b.action], tone: TONE[b.action], text });
     } else {
       const c = w.comparison;
@@ -119,7 +131,7 @@ function verdictSection(m: ReportModel): Block[] {
           text.push([`The pricing page points elsewhere: ${raw.label} is cheapest per request (${usdPerRequest(raw.rawCostPerRequest)}) but costs ${usdPerRequest(raw.lcpr)} per accepted request once retries, repair, engineering and idle capacity count.`]);
         }
         text.push(['The file names no current route, so no saving or payback is computed: a fleet file with current_route (see examples/fleet.yaml) adds them.']);
-        text.push(howSure(w, best.route));
+        text.push(howSure(w, best.route, null));
       } else {
         text.push(['No route could be priced: see the unpriced routes below.']);
       }
@@ -136,7 +148,7 @@ function fleetSection(m: ReportModel): Block[] {
   if (m.fleet) {
     out.push(
       table({
-        head: ['Workload', 'Action', 'Stage', 'Current route', 'Current LCPR', 'Current $/month', 'Recommended', 'Recommended LCPR', 'Recommended $/month', 'Saving $/month', 'Payback (cutover / decision)'],
+        head: ['Workload', 'Action', 'Stage', 'Current route', 'LCPR', '$/month', 'Recommended route', 'LCPR', '$/month', 'Saving $/month', 'Payback: cutover / decision'],
         numeric: [2, 4, 5, 7, 8, 9],
         rows: m.fleet.workloads.map((w) => [
           w.workload,

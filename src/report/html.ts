@@ -24,8 +24,8 @@ const CSS = `
 :root{--ink:#1f2328;--muted:#57606a;--line:#d8dee4;--soft:#f3f5f7;--accent:#0b5cad;--go:#1a7f37;--stay:#57606a;--measure:#9a6700;--none:#cf222e}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{margin:0;font-family:Inter,"DejaVu Sans",Arial,sans-serif;color:var(--ink);font-size:10pt;line-height:1.45;font-variant-numeric:tabular-nums}
-main{max-width:190mm;margin:0 auto;padding:8mm 0}
+body{margin:0;font-family:Inter,"DejaVu Sans",Arial,sans-serif;color:var(--ink);font-size:10pt;line-height:1.45}
+main{margin:0;padding:0}
 header.cover{border-bottom:2px solid var(--ink);padding-bottom:5mm;margin-bottom:6mm}
 header.cover .kicker{font-size:8.5pt;letter-spacing:.08em;text-transform:uppercase;color:var(--accent);font-weight:600}
 header.cover h1{font-size:22pt;line-height:1.15;margin:1.5mm 0 2mm;font-weight:700}
@@ -43,12 +43,14 @@ p.warn{border-left:3px solid var(--measure);background:#fff8e5;padding:1.5mm 3mm
 .pill{font-size:8pt;font-weight:700;text-transform:uppercase;letter-spacing:.05em;padding:.4mm 2mm;border-radius:2mm;color:#fff;background:var(--stay)}
 .go .pill{background:var(--go)}.measure .pill{background:var(--measure)}.none .pill{background:var(--none)}
 .verdict p{margin:0 0 1.2mm}
-table{width:100%;border-collapse:collapse;margin:1mm 0 4mm;font-size:8pt;line-height:1.3}
+table{width:100%;border-collapse:collapse;margin:1mm 0 4mm;font-size:7.8pt;line-height:1.3}
+td{overflow-wrap:break-word}
 thead{display:table-header-group}
 tr{break-inside:avoid}
 th{background:var(--soft);text-align:left;font-weight:600;border-bottom:1.5px solid var(--ink);padding:1.2mm 1.5mm;vertical-align:bottom}
 td{border-bottom:1px solid var(--line);padding:1mm 1.5mm;vertical-align:top}
-td.n,th.n{text-align:right;white-space:nowrap}
+td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+th.n{text-align:right}
 caption{caption-side:bottom;text-align:left;color:var(--muted);font-size:7.5pt;padding-top:1mm}
 figure{margin:2mm 0 3mm;break-inside:avoid}
 figure svg{display:block;max-width:100%;height:auto}
@@ -58,7 +60,7 @@ li{margin-bottom:.8mm}
 .break{break-before:page}
 a{color:var(--accent)}
 footer.end{margin-top:8mm;border-top:1px solid var(--line);padding-top:2mm;color:var(--muted);font-size:8pt}
-@media screen{body{background:#f6f8fa}main{background:#fff;padding:14mm 16mm;margin:6mm auto;box-shadow:0 1px 3px rgba(0,0,0,.12)}.break{break-before:auto;margin-top:10mm}}
+@media screen{body{background:#f6f8fa}main{max-width:200mm;background:#fff;padding:14mm 16mm;margin:6mm auto;box-shadow:0 1px 3px rgba(0,0,0,.12)}.break{break-before:auto;margin-top:10mm}}
 `;
 
 function tableHtml(t: Table): string {

@@ -34,7 +34,8 @@ export async function renderPdf(m: ReportModel, html: string, o: PdfOptions): Pr
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMedia({ media: 'print' });
     await page.evaluate('document.fonts.ready.then(() => true)');
-    const small = 'font-family:Inter,"DejaVu Sans",Arial,sans-serif;font-size:7.5pt;color:#57606a;width:100%;padding:0 14mm;display:flex;justify-content:space-between';
+    // Templates are separate documents: no web font, no page CSS; single quotes inside the style attribute.
+    const small = "font-family:'DejaVu Sans',Arial,sans-serif;font-size:7pt;color:#57606a;width:100%;box-sizing:border-box;padding:0 14mm;display:flex;justify-content:space-between;-webkit-print-color-adjust:exact";
     const header = `<div style="${small}"><span>Inference cost report: ${esc(m.title)}</span><span>priced as of ${esc(m.asOf)}</span></div>`;
     const footer = `<div style="${small}"><span>${esc(m.file)} · catalog ${esc(m.catalogDate ?? 'n/a')} · routefit ${esc(m.version)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
     const pdf = await page.pdf({
