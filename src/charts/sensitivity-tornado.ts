@@ -29,9 +29,10 @@ export function sensitivityTornado(t: RouteTornado, opts: TornadoOptions = {}): 
     data: bars.map((b) => {
       const d = b[at] - t.baseLcpr;
       const other = (at === 'lcprAtLow' ? b.lcprAtHigh : b.lcprAtLow) - t.baseLcpr;
-      // Both ends on one side (a non-monotone input): the shorter bar's label goes to the other side of zero.
-      const flip = Math.sign(d) === Math.sign(other) && Math.abs(d) < Math.abs(other);
-      const right = d >= 0 !== flip;
+      // The shorter end's label goes to the far side of zero when the other end's bar would cover it
+      // (both ends on one side, or this end next to nothing).
+      const flip = other !== 0 && Math.abs(d) < Math.abs(other) && (Math.sign(d) === Math.sign(other) || Math.abs(d) < Math.abs(other) * 0.05);
+      const right = flip ? other < 0 : d >= 0;
       return { value: d, label: { show: true, position: (right ? 'right' : 'left') as 'right' | 'left', fontSize: 10, color: MUTED, formatter: `${usdSig(b[at])} at ${num(b[end])}` } };
     }),
   });

@@ -1,7 +1,7 @@
 import type { ChartOptions, ChartSpec } from './types.js';
 
 /** One font for every chart (the report embeds Inter; the fallbacks keep the Studio readable without it). */
-export const CHART_FONT = 'Inter, "DejaVu Sans", Arial, sans-serif';
+export const CHART_FONT = 'Inter, DejaVu Sans, Arial, sans-serif';
 
 /** Colour-blind-safe palette (Okabe–Ito order, darkened for print). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#6B6B6B', '#8C564B', '#F0E442', '#000000'];

@@ -39,6 +39,7 @@ export function uncertaintyBands(mc: MonteCarloResult, opts: BandsOptions = {}):
       inverse: true,
       data: routes.map((r) => `${labelOf(r.route, opts)}\nwins ${percent(r.winProbability)}`),
       ...categoryAxisStyle,
+      axisLabel: { ...categoryAxisStyle.axisLabel, margin: 12, lineHeight: 14 },
     },
     series: [
       // An invisible bar up to P10 lifts the visible P10–P90 bar off zero.

@@ -1,4 +1,5 @@
 import { type CsvValue, toCsv } from '../io/csv.js';
+import { cite } from './citations.js';
 import type { ReportModel } from './model.js';
 
 const HEAD = ['section', 'workload', 'route', 'metric', 'value', 'unit', 'evidence', 'source'];
@@ -7,7 +8,7 @@ const HEAD = ['section', 'workload', 'route', 'metric', 'value', 'unit', 'eviden
 export function reportCsv(m: ReportModel): string {
   const rows: CsvValue[][] = [];
   const add = (section: string, workload: string, route: string | null, metric: string, value: number | null, unit: string, evidence: string | null = null, source: string | null = null) =>
-    rows.push([section, workload, route, metric, value, unit, evidence, source]);
+    rows.push([section, workload, route, metric, value, unit, evidence, source === null ? null : cite(source)]);
   if (m.fleet) {
     add('fleet', '', null, 'current_monthly_cost', m.fleet.totalCurrentMonthly, 'USD/month');
     add('fleet', '', null, 'monthly_savings_if_migrating', m.fleet.totalMonthlySavings, 'USD/month');

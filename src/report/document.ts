@@ -256,17 +256,18 @@ function workloadSection(w: WorkloadSection): Block[] {
       table({
         head: ['Route', 'Point LCPR', 'P10', 'P50', 'P90', '$/month P10–P90', 'P(cheapest)', ...(mc.migration ? [`P(payback ≤ ${num(mc.migration.horizonMonths)} months)`] : [])],
         numeric: [1, 2, 3, 4, 5, 6, 7],
-        rows: mc.routes.map((r) => [labels[r.route] ?? r.route, usdPerRequest(r.pointLcpr), usdPerRequest(r.lcpr.p10), usdPerRequest(r.lcpr.p50), usdPerRequest(r.lcpr.p90), `${usd(r.monthlyCost.p10)} – ${usd(r.monthlyCost.p90)}`, percent(r.winProbability), ...(mc.migration ? [r.paybackProbability === undefined ? 'current route' : percent(r.paybackProbability)] : [])]),
+        rows: mc.routes.map((r) => [labels[r.route] ?? r.route, usdPerRequest(r.pointLcpr), usdPerRequest(r.lcpr.p10), usdPerRequest(r.lcpr.p50), usdPerRequest(r.lcpr.p90), `${usd(r.monthlyCost.p10)} – ${usd(r.monthlyCost.p90)}`, share(r.winProbability), ...(mc.migration ? [r.paybackProbability === undefined ? 'current route' : share(r.paybackProbability)] : [])]),
         caption: `${mc.samples.toLocaleString('en-US')} samples, seed ${mc.seed}${mc.invalidSamples ? `; ${mc.invalidSamples} inconsistent samples left out` : ''}.`,
       }),
     );
     const voi = mc.valueOfInformation.filter((v) => v.unmeasured).slice(0, 5);
-    if (voi.length && mc.wrongPickProbability > 0) {
+    // Below half a point the differences are sampling noise: the table would list zeros.
+    if (voi.some((v) => v.wrongPickNow - v.wrongPickIfMeasured >= 0.005)) {
       out.push(
         table({
           head: ['Measure next', 'Status', 'P(wrong pick) now', 'If measured', 'Overspend avoided $/month'],
           numeric: [2, 3, 4],
-          rows: voi.map((v) => [v.route ? `${v.name} on ${v.route}` : v.name, v.status, percent(v.wrongPickNow), percent(v.wrongPickIfMeasured), usd(v.regretAvoidedPerMonth)]),
+          rows: voi.map((v) => [v.route ? `${v.name} on ${v.route}` : v.name, v.status, share(v.wrongPickNow), share(v.wrongPickIfMeasured), usd(v.regretAvoidedPerMonth)]),
           caption: 'Value of information: how much knowing each unmeasured input cuts the chance of picking the wrong route.',
         }),
       );
@@ -278,7 +279,7 @@ function workloadSection(w: WorkloadSection): Block[] {
 // ---------- 4. Decisions ----------
 
 function decisionsSection(m: ReportModel): Block[] {
-  const out: Block[] = [{ kind: 'pagebreak' }, h(2, '4. Decisions and their reasons', 'decisions')];
+  const out: Block[] = [...(m.fleet ? [{ kind: 'pagebreak' } as Block] : []), h(2, '4. Decisions and their reasons', 'decisions')];
   if (!m.fleet) {
     out.push(note('The decision gates (the three gates, Do Nothing, migration gates, reversion signals, vendor and procurement gates) need a fleet file with current_route, constraints and candidates per workload: see examples/fleet.yaml and `routefit plan`.'));
     return out;
@@ -323,8 +324,8 @@ function decisionsSection(m: ReportModel): Block[] {
 // ---------- 5. Measured ----------
 
 function measuredSection(m: ReportModel): Block[] {
-  const out: Block[] = [{ kind: 'pagebreak' }, h(2, '5. Measured', 'measured')];
   const ms = m.measured;
+  const out: Block[] = [...(ms ? [{ kind: 'pagebreak' } as Block] : []), h(2, '5. Measured', 'measured')];
   if (!ms) {
     out.push(note('No trace store was given: every figure above rests on the file\'s inputs and the catalog. Run the report with --traces DB (or --clickhouse URL) to set measured inputs beside the assumed ones, reconcile against the invoice and check the red flags.'));
     return out;
@@ -342,7 +343,7 @@ function measuredSection(m: ReportModel): Block[] {
         table({
           head: ['Input', 'Assumed', 'Assumed evidence', 'Measured', 'Measured source'],
           numeric: [1, 3],
-          rows: w.measured.replaced.map((r) => [r.field.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`), r.assumed ? num(r.assumed.value) : '—', r.assumed?.evidence ?? '—', num(r.measured.value), r.measured.source ?? '—']),
+          rows: w.measured.replaced.map((r) => [r.field.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`), r.assumed ? num(r.assumed.value) : '—', r.assumed?.evidence ?? '—', num(r.measured.value), cite(r.measured.source ?? '—')]),
         }),
       );
     }
@@ -400,7 +401,7 @@ function assumptionsSection(m: ReportModel): Block[] {
       table({
         head: ['Input', 'Value', 'Evidence', 'Status', 'Source', 'Measured on (age)'],
         numeric: [1],
-        rows: w.assumptions.map((a) => [a.input, num(a.value), a.evidence.replace(/_/g, ' '), a.status.replace(/_/g, ' '), a.source ?? 'default / file', a.measuredAt ? `${a.measuredAt}${a.ageDays !== null ? ` (${a.ageDays} days)` : ''}` : '—']),
+        rows: w.assumptions.map((a) => [a.input, num(a.value), a.evidence.replace(/_/g, ' '), a.status.replace(/_/g, ' '), a.source ? cite(a.source) : 'the file (no source given)', a.measuredAt ? `${a.measuredAt}${a.ageDays !== null ? ` (${a.ageDays} days)` : ''}` : '—']),
       }),
     );
     const stale = w.assumptions.filter((a) => a.status === 'stale');
