@@ -142,8 +142,8 @@ describe('chart specs carry the engine numbers', () => {
     expect(categories(spec, 'xAxis')).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(named(spec, 'a').data).toEqual([0.01, 0.02, null]);
     expect(named(spec, 'b').data).toEqual([null, null, 0.05]);
-    expect(named(spec, 'a').markLine!.data[0]!.yAxis).toBe(0.015);
-    expect(named(spec, 'b').markLine).toBeUndefined();
+    expect(named(spec, 'a (assumed)').data).toEqual([0.015, 0.015, 0.015]);
+    expect(seriesOf(spec).map((x) => x.name)).toEqual(['a', 'a (assumed)', 'b']);
   });
 
   it('route colours are stable: the same route gets the same colour whatever order it arrives in', () => {
@@ -189,6 +189,16 @@ describe('renderSvg', () => {
     expect(svg).toContain('cheapest from');
     expect(svg).toContain('font-family:Inter');
     expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('draws the assumed LCPR beside the measured one', () => {
+    const pts = [
+      { day: '2026-05-01', series: 'r', lcpr: 0.0177 },
+      { day: '2026-05-02', series: 'r', lcpr: 0.0195 },
+    ];
+    const svg = renderSvg(measuredSeries(pts, { assumed: { r: 0.0191 } }), { width: 600, height: 300 });
+    expect(svg).toContain('r (assumed)');
+    expect(svg).toContain('$0.0191');
   });
 
   it('refuses a size that is not above zero', () => {

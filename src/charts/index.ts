@@ -8,4 +8,4 @@ export { BREAKDOWN_PARTS, costBreakdown, partValue, type BreakdownOptions, type 
 export { YOU_ARE_HERE, costVsVolume, type CostVsVolumeOptions } from './cost-vs-volume.js';
 export { HIGH_SERIES, LOW_SERIES, sensitivityTornado, type TornadoOptions } from './sensitivity-tornado.js';
 export { BAND_SERIES, P50_SERIES, POINT_SERIES, uncertaintyBands, type BandsOptions } from './uncertainty-bands.js';
-export { measuredPoints, measuredSeries, type DayGroup, type MeasuredDayPoint, type MeasuredSeriesOptions } from './measured-series.js';
+export { ASSUMED_SUFFIX, measuredPoints, measuredSeries, type DayGroup, type MeasuredDayPoint, type MeasuredSeriesOptions } from './measured-series.js';

@@ -27,6 +27,9 @@ export function measuredPoints(groups: readonly DayGroup[]): MeasuredDayPoint[] 
     }));
 }
 
+/** Legend suffix of the dashed series that shows a route's assumed LCPR. */
+export const ASSUMED_SUFFIX = '(assumed)';
+
 export interface MeasuredSeriesOptions extends ChartOptions {
   /** The assumed LCPR by series, drawn as a dashed line beside the measured one. */
   assumed?: Record<string, number>;
@@ -41,13 +44,14 @@ export function measuredSeries(points: readonly MeasuredDayPoint[], opts: Measur
   const ids = [...new Set(points.map((p) => p.series))].sort();
   const at = new Map(points.map((p) => [`${p.series}\u0000${p.day}`, p.lcpr]));
   return {
-    ...frame(opts, ids.map((id) => labelOf(id, opts))),
+    ...frame(opts, ids.flatMap((id) => [labelOf(id, opts), ...(opts.assumed?.[id] !== undefined ? [`${labelOf(id, opts)} ${ASSUMED_SUFFIX}`] : [])]), { right: 64 }),
     xAxis: { type: 'category', data: days, boundaryGap: false, ...categoryAxisStyle, axisLabel: { ...categoryAxisStyle.axisLabel, color: MUTED } },
     yAxis: { type: 'value', name: 'USD per accepted request', nameLocation: 'middle', nameGap: 52, scale: true, ...valueAxisStyle, axisLabel: { ...valueAxisStyle.axisLabel, formatter: '${value}' } },
-    series: ids.map((id) => {
+    // The assumed LCPR is its own dashed series (flat across the days), named in the legend.
+    series: ids.flatMap((id) => {
       const color = colorOf(id, opts, ids);
       const assumed = opts.assumed?.[id];
-      return {
+      const measured = {
         name: labelOf(id, opts),
         type: 'line' as const,
         connectNulls: false,
@@ -55,10 +59,21 @@ export function measuredSeries(points: readonly MeasuredDayPoint[], opts: Measur
         lineStyle: { width: 2 },
         itemStyle: { color },
         data: days.map((d) => at.get(`${id}\u0000${d}`) ?? null),
-        ...(assumed !== undefined
-          ? { markLine: { silent: true, symbol: 'none', animation: false, lineStyle: { color, type: 'dashed' as const, width: 1 }, data: [{ yAxis: assumed, label: { formatter: `assumed ${usdPerRequest(assumed)}`, position: 'insideEndTop' as const, fontSize: 10, color } }] } }
-          : {}),
       };
+      if (assumed === undefined) return [measured];
+      return [
+        measured,
+        {
+          name: `${labelOf(id, opts)} ${ASSUMED_SUFFIX}`,
+          type: 'line' as const,
+          showSymbol: false,
+          silent: true,
+          lineStyle: { width: 1.5, type: 'dashed' as const },
+          itemStyle: { color },
+          endLabel: { show: true, formatter: usdPerRequest(assumed), fontSize: 10, color },
+          data: days.map(() => assumed),
+        },
+      ];
     }),
   };
 }

@@ -281,7 +281,7 @@ function workloadSection(w: WorkloadSection): Block[] {
 function decisionsSection(m: ReportModel): Block[] {
   const out: Block[] = [...(m.fleet ? [{ kind: 'pagebreak' } as Block] : []), h(2, '4. Decisions and their reasons', 'decisions')];
   if (!m.fleet) {
-    out.push(note('The decision gates (the three gates, Do Nothing, migration gates, reversion signals, vendor and procurement gates) need a fleet file with current_route, constraints and candidates per workload: see examples/fleet.yaml and `routefit plan`.'));
+    out.push(note('The decision gates (the three gates, Do Nothing, migration gates, reversion signals, vendor and procurement gates) need a fleet file with current_route, constraints and candidates per workload: see examples/fleet.yaml and routefit plan.'));
     return out;
   }
   for (const r of m.fleet.revertSignals) out.push(p(`Revert signal (${cite(r.cite)}): ${r.title}: `, { strong: r.status === 'fail' ? 'fires' : 'quiet' }, ` — ${cite(r.reason)}.`));
@@ -375,10 +375,12 @@ function measuredSection(m: ReportModel): Block[] {
       const causes = r.providers.flatMap((l) => l.causes.map((c) => [l.provider, c.verdict.replace(/_/g, ' '), c.id.replace(/_/g, ' '), cite(c.finding), c.impactUsd !== undefined ? usd(c.impactUsd, 2) : '—']));
       if (causes.length) out.push(table({ head: ['Provider', 'Verdict', 'Cause', 'Finding', 'Impact'], numeric: [4], rows: causes, caption: 'Causes the data can test.' }));
     } else {
-      out.push(note('No invoice imported: import one with `routefit traces import invoice.csv` to reconcile.'));
+      out.push(note('The invoice lines match no traced provider and period.'));
     }
-  } else {
+  } else if (ms.kind === 'clickhouse') {
     out.push(note('Reconciliation needs invoices, which only a DuckDB store holds: not run on ClickHouse.'));
+  } else {
+    out.push(h(3, 'Reconciliation against the invoice'), note('No invoice in the store, so the traces are not reconciled: import one (routefit traces import invoice.csv: FOCUS or a simple invoice CSV) and run the report again.'));
   }
   out.push(h(3, 'Red flags and reversion signals'));
   out.push(
