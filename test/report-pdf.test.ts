@@ -49,7 +49,7 @@ describe('routefit report --out x.pdf (headless Chromium, read back with poppler
     // The verdict comes first: page 1 holds it.
     expect(pdftext(file, 1)).toMatch(/1\. Verdict/);
     // The CSV is written beside the PDF.
-    expect(readFileSync(file.replace(/\.pdf$/, '.csv'), 'utf8').split('\r\n')[0]).toBe('section,workload,route,metric,value,unit,evidence,source');
+    expect(readFileSync(file.replace(/\.pdf$/, '.csv'), 'utf8').split('\n')[0]).toBe('section,workload,route,metric,value,unit,evidence,source');
     expect(shots(file, 'fleet').length).toBe(n);
   }, 120_000);
 

@@ -8,7 +8,7 @@ import { compareRoutes } from '../src/engine/cost/compare.js';
 import { monteCarlo } from '../src/engine/uncertainty/monte-carlo.js';
 import { tornado } from '../src/engine/uncertainty/sensitivity.js';
 import { briefWorkloads, loadFleet } from '../src/fleet/load.js';
-import { csvCell } from '../src/io/csv.js';
+import { csvCell, sig6 } from '../src/io/csv.js';
 import { cite } from '../src/report/citations.js';
 import { catalog, EXAMPLES } from './helpers/claims.js';
 import { cli, tempYaml } from './helpers/cli.js';
@@ -144,12 +144,12 @@ describe('routefit report: HTML', () => {
   it('embeds the CSV of the numbers: the LCPR rows equal compare --json', async () => {
     const r = await report(SAAS, 'html');
     const b64 = /href="data:text\/csv;charset=utf-8;base64,([^"]+)"/.exec(r.text)![1]!;
-    const rows = Buffer.from(b64, 'base64').toString('utf8').trim().split('\r\n').map((l) => l.split(','));
+    const rows = Buffer.from(b64, 'base64').toString('utf8').trim().split('\n').map((l) => l.split(','));
     expect(rows[0]).toEqual(['section', 'workload', 'route', 'metric', 'value', 'unit', 'evidence', 'source']);
     const compare = JSON.parse((await cli('compare', SAAS, '--json')).stdout);
     for (const route of compare.workloads[0].routes) {
       const row = rows.find((x) => x[0] === 'routes' && x[2] === route.route && x[3] === 'lcpr');
-      expect(Number(row![4])).toBe(route.lcpr);
+      expect(Number(row![4])).toBe(sig6(route.lcpr));
     }
   });
 });
@@ -174,6 +174,7 @@ describe('routefit report: Markdown and CSV', () => {
     expect(csvCell(-12.5)).toBe('-12.5');
     expect(csvCell('plain')).toBe('plain');
     expect(() => csvCell(Number.NaN)).toThrow(/finite/);
+    expect(csvCell('-5')).toBe('-5');
   });
 
   it('a workload named like a formula reaches the CSV neutralized', async () => {

@@ -1,14 +1,18 @@
-import { type CsvValue, toCsv } from '../io/csv.js';
+import { type CsvColumn, type CsvValue, cents, csv, sig6 } from '../io/csv.js';
 import { cite } from './citations.js';
 import type { ReportModel } from './model.js';
 
-const HEAD = ['section', 'workload', 'route', 'metric', 'value', 'unit', 'evidence', 'source'];
+// One value column holds totals and rates alike: each value is rounded for its unit before it is written.
+const HEAD: CsvColumn[] = ['section', 'workload', 'route', 'metric', 'value', 'unit', 'evidence', 'source'].map((name) => ({ name, kind: 'text' as const }));
+
+/** USD totals to cents, everything else (per-request costs, rates, counts) to 6 significant digits, as every CSV of routefit. */
+const rounded = (value: number | null, unit: string): number | null => (value === null ? null : unit === 'USD' || unit === 'USD/month' || unit === 'USD/year' ? cents(value) : sig6(value));
 
 /** Every number of the report, one per row (long format, so a spreadsheet pivots it any way). */
 export function reportCsv(m: ReportModel): string {
   const rows: CsvValue[][] = [];
   const add = (section: string, workload: string, route: string | null, metric: string, value: number | null, unit: string, evidence: string | null = null, source: string | null = null) =>
-    rows.push([section, workload, route, metric, value, unit, evidence, source === null ? null : cite(source)]);
+    rows.push([section, workload, route, metric, rounded(value, unit), unit, evidence, source === null ? null : cite(source)]);
   if (m.fleet) {
     add('fleet', '', null, 'current_monthly_cost', m.fleet.totalCurrentMonthly, 'USD/month');
     add('fleet', '', null, 'monthly_savings_if_migrating', m.fleet.totalMonthlySavings, 'USD/month');
@@ -66,5 +70,5 @@ export function reportCsv(m: ReportModel): string {
       add('reconciliation', '', l.provider, 'delta', l.deltaUsd, 'USD', null, `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);
     }
   }
-  return toCsv(HEAD, rows);
+  return csv(HEAD, rows);
 }

@@ -1,4 +1,5 @@
 import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decisions/decision-brief.js';
+import { type FunnelResult, routefitMatrix } from '../../engine/decisions/funnel.js';
 import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
 import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
 import { table, usd, usdPerRequest } from '../format.js';
@@ -12,10 +13,43 @@ const STATUS: Record<Verdict['status'], string> = { pass: 'PASS', conditional: '
 const ACTION: Record<WorkloadBrief['action'], string> = { migrate: 'MIGRATE', stay: 'STAY', measure_first: 'MEASURE FIRST', no_feasible_route: 'NO FEASIBLE ROUTE' };
 const months = (m: number | null | undefined) => fmtMonths(m ?? null);
 
+/**
+ * Each rule as the question the flowchart asks and its answer with where it leads (issue 11: "Needs
+ * specialization? no → continue to the ownership gate"), so the verdict follows visibly from the rows.
+ * A gate that passes is a reason to leave the closed API (seed 000 Part 1); a Do Nothing condition that
+ * holds is a reason to stay (seed 001 ch. 16).
+ */
+type Answers = Partial<Record<Verdict['status'], string>>;
+const LEAVE = 'leave the closed API';
+const QUESTIONS: Record<string, { q: string; a: Answers }> = {
+  'specialization-gate': { q: 'Needs specialization (fine-tune parity, sub-500 ms P99 on chained calls, model changes)?', a: { pass: `yes → ${LEAVE}, whatever the volume`, fail: 'no → continue to the ownership gate', unknown: 'not known → continue to the ownership gate; measure it' } },
+  'ownership-gate': { q: 'Must the team own the stack (regulation, vendor concentration)?', a: { pass: `yes → ${LEAVE}, whatever the volume`, fail: 'no → continue to the volume gate', unknown: 'not known → continue to the volume gate; measure it' } },
+  'volume-gate': { q: 'Is the spend high enough for a migration to pay?', a: { pass: `yes → ${LEAVE}`, conditional: `yes, with conditions → ${LEAVE} once they hold`, fail: 'no → stay on the closed API', unknown: 'not known → measure the spend' } },
+  'do-nothing-payback': { q: 'Does the migration pay back within the planning horizon?', a: { pass: 'yes → migrating is worth it', conditional: 'yes, on estimates → measure before committing', fail: 'no → stay', unknown: 'not known → measure' } },
+};
+function questionOf(v: Verdict): { q: string; a: string } {
+  const known = QUESTIONS[v.rule];
+  if (known) return { q: known.q, a: known.a[v.status] ?? STATUS[v.status] };
+  if (v.rule.startsWith('do-nothing-') || v.rule.startsWith('stay-')) {
+    // A condition for staying: it failing the check means the condition holds.
+    const a: Answers = { pass: 'no → does not argue for staying', fail: 'yes → stay', unknown: 'not known → measure it', conditional: 'partly → weigh it' };
+    return { q: `${v.title}?`, a: a[v.status]! };
+  }
+  if (v.rule.startsWith('revert')) {
+    const a: Answers = { pass: 'no → keep going', fail: 'yes → revert', unknown: 'not known → measure it', conditional: 'partly → watch it' };
+    return { q: `${v.title}?`, a: a[v.status]! };
+  }
+  const a: Answers = { pass: 'yes → continue', fail: 'no → hold until it is', unknown: 'not known → check it', conditional: 'partly → close the gap first' };
+  return { q: `${v.title} ready?`, a: a[v.status]! };
+}
+
 function verdictRows(vs: Verdict[]): string {
   return table(
-    ['Rule', 'Result', 'Why', 'Evidence'],
-    vs.map((v) => [v.title, STATUS[v.status], v.reason, v.restsOnAssumptions ? 'rests on assumptions' : v.compared.length ? 'measured/stated' : '—']),
+    ['Question', 'Answer', 'Why', 'Evidence'],
+    vs.map((v) => {
+      const { q, a } = questionOf(v);
+      return [q, a, v.reason, v.restsOnAssumptions ? 'rests on assumptions' : v.compared.length ? 'measured/stated' : '—'];
+    }),
   )
     .split('\n')
     .map((l) => `    ${l}`)
@@ -103,16 +137,41 @@ function renderBrief(file: string, brief: FleetBrief): string {
   return L.join('\n') + '\n';
 }
 
+/** Why a workload without `current_route` is ranked, not briefed (said in text and JSON). */
+const GREENFIELD_NOTE = 'no current_route in the file: ranked as a greenfield choice (cheapest feasible route first); add current_route: ROUTE for savings, payback and the migration gates';
+
 function plan(file: string, opts: FleetOptions & { json?: boolean | undefined }, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
-  const all = briefWorkloads(fleet);
-  const brief = decisionBrief(opts.workload ? all.filter((w) => w.name === opts.workload) : all, fleetFacts(fleet));
-  io.out(opts.json ? JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...brief }, null, 2) + '\n' : renderBrief(file, brief));
+  const chosen = fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload);
+  const running = chosen.filter((w) => w.brief.currentRoute);
+  const greenfield = routefitMatrix(chosen.filter((w) => !w.brief.currentRoute).map((w) => w.brief)).rows;
+  const brief = running.length ? decisionBrief(briefWorkloads({ ...fleet, workloads: running }), fleetFacts(fleet)) : undefined;
+  if (opts.json) {
+    const green = greenfield.map((r) => ({ workload: r.workload, note: GREENFIELD_NOTE, recommended: r.recommended, ranking: ranked(r), flags: r.flags }));
+    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green }, null, 2) + '\n');
+  } else {
+    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield)].join('\n'));
+  }
   return unpricedExit(fleet, io);
 }
 
+const ranked = (r: FunnelResult) => r.cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr!);
+
+function renderGreenfield(r: FunnelResult): string {
+  const L = [`## ${r.workload} — ${r.recommended ? `CHOOSE ${r.recommended.route}` : 'NO FEASIBLE ROUTE'}`, `  ${GREENFIELD_NOTE}.`, ''];
+  L.push(
+    table(['Rank', 'Route', 'Mode', 'LCPR', 'Evidence', 'Monthly'], ranked(r).map((c, i) => [String(i + 1), c.route, c.mode, usdPerRequest(c.lcpr!), c.evidence ?? '—', c.monthlyCost === undefined ? '—' : usd(c.monthlyCost)]), ['right', 'left', 'left', 'right', 'left', 'right'])
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  );
+  for (const c of r.cells.filter((x) => x.status !== 'priced')) L.push(`    ${c.route}: ${c.status === 'not_applicable' ? 'N/A' : `eliminated at ${c.eliminatedAt}`} — ${c.reasons.join('; ')}`);
+  for (const f of r.flags) L.push(`  ! ${f}`);
+  return L.join('\n') + '\n';
+}
+
 export default defineCommand({
-  args: [{ name: '<fleet>', description: 'fleet YAML (workloads with current_route, constraints, candidates…)' }],
+  args: [{ name: '<fleet>', description: 'workload or fleet YAML; current_route, constraints, candidates … are optional blocks' }],
   options,
   examples: ['routefit plan examples/fleet.yaml', 'routefit plan examples/fleet.yaml --workload support-resolution --json'],
   notes: 'Exit code 2 when the file is invalid (with file:line and the allowed values).',
