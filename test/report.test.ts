@@ -168,7 +168,8 @@ describe('routefit report: Markdown and CSV', () => {
 
   it('CSV cells that start with = + - @ are neutralized; numbers stay numbers', () => {
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('+A1')).toBe("'+A1");
+    expect(csvCell('+1')).toBe('+1'); // a plain number as text is a number
     expect(csvCell('-2+3')).toBe("'-2+3");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell(-12.5)).toBe('-12.5');
