@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
-# What the test suite needs from outside npm: Debian's clickhouse-server and clickhouse-client
-# (version 18.16). The ClickHouse tests start their own server on free 127.0.0.1 ports and stop
-# it by PID; installing the package starts nothing. Skipped when the server binary is present.
-# Used by .ci/run and by the README's test command.
+# What the test suite needs from outside npm, as Debian packages:
+#   clickhouse-server, clickhouse-client (18.16): the ClickHouse tests start their own server on free
+#     127.0.0.1 ports and stop it by PID; installing the package starts nothing.
+#   chromium: headless browser for the report's PDF (and the Studio's browser tests), driven by
+#     playwright-core at /usr/bin/chromium (never `npx playwright install`).
+#   poppler-utils: pdfinfo, pdftotext, pdftoppm read the report's PDFs back.
+# Each is skipped when its binary is present. Used by .ci/run and by the README's test command.
 set -euo pipefail
 
-if [ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1; then
-  echo "== clickhouse-server present: $(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)"
-  exit 0
-fi
+missing=()
+need() { # need PACKAGE BINARY...
+  local pkg=$1; shift
+  for bin in "$@"; do
+    if [ -x "$bin" ] || command -v "$bin" >/dev/null 2>&1; then echo "== $pkg present: $bin"; return; fi
+  done
+  missing+=("$pkg")
+}
+need clickhouse-server /usr/sbin/clickhouse-server clickhouse-server
+need clickhouse-client /usr/bin/clickhouse-client clickhouse-client
+need chromium /usr/bin/chromium chromium
+need poppler-utils pdftotext
+
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-test-deps: no apt-get here; install clickhouse-server (Debian package, or any ClickHouse ≥ 18.16) and set ROUTEFIT_CLICKHOUSE_SERVER to its binary" >&2
+  echo "setup-test-deps: no apt-get here; install ${missing[*]} (ClickHouse ≥ 18.16: set ROUTEFIT_CLICKHOUSE_SERVER to its binary; Chromium: set ROUTEFIT_CHROMIUM to its path)" >&2
   exit 1
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "== installing clickhouse-server and clickhouse-client (apt)"
+echo "== installing ${missing[*]} (apt)"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
-echo "== installed: /usr/sbin/clickhouse-server"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "== installed: ${missing[*]}"
