@@ -61,7 +61,29 @@ export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]>
   });
 }
 
-/** A SQL string literal. Every value spliced into SQL goes through here or `ident`. */
+export type Value = string | number | boolean | null;
+
+/**
+ * Inserts rows by parameter binding (never splicing): a value read from a file or the store, a
+ * NUL byte or a quote included, reaches DuckDB as data. Batched, so a few thousand rows are a few statements.
+ */
+export async function insertRows(conn: DuckDBConnection, table: string, width: number, rows: readonly (readonly Value[])[]): Promise<void> {
+  const BATCH = 500;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const chunk = rows.slice(i, i + BATCH);
+    const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+    const values = chunk.flatMap((r) => {
+      if (r.length !== width) throw new Error(`insertRows ${table}: a row has ${r.length} values, the table ${width}`);
+      return r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+    });
+    await conn.run(`INSERT INTO ${table} VALUES ${chunk.map(() => tuple).join(', ')}`, values);
+  }
+}
+
+/**
+ * A SQL string literal, for constants the code itself writes (rule names, file paths, dates it
+ * formatted). Values read from a file or the store are bound (`insertRows`, `conn.run(sql, params)`).
+ */
 export function lit(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number') {
@@ -69,6 +91,8 @@ export function lit(v: string | number | boolean | null | undefined): string {
     return String(v);
   }
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  // A NUL cannot sit in a DuckDB literal (the parser ends the string there): such a value must be bound.
+  if (v.includes('\0')) throw new RoutefitError('invalid_input', 'a value with a NUL byte cannot be written into SQL; it must be bound as a parameter');
   return `'${v.replace(/'/g, "''")}'`;
 }
 

@@ -1,13 +1,15 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
+import { readPath } from './input-files.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
 import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
 import { loadCatalog } from '../catalog/load.js';
 import type { Catalog } from '../catalog/types.js';
-import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, type Column, SECONDS_TWINS } from './schema.js';
+import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, type Column, MAX_MS, MAX_TOKENS, MAX_USD, MS_RANGE, SECONDS_TWINS, TOKENS_RANGE, USD_RANGE } from './schema.js';
+import { DEFAULT_TIMESTAMP_WINDOW, TIMESTAMP_HINT, type TimestampWindow, outsideWindowSql, timestampSql, windowText } from './time-window.js';
 
 /**
  * Import pipeline (issue 5, "Importers"): every format is staged by DuckDB into one temp table of
@@ -49,6 +51,8 @@ export interface ImportOptions {
   showRejects?: number;
   /** Maps invoice provider names to catalog ids (default: the bundled catalog). */
   catalog?: Catalog;
+  /** Timestamps outside it are rejected (default DEFAULT_TIMESTAMP_WINDOW, 2000-01-01 … 2100-01-01). */
+  timestampWindow?: TimestampWindow;
 }
 
 /** Share of rejected rows above which an import stops unless --accept-rejects (issue 5, "Bad input"). */
@@ -163,7 +167,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // CSV: file order kept, line numbers come from it (no join here: a hash join's probe may emit a
     // chunk's rows out of order). Other formats carry their line in a column.
     const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql()}) c`;
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW)}) c`;
     if (staged.linesFromOrder) await inFileOrder(conn, insert);
     else await conn.run(insert);
     await conn.run('DROP VIEW stg');
@@ -263,11 +267,11 @@ const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
 
 /** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
-function checkSql(): string {
+function checkSql(window: TimestampWindow): string {
   const v = (name: string) => `stg.${ident(name)}`;
   // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
   const num = (name: string) => `stg.n_${name}`;
-  const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} = floor(${num(name)}))`;
+  const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} <= ${MAX_TOKENS} AND ${num(name)} = floor(${num(name)}))`;
   // The common spellings are matched as they are; lower() (a string copy) only runs on the rest.
   const bool = (name: string) =>
     `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN ${oneOf(`lower(${v(name)})`, ['true', 't', '1', 'yes', 'y'])} THEN TRUE WHEN ${oneOf(`lower(${v(name)})`, ['false', 'f', '0', 'no', 'n'])} THEN FALSE END END`;
@@ -277,14 +281,14 @@ function checkSql(): string {
     const out = storeName(c);
     switch (c.kind) {
       case 'timestamp':
-        typed.push(
-          // Dates contain '-', epoch numbers do not; a TIMESTAMPTZ cast honours an offset (a TIMESTAMP cast drops it) and reads none as UTC (db.ts sets TimeZone).
-          `CASE WHEN contains(${v(c.name)}, '-') THEN timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ))
-           WHEN regexp_full_match(${v(c.name)}, '[0-9]+(\\.[0-9]+)?') THEN
-             timezone('UTC', to_timestamp(CASE WHEN CAST(${v(c.name)} AS DOUBLE) >= 1e11 THEN CAST(${v(c.name)} AS DOUBLE) / 1000 ELSE CAST(${v(c.name)} AS DOUBLE) END))
-           ELSE timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ)) END AS ts`,
-        );
-        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ISO 8601 or epoch seconds/milliseconds'` });
+        // Dates contain '-', epoch numbers do not; the unit of an epoch number is told by its magnitude (time-window.ts).
+        typed.push(`${timestampSql(v(c.name))} AS ts`);
+        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ${TIMESTAMP_HINT}'` });
+        checks.push({
+          rule: 'timestamp_out_of_window',
+          when: outsideWindowSql('ts', window),
+          message: `'timestamp is "' || raw_${c.name} || '" (read as ' || CAST(ts AS VARCHAR) || ' UTC); allowed ${windowText(window)} (a plausible window; change it with --timestamp-window FROM..TO)'`,
+        });
         break;
       case 'text':
         typed.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
@@ -301,12 +305,12 @@ function checkSql(): string {
         checks.push({
           rule: `negative_${c.name}`,
           when: `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed an integer ≥ 0 (tokens)'`,
+          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${TOKENS_RANGE}'`,
         });
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is "' || raw_${c.name} || '"; allowed an integer ≥ 0 (tokens)'`,
+          message: `'${c.name} is "' || raw_${c.name} || '"; allowed ${TOKENS_RANGE}'`,
         });
         break;
       case 'attempt':
@@ -315,11 +319,11 @@ function checkSql(): string {
         break;
       case 'ms':
       case 'usd':
-        typed.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 THEN ${num(c.name)} END AS ${out}`);
+        typed.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 AND ${num(c.name)} <= ${c.kind === 'ms' ? MAX_MS : MAX_USD} THEN ${num(c.name)} END AS ${out}`);
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed a number ≥ 0 ${c.kind === 'ms' ? '(milliseconds)' : '(USD)'}'`,
+          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}'`,
         });
         break;
       case 'bool':
@@ -415,7 +419,7 @@ export async function buildStg(conn: DuckDBConnection, file: string, fromSql: st
  */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   // The same reader options for the columns as for the rows: the sniffer reads the file the same way.
-  const read = `read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`;
+  const read = `read_csv(${lit(readPath(file))}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`;
   const cols = await columnsOf(conn, `SELECT * FROM ${read}`);
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   const from = `(SELECT NULL::BIGINT AS __line, * FROM ${read})`;
@@ -453,7 +457,7 @@ async function csvLines(conn: DuckDBConnection, importId: number): Promise<{ rej
 export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   await dropRelation(conn, 'raw_rows');
-  await inFileOrder(conn, `CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
+  await inFileOrder(conn, `CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(readPath(file))}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
   const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
   const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
   // DuckDB keeps file order (preserve_insertion_order), so rowid is the data row's index; lines skip
@@ -516,7 +520,7 @@ export async function stageJsonLines(conn: DuckDBConnection, file: string): Prom
   await inFileOrder(
     conn,
     `CREATE TEMP TABLE json_lines AS
-     SELECT text AS doc FROM read_csv(${lit(file)}, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', strict_mode = false)`,
+     SELECT text AS doc FROM read_csv(${lit(readPath(file))}, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', strict_mode = false)`,
   );
   // The table keeps file order, so rowid + 1 is the line number (blank lines included, then dropped).
   await conn.run(
@@ -528,7 +532,7 @@ export async function stageJsonLines(conn: DuckDBConnection, file: string): Prom
 
 /** Parquet: typed columns are cast to text and re-checked like every other format; rows are numbered from 1. */
 async function stageParquet(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
-  const from = `read_parquet(${lit(file)}, file_row_number = true)`;
+  const from = `read_parquet(${lit(readPath(file))}, file_row_number = true)`;
   const cols = (await query(conn, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`)).map((r) => String(r.column_name)).filter((c) => c !== 'file_row_number');
   await buildStg(conn, file, from, cols, 'file_row_number + 1', notes);
   return { format: 'parquet', lineLabel: 'row', structural: [], notes };

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
+import { readPath } from './input-files.js';
 import { type Store, lit, query, transaction } from './db.js';
 import { importOtelMetrics } from './importers/otel-metrics.js';
 import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
@@ -184,7 +185,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
       // Cost API pages: {data: [{starting_at, ending_at, results: [...]}], has_more, next_page}, one or one per line.
       try {
         await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE cost_src AS
-          WITH docs AS (SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(file)}, format = 'auto')),
+          WITH docs AS (SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
           b AS (SELECT d, unnest(CAST(doc->'$.data' AS JSON[])) AS bucket, generate_subscripts(CAST(doc->'$.data' AS JSON[]), 1) AS bi FROM docs),
           r AS (SELECT d, bi, bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res, generate_subscripts(CAST(bucket->'$.results' AS JSON[]), 1) AS ri FROM b)
           SELECT row_number() OVER (ORDER BY d, bi, ri) AS line, bucket->>'$.starting_at' AS starting_at, bucket->>'$.ending_at' AS ending_at,
@@ -218,7 +219,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
     await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE ledger_json AS
-      WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(file)}, format = 'auto')),
+      WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
       b AS (SELECT unnest(CAST(doc->'$.data' AS JSON[])) AS bucket FROM docs),
       r AS (SELECT bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res FROM b)
       SELECT row_number() OVER () AS line, bucket, res FROM r`);
