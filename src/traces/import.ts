@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
-import { readPath } from './input-files.js';
+import { checkCompressed, readPath } from './input-files.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
 import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
@@ -31,8 +31,14 @@ export interface ImportSummary {
   rowsRead: number;
   kept: number;
   rejected: number;
-  /** Valid rows whose (request_id, attempt) is already in the store: skipped, so re-imports never double count. */
+  /** Valid rows whose (request_id, attempt) is already in the store with the same values: skipped, so re-imports never double count. */
   alreadyStored: number;
+  /** Rows (or invoice lines) whose key is stored with other values: a correction. Without --replace the import is refused. */
+  conflicts?: number;
+  /** Stored rows this import replaced (--replace). */
+  replaced?: number;
+  /** The first conflicts, with what differs. */
+  conflictLines?: Reject[];
   rejectRate: number;
   rejectsByRule: Record<string, number>;
   /** The first rejects, in file order. */
@@ -46,6 +52,8 @@ export interface ImportOptions {
   format?: string;
   /** Import even when more than 1% of rows are rejected. */
   acceptRejects?: boolean;
+  /** A row whose key is stored with other values replaces the stored one (atomically) instead of refusing the import. */
+  replace?: boolean;
   today: string;
   /** How many rejects to list (all are counted). */
   showRejects?: number;
@@ -131,6 +139,8 @@ export const STAGERS: Record<string, Stager> = {
 /** Imports one file of normalized rows into the store: all or nothing, idempotent on (request_id, attempt). */
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: file not found`, { field: 'file' });
+  // A cut or corrupt archive is refused before anything is read: DuckDB's readers stop at the cut silently.
+  await checkCompressed(file);
   const format = opts.format ?? detectFormat(file);
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return importLedger(store, file, format as LedgerFormat, opts.catalog ?? loadCatalog(), opts);
   const stager = STAGERS[format];
@@ -173,13 +183,35 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
-    // Idempotence: a valid row whose (request_id, attempt) an earlier import stored is marked, then dropped below.
+    // Idempotence and corrections: a valid row whose (request_id, attempt) an earlier import stored
+    // is dropped when every value is the same (compared by a 64-bit hash of the row, so the join
+    // carries two numbers per stored row, not the rows), and marked a conflict when a value differs.
+    let alreadyStored = 0;
     if (stored) {
+      const fp = (t: string) => `hash(${cols.map((c) => `${t}.${c}`).join(', ')})`;
       await conn.run(
-        `UPDATE requests SET reject_rule = '${ALREADY_STORED}'
-         FROM (SELECT request_id AS k_id, attempt AS k_attempt FROM requests WHERE import_id <> ${id}) k
-         WHERE requests.${mine} AND requests.reject_rule IS NULL AND k.k_id = requests.request_id AND k.k_attempt = requests.attempt`,
+        `CREATE OR REPLACE TEMP TABLE key_match AS SELECT n.rowid AS rid, ${fp('n')} = o.fp AS same
+         FROM requests n JOIN (SELECT request_id, attempt, ${fp('requests')} AS fp FROM requests WHERE import_id <> ${id}) o
+           ON o.request_id = n.request_id AND o.attempt = n.attempt
+         WHERE n.${mine} AND n.reject_rule IS NULL`,
       );
+      const [m] = await query(conn, 'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM key_match');
+      alreadyStored = Number(m!.same);
+      if (alreadyStored) await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM key_match WHERE same)`);
+      if (Number(m!.differ)) {
+        const diff = COLUMNS.map((c) => {
+          const col = storeName(c);
+          const show = (t: string) => `coalesce(CAST(${t}.${col} AS VARCHAR), 'empty')`;
+          return `CASE WHEN requests.${col} IS DISTINCT FROM o.${col} THEN '${c.name} ' || ${show('o')} || ' → ' || ${show('requests')} END`;
+        });
+        await conn.run(
+          `UPDATE requests SET reject_rule = '${CONFLICT}',
+             reject_reason = 'request_id + attempt (' || requests.request_id || ', ' || requests.attempt || ') is stored with other values: ' || concat_ws('; ', ${diff.join(', ')})
+           FROM (SELECT * FROM requests WHERE import_id <> ${id}) o
+           WHERE requests.${mine} AND requests.rowid IN (SELECT rid FROM key_match WHERE NOT same) AND o.request_id = requests.request_id AND o.attempt = requests.attempt`,
+        );
+      }
+      await conn.run('DROP TABLE key_match');
     }
     const structural = [...staged.structural, ...read.rejects];
     await markDuplicates(conn, id, read.line);
@@ -191,21 +223,21 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     await inFileOrder(conn, async () => {
       [counts] = await query(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts,
            count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
          FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
                UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
       );
     });
-    const n = Number(counts!.n);
-    const kept = Number(counts!.kept);
-    const alreadyStored = Number(counts!.already);
-    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${ALREADY_STORED}'`;
-    const anyReject = n - kept - alreadyStored > 0;
+    const n = Number(counts!.n) + alreadyStored;
+    const conflicts = Number(counts!.conflicts);
+    let kept = Number(counts!.kept);
+    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${CONFLICT}'`;
+    const anyReject = n - kept - alreadyStored - conflicts > 0;
     const byRule = anyReject ? await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`) : [];
     const sample = anyReject ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY 1 LIMIT ${limit}`) : [];
     await conn.run('DROP TABLE IF EXISTS rej_gaps');
-    const rejected = n - kept - alreadyStored + structural.length;
+    const rejected = n - kept - alreadyStored - conflicts + structural.length;
     const rowsRead = n + structural.length;
     const rejectsByRule: Record<string, number> = {};
     if (structural.length) rejectsByRule.malformed = structural.length;
@@ -213,21 +245,37 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, limit);
     if (Number(counts!.out_of_order) > 0) notes.push(`${counts!.out_of_order} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
     const rejectRate = rowsRead ? rejected / rowsRead : 0;
-    const base: ImportSummary = { file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, rejectRate, rejectsByRule, rejects, notes };
+    const conflictSample = conflicts ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}' ORDER BY 1 LIMIT ${limit}`) : [];
+    const base: ImportSummary = {
+      file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, conflicts, replaced: 0, rejectRate, rejectsByRule, rejects, notes,
+      ...(conflicts ? { conflictLines: conflictSample.map((r) => ({ line: Number(r.line), reason: String(r.reason) })) } : {}),
+    };
     let aborted: string | undefined;
     if (rowsRead === 0) aborted = 'the file holds no rows';
     else if (rejectRate > MAX_REJECT_RATE && !opts.acceptRejects) {
       aborted = `${rejected} of ${rowsRead} rows (${(rejectRate * 100).toFixed(2)}%) would be rejected, over the ${MAX_REJECT_RATE * 100}% limit; nothing was imported. Fix the file or pass --accept-rejects`;
+    } else if (conflicts && !opts.replace) {
+      const first = conflictSample[0]!;
+      aborted = `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with stored rows (same request_id + attempt, other values; first at ${staged.lineLabel} ${first.line}: ${first.reason}); nothing was imported. Pass --replace to make this file win (the stored rows are replaced in the same transaction), or fix the file`;
     }
     if (aborted) {
       await conn.run('ROLLBACK');
       return { ...base, aborted };
     }
+    if (conflicts) {
+      // --replace: the stored rows with these keys go, this file's rows stay — one transaction.
+      await conn.run(
+        `DELETE FROM requests WHERE import_id <> ${id} AND (request_id, attempt) IN (SELECT request_id, attempt FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}')`,
+      );
+      await conn.run(`UPDATE requests SET reject_rule = NULL, reject_reason = NULL WHERE ${mine} AND reject_rule = '${CONFLICT}'`);
+      kept += conflicts;
+      notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
+    }
     await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`);
     await conn.run('COMMIT');
     if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
-    return { ...base, importId: id, kept, alreadyStored };
+    return { ...base, importId: id, kept, alreadyStored, replaced: conflicts };
   } catch (err) {
     await conn.run('ROLLBACK');
     throw err;
@@ -255,8 +303,8 @@ async function markDuplicates(conn: DuckDBConnection, importId: number, line: st
   await conn.run('DROP TABLE dup_keys');
 }
 
-/** Marks a valid row whose key an earlier import stored: not a reject, not stored twice. */
-const ALREADY_STORED = 'already_stored';
+/** Marks a valid row whose key an earlier import stored with other values: a correction, not a reject. */
+const CONFLICT = 'conflict';
 
 const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 

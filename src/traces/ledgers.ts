@@ -291,18 +291,70 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   if (base.rejectRate > MAX_REJECT_RATE && !opts.acceptRejects) {
     return { ...base, aborted: `${rejected} of ${rows} lines (${(base.rejectRate * 100).toFixed(2)}%) would be rejected, over the ${MAX_REJECT_RATE * 100}% limit; nothing was imported. Fix the file or pass --accept-rejects` };
   }
+  const keyCols = LEDGER_KEYS[target];
   return transaction(conn, async () => {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     // Idempotent: a line identical to a stored one (all its columns) is skipped.
     const same = cols.map((k) => `t.${k} IS NOT DISTINCT FROM s.${k}`).join(' AND ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_fresh AS SELECT s.* FROM ledger_checked s WHERE s.reason IS NULL AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${same})`);
+    // A correction: a new line whose key (period, provider, SKU …) is stored with other values.
+    let conflicts = 0;
+    let replaced = 0;
+    if (keyCols) {
+      const sameKey = keyCols.map((k) => `t.${k} IS NOT DISTINCT FROM s.${k}`).join(' AND ');
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_conflicts AS SELECT s.* FROM ledger_fresh s WHERE EXISTS (SELECT 1 FROM ${target} t WHERE ${sameKey})`);
+      conflicts = Number((await query(conn, 'SELECT count(*) AS n FROM ledger_conflicts'))[0]!.n);
+      if (conflicts) {
+        const sample = await query(
+          conn,
+          `SELECT s.line, ${keyCols.map((k) => `CAST(s.${k} AS VARCHAR) AS ${k}`).join(', ')}, ${LEDGER_VALUES[target]!.map((k) => `CAST(s.${k} AS VARCHAR) AS new_${k}, (SELECT string_agg(CAST(t.${k} AS VARCHAR), ' + ') FROM ${target} t WHERE ${sameKey}) AS old_${k}`).join(', ')}
+           FROM ledger_conflicts s ORDER BY s.line LIMIT ${opts.showRejects ?? 20}`,
+        );
+        base.conflicts = conflicts;
+        base.conflictLines = sample.map((r) => ({
+          line: Number(r.line),
+          reason: `${keyCols.filter((k) => r[k] !== null && r[k] !== undefined).map((k) => `${k} ${String(r[k])}`).join(', ')} is stored with other values: ${LEDGER_VALUES[target]!.filter((k) => r[`old_${k}`] !== r[`new_${k}`]).map((k) => `${k} ${r[`old_${k}`] ?? 'empty'} → ${r[`new_${k}`] ?? 'empty'}`).join('; ')}`,
+        }));
+        if (!opts.replace) {
+          const first = base.conflictLines[0]!;
+          return {
+            ...base,
+            aborted: `${conflicts} line${conflicts > 1 ? 's conflict' : ' conflicts'} with stored lines (same ${keyCols.join(', ')}, other values; first at ${base.lineLabel} ${first.line}: ${first.reason}); nothing was imported. Pass --replace to make this file win (the stored lines are replaced in the same transaction), or fix the file`,
+          };
+        }
+        // --replace: for each corrected key the file's lines (all of them, unchanged ones too) replace the stored ones.
+        // NULL-safe key matches (a line without a SKU has a NULL sku): EXISTS with IS NOT DISTINCT FROM, not IN.
+        const corrected = (t: string) => `EXISTS (SELECT 1 FROM ledger_conflicts x WHERE ${keyCols.map((k) => `x.${k} IS NOT DISTINCT FROM ${t}.${k}`).join(' AND ')})`;
+        replaced = Number((await query(conn, `SELECT count(*) AS n FROM ${target} t WHERE ${corrected('t')}`))[0]!.n);
+        await conn.run(`DELETE FROM ${target} WHERE ${corrected(target)}`);
+        await conn.run(
+          `CREATE OR REPLACE TEMP TABLE ledger_fresh AS SELECT s.* FROM ledger_checked s WHERE s.reason IS NULL
+             AND (NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${same}) OR ${corrected('s')})`,
+        );
+        notes.push(`${replaced} stored line${replaced > 1 ? 's were' : ' was'} replaced by this file's ${conflicts > 1 ? 'corrections' : 'correction'} (--replace)`);
+      }
+      await conn.run('DROP TABLE ledger_conflicts');
+    }
     const [{ kept }] = (await query(conn, 'SELECT count(*) AS kept FROM ledger_fresh')) as [{ kept: number }];
     await conn.run(`INSERT INTO ${target} (${cols.join(', ')}, import_id, source_line) SELECT ${cols.join(', ')}, ${id}, line FROM ledger_fresh`);
-    const already = Number(c!.ok) - kept;
+    const already = Number(c!.ok) - Number(kept);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(format)}, ${lit(opts.today)}, ${rows}, ${kept}, ${rejected}, ${already})`);
     if (already) notes.push(`${already} lines were already in the store: skipped, not double counted`);
-    return { ...base, importId: id, kept, alreadyStored: already };
+    return { ...base, importId: id, kept: Number(kept), alreadyStored: already, conflicts, replaced };
   });
 }
+
+/**
+ * What names one ledger line (issue 17, "Corrections"): a line with the same key and other values
+ * is a corrected line, not another charge. Route summaries and incidents have no such key.
+ */
+const LEDGER_KEYS: Record<string, string[] | undefined> = {
+  invoice_lines: ['period_start', 'period_end', 'provider', 'sku', 'model', 'unit', 'charge_category'],
+  usage_lines: ['period_start', 'period_end', 'provider', 'model', 'service_tier', 'batch', 'source'],
+};
+const LEDGER_VALUES: Record<string, string[] | undefined> = {
+  invoice_lines: ['amount_usd', 'quantity'],
+  usage_lines: ['requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens'],
+};
 
 export type { DuckDBConnection };

@@ -82,6 +82,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     }
     // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
     await ensureSchema(ch);
+    const leftovers = await dropLeftovers(ch);
     const id = await nextImportId(ch);
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
@@ -117,6 +118,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
         `INSERT INTO ${ch.table('imports')} VALUES (${[id, file, summary.format, opts.today, summary.rowsRead, kept, summary.rejected, alreadyStored].map(chLit).join(', ')})`,
       );
       const notes = [...summary.notes];
+      if (leftovers.length) notes.push(`dropped ${leftovers.length} load/stage table${leftovers.length > 1 ? 's' : ''} an interrupted import had left (${leftovers.join(', ')})`);
       if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
       return { ...summary, importId: id, kept, alreadyStored, notes };
     } catch (err) {
@@ -140,6 +142,20 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     mem.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Drops the load and stage tables of imports that were killed before their cleanup (issue 17,
+ * "Resources"): they hold no committed rows (`requests` only changes by the attach). One importer
+ * runs at a time (see above), so any such table is a leftover.
+ */
+export async function dropLeftovers(ch: ChStore): Promise<string[]> {
+  const rows = await ch.query(
+    `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_')) ORDER BY name`,
+  );
+  const names = rows.map((r) => String(r.name)).filter((n) => /^requests_(load|stage)_[0-9]+_[0-9a-f]+$/.test(n));
+  for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
+  return names;
 }
 
 const usIso = (v: unknown) => new Date(Number(v) / 1000).toISOString();
