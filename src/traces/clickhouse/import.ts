@@ -99,6 +99,34 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
       const [loaded] = await ch.query(`SELECT count() AS n FROM ${load}`);
       if (Number(loaded!.n) !== valid) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${valid} rows; nothing was imported`, { field: 'clickhouse' });
       await onStep?.('loaded');
+      // Corrections: a row whose key the server holds with other values (compared by a hash of every
+      // column, NULL kept distinct from a value). ClickHouse has no transaction to replace stored
+      // rows in, so a conflict is refused whatever --replace says, before `requests` changes.
+      const mineKeys = `SELECT request_id FROM ${load}`;
+      const [conf] = await ch.query(
+        `SELECT count() AS n FROM ${load}
+         WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
+           AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))`,
+      );
+      const conflicts = Number(conf!.n);
+      if (conflicts) {
+        const [first] = await ch.query(
+          `SELECT request_id, attempt, source_line FROM ${load}
+           WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
+             AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))
+           ORDER BY source_line LIMIT 1`,
+        );
+        const where = first!.source_line === null || first!.source_line === undefined ? '' : ` (${summary.lineLabel} ${first!.source_line})`;
+        return {
+          ...summary,
+          importId: null,
+          kept: 0,
+          conflicts,
+          aborted: `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with rows the ClickHouse store holds (same request_id + attempt, other values; first: ${String(first!.request_id)}, attempt ${String(first!.attempt)}${where}); nothing was imported. ${
+            opts.replace ? 'ClickHouse has no transaction to replace stored rows atomically: --replace is refused there; ' : ''
+          }Import the corrected file into a DuckDB store (--db … --replace), or drop the stored import's partition first`,
+        };
+      }
       await ch.command(`CREATE TABLE ${stage} AS ${requests}`);
       // Keys already stored are looked up only among this file's request ids: memory follows the file, not the store.
       await ch.command(
@@ -157,5 +185,8 @@ export async function dropLeftovers(ch: ChStore): Promise<string[]> {
   for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
   return names;
 }
+
+/** One 64-bit hash of a stored row's values (cityHash64 takes any number of arguments; isNull keeps NULL apart from '' or 0). */
+const rowHash = `cityHash64(${COLUMNS.map(chColumn).map((c) => `isNull(${c}), ifNull(toString(${c}), '')`).join(', ')})`;
 
 const usIso = (v: unknown) => new Date(Number(v) / 1000).toISOString();

@@ -1,0 +1,22 @@
+import { expect, it } from 'vitest';
+import { openClickHouse } from '../../src/traces/clickhouse/connection.js';
+import { importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
+import { useClickHouse } from '../helpers/clickhouse.js';
+import { HEADER, csvRows, writeTemp } from './helpers.js';
+const server = useClickHouse();
+it('ch conflicts', async () => {
+  const ch = await openClickHouse(server.fresh());
+  const a = writeTemp('a.csv', [HEADER, ...csvRows(5)].join('\n'));
+  const rows = csvRows(6); rows[2] = rows[2]!.replace(',100,300,', ',101,300,');
+  const nul = writeTemp('n.csv', [HEADER, '2026-05-01T00:00:00Z,nul,0,chat,openai,gpt\u0000x\\\',1000,0,100,100,200,ok,pass'].join('\n'));
+  const b = writeTemp('b.csv', [HEADER, ...rows].join('\n'));
+  console.log(await importFileToClickHouse(ch, a, { today: '2026-11-22' }));
+  console.log(await importFileToClickHouse(ch, a, { today: '2026-11-22' }));
+  console.log(await importFileToClickHouse(ch, b, { today: '2026-11-22' }));
+  console.log(await importFileToClickHouse(ch, nul, { today: '2026-11-22' }));
+  console.log(await ch.query(`SELECT model, length(model) AS l FROM ${ch.table('requests')} WHERE request_id = 'nul'`));
+  await ch.command(`CREATE TABLE ${ch.table('requests_load_9_abcd1234')} (x UInt8) ENGINE = Log`);
+  console.log((await importFileToClickHouse(ch, b, { today: '2026-11-22' })).aborted);
+  console.log(await ch.query(`SELECT name FROM system.tables WHERE database = '${ch.database}'`));
+  await ch.close();
+}, 120000);
