@@ -1,6 +1,7 @@
 import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
 import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../../traces/metrics.js';
 import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
+import { groupJson } from '../../../traces/json-output.js';
 import { routeSummaries } from '../../../traces/route-summaries.js';
 import { gpuRoutes } from '../../../traces/gpu.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
@@ -9,15 +10,15 @@ import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.j
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
 
 const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
   by: opt.string('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`).default('workload,route'),
-  from: opt.string('--from <date>', 'window start (inclusive, UTC)'),
-  to: opt.string('--to <date>', 'window end (exclusive, UTC)'),
+  from: windowOpt('--from', 'window start (inclusive, UTC)'),
+  to: windowOpt('--to', 'window end (exclusive, UTC)'),
   sloTtftMs: opt.number('--slo-ttft-ms <ms>', 'TTFT SLO for goodput', { min: 0 }),
   sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
   repairCostPerFailure: usdFlag('--repair-cost-per-failure <usd>', 'repair cost of a failed request'),
@@ -98,7 +99,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
   if (opts.json) {
     // The URL as shown carries no password.
     const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
-    io.out(JSON.stringify({ ...store, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...store, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));
