@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { readPath } from './input-files.js';
-import { type Store, lit, query, transaction } from './db.js';
+import { type Row, type Store, lit, query, transaction } from './db.js';
 import { importOtelMetrics } from './importers/otel-metrics.js';
 import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
 
@@ -148,6 +148,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           TRY_CAST(${col('num_model_requests')} AS BIGINT) AS requests, TRY_CAST(${col('input_tokens')} AS BIGINT) AS input_tokens,
           TRY_CAST(${col('input_cached_tokens')} AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
           TRY_CAST(${col('output_tokens')} AS BIGINT) AS output_tokens, 'openai-usage' AS source,
+          CASE WHEN ${col('batch')} IS NOT NULL AND trim(${col('batch')}) <> '' AND lower(trim(${col('batch')})) NOT IN ('true', 'false', '1', '0') THEN 'batch is "' || ${col('batch')} || '"; allowed true or false' END AS pre_reason,
           ${col('start_time')} AS raw_start, ${col('input_tokens')} AS raw_in, ${col('output_tokens')} AS raw_out
         FROM raw_rows`);
     }
@@ -218,6 +219,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   } else {
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
+    await checkPages(conn, file);
     await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE ledger_json AS
       WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
       b AS (SELECT unnest(CAST(doc->'$.data' AS JSON[])) AS bucket FROM docs),
@@ -226,7 +228,9 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     if (format === 'openai-usage') {
       await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
           ${ts("bucket->>'$.start_time'")} AS period_start, ${ts("bucket->>'$.end_time'")} AS period_end, 'openai' AS provider, res->>'$.model' AS model,
-          res->>'$.service_tier' AS service_tier, coalesce(CAST(res->>'$.batch' AS BOOLEAN), FALSE) AS batch,
+          res->>'$.service_tier' AS service_tier,
+          CASE WHEN json_type(res->'$.batch') IS NULL OR json_type(res->'$.batch') = 'NULL' THEN FALSE WHEN json_type(res->'$.batch') = 'BOOLEAN' THEN CAST(res->>'$.batch' AS BOOLEAN) END AS batch,
+          CASE WHEN json_type(res->'$.batch') NOT IN ('BOOLEAN', 'NULL') THEN 'batch is ' || CAST(res->'$.batch' AS VARCHAR) || '; allowed true or false' END AS pre_reason,
           TRY_CAST(res->>'$.num_model_requests' AS BIGINT) AS requests,
           TRY_CAST(res->>'$.input_tokens' AS BIGINT) AS input_tokens,
           TRY_CAST(res->>'$.input_cached_tokens' AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
@@ -242,7 +246,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           ${n('$.uncached_input_tokens')} + coalesce(${n('$.cache_read_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS input_tokens,
           ${n('$.cache_read_input_tokens')} AS cached_input_tokens,
           coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS cache_write_tokens,
-          ${n('$.output_tokens')} AS output_tokens, 'anthropic-usage' AS source,
+          ${n('$.output_tokens')} AS output_tokens, 'anthropic-usage' AS source, NULL::VARCHAR AS pre_reason,
           bucket->>'$.starting_at' AS raw_start, res->>'$.uncached_input_tokens' AS raw_in, res->>'$.output_tokens' AS raw_out
         FROM ledger_json`);
       notes.push('Anthropic input_tokens excludes cache reads and writes: they were added so input includes cached tokens, as in the traces');
@@ -259,7 +263,8 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
               WHEN raw_provider IS NULL THEN 'provider is missing'
               WHEN amount_usd IS NULL OR NOT isfinite(amount_usd) THEN 'amount "' || coalesce(raw_amount, '') || '" is not a number (USD)'
               WHEN raw_quantity IS NOT NULL AND quantity IS NULL THEN 'quantity "' || raw_quantity || '" is not a number' END`
-      : `CASE WHEN period_start IS NULL THEN 'start time "' || coalesce(raw_start, '') || '" is not a timestamp'
+      : `CASE WHEN pre_reason IS NOT NULL THEN pre_reason
+              WHEN period_start IS NULL THEN 'start time "' || coalesce(raw_start, '') || '" is not a timestamp'
               WHEN model IS NULL THEN 'model is missing'
               WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
               WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
@@ -356,5 +361,33 @@ const LEDGER_VALUES: Record<string, string[] | undefined> = {
   invoice_lines: ['amount_usd', 'quantity'],
   usage_lines: ['requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens'],
 };
+
+/**
+ * Refuses a usage page whose `data` (or a bucket's `results`) is not an array, naming the page and
+ * bucket: DuckDB's cast of a non-array to JSON[] would fail with an unlocated conversion error.
+ */
+async function checkPages(conn: DuckDBConnection, file: string): Promise<void> {
+  const docs = `(SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(readPath(file))}, format = 'auto'))`;
+  let bad: Row[];
+  try {
+    bad = await query(
+      conn,
+      `SELECT d, NULL AS b, coalesce(json_type(doc->'$.data'), 'missing') AS t FROM ${docs} WHERE coalesce(json_type(doc->'$.data'), '') <> 'ARRAY'
+       UNION ALL
+       SELECT d, b, coalesce(json_type(bucket->'$.results'), 'missing') AS t FROM (
+         SELECT d, unnest(CAST(doc->'$.data' AS JSON[])) AS bucket, generate_subscripts(CAST(doc->'$.data' AS JSON[]), 1) - 1 AS b FROM ${docs} WHERE json_type(doc->'$.data') = 'ARRAY')
+       WHERE coalesce(json_type(bucket->'$.results'), '') <> 'ARRAY'
+       ORDER BY 1, 2 NULLS FIRST LIMIT 1`,
+    );
+  } catch (err) {
+    throw new RoutefitError('invalid_input', `${file}: not usage API pages (JSON objects with data[].results[]): ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
+  }
+  if (bad.length) {
+    const x = bad[0]!;
+    const where = `page ${x.d}${x.b === null || x.b === undefined ? '' : `, data[${x.b}]`}`;
+    const what = x.b === null || x.b === undefined ? '"data"' : '"results"';
+    throw new RoutefitError('invalid_input', `${file}: ${where}: ${what} is ${String(x.t).toLowerCase()}, not an array; nothing was imported (usage pages hold data[].results[])`, { field: 'file' });
+  }
+}
 
 export type { DuckDBConnection };

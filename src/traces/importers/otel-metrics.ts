@@ -60,8 +60,12 @@ function attrs(list: unknown): Record<string, string> {
 
 const int = (v: unknown): number | null => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
-  return Number.isInteger(n) && n >= 0 ? n : null;
+  // Bounded (issue 17): a count past 1e12 in one point is no measurement, and would not fit the store's BIGINT exactly.
+  return Number.isInteger(n) && n >= 0 && n <= MAX_POINT_COUNT ? n : null;
 };
+/** Largest count and sum one histogram point may carry (a located rejection above). */
+const MAX_POINT_COUNT = 1e12;
+const MAX_POINT_SUM = 1e15;
 const nanos = (v: unknown): bigint | null => {
   try {
     if (typeof v === 'number' && Number.isInteger(v) && v > 0) return BigInt(v);
@@ -150,8 +154,8 @@ function parse(file: string, notes: string[], window: TimestampWindow): { points
             if (startNs !== null && (!nsInWindow(startNs, window) || startNs > endNs)) return reject(`startTimeUnixNano is "${String(p.startTimeUnixNano)}"; allowed nanoseconds since the epoch, ${windowText(window)}, not after timeUnixNano`);
             const count = int(p.count);
             const sum = typeof p.sum === 'number' ? p.sum : typeof p.sum === 'string' ? Number(p.sum) : NaN;
-            if (count === null) return reject(`count is "${String(p.count ?? '')}"; allowed an integer ≥ 0`);
-            if (!Number.isFinite(sum) || sum < 0) return reject(`sum is "${String(p.sum ?? '')}"; allowed a number ≥ 0`);
+            if (count === null) return reject(`count is "${String(p.count ?? '')}"; allowed an integer 0 ≤ value ≤ 1,000,000,000,000`);
+            if (!Number.isFinite(sum) || sum < 0 || sum > MAX_POINT_SUM) return reject(`sum is "${String(p.sum ?? '')}"; allowed a number 0 ≤ value ≤ 1e15`);
             const bounds = arr(p.explicitBounds).map(Number);
             const bucketCounts = arr(p.bucketCounts).map((c) => int(c) ?? -1);
             const h: Histogram = {
