@@ -4,7 +4,7 @@ import { RoutefitError } from '../engine/errors.js';
 import { readPath } from './input-files.js';
 import { type Row, type Store, lit, query, transaction } from './db.js';
 import { importOtelMetrics } from './importers/otel-metrics.js';
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './staging.js';
 
 /**
  * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../../engine/errors.js';
 import { ident, lit, query } from '../db.js';
 import { MAX_TOKENS } from '../schema.js';
-import { type Staged, buildStg, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from '../import.js';
+import { type Staged, buildStg, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from '../staging.js';
 
 /**
  * Exports of LLM gateways and observability tools, mapped column by column onto the normalized

@@ -3,8 +3,8 @@ import { type Histogram, checkHistogram } from '../../engine/measured/histogram.
 import { RoutefitError } from '../../engine/errors.js';
 import { type Store, insertRows, lit, query, transaction } from '../db.js';
 import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, nsInWindow, windowText } from '../time-window.js';
-import type { ImportOptions, ImportSummary, Reject } from '../import.js';
-import { MAX_REJECT_RATE } from '../import.js';
+import type { ImportOptions, ImportSummary, Reject } from '../staging.js';
+import { MAX_REJECT_RATE } from '../staging.js';
 import { PROVIDERS } from './otel.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { lit, query } from '../db.js';
 import { readPath } from '../input-files.js';
-import { type Staged, buildStg, inFileOrder } from '../import.js';
+import { type Staged, buildStg, inFileOrder } from '../staging.js';
 
 /**
  * OpenTelemetry GenAI spans as OTLP JSON (one document, or the file exporter's one per line), read
