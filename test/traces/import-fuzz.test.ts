@@ -15,7 +15,7 @@ import { tempDir } from './helpers.js';
  *   - refused with exit 2 and a message naming the file.
  * Never exit 1, never an "internal error". FUZZ_CASES / FUZZ_SEED run it longer (bench/fuzz-importers.mjs).
  */
-const CASES = Number(process.env.FUZZ_CASES ?? 200);
+const CASES = Number(process.env.FUZZ_CASES ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 const FORMATS = [...NORM_FORMATS, ...OTHER_FORMATS];
 
