@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Store, openStore, query } from './db.js';
+import { type Store, lit, openStore, query } from './db.js';
 
 /**
  * Reclaims the space killed imports leave in a store file (issue 17, "Resources": 1.6 MB → 29.6 MB
@@ -39,8 +39,9 @@ export async function compactStore(path: string): Promise<number> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    await conn.run('ATTACH $1 AS old_store (READ_ONLY)', [path]);
-    await conn.run('ATTACH $1 AS new_store', [tmp]);
+    // ATTACH takes no parameters; a file path holds no NUL, and lit() quotes it.
+    await conn.run(`ATTACH ${lit(path)} AS old_store (READ_ONLY)`);
+    await conn.run(`ATTACH ${lit(tmp)} AS new_store`);
     await conn.run('COPY FROM DATABASE old_store TO new_store');
     await conn.run('DETACH new_store');
     await conn.run('DETACH old_store');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -282,3 +282,28 @@ describe('unlocated crashes', () => {
   });
 });
 
+
+describe('resources', () => {
+  it('a store bloated by killed imports (blocks no checkpoint references) is compacted by the next import, rows intact', async () => {
+    const dir = tempDir();
+    const db = join(dir, 's.duckdb');
+    await cli('traces', 'import', writeTemp('a.csv', [HEADER, ...csvRows(500)].join('\n'), dir), '--db', db);
+    const clean = statSync(db).size;
+    // What a killed import leaves: written blocks past the checkpointed ones (here 24 MB of them).
+    appendFileSync(db, Buffer.alloc(24 * 1024 * 1024));
+    const r = await cli('traces', 'import', writeTemp('b.csv', [HEADER, ...csvRows(10, 500)].join('\n'), dir), '--db', db, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/reclaimed 2\d\.\d MB that interrupted imports had left/);
+    expect(statSync(db).size).toBeLessThan(clean + 4 * 1024 * 1024);
+    const store = await openStore(db, { create: false });
+    expect(await query(store.conn, 'SELECT count(*) AS n, count(DISTINCT import_id) AS i FROM requests')).toEqual([{ n: 510, i: 2 }]);
+    store.close();
+  });
+  it('summarize says what it needs when its exact percentiles would hold more than the DuckDB memory limit', async () => {
+    const { memoryNote, parseMemorySetting } = await import('../../src/traces/memory-estimate.js');
+    expect(parseMemorySetting('732.4 MiB')).toBeCloseTo(732.4 * 1024 ** 2, 0);
+    const note = memoryNote({ attempts: 50_000_000, limitBytes: 768e6, percentileBytes: 50_000_000 * 80, peakBytes: 768e6 + 4e9 });
+    expect(note).toMatch(/50,000,000 attempts; their exact percentiles hold about 4\.0 GB outside DuckDB's 768 MB memory limit .* needs about 4\.8 GB/);
+    expect(memoryNote({ attempts: 1000, limitBytes: 768e6, percentileBytes: 80_000, peakBytes: 768e6 })).toBeUndefined();
+  });
+});

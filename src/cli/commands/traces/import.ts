@@ -7,8 +7,9 @@ import { count, percent } from '../../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
 import { expandGlob, hasGlobChars } from '../../../traces/input-files.js';
+import { openStoreForImport } from '../../../traces/compact.js';
 import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, parseTimestampWindow } from '../../../traces/time-window.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse, withStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse } from '../../stores.js';
 
 const options = {
   db: dbOpt(),
@@ -94,7 +95,10 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     });
     return reportImports(summaries, { clickhouse: shown }, opts, io);
   }
-  const summaries = await withStore(opts.db, true, async (store) => {
+  // Opened for an import: a file bloated by killed imports is compacted first (traces/compact.ts).
+  const { store, reclaimedBytes } = await openStoreForImport(opts.db);
+  if (reclaimedBytes > 0) io.err(`note: ${opts.db}: reclaimed ${(reclaimedBytes / 1e6).toFixed(1)} MB that interrupted imports had left in the file\n`);
+  const summaries = await withOpenStore(store, async () => {
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
     for (const f of files) {
@@ -103,6 +107,14 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     return out;
   });
   return reportImports(summaries, { db: opts.db }, opts, io);
+}
+
+async function withOpenStore<T>(store: Store, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    store.close();
+  }
 }
 
 function reportImports(summaries: ImportSummary[], store: { db: string } | { clickhouse: string }, opts: ImportOpts, io: Io): number {

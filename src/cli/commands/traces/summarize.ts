@@ -1,5 +1,6 @@
 import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
-import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../../traces/metrics.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize, timeFilter } from '../../../traces/metrics.js';
+import { memoryNote, summarizeMemoryNeed } from '../../../traces/memory-estimate.js';
 import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
 import { groupJson } from '../../../traces/json-output.js';
 import { routeSummaries } from '../../../traces/route-summaries.js';
@@ -87,6 +88,10 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     });
   } else {
     result = await withStore(opts.db, false, async (store) => {
+      // The exact percentiles hold every value outside DuckDB's memory limit: say what the command needs before it runs.
+      const need = await summarizeMemoryNeed(store, timeFilter(win));
+      const note = need && memoryNote(need);
+      if (note) io.err(`${note}\n`);
       const pricing = await preparePricing(store, catalog);
       const summaries = await routeSummaries(store, catalog, io.today);
       const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
