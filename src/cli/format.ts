@@ -49,17 +49,47 @@ export function table(head: string[], rows: (string | number)[][], align: ('left
     .join('\n');
 }
 
-/** RFC 4180 CSV. */
-export function csv(head: string[], rows: (string | number | null)[][]): string {
-  const cell = (v: string | number | null) => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
-}
+/** RFC 4180 CSV with rounded numbers and neutralized formula-like text: the one writer, src/io/csv.ts. */
+export { csv, type CsvColumn } from '../io/csv.js';
 
 /** camelCase engine field → the snake_case key users write. */
 export function snake(field: string): string {
   return field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Wraps the prose lines of a text output (notes, prices, reasons) at `width`, continuing each under
+ * its own indent plus two spaces; table rows (two or more spaces between columns) are left whole.
+ * No width: unchanged (a pipe or `--wide`).
+ */
+export function wrapProse(text: string, width: number | undefined): string {
+  if (!width || width < 40) return text;
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (line.length <= width) return [line];
+      const indent = /^ */.exec(line)![0];
+      const body = line.slice(indent.length);
+      if (/\S {2,}\S/.test(body)) return [line];
+      const out: string[] = [];
+      let cur = indent;
+      const cont = `${indent}  `;
+      for (const word of body.split(' ')) {
+        const base = out.length ? cont : indent;
+        if (cur.length > base.length && cur.length + 1 + word.length > width) {
+          out.push(cur);
+          cur = cont + word;
+        } else cur = cur.length > base.length ? `${cur} ${word}` : cur + word;
+      }
+      out.push(cur);
+      return out;
+    })
+    .join('\n');
+}
+
+/** The width text output wraps at: --width, else the terminal's when stdout is one; --wide: none. */
+export function outputWidth(opts: { wide?: boolean; width?: number }): number | undefined {
+  if (opts.wide) return undefined;
+  if (opts.width !== undefined) return opts.width;
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
 }

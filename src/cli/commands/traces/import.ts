@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Store } from '../../../traces/db.js';
 import { type ImportSummary, importFile } from '../../../traces/import.js';
@@ -67,6 +67,11 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
       missing[0]!,
       missing.map((f) => ({ message: hasGlobChars(f) ? 'file not found (a path names one file; pass --glob to expand *, ?, [ ] and { })' : 'file not found' })),
     );
+  }
+  // A folder is not "not found": say what to give instead.
+  const folders = files.filter((f) => statSync(f).isDirectory());
+  if (folders.length) {
+    throw new InputFileError(folders[0]!, folders.map((f) => ({ message: `is a folder; give the files inside it (e.g. routefit traces import ${f.replace(/\/+$/, '')}/*.csv)` })));
   }
   const common = {
     today: io.today,
