@@ -1,11 +1,24 @@
 /** Opening the trace stores for the `traces` commands and `compare --traces`: DuckDB file or ClickHouse server. */
 import type { Command } from 'commander';
-import { DEFAULT_DB, type Store, openStore } from '../traces/db.js';
+import { DEFAULT_DB, type Store, checkStorePath, openStore } from '../traces/db.js';
+import { parseInstant } from '../traces/time-window.js';
 import { CLICKHOUSE_ENV, type ChStore } from '../traces/clickhouse/connection.js';
-import { opt } from './command.js';
+import { Opt, opt } from './command.js';
 import { CliUsageError } from './io.js';
 
-export const dbOpt = () => opt.string('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
+// The path is checked as it is parsed (traces/db.ts checkStorePath): a CSV, a Parquet file, "" or :memory: is refused before anything runs.
+export const dbOpt = () =>
+  new Opt<string>('--db <path>', 'trace store: a DuckDB file (*.duckdb, *.ddb, *.db), created on the first import', (t) => {
+    checkStorePath(t);
+    return t;
+  }).default(DEFAULT_DB);
+
+/** --from/--to of the traces commands: a date or timestamp (offset applied), checked before any SQL (traces/time-window.ts). */
+export const windowOpt = (flag: '--from' | '--to', description: string) =>
+  new Opt<string>(`${flag} <date>`, `${description}: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`, (t) => {
+    parseInstant(flag, t);
+    return t;
+  });
 export const clickhouseOpt = () =>
   opt
     .string(

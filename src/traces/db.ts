@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { DDL } from './schema.js';
@@ -16,6 +16,7 @@ export interface Store {
  * missing store instead of silently summarizing an empty one.
  */
 export async function openStore(path: string, opts: { create: boolean }): Promise<Store> {
+  if (path !== ':memory:') checkStorePath(path);
   if (!opts.create && path !== ':memory:' && !existsSync(path)) {
     throw new RoutefitError('invalid_input', `no trace store at ${path}; run \`routefit traces import FILE --db ${path}\` first`, { field: 'db' });
   }
@@ -47,6 +48,40 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   };
 }
 
+/** Extensions a new store file may have. */
+export const STORE_EXTENSIONS = ['.duckdb', '.ddb', '.db'] as const;
+
+/**
+ * Refuses a `--db` target that would keep nothing (issue 17, "`--db` targets that keep nothing"):
+ * an empty name, an in-memory database (gone when the command ends), a directory, an existing file
+ * that is not a DuckDB database (`keep.csv`, `x.parquet`), or a new file not named as a store.
+ * A DuckDB file carries "DUCK" at bytes 8–11 of its header.
+ */
+export function checkStorePath(path: string): void {
+  const refuse = (why: string) => new RoutefitError('invalid_input', `--db ${JSON.stringify(path)}: ${why}`, { field: 'db' });
+  if (path.trim() === '') throw refuse('is empty; name a DuckDB file, e.g. --db routefit.duckdb');
+  if (path === ':memory:' || path.startsWith(':memory:')) throw refuse('an in-memory database keeps nothing after the command; name a DuckDB file, e.g. --db routefit.duckdb');
+  if (existsSync(path)) {
+    const st = statSync(path);
+    if (!st.isFile()) throw refuse('is a directory, not a DuckDB file');
+    const head = Buffer.alloc(12);
+    const fd = openSync(path, 'r');
+    let n = 0;
+    try {
+      n = readSync(fd, head, 0, 12, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (n < 12 || head.subarray(8, 12).toString('latin1') !== 'DUCK') {
+      throw refuse(`exists and is not a DuckDB database (${st.size === 0 ? 'it is empty' : 'no DuckDB header'}); a trace file is imported with \`routefit traces import FILE\`, and --db names the store, e.g. --db routefit.duckdb`);
+    }
+    return;
+  }
+  if (!STORE_EXTENSIONS.some((e) => path.toLowerCase().endsWith(e))) {
+    throw refuse(`a new trace store must be a DuckDB file named ${STORE_EXTENSIONS.map((e) => `*${e}`).join(', ')} (e.g. --db ${path.replace(/\.[^./\\]*$/, '')}.duckdb)`);
+  }
+}
+
 export type Row = Record<string, unknown>;
 
 /** Runs a query and returns plain rows: BIGINT → number, DuckDB values (dates, decimals) → strings. */
@@ -61,7 +96,29 @@ export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]>
   });
 }
 
-/** A SQL string literal. Every value spliced into SQL goes through here or `ident`. */
+export type Value = string | number | boolean | null;
+
+/**
+ * Inserts rows by parameter binding (never splicing): a value read from a file or the store, a
+ * NUL byte or a quote included, reaches DuckDB as data. Batched, so a few thousand rows are a few statements.
+ */
+export async function insertRows(conn: DuckDBConnection, table: string, width: number, rows: readonly (readonly Value[])[]): Promise<void> {
+  const BATCH = 500;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const chunk = rows.slice(i, i + BATCH);
+    const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+    const values = chunk.flatMap((r) => {
+      if (r.length !== width) throw new Error(`insertRows ${table}: a row has ${r.length} values, the table ${width}`);
+      return r.map((v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+    });
+    await conn.run(`INSERT INTO ${table} VALUES ${chunk.map(() => tuple).join(', ')}`, values);
+  }
+}
+
+/**
+ * A SQL string literal, for constants the code itself writes (rule names, file paths, dates it
+ * formatted). Values read from a file or the store are bound (`insertRows`, `conn.run(sql, params)`).
+ */
 export function lit(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number') {
@@ -69,6 +126,8 @@ export function lit(v: string | number | boolean | null | undefined): string {
     return String(v);
   }
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  // A NUL cannot sit in a DuckDB literal (the parser ends the string there): such a value must be bound.
+  if (v.includes('\0')) throw new RoutefitError('invalid_input', 'a value with a NUL byte cannot be written into SQL; it must be bound as a parameter');
   return `'${v.replace(/'/g, "''")}'`;
 }
 

@@ -1,81 +1,25 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
+import { checkCompressed, readPath } from './input-files.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
 import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
 import { loadCatalog } from '../catalog/load.js';
-import type { Catalog } from '../catalog/types.js';
-import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, type Column, SECONDS_TWINS } from './schema.js';
+import { COLUMNS, type Column, MAX_MS, MAX_TOKENS, MAX_USD, MS_RANGE, TOKENS_RANGE, USD_RANGE } from './schema.js';
+import { DEFAULT_TIMESTAMP_WINDOW, TIMESTAMP_HINT, type TimestampWindow, outsideWindowSql, timestampSql, windowText } from './time-window.js';
+
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, stageJsonLines } from './staging.js';
+
+// The shared types and staging steps live in staging.ts; re-exported so callers keep one entry point.
+export { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './staging.js';
 
 /**
  * Import pipeline (issue 5, "Importers"): every format is staged by DuckDB into one temp table of
  * VARCHAR columns named as the normalized row (`stg`, plus `line`), then checked and inserted by the
  * same SQL. No row passes through JS, so a 10M-row file costs what DuckDB's reader costs.
  */
-
-export interface Reject {
-  line: number;
-  reason: string;
-}
-
-export interface ImportSummary {
-  file: string;
-  format: string;
-  importId: number | null;
-  /** "line" for text formats, "row" for Parquet. */
-  lineLabel: 'line' | 'row';
-  rowsRead: number;
-  kept: number;
-  rejected: number;
-  /** Valid rows whose (request_id, attempt) is already in the store: skipped, so re-imports never double count. */
-  alreadyStored: number;
-  rejectRate: number;
-  rejectsByRule: Record<string, number>;
-  /** The first rejects, in file order. */
-  rejects: Reject[];
-  notes: string[];
-  /** Set when nothing was written, with the reason. */
-  aborted?: string;
-}
-
-export interface ImportOptions {
-  format?: string;
-  /** Import even when more than 1% of rows are rejected. */
-  acceptRejects?: boolean;
-  today: string;
-  /** How many rejects to list (all are counted). */
-  showRejects?: number;
-  /** Maps invoice provider names to catalog ids (default: the bundled catalog). */
-  catalog?: Catalog;
-}
-
-/** Share of rejected rows above which an import stops unless --accept-rejects (issue 5, "Bad input"). */
-export const MAX_REJECT_RATE = 0.01;
-
-/** A staged file: `stg` exists; structural rejects the reader found; where rows' lines come from. */
-export interface Staged {
-  format: string;
-  lineLabel: 'line' | 'row';
-  structural: Reject[];
-  notes: string[];
-  /** Temp tables behind the `stg` view, dropped once the rows are checked. */
-  cleanup?: string[];
-  /**
-   * For readers that find malformed rows while the rows stream into the store (CSV): returns them
-   * once the insert has run, with a SQL expression giving a stored row's file line (for reports).
-   */
-  readRejects?: (conn: DuckDBConnection, importId: number) => Promise<{ rejects: Reject[]; line: string }>;
-  /**
-   * Lines follow from insertion order (CSV): the insert must keep file order. Other formats carry
-   * their line in a column and insert in any order — an order-keeping insert of 10M rows costs a
-   * ~10 s checkpoint when the store closes.
-   */
-  linesFromOrder?: boolean;
-}
-
-export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
 
 export function detectFormat(file: string): string {
   const f = file.toLowerCase().replace(/\.(gz|zst)$/, '');
@@ -127,6 +71,8 @@ export const STAGERS: Record<string, Stager> = {
 /** Imports one file of normalized rows into the store: all or nothing, idempotent on (request_id, attempt). */
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: ${existsSync(file) ? 'is a folder, not a file: give the files inside it' : 'file not found'}`, { field: 'file' });
+  // A cut or corrupt archive is refused before anything is read: DuckDB's readers stop at the cut silently.
+  await checkCompressed(file);
   const format = opts.format ?? detectFormat(file);
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return importLedger(store, file, format as LedgerFormat, opts.catalog ?? loadCatalog(), opts);
   const stager = STAGERS[format];
@@ -163,19 +109,41 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // CSV: file order kept, line numbers come from it (no join here: a hash join's probe may emit a
     // chunk's rows out of order). Other formats carry their line in a column.
     const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql()}) c`;
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW)}) c`;
     if (staged.linesFromOrder) await inFileOrder(conn, insert);
     else await conn.run(insert);
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
-    // Idempotence: a valid row whose (request_id, attempt) an earlier import stored is marked, then dropped below.
+    // Idempotence and corrections: a valid row whose (request_id, attempt) an earlier import stored
+    // is dropped when every value is the same (compared by a 64-bit hash of the row, so the join
+    // carries two numbers per stored row, not the rows), and marked a conflict when a value differs.
+    let alreadyStored = 0;
     if (stored) {
+      const fp = (t: string) => `hash(${cols.map((c) => `${t}.${c}`).join(', ')})`;
       await conn.run(
-        `UPDATE requests SET reject_rule = '${ALREADY_STORED}'
-         FROM (SELECT request_id AS k_id, attempt AS k_attempt FROM requests WHERE import_id <> ${id}) k
-         WHERE requests.${mine} AND requests.reject_rule IS NULL AND k.k_id = requests.request_id AND k.k_attempt = requests.attempt`,
+        `CREATE OR REPLACE TEMP TABLE key_match AS SELECT n.rowid AS rid, ${fp('n')} = o.fp AS same
+         FROM requests n JOIN (SELECT request_id, attempt, ${fp('requests')} AS fp FROM requests WHERE import_id <> ${id}) o
+           ON o.request_id = n.request_id AND o.attempt = n.attempt
+         WHERE n.${mine} AND n.reject_rule IS NULL`,
       );
+      const [m] = await query(conn, 'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM key_match');
+      alreadyStored = Number(m!.same);
+      if (alreadyStored) await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM key_match WHERE same)`);
+      if (Number(m!.differ)) {
+        const diff = COLUMNS.map((c) => {
+          const col = storeName(c);
+          const show = (t: string) => `coalesce(CAST(${t}.${col} AS VARCHAR), 'empty')`;
+          return `CASE WHEN requests.${col} IS DISTINCT FROM o.${col} THEN '${c.name} ' || ${show('o')} || ' → ' || ${show('requests')} END`;
+        });
+        await conn.run(
+          `UPDATE requests SET reject_rule = '${CONFLICT}',
+             reject_reason = 'request_id + attempt (' || requests.request_id || ', ' || requests.attempt || ') is stored with other values: ' || concat_ws('; ', ${diff.join(', ')})
+           FROM (SELECT * FROM requests WHERE import_id <> ${id}) o
+           WHERE requests.${mine} AND requests.rowid IN (SELECT rid FROM key_match WHERE NOT same) AND o.request_id = requests.request_id AND o.attempt = requests.attempt`,
+        );
+      }
+      await conn.run('DROP TABLE key_match');
     }
     const structural = [...staged.structural, ...read.rejects];
     await markDuplicates(conn, id, read.line);
@@ -187,21 +155,21 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     await inFileOrder(conn, async () => {
       [counts] = await query(
         conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${ALREADY_STORED}') AS already,
+        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts,
            count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
          FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
                UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
       );
     });
-    const n = Number(counts!.n);
-    const kept = Number(counts!.kept);
-    const alreadyStored = Number(counts!.already);
-    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${ALREADY_STORED}'`;
-    const anyReject = n - kept - alreadyStored > 0;
+    const n = Number(counts!.n) + alreadyStored;
+    const conflicts = Number(counts!.conflicts);
+    let kept = Number(counts!.kept);
+    const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${CONFLICT}'`;
+    const anyReject = n - kept - alreadyStored - conflicts > 0;
     const byRule = anyReject ? await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`) : [];
     const sample = anyReject ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY 1 LIMIT ${limit}`) : [];
     await conn.run('DROP TABLE IF EXISTS rej_gaps');
-    const rejected = n - kept - alreadyStored + structural.length;
+    const rejected = n - kept - alreadyStored - conflicts + structural.length;
     const rowsRead = n + structural.length;
     const rejectsByRule: Record<string, number> = {};
     if (structural.length) rejectsByRule.malformed = structural.length;
@@ -209,21 +177,37 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, limit);
     if (Number(counts!.out_of_order) > 0) notes.push(`${counts!.out_of_order} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
     const rejectRate = rowsRead ? rejected / rowsRead : 0;
-    const base: ImportSummary = { file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, rejectRate, rejectsByRule, rejects, notes };
+    const conflictSample = conflicts ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}' ORDER BY 1 LIMIT ${limit}`) : [];
+    const base: ImportSummary = {
+      file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, conflicts, replaced: 0, rejectRate, rejectsByRule, rejects, notes,
+      ...(conflicts ? { conflictLines: conflictSample.map((r) => ({ line: Number(r.line), reason: String(r.reason) })) } : {}),
+    };
     let aborted: string | undefined;
     if (rowsRead === 0) aborted = 'the file holds no rows';
     else if (rejectRate > MAX_REJECT_RATE && !opts.acceptRejects) {
       aborted = `${rejected} of ${rowsRead} rows (${(rejectRate * 100).toFixed(2)}%) would be rejected, over the ${MAX_REJECT_RATE * 100}% limit; nothing was imported. Fix the file or pass --accept-rejects`;
+    } else if (conflicts && !opts.replace) {
+      const first = conflictSample[0]!;
+      aborted = `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with stored rows (same request_id + attempt, other values; first at ${staged.lineLabel} ${first.line}: ${first.reason}); nothing was imported. Pass --replace to make this file win (the stored rows are replaced in the same transaction), or fix the file`;
     }
     if (aborted) {
       await conn.run('ROLLBACK');
       return { ...base, aborted };
     }
+    if (conflicts) {
+      // --replace: the stored rows with these keys go, this file's rows stay — one transaction.
+      await conn.run(
+        `DELETE FROM requests WHERE import_id <> ${id} AND (request_id, attempt) IN (SELECT request_id, attempt FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}')`,
+      );
+      await conn.run(`UPDATE requests SET reject_rule = NULL, reject_reason = NULL WHERE ${mine} AND reject_rule = '${CONFLICT}'`);
+      kept += conflicts;
+      notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
+    }
     await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`);
     await conn.run('COMMIT');
     if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
-    return { ...base, importId: id, kept, alreadyStored };
+    return { ...base, importId: id, kept, alreadyStored, replaced: conflicts };
   } catch (err) {
     await conn.run('ROLLBACK');
     throw err;
@@ -251,8 +235,8 @@ async function markDuplicates(conn: DuckDBConnection, importId: number, line: st
   await conn.run('DROP TABLE dup_keys');
 }
 
-/** Marks a valid row whose key an earlier import stored: not a reject, not stored twice. */
-const ALREADY_STORED = 'already_stored';
+/** Marks a valid row whose key an earlier import stored with other values: a correction, not a reject. */
+const CONFLICT = 'conflict';
 
 const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 
@@ -263,11 +247,11 @@ const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
 
 /** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
-function checkSql(): string {
+function checkSql(window: TimestampWindow): string {
   const v = (name: string) => `stg.${ident(name)}`;
   // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
   const num = (name: string) => `stg.n_${name}`;
-  const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} = floor(${num(name)}))`;
+  const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} <= ${MAX_TOKENS} AND ${num(name)} = floor(${num(name)}))`;
   // The common spellings are matched as they are; lower() (a string copy) only runs on the rest.
   const bool = (name: string) =>
     `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN ${oneOf(`lower(${v(name)})`, ['true', 't', '1', 'yes', 'y'])} THEN TRUE WHEN ${oneOf(`lower(${v(name)})`, ['false', 'f', '0', 'no', 'n'])} THEN FALSE END END`;
@@ -277,14 +261,14 @@ function checkSql(): string {
     const out = storeName(c);
     switch (c.kind) {
       case 'timestamp':
-        typed.push(
-          // Dates contain '-', epoch numbers do not; a TIMESTAMPTZ cast honours an offset (a TIMESTAMP cast drops it) and reads none as UTC (db.ts sets TimeZone).
-          `CASE WHEN contains(${v(c.name)}, '-') THEN timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ))
-           WHEN regexp_full_match(${v(c.name)}, '[0-9]+(\\.[0-9]+)?') THEN
-             timezone('UTC', to_timestamp(CASE WHEN CAST(${v(c.name)} AS DOUBLE) >= 1e11 THEN CAST(${v(c.name)} AS DOUBLE) / 1000 ELSE CAST(${v(c.name)} AS DOUBLE) END))
-           ELSE timezone('UTC', TRY_CAST(${v(c.name)} AS TIMESTAMPTZ)) END AS ts`,
-        );
-        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ISO 8601 or epoch seconds/milliseconds'` });
+        // Dates contain '-', epoch numbers do not; the unit of an epoch number is told by its magnitude (time-window.ts).
+        typed.push(`${timestampSql(v(c.name))} AS ts`);
+        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ${TIMESTAMP_HINT}'` });
+        checks.push({
+          rule: 'timestamp_out_of_window',
+          when: outsideWindowSql('ts', window),
+          message: `'timestamp is "' || raw_${c.name} || '" (read as ' || CAST(ts AS VARCHAR) || ' UTC); allowed ${windowText(window)} (a plausible window; change it with --timestamp-window FROM..TO)'`,
+        });
         break;
       case 'text':
         typed.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
@@ -301,12 +285,12 @@ function checkSql(): string {
         checks.push({
           rule: `negative_${c.name}`,
           when: `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed an integer ≥ 0 (tokens)'`,
+          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${TOKENS_RANGE}'`,
         });
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is "' || raw_${c.name} || '"; allowed an integer ≥ 0 (tokens)'`,
+          message: `'${c.name} is "' || raw_${c.name} || '"; allowed ${TOKENS_RANGE}'`,
         });
         break;
       case 'attempt':
@@ -315,11 +299,11 @@ function checkSql(): string {
         break;
       case 'ms':
       case 'usd':
-        typed.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 THEN ${num(c.name)} END AS ${out}`);
+        typed.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 AND ${num(c.name)} <= ${c.kind === 'ms' ? MAX_MS : MAX_USD} THEN ${num(c.name)} END AS ${out}`);
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed a number ≥ 0 ${c.kind === 'ms' ? '(milliseconds)' : '(USD)'}'`,
+          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}'`,
         });
         break;
       case 'bool':
@@ -367,47 +351,6 @@ function checkSql(): string {
     FROM r`;
 }
 
-/** '' and all-space values are NULL; surrounding spaces are trimmed. trim() only runs where a space is at an end (it copies the string: 10× the cost on 10M rows). */
-const blankToNull = (x: string) => `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') ELSE NULLIF(${x}, '') END`;
-
-/** Maps the file's columns to normalized names: lower-case, seconds twins converted, ambiguous units refused. */
-export async function buildStg(conn: DuckDBConnection, file: string, fromSql: string, available: string[], lineExpr: string, notes: string[]): Promise<void> {
-  const byLower = new Map(available.map((a) => [a.trim().toLowerCase(), a]));
-  for (const [bad, hint] of Object.entries(AMBIGUOUS_UNITS)) {
-    if (byLower.has(bad) && !byLower.has(`${bad}_ms`) && !byLower.has(`${bad}_s`)) {
-      throw new RoutefitError('invalid_input', `${file}: column "${byLower.get(bad)}" has no unit; rename it to ${hint} so milliseconds and seconds are not confused`, { field: bad });
-    }
-  }
-  const missing = COLUMNS.filter((c) => c.required && !byLower.has(c.name) && !(c.name === 'timestamp' && byLower.has('ts')));
-  if (missing.length) {
-    throw new RoutefitError(
-      'invalid_input',
-      `${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.name).join(', ')} (the normalized row needs ${COLUMNS.filter((c) => c.required).map((c) => c.name).join(', ')}; see docs/traces.md)`,
-      { field: missing[0]!.name },
-    );
-  }
-  if (!byLower.has('model') && !byLower.has('route')) throw new RoutefitError('invalid_input', `${file}: needs a model or a route column`, { field: 'model' });
-  const select: string[] = [`${lineExpr} AS line`];
-  for (const name of COLUMN_NAMES) {
-    const src = byLower.get(name) ?? (name === 'timestamp' ? byLower.get('ts') : undefined);
-    const twin = Object.entries(SECONDS_TWINS).find(([, ms]) => ms === name)?.[0];
-    if (src !== undefined) {
-      select.push(`${blankToNull(`CAST(${ident(src)} AS VARCHAR)`)} AS ${ident(name)}`);
-    } else if (twin && byLower.has(twin)) {
-      const s = ident(byLower.get(twin)!);
-      select.push(`CASE WHEN TRY_CAST(${s} AS DOUBLE) IS NOT NULL THEN CAST(CAST(${s} AS DOUBLE) * 1000 AS VARCHAR) ELSE NULLIF(trim(CAST(${s} AS VARCHAR)), '') END AS ${ident(name)}`);
-      notes.push(`${twin} is in seconds: converted to ${name}`);
-    } else {
-      select.push(`NULL::VARCHAR AS ${ident(name)}`);
-    }
-  }
-  const known = new Set<string>([...COLUMN_NAMES, 'ts', ...Object.keys(SECONDS_TWINS)]);
-  const ignored = available.filter((a) => !known.has(a.trim().toLowerCase()) && !a.startsWith('__'));
-  if (ignored.length) notes.push(`ignored columns not in the normalized row: ${ignored.join(', ')}`);
-  // A view: the rows are materialized once, typed, by the check.
-  await conn.run(`CREATE OR REPLACE TEMP VIEW stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
-}
-
 /**
  * CSV read by DuckDB straight into the store: no staged copy. The reader runs in parallel with file
  * order kept, so a row's line follows from its position; rows the reader cannot split are rejected
@@ -415,7 +358,7 @@ export async function buildStg(conn: DuckDBConnection, file: string, fromSql: st
  */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   // The same reader options for the columns as for the rows: the sniffer reads the file the same way.
-  const read = `read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`;
+  const read = `read_csv(${lit(readPath(file))}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`;
   const cols = await columnsOf(conn, `SELECT * FROM ${read}`);
   await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
   const from = `(SELECT NULL::BIGINT AS __line, * FROM ${read})`;
@@ -446,57 +389,6 @@ async function csvLines(conn: DuckDBConnection, importId: number): Promise<{ rej
   };
 }
 
-/**
- * Reads a CSV into temp table `raw_rows` (all text, plus `__line`, the file line of each row) and
- * returns the rows DuckDB's reader could not split, with their lines.
- */
-export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
-  await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
-  await dropRelation(conn, 'raw_rows');
-  await inFileOrder(conn, `CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(file)}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
-  const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
-  const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
-  // DuckDB keeps file order (preserve_insertion_order), so rowid is the data row's index; lines skip
-  // the header and the rows the reader rejected. (A quoted field spanning lines shifts later lines.)
-  if (structural.length) {
-    await conn.run('DROP TABLE IF EXISTS rej_gaps');
-    await conn.run(
-      `CREATE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
-    );
-    await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT r.*, r.rowid + 2 + coalesce(x.j, 0) AS __line FROM raw_rows r ASOF LEFT JOIN rej_gaps x ON r.rowid >= x.g`);
-    return structural;
-  }
-  // No rejects: the line is rowid + 2, read through a view instead of copying the table.
-  await conn.run('ALTER TABLE raw_rows RENAME TO raw_rows_t');
-  await conn.run(`CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows_t`);
-  return structural;
-}
-
-/**
- * Runs one statement (or a body of queries) with insertion order preserved, so a staged table's rowid is the file's row
- * index. The store runs without it otherwise: it costs memory on 10M-row statements.
- */
-export async function inFileOrder(conn: DuckDBConnection, sql: string | (() => Promise<void>)): Promise<void> {
-  await conn.run('SET preserve_insertion_order = true');
-  try {
-    if (typeof sql === 'string') await conn.run(sql);
-    else await sql();
-  } finally {
-    await conn.run('SET preserve_insertion_order = false');
-  }
-}
-
-/** Drops a temp table or view (and the table behind a `raw_rows` view). */
-export async function dropRelation(conn: DuckDBConnection, name: string): Promise<void> {
-  const views = await query(conn, `SELECT 1 FROM duckdb_views() WHERE view_name = ${lit(name)}`);
-  await conn.run(views.length ? `DROP VIEW ${name}` : `DROP TABLE IF EXISTS ${name}`);
-  if (name === 'raw_rows') await conn.run('DROP TABLE IF EXISTS raw_rows_t');
-}
-
-export async function columnsOf(conn: DuckDBConnection, table: string): Promise<string[]> {
-  return (await query(conn, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => String(r.column_name));
-}
-
 /** JSONL: DuckDB reads each line as text and parses it, so a bad line is reported with its number. */
 async function stageJsonl(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   await stageJsonLines(conn, file);
@@ -510,25 +402,9 @@ async function stageJsonl(conn: DuckDBConnection, file: string, notes: string[])
   return { format: 'jsonl', lineLabel: 'line', structural, notes, cleanup: ['json_fields'] };
 }
 
-/** `json_lines(line, doc, ok)`: one row per non-blank line of a JSONL file, parsed by DuckDB. */
-export async function stageJsonLines(conn: DuckDBConnection, file: string): Promise<void> {
-  await conn.run('DROP TABLE IF EXISTS json_lines');
-  await inFileOrder(
-    conn,
-    `CREATE TEMP TABLE json_lines AS
-     SELECT text AS doc FROM read_csv(${lit(file)}, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', strict_mode = false)`,
-  );
-  // The table keeps file order, so rowid + 1 is the line number (blank lines included, then dropped).
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE json_lines AS
-     SELECT rowid + 1 AS line, doc, coalesce(CASE WHEN json_valid(doc) THEN json_type(doc) = 'OBJECT' END, FALSE) AS ok FROM json_lines`,
-  );
-  await conn.run('DELETE FROM json_lines WHERE doc IS NULL OR trim(doc) = \'\'');
-}
-
 /** Parquet: typed columns are cast to text and re-checked like every other format; rows are numbered from 1. */
 async function stageParquet(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
-  const from = `read_parquet(${lit(file)}, file_row_number = true)`;
+  const from = `read_parquet(${lit(readPath(file))}, file_row_number = true)`;
   const cols = (await query(conn, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`)).map((r) => String(r.column_name)).filter((c) => c !== 'file_row_number');
   await buildStg(conn, file, from, cols, 'file_row_number + 1', notes);
   return { format: 'parquet', lineLabel: 'row', structural: [], notes };

@@ -1,9 +1,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
-import { type Store, lit, query, transaction } from './db.js';
+import { readPath } from './input-files.js';
+import { type Row, type Store, lit, query, transaction } from './db.js';
 import { importOtelMetrics } from './importers/otel-metrics.js';
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './import.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './staging.js';
 
 /**
  * Ledgers: what providers billed (invoices) and counted (usage exports), for reconciliation against
@@ -150,6 +151,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           TRY_CAST(${col('num_model_requests')} AS BIGINT) AS requests, TRY_CAST(${col('input_tokens')} AS BIGINT) AS input_tokens,
           TRY_CAST(${col('input_cached_tokens')} AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
           TRY_CAST(${col('output_tokens')} AS BIGINT) AS output_tokens, 'openai-usage' AS source,
+          CASE WHEN ${col('batch')} IS NOT NULL AND trim(${col('batch')}) <> '' AND lower(trim(${col('batch')})) NOT IN ('true', 'false', '1', '0') THEN 'batch is "' || ${col('batch')} || '"; allowed true or false' END AS pre_reason,
           ${col('start_time')} AS raw_start, ${col('input_tokens')} AS raw_in, ${col('output_tokens')} AS raw_out
         FROM raw_rows`);
     }
@@ -187,7 +189,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
       // Cost API pages: {data: [{starting_at, ending_at, results: [...]}], has_more, next_page}, one or one per line.
       try {
         await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE cost_src AS
-          WITH docs AS (SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(file)}, format = 'auto')),
+          WITH docs AS (SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
           b AS (SELECT d, unnest(CAST(doc->'$.data' AS JSON[])) AS bucket, generate_subscripts(CAST(doc->'$.data' AS JSON[]), 1) AS bi FROM docs),
           r AS (SELECT d, bi, bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res, generate_subscripts(CAST(bucket->'$.results' AS JSON[]), 1) AS ri FROM b)
           SELECT row_number() OVER (ORDER BY d, bi, ri) AS line, bucket->>'$.starting_at' AS starting_at, bucket->>'$.ending_at' AS ending_at,
@@ -220,15 +222,18 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   } else {
     target = 'usage_lines';
     // Usage API pages: {data: [{start_time|starting_at, end_time|ending_at, results: [...]}]}; one result per row.
+    await checkPages(conn, file);
     await inFileOrder(conn, `CREATE OR REPLACE TEMP TABLE ledger_json AS
-      WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(file)}, format = 'auto')),
+      WITH docs AS (SELECT json AS doc FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
       b AS (SELECT unnest(CAST(doc->'$.data' AS JSON[])) AS bucket FROM docs),
       r AS (SELECT bucket, unnest(CAST(bucket->'$.results' AS JSON[])) AS res FROM b)
       SELECT row_number() OVER () AS line, bucket, res FROM r`);
     if (format === 'openai-usage') {
       await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
           ${ts("bucket->>'$.start_time'")} AS period_start, ${ts("bucket->>'$.end_time'")} AS period_end, 'openai' AS provider, res->>'$.model' AS model,
-          res->>'$.service_tier' AS service_tier, coalesce(CAST(res->>'$.batch' AS BOOLEAN), FALSE) AS batch,
+          res->>'$.service_tier' AS service_tier,
+          CASE WHEN json_type(res->'$.batch') IS NULL OR json_type(res->'$.batch') = 'NULL' THEN FALSE WHEN json_type(res->'$.batch') = 'BOOLEAN' THEN CAST(res->>'$.batch' AS BOOLEAN) END AS batch,
+          CASE WHEN json_type(res->'$.batch') NOT IN ('BOOLEAN', 'NULL') THEN 'batch is ' || CAST(res->'$.batch' AS VARCHAR) || '; allowed true or false' END AS pre_reason,
           TRY_CAST(res->>'$.num_model_requests' AS BIGINT) AS requests,
           TRY_CAST(res->>'$.input_tokens' AS BIGINT) AS input_tokens,
           TRY_CAST(res->>'$.input_cached_tokens' AS BIGINT) AS cached_input_tokens, NULL::BIGINT AS cache_write_tokens,
@@ -244,7 +249,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
           ${n('$.uncached_input_tokens')} + coalesce(${n('$.cache_read_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS input_tokens,
           ${n('$.cache_read_input_tokens')} AS cached_input_tokens,
           coalesce(${n('$.cache_creation.ephemeral_5m_input_tokens')}, 0) + coalesce(${n('$.cache_creation.ephemeral_1h_input_tokens')}, 0) AS cache_write_tokens,
-          ${n('$.output_tokens')} AS output_tokens, 'anthropic-usage' AS source,
+          ${n('$.output_tokens')} AS output_tokens, 'anthropic-usage' AS source, NULL::VARCHAR AS pre_reason,
           bucket->>'$.starting_at' AS raw_start, res->>'$.uncached_input_tokens' AS raw_in, res->>'$.output_tokens' AS raw_out
         FROM ledger_json`);
       notes.push('Anthropic input_tokens excludes cache reads and writes: they were added so input includes cached tokens, as in the traces');
@@ -261,7 +266,8 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
               WHEN raw_provider IS NULL THEN 'provider is missing'
               WHEN amount_usd IS NULL OR NOT isfinite(amount_usd) THEN 'amount "' || coalesce(raw_amount, '') || '" is not a number (USD)'
               WHEN raw_quantity IS NOT NULL AND quantity IS NULL THEN 'quantity "' || raw_quantity || '" is not a number' END`
-      : `CASE WHEN period_start IS NULL THEN 'start time "' || coalesce(raw_start, '') || '" is not a timestamp'
+      : `CASE WHEN pre_reason IS NOT NULL THEN pre_reason
+              WHEN period_start IS NULL THEN 'start time "' || coalesce(raw_start, '') || '" is not a timestamp'
               WHEN model IS NULL THEN 'model is missing'
               WHEN input_tokens IS NULL OR input_tokens < 0 THEN 'input tokens "' || coalesce(raw_in, '') || '" are not an integer ≥ 0'
               WHEN output_tokens IS NULL OR output_tokens < 0 THEN 'output tokens "' || coalesce(raw_out, '') || '" are not an integer ≥ 0'
@@ -293,18 +299,98 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   if (base.rejectRate > MAX_REJECT_RATE && !opts.acceptRejects) {
     return { ...base, aborted: `${rejected} of ${rows} lines (${(base.rejectRate * 100).toFixed(2)}%) would be rejected, over the ${MAX_REJECT_RATE * 100}% limit; nothing was imported. Fix the file or pass --accept-rejects` };
   }
+  const keyCols = LEDGER_KEYS[target];
   return transaction(conn, async () => {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     // Idempotent: a line identical to a stored one (all its columns) is skipped.
     const same = cols.map((k) => `t.${k} IS NOT DISTINCT FROM s.${k}`).join(' AND ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_fresh AS SELECT s.* FROM ledger_checked s WHERE s.reason IS NULL AND NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${same})`);
+    // A correction: a new line whose key (period, provider, SKU …) is stored with other values.
+    let conflicts = 0;
+    let replaced = 0;
+    if (keyCols) {
+      const sameKey = keyCols.map((k) => `t.${k} IS NOT DISTINCT FROM s.${k}`).join(' AND ');
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_conflicts AS SELECT s.* FROM ledger_fresh s WHERE EXISTS (SELECT 1 FROM ${target} t WHERE ${sameKey})`);
+      conflicts = Number((await query(conn, 'SELECT count(*) AS n FROM ledger_conflicts'))[0]!.n);
+      if (conflicts) {
+        const sample = await query(
+          conn,
+          `SELECT s.line, ${keyCols.map((k) => `CAST(s.${k} AS VARCHAR) AS ${k}`).join(', ')}, ${LEDGER_VALUES[target]!.map((k) => `CAST(s.${k} AS VARCHAR) AS new_${k}, (SELECT string_agg(CAST(t.${k} AS VARCHAR), ' + ') FROM ${target} t WHERE ${sameKey}) AS old_${k}`).join(', ')}
+           FROM ledger_conflicts s ORDER BY s.line LIMIT ${opts.showRejects ?? 20}`,
+        );
+        base.conflicts = conflicts;
+        base.conflictLines = sample.map((r) => ({
+          line: Number(r.line),
+          reason: `${keyCols.filter((k) => r[k] !== null && r[k] !== undefined).map((k) => `${k} ${String(r[k])}`).join(', ')} is stored with other values: ${LEDGER_VALUES[target]!.filter((k) => r[`old_${k}`] !== r[`new_${k}`]).map((k) => `${k} ${r[`old_${k}`] ?? 'empty'} → ${r[`new_${k}`] ?? 'empty'}`).join('; ')}`,
+        }));
+        if (!opts.replace) {
+          const first = base.conflictLines[0]!;
+          return {
+            ...base,
+            aborted: `${conflicts} line${conflicts > 1 ? 's conflict' : ' conflicts'} with stored lines (same ${keyCols.join(', ')}, other values; first at ${base.lineLabel} ${first.line}: ${first.reason}); nothing was imported. Pass --replace to make this file win (the stored lines are replaced in the same transaction), or fix the file`,
+          };
+        }
+        // --replace: for each corrected key the file's lines (all of them, unchanged ones too) replace the stored ones.
+        // NULL-safe key matches (a line without a SKU has a NULL sku): EXISTS with IS NOT DISTINCT FROM, not IN.
+        const corrected = (t: string) => `EXISTS (SELECT 1 FROM ledger_conflicts x WHERE ${keyCols.map((k) => `x.${k} IS NOT DISTINCT FROM ${t}.${k}`).join(' AND ')})`;
+        replaced = Number((await query(conn, `SELECT count(*) AS n FROM ${target} t WHERE ${corrected('t')}`))[0]!.n);
+        await conn.run(`DELETE FROM ${target} WHERE ${corrected(target)}`);
+        await conn.run(
+          `CREATE OR REPLACE TEMP TABLE ledger_fresh AS SELECT s.* FROM ledger_checked s WHERE s.reason IS NULL
+             AND (NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${same}) OR ${corrected('s')})`,
+        );
+        notes.push(`${replaced} stored line${replaced > 1 ? 's were' : ' was'} replaced by this file's ${conflicts > 1 ? 'corrections' : 'correction'} (--replace)`);
+      }
+      await conn.run('DROP TABLE ledger_conflicts');
+    }
     const [{ kept }] = (await query(conn, 'SELECT count(*) AS kept FROM ledger_fresh')) as [{ kept: number }];
     await conn.run(`INSERT INTO ${target} (${cols.join(', ')}, import_id, source_line) SELECT ${cols.join(', ')}, ${id}, line FROM ledger_fresh`);
-    const already = Number(c!.ok) - kept;
+    const already = Number(c!.ok) - Number(kept);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(format)}, ${lit(opts.today)}, ${rows}, ${kept}, ${rejected}, ${already})`);
     if (already) notes.push(`${already} lines were already in the store: skipped, not double counted`);
-    return { ...base, importId: id, kept, alreadyStored: already };
+    return { ...base, importId: id, kept: Number(kept), alreadyStored: already, conflicts, replaced };
   });
+}
+
+/**
+ * What names one ledger line (issue 17, "Corrections"): a line with the same key and other values
+ * is a corrected line, not another charge. Route summaries and incidents have no such key.
+ */
+const LEDGER_KEYS: Record<string, string[] | undefined> = {
+  invoice_lines: ['period_start', 'period_end', 'provider', 'sku', 'model', 'unit', 'charge_category'],
+  usage_lines: ['period_start', 'period_end', 'provider', 'model', 'service_tier', 'batch', 'source'],
+};
+const LEDGER_VALUES: Record<string, string[] | undefined> = {
+  invoice_lines: ['amount_usd', 'quantity'],
+  usage_lines: ['requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens'],
+};
+
+/**
+ * Refuses a usage page whose `data` (or a bucket's `results`) is not an array, naming the page and
+ * bucket: DuckDB's cast of a non-array to JSON[] would fail with an unlocated conversion error.
+ */
+async function checkPages(conn: DuckDBConnection, file: string): Promise<void> {
+  const docs = `(SELECT json AS doc, row_number() OVER () AS d FROM read_json_objects(${lit(readPath(file))}, format = 'auto'))`;
+  let bad: Row[];
+  try {
+    bad = await query(
+      conn,
+      `SELECT d, NULL AS b, coalesce(json_type(doc->'$.data'), 'missing') AS t FROM ${docs} WHERE coalesce(json_type(doc->'$.data'), '') <> 'ARRAY'
+       UNION ALL
+       SELECT d, b, coalesce(json_type(bucket->'$.results'), 'missing') AS t FROM (
+         SELECT d, unnest(CAST(doc->'$.data' AS JSON[])) AS bucket, generate_subscripts(CAST(doc->'$.data' AS JSON[]), 1) - 1 AS b FROM ${docs} WHERE json_type(doc->'$.data') = 'ARRAY')
+       WHERE coalesce(json_type(bucket->'$.results'), '') <> 'ARRAY'
+       ORDER BY 1, 2 NULLS FIRST LIMIT 1`,
+    );
+  } catch (err) {
+    throw new RoutefitError('invalid_input', `${file}: not usage API pages (JSON objects with data[].results[]): ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
+  }
+  if (bad.length) {
+    const x = bad[0]!;
+    const where = `page ${x.d}${x.b === null || x.b === undefined ? '' : `, data[${x.b}]`}`;
+    const what = x.b === null || x.b === undefined ? '"data"' : '"results"';
+    throw new RoutefitError('invalid_input', `${file}: ${where}: ${what} is ${String(x.t).toLowerCase()}, not an array; nothing was imported (usage pages hold data[].results[])`, { field: 'file' });
+  }
 }
 
 export type { DuckDBConnection };

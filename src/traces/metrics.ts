@@ -1,3 +1,4 @@
+import { parseInstant } from './time-window.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured/measured.js';
 import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
@@ -116,8 +117,8 @@ export function timeFilter(opts: { from?: string; to?: string }, column = 'ts'):
   const parts: string[] = [];
   for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
     if (v === undefined) continue;
-    if (Number.isNaN(Date.parse(v))) throw new RoutefitError('invalid_input', `${flag} must be a date or timestamp (YYYY-MM-DD[THH:MM]); got "${v}"`, { field: flag });
-    parts.push(`${column} ${op} CAST(${lit(v)} AS TIMESTAMP)`);
+    // Parsed to one UTC instant before any SQL (offsets applied): time-window.ts parseInstant.
+    parts.push(`${column} ${op} CAST(${lit(parseInstant(flag, v))} AS TIMESTAMP)`);
   }
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
 }

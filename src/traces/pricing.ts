@@ -3,7 +3,7 @@ import type { Catalog, TokenRouteEntry } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { TOKENS_PER_MILLION } from '../engine/units.js';
 import { batchCacheFactor } from '../engine/cost/token-pricing.js';
-import { type Store, lit, query } from './db.js';
+import { type Store, insertRows, query } from './db.js';
 
 /**
  * Query-time pricing (issue 5, "Store"): the store keeps tokens; this builds, for the routes the
@@ -145,20 +145,16 @@ export async function preparePricing(store: Store, catalog: Catalog): Promise<Pr
     catalog,
     keys.map((k) => ({ route: (k.route as string | null) ?? null, provider: (k.provider as string | null) ?? null, model: (k.model as string | null) ?? null })),
   );
-  const mapRows = data.routeMap.map((m) => `(${[m.route, m.provider, m.model, m.priceKey, m.unpricedReason].map(lit).join(', ')})`);
-  const pointRows = data.pricePoints.map(
-    (p) =>
-      `(${[p.priceKey, p.effFrom, p.effTo, p.input, p.output, p.cachedInput, p.cacheWrite5m, p.cacheWrite1h, p.batchInput, p.batchOutput, p.lcThreshold, p.lcInput, p.lcOutput, p.lcCached, p.batchCacheFactor, p.source]
-        .map(lit)
-        .join(', ')})`,
-  );
+  // Route, provider and model come from the store: bound, never spliced (a NUL or quote in a model name is data).
+  const mapRows = data.routeMap.map((m) => [m.route, m.provider, m.model, m.priceKey, m.unpricedReason]);
+  const pointRows = data.pricePoints.map((p) => [p.priceKey, p.effFrom, p.effTo, p.input, p.output, p.cachedInput, p.cacheWrite5m, p.cacheWrite1h, p.batchInput, p.batchOutput, p.lcThreshold, p.lcInput, p.lcOutput, p.lcCached, p.batchCacheFactor, p.source]);
   await conn.run(`CREATE OR REPLACE TEMP TABLE route_map (route VARCHAR, provider VARCHAR, model VARCHAR, price_key VARCHAR, unpriced_reason VARCHAR)`);
-  if (mapRows.length) await conn.run(`INSERT INTO route_map VALUES ${mapRows.join(', ')}`);
+  await insertRows(conn, 'route_map', 5, mapRows);
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE price_points (price_key VARCHAR, eff_from DATE, eff_to DATE, ${PRICE_FIELDS.map((f) => `${COL[f]} DOUBLE`).join(', ')},
        lc_threshold DOUBLE, lc_input DOUBLE, lc_output DOUBLE, lc_cached DOUBLE, p_batch_cache DOUBLE, price_source VARCHAR)`,
   );
-  if (pointRows.length) await conn.run(`INSERT INTO price_points VALUES ${pointRows.join(', ')}`);
+  await insertRows(conn, 'price_points', 16, pointRows);
   await conn.run(`CREATE OR REPLACE TEMP VIEW priced AS ${pricedSql()}`);
   return { unresolved: data.unresolved, resolved: data.resolved };
 }

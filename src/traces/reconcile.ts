@@ -17,6 +17,8 @@ export interface ReconcileOptions {
 
 export interface ReconcileLine extends Reconciliation {
   otherChargesUsd: number;
+  /** Traced attempts in the period the catalog cannot price: `traceCostUsd` leaves them out (JSON prints it as null then). */
+  unpricedAttempts: number;
   margin?: ReturnType<typeof traceToMargin> & { accepted: number };
 }
 
@@ -108,7 +110,7 @@ export async function reconcileStore(store: Store, opts: ReconcileOptions = {}):
     const metered = await meteredTokens(store, bySku);
     return (await query(store.conn, ledgerSql(bySku))).map((r): ReconcileLine => {
       const m = metered.get(meterKey(r, bySku));
-      const line: ReconcileLine = { ...reconcile({ ...toLedger(r, opts, bySku), ...(m ? { metered: m } : {}) }), otherChargesUsd: n(r.other) };
+      const line: ReconcileLine = { ...reconcile({ ...toLedger(r, opts, bySku), ...(m ? { metered: m } : {}) }), otherChargesUsd: n(r.other), unpricedAttempts: n(r.unpriced) };
       if (!bySku) {
         const share = n(r.span_s) / (30 * 86_400);
         // Accepted = attempts that passed (an attempt that passes ends its request).

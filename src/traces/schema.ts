@@ -51,6 +51,18 @@ export const COLUMNS: readonly Column[] = [
   { name: 'user_segment', kind: 'text', doc: 'customer tier, plan or cohort' },
 ];
 
+/**
+ * Upper bounds of one attempt's values (issue 17, "Unlocated crashes"): far above any real request
+ * (the largest context windows are ~1e7 tokens), low enough that sums over billions of rows stay
+ * exact in BIGINT and finite in DOUBLE. A value above is a located rejection naming the range.
+ */
+export const MAX_TOKENS = 1e10;
+export const MAX_MS = 1e9;
+export const MAX_USD = 1e6;
+export const TOKENS_RANGE = 'an integer 0 ≤ value ≤ 10,000,000,000 (tokens)';
+export const MS_RANGE = 'a number 0 ≤ value ≤ 1,000,000,000 (milliseconds)';
+export const USD_RANGE = 'a number 0 ≤ value ≤ 1,000,000 (USD per attempt)';
+
 export const COLUMN_NAMES = COLUMNS.map((c) => c.name);
 
 /** Latency columns whose seconds twin is accepted and converted (issue 5, "units (ms vs s)"). */

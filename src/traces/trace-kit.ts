@@ -2,14 +2,33 @@ import { findRoute, pointAt } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { type MeasuredTraceKitMetrics, measuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
-import type { GpuRouteSummary } from './gpu.js';
-import type { GroupSummary } from './metrics.js';
 
 /**
  * The Trace Kit's five derived metrics (seed 002) for a `summarize` group, computed in TS from the
  * group's summary (no SQL of its own beyond the routes per group), so any store that produces a
  * `GroupSummary` gets them. Price ratios come from the catalog for the group's one route.
  */
+
+/**
+ * The parts of a summarize group (metrics.ts `GroupSummary`) the five metrics read, declared here
+ * so this module imports neither metrics.ts nor gpu.ts, which import it (issue 10: no cycle).
+ * Any `GroupSummary` is one.
+ */
+export interface TraceKitGroup {
+  requests: number;
+  window: { end: string };
+  cost: { unpricedAttempts: number };
+  lcpr: { totalCostUsd: number; missing?: string };
+  rates: { pass: number | null; cacheHitTokens: number; batchShare: number };
+  latency: { e2eMs: { p50: number | null; p95: number | null }; meanConcurrency: number };
+  tokens: { input: { mean: number } };
+}
+
+/** The parts of a GPU route summary (gpu.ts `GpuRouteSummary`) headroom reads. */
+export interface TraceKitGpuRoute {
+  route: string;
+  result: { utilization: number; headroom: number };
+}
 
 export interface PriceRatios {
   /** Cached ÷ input price; 1 when the route has no cached price (the pricing bills cache reads at the input rate). */
@@ -48,7 +67,7 @@ export interface GroupRoute {
 export interface TraceKitContext {
   catalog: Catalog;
   /** GPU routes given GPU-hours (traces/gpu.ts `gpuRoutes`), for throughput headroom. */
-  gpu?: GpuRouteSummary[];
+  gpu?: TraceKitGpuRoute[];
 }
 
 /** Canonical route id of a row's route: the price key, else the catalog id (GPU SKUs), else as written. */
@@ -70,7 +89,7 @@ function isGpuRoute(catalog: Catalog, id: string): boolean {
   }
 }
 
-export function traceKitFor(g: GroupSummary, routes: GroupRoute[], ctx: TraceKitContext): MeasuredTraceKitMetrics {
+export function traceKitFor(g: TraceKitGroup, routes: GroupRoute[], ctx: TraceKitContext): MeasuredTraceKitMetrics {
   const ids = [...new Set(routes.map((r) => canonical(ctx.catalog, r)))].sort();
   const asOf = g.window.end.slice(0, 10);
   let ratios: PriceRatios | undefined;

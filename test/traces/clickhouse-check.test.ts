@@ -198,6 +198,6 @@ describe('routefit traces check --clickhouse', () => {
     expect((await cli('traces', 'import', file, '--clickhouse', url)).code).toBe(0);
     const bad = await cli('traces', 'check', '--clickhouse', url, '--from', 'yesterday-ish');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--from must be a date or timestamp/);
+    expect(bad.stderr).toMatch(/--from must be a date YYYY-MM-DD or a timestamp/);
   });
 });

@@ -35,7 +35,7 @@ describe('native CSV import', () => {
     expect(s.kept).toBe(2);
     expect(s.rejected).toBe(4);
     expect(s.rejects.map((r) => r.line)).toEqual([3, 4, 6, 7]);
-    expect(s.rejects[0]!.reason).toBe('input_tokens is -5; allowed an integer ≥ 0 (tokens)');
+    expect(s.rejects[0]!.reason).toBe('input_tokens is -5; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)');
     expect(s.rejects[1]!.reason).toMatch(/status is "exploded"; allowed ok, error, timeout, rate_limited/);
     expect(s.rejects[2]!.reason).toMatch(/duplicate request_id \+ attempt \(r0, 0\), first at line 2/);
     expect(s.rejects[3]!.reason).toMatch(/malformed CSV/);
@@ -245,7 +245,7 @@ describe('JSONL and Parquet import', () => {
     await store.conn.run(`COPY (SELECT * FROM read_csv('${csvFile}', all_varchar = true)) TO '${pq}' (FORMAT parquet)`);
     const s = await importFile(store, pq, { today, acceptRejects: true });
     expect(s).toMatchObject({ format: 'parquet', lineLabel: 'row', rowsRead: 30, kept: 29, rejected: 1 });
-    expect(s.rejects[0]).toEqual({ line: 5, reason: 'output_tokens is -1; allowed an integer ≥ 0 (tokens)' });
+    expect(s.rejects[0]).toEqual({ line: 5, reason: 'output_tokens is -1; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)' });
     store.close();
   });
 });

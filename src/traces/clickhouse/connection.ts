@@ -31,6 +31,9 @@ export function chLit(v: string | number | boolean | null | undefined): string {
   return chString(v);
 }
 
+/** ClickHouse's own databases (compared lower-case). */
+export const SYSTEM_DATABASES = ['system', 'information_schema'];
+
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -86,6 +89,10 @@ function parseUrl(raw: string): { url: URL; database: string } {
   const path = url.pathname.replace(/^\/+|\/+$/g, '');
   const database = path === '' ? 'default' : decodeURIComponent(path);
   chIdent(database);
+  // The server's own databases hold its state, not traces: importing into or reading them is refused.
+  if (SYSTEM_DATABASES.includes(database.toLowerCase())) {
+    throw new RoutefitError('invalid_input', `--clickhouse ${shown(url)}: "${database}" is a ClickHouse system database; name a database of your own, e.g. ${url.origin}/traces`, { field: 'clickhouse' });
+  }
   return { url, database };
 }
 

@@ -82,6 +82,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     }
     // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
     await ensureSchema(ch);
+    const leftovers = await dropLeftovers(ch);
     const id = await nextImportId(ch);
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
@@ -98,6 +99,34 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
       const [loaded] = await ch.query(`SELECT count() AS n FROM ${load}`);
       if (Number(loaded!.n) !== valid) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${valid} rows; nothing was imported`, { field: 'clickhouse' });
       await onStep?.('loaded');
+      // Corrections: a row whose key the server holds with other values (compared by a hash of every
+      // column, NULL kept distinct from a value). ClickHouse has no transaction to replace stored
+      // rows in, so a conflict is refused whatever --replace says, before `requests` changes.
+      const mineKeys = `SELECT request_id FROM ${load}`;
+      const [conf] = await ch.query(
+        `SELECT count() AS n FROM ${load}
+         WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
+           AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))`,
+      );
+      const conflicts = Number(conf!.n);
+      if (conflicts) {
+        const [first] = await ch.query(
+          `SELECT request_id, attempt, source_line FROM ${load}
+           WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
+             AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))
+           ORDER BY source_line LIMIT 1`,
+        );
+        const where = first!.source_line === null || first!.source_line === undefined ? '' : ` (${summary.lineLabel} ${first!.source_line})`;
+        return {
+          ...summary,
+          importId: null,
+          kept: 0,
+          conflicts,
+          aborted: `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with rows the ClickHouse store holds (same request_id + attempt, other values; first: ${String(first!.request_id)}, attempt ${String(first!.attempt)}${where}); nothing was imported. ${
+            opts.replace ? 'ClickHouse has no transaction to replace stored rows atomically: --replace is refused there; ' : ''
+          }Import the corrected file into a DuckDB store (--db … --replace), or drop the stored import's partition first`,
+        };
+      }
       await ch.command(`CREATE TABLE ${stage} AS ${requests}`);
       // Keys already stored are looked up only among this file's request ids: memory follows the file, not the store.
       await ch.command(
@@ -117,6 +146,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
         `INSERT INTO ${ch.table('imports')} VALUES (${[id, file, summary.format, opts.today, summary.rowsRead, kept, summary.rejected, alreadyStored].map(chLit).join(', ')})`,
       );
       const notes = [...summary.notes];
+      if (leftovers.length) notes.push(`dropped ${leftovers.length} load/stage table${leftovers.length > 1 ? 's' : ''} an interrupted import had left (${leftovers.join(', ')})`);
       if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
       return { ...summary, importId: id, kept, alreadyStored, notes };
     } catch (err) {
@@ -141,5 +171,22 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Drops the load and stage tables of imports that were killed before their cleanup (issue 17,
+ * "Resources"): they hold no committed rows (`requests` only changes by the attach). One importer
+ * runs at a time (see above), so any such table is a leftover.
+ */
+export async function dropLeftovers(ch: ChStore): Promise<string[]> {
+  const rows = await ch.query(
+    `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_')) ORDER BY name`,
+  );
+  const names = rows.map((r) => String(r.name)).filter((n) => /^requests_(load|stage)_[0-9]+_[0-9a-f]+$/.test(n));
+  for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
+  return names;
+}
+
+/** One 64-bit hash of a stored row's values (cityHash64 takes any number of arguments; isNull keeps NULL apart from '' or 0). */
+const rowHash = `cityHash64(${COLUMNS.map(chColumn).map((c) => `isNull(${c}), ifNull(toString(${c}), '')`).join(', ')})`;
 
 const usIso = (v: unknown) => new Date(Number(v) / 1000).toISOString();

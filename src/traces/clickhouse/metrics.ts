@@ -1,3 +1,4 @@
+import { parseInstant } from '../time-window.js';
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
 import { DIMENSIONS, type Dimension, REQUEST_DIMENSIONS, TPOT, type GroupSummary, type SummaryOptions, type WorkflowRow, groupKey, toSummary } from '../metrics.js';
@@ -27,10 +28,8 @@ const dimExpr: Record<Dimension, string> = {
 
 /** --from/--to → epoch microseconds, read as UTC when no offset is given (as the DuckDB store reads them). */
 export function flagToMicros(flag: string, v: string): number {
-  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) || /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : `${v}Z`;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(Date.parse(v)) || Number.isNaN(ms)) throw new RoutefitError('invalid_input', `${flag} must be a date or timestamp (YYYY-MM-DD[THH:MM]); got "${v}"`, { field: flag });
-  return ms * 1000;
+  const iso = parseInstant(flag, v);
+  return Date.parse(iso) * 1000 + (Number(iso.slice(23, 26)) || 0);
 }
 
 /** `WHERE ts_us >= from AND ts_us < to` on `requests` columns, or '' without a window (as ../metrics.ts `timeFilter`). */

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../../engine/errors.js';
 import { ident, lit, query } from '../db.js';
-import { type Staged, buildStg, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from '../import.js';
+import { MAX_TOKENS } from '../schema.js';
+import { type Staged, buildStg, columnsOf, dropRelation, readCsvRaw, stageJsonLines } from '../staging.js';
 
 /**
  * Exports of LLM gateways and observability tools, mapped column by column onto the normalized
@@ -25,8 +26,20 @@ interface MappedFormat {
   note: string;
 }
 
-const ms = (later: string, earlier: string) => `CAST(epoch_ms(TRY_CAST(${later} AS TIMESTAMPTZ)) - epoch_ms(TRY_CAST(${earlier} AS TIMESTAMPTZ)) AS VARCHAR)`;
-const sum = (...parts: string[]) => `CAST(${parts.map((p) => `coalesce(TRY_CAST(${p} AS BIGINT), 0)`).join(' + ')} AS VARCHAR)`;
+/** Milliseconds between two timestamps; NULL unless both are finite (an `infinity` start is the timestamp check's to reject). */
+const ms = (later: string, earlier: string) => {
+  const t = (x: string) => `TRY_CAST(${x} AS TIMESTAMPTZ)`;
+  return `CASE WHEN isfinite(${t(later)}) AND isfinite(${t(earlier)}) THEN CAST(epoch_ms(${t(later)}) - epoch_ms(${t(earlier)}) AS VARCHAR) END`;
+};
+/**
+ * A token sum of parts (missing parts count 0). A part that is not a token count within range is
+ * passed through as written, so the row check rejects it with its value: never summed as 0, never an overflow.
+ */
+const sum = (...parts: string[]) => {
+  const ok = (p: string) => `(TRY_CAST(${p} AS DOUBLE) BETWEEN 0 AND ${MAX_TOKENS} AND TRY_CAST(${p} AS DOUBLE) = floor(TRY_CAST(${p} AS DOUBLE)))`;
+  const bad = parts.map((p) => `CASE WHEN ${p} IS NOT NULL AND NOT coalesce(${ok(p)}, FALSE) THEN CAST(${p} AS VARCHAR) END`);
+  return `coalesce(${bad.join(', ')}, CAST(${parts.map((p) => `coalesce(CAST(TRY_CAST(${p} AS DOUBLE) AS BIGINT), 0)`).join(' + ')} AS VARCHAR))`;
+};
 
 export const MAPPED: MappedFormat[] = [
   {

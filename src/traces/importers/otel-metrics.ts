@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type Histogram, checkHistogram } from '../../engine/measured/histogram.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { type Store, lit, query, transaction } from '../db.js';
-import type { ImportOptions, ImportSummary, Reject } from '../import.js';
-import { MAX_REJECT_RATE } from '../import.js';
+import { type Store, insertRows, lit, query, transaction } from '../db.js';
+import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, nsInWindow, windowText } from '../time-window.js';
+import type { ImportOptions, ImportSummary, Reject } from '../staging.js';
+import { MAX_REJECT_RATE } from '../staging.js';
 import { PROVIDERS } from './otel.js';
 
 /**
@@ -59,8 +60,12 @@ function attrs(list: unknown): Record<string, string> {
 
 const int = (v: unknown): number | null => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN;
-  return Number.isInteger(n) && n >= 0 ? n : null;
+  // Bounded (issue 17): a count past 1e12 in one point is no measurement, and would not fit the store's BIGINT exactly.
+  return Number.isInteger(n) && n >= 0 && n <= MAX_POINT_COUNT ? n : null;
 };
+/** Largest count and sum one histogram point may carry (a located rejection above). */
+const MAX_POINT_COUNT = 1e12;
+const MAX_POINT_SUM = 1e15;
 const nanos = (v: unknown): bigint | null => {
   try {
     if (typeof v === 'number' && Number.isInteger(v) && v > 0) return BigInt(v);
@@ -96,7 +101,7 @@ function documents(file: string, structural: Reject[]): { line: number; doc: Jso
 }
 
 /** Flattens the OTLP documents to GenAI histogram points; bad points become rejects, other metrics a count. */
-function parse(file: string, notes: string[]): { points: Point[]; rejects: Reject[]; read: number } {
+function parse(file: string, notes: string[], window: TimestampWindow): { points: Point[]; rejects: Reject[]; read: number } {
   const rejects: Reject[] = [];
   const docs = documents(file, rejects);
   if (!docs.length && !rejects.length) throw new RoutefitError('invalid_input', `${file}: no OTLP metrics document (resourceMetrics) in the file`, { field: 'file' });
@@ -144,10 +149,13 @@ function parse(file: string, notes: string[]): { points: Point[]; rejects: Rejec
             }
             const endNs = nanos(p.timeUnixNano);
             if (endNs === null) return reject(`timeUnixNano is "${String(p.timeUnixNano ?? '')}"; allowed nanoseconds since the epoch`);
+            if (!nsInWindow(endNs, window)) return reject(`timeUnixNano is "${String(p.timeUnixNano)}"; allowed nanoseconds since the epoch with ${windowText(window)} (change the window with --timestamp-window FROM..TO)`);
+            const startNs = nanos(p.startTimeUnixNano);
+            if (startNs !== null && (!nsInWindow(startNs, window) || startNs > endNs)) return reject(`startTimeUnixNano is "${String(p.startTimeUnixNano)}"; allowed nanoseconds since the epoch, ${windowText(window)}, not after timeUnixNano`);
             const count = int(p.count);
             const sum = typeof p.sum === 'number' ? p.sum : typeof p.sum === 'string' ? Number(p.sum) : NaN;
-            if (count === null) return reject(`count is "${String(p.count ?? '')}"; allowed an integer ≥ 0`);
-            if (!Number.isFinite(sum) || sum < 0) return reject(`sum is "${String(p.sum ?? '')}"; allowed a number ≥ 0`);
+            if (count === null) return reject(`count is "${String(p.count ?? '')}"; allowed an integer 0 ≤ value ≤ 1,000,000,000,000`);
+            if (!Number.isFinite(sum) || sum < 0 || sum > MAX_POINT_SUM) return reject(`sum is "${String(p.sum ?? '')}"; allowed a number 0 ≤ value ≤ 1e15`);
             const bounds = arr(p.explicitBounds).map(Number);
             const bucketCounts = arr(p.bucketCounts).map((c) => int(c) ?? -1);
             const h: Histogram = {
@@ -175,7 +183,7 @@ function parse(file: string, notes: string[]): { points: Point[]; rejects: Rejec
               tokenType,
               operation: a['gen_ai.operation.name'] ?? null,
               cumulative,
-              startNs: nanos(p.startTimeUnixNano),
+              startNs,
               endNs,
               series: JSON.stringify([name, keyAttrs, String(p.startTimeUnixNano ?? '')]),
             });
@@ -193,10 +201,14 @@ async function toDeltas(store: Store, points: Point[], notes: string[]): Promise
   const cumSeries = [...new Set(points.filter((p) => p.cumulative).map((p) => p.series))];
   const prev = new Map<string, { endNs: bigint; count: number; sum: number; buckets: number[] }[]>();
   if (cumSeries.length) {
+    // Series names come from the file: bound into a temp table, never spliced.
+    await store.conn.run('CREATE OR REPLACE TEMP TABLE cum_series (series VARCHAR)');
+    await insertRows(store.conn, 'cum_series', 1, cumSeries.map((x) => [x]));
     const stored = await query(
       store.conn,
-      `SELECT series, epoch_ns(end_ts) AS end_ns, cum_count, cum_sum, cum_buckets FROM metric_points WHERE cum_count IS NOT NULL AND series IN (${cumSeries.map(lit).join(', ')})`,
+      `SELECT series, epoch_ns(end_ts) AS end_ns, cum_count, cum_sum, cum_buckets FROM metric_points WHERE cum_count IS NOT NULL AND series IN (SELECT series FROM cum_series)`,
     );
+    await store.conn.run('DROP TABLE cum_series');
     for (const r of stored) {
       const list = prev.get(String(r.series)) ?? [];
       list.push({ endNs: BigInt(String(r.end_ns)), count: Number(r.cum_count), sum: Number(r.cum_sum), buckets: (r.cum_buckets as unknown[]).map(Number) });
@@ -227,7 +239,7 @@ async function toDeltas(store: Store, points: Point[], notes: string[]): Promise
 
 export async function importOtelMetrics(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
   const notes: string[] = [];
-  const { points, rejects, read } = parse(file, notes);
+  const { points, rejects, read } = parse(file, notes, opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW);
   const limit = opts.showRejects ?? 20;
   const base: ImportSummary = {
     file,
@@ -254,18 +266,19 @@ export async function importOtelMetrics(store: Store, file: string, opts: Import
     // Idempotent: a point of a series already stored at the same time is skipped.
     const seen = new Set((await query(conn, `SELECT series || '@' || epoch_ns(end_ts) AS k FROM metric_points`)).map((r) => String(r.k)));
     const fresh = rows.filter(({ delta }) => !seen.has(`${delta.series}@${delta.endNs}`));
-    const nums = (xs: number[]) => `[${xs.map((x) => lit(x)).join(', ')}]`;
+    // Every value is bound (metric, provider and model come from the file); lists travel as JSON text cast by DuckDB.
+    const list = (xs: number[]) => JSON.stringify(xs);
+    const tuple = '(?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP), ?, ?, ?, ?, CAST(? AS DOUBLE[]), CAST(? AS BIGINT[]), ?, ?, CAST(? AS BIGINT[]), ?, ?)';
     for (let i = 0; i < fresh.length; i += 500) {
-      const values = fresh.slice(i, i + 500).map(({ delta: d, cum }) =>
-        `(${[
-          lit(d.metric), lit(d.provider), lit(d.model), lit(d.tokenType), lit(d.operation), lit(d.series),
-          d.startNs === null ? 'NULL' : `TIMESTAMP ${lit(iso(d.startNs))}`, `TIMESTAMP ${lit(iso(d.endNs))}`,
-          lit(d.count), lit(d.sum), lit(d.min ?? null), lit(d.max ?? null), `${nums(d.bounds)}::DOUBLE[]`, `${nums(d.bucketCounts)}::BIGINT[]`,
-          cum ? lit(cum.count) : 'NULL', cum ? lit(cum.sum) : 'NULL', cum ? `${nums(cum.bucketCounts)}::BIGINT[]` : 'NULL',
-          id, d.line,
-        ].join(', ')})`,
-      );
-      await conn.run(`INSERT INTO metric_points VALUES ${values.join(', ')}`);
+      const chunk = fresh.slice(i, i + 500);
+      const values = chunk.flatMap(({ delta: d, cum }) => [
+        d.metric, d.provider, d.model, d.tokenType, d.operation, d.series,
+        d.startNs === null ? null : iso(d.startNs), iso(d.endNs),
+        d.count, d.sum, d.min ?? null, d.max ?? null, list(d.bounds), list(d.bucketCounts),
+        cum ? cum.count : null, cum ? cum.sum : null, cum ? list(cum.bucketCounts) : null,
+        id, d.line,
+      ]);
+      await conn.run(`INSERT INTO metric_points VALUES ${chunk.map(() => tuple).join(', ')}`, values);
     }
     const already = rows.length - fresh.length;
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, 'otel-metrics', ${lit(opts.today)}, ${read}, ${fresh.length}, ${rejects.length}, ${already})`);

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { lit, query } from '../db.js';
-import { type Staged, buildStg, inFileOrder } from '../import.js';
+import { readPath } from '../input-files.js';
+import { type Staged, buildStg, inFileOrder } from '../staging.js';
 
 /**
  * OpenTelemetry GenAI spans as OTLP JSON (one document, or the file exporter's one per line), read
@@ -45,7 +46,7 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
     `list_transform(CAST(${col} AS JSON[]), a -> {'k': a->>'$.key', 'v': coalesce(a->>'$.value.stringValue', a->>'$.value.intValue', a->>'$.value.doubleValue', a->>'$.value.boolValue')})`;
   await conn.run('DROP TABLE IF EXISTS otel_spans');
   await inFileOrder(conn, `CREATE TEMP TABLE otel_spans AS
-    WITH docs AS (SELECT json AS doc, row_number() OVER () AS docno FROM read_json_objects(${lit(file)}, format = 'auto')),
+    WITH docs AS (SELECT json AS doc, row_number() OVER () AS docno FROM read_json_objects(${lit(readPath(file))}, format = 'auto')),
     rs AS (SELECT docno, unnest(CAST(doc->'$.resourceSpans' AS JSON[])) AS rs FROM docs),
     ss AS (SELECT docno, ${kv("rs->'$.resource.attributes'")} AS rkv, unnest(CAST(rs->'$.scopeSpans' AS JSON[])) AS ss FROM rs),
     sp AS (SELECT docno, rkv, unnest(CAST(ss->'$.spans' AS JSON[])) AS span FROM ss)
@@ -63,8 +64,9 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
   await conn.run('DROP TABLE IF EXISTS otel_rows');
   await conn.run(`CREATE TEMP TABLE otel_rows AS SELECT
       span_no AS __line,
-      -- OTLP times are nanoseconds since the epoch; the row parser reads epoch milliseconds.
-      CAST(CAST(start_ns AS HUGEINT) // 1000000 AS VARCHAR) AS "timestamp",
+      -- OTLP times are nanoseconds since the epoch: passed as written, the row parser tells the unit by magnitude and
+      -- rejects what is none (a huge or malformed value is a located rejection, not a failed cast).
+      start_ns AS "timestamp",
       coalesce(${attr(ALIASES.request_id!)}, span_id) AS request_id,
       coalesce(${attr(ALIASES.workflow_id!)}, trace_id) AS workflow_id,
       coalesce(${attr(ALIASES.workload!)}, ${attr(['service.name'], 'rkv')}) AS workload,
@@ -77,7 +79,8 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
       ${attr(ALIASES.cache_write_tokens!)} AS cache_write_tokens,
       ${attr(ALIASES.output_tokens!)} AS output_tokens,
       ${attr(ALIASES.reasoning_tokens!)} AS reasoning_tokens,
-      CAST((CAST(end_ns AS HUGEINT) - CAST(start_ns AS HUGEINT)) / 1e6 AS VARCHAR) AS e2e_ms,
+      CASE WHEN regexp_full_match(start_ns, '[0-9]{1,19}') AND regexp_full_match(end_ns, '[0-9]{1,19}')
+           THEN CAST((CAST(end_ns AS HUGEINT) - CAST(start_ns AS HUGEINT)) / 1e6 AS VARCHAR) ELSE end_ns END AS e2e_ms,
       CASE WHEN ${errorType} ILIKE '%timeout%' THEN 'timeout'
            WHEN ${errorType} ILIKE '%rate%limit%' OR ${errorType} = '429' THEN 'rate_limited'
            WHEN ${errorType} IS NOT NULL OR status_code = '2' OR status_code = 'STATUS_CODE_ERROR' THEN 'error'

@@ -5,14 +5,14 @@ import { table } from '../../format.js';
 import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
 
 const msFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
-  from: opt.string('--from <date>', 'window start (UTC)'),
-  to: opt.string('--to <date>', 'window end (UTC)'),
+  from: windowOpt('--from', 'window start (UTC)'),
+  to: windowOpt('--to', 'window end (UTC)'),
   sloP99Ms: msFlag('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires'),
   sloTtftP99Ms: msFlag('--slo-ttft-p99-ms <ms>', 'TTFT p99 SLO: over it in more than 1% of hourly windows fires'),
   sloTpotP99Ms: msFlag('--slo-tpot-p99-ms <ms>', 'TPOT p99 SLO: over it in more than 1% of hourly windows fires'),

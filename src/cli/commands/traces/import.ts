@@ -5,14 +5,22 @@ import { type ImportSummary, importFile } from '../../../traces/import.js';
 import { InputFileError } from '../../../io/input-error.js';
 import { count, percent } from '../../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
-import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse, withStore } from '../../stores.js';
+import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
+import { expandGlob, hasGlobChars } from '../../../traces/input-files.js';
+import { openStoreForImport } from '../../../traces/compact.js';
+import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, parseTimestampWindow } from '../../../traces/time-window.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse } from '../../stores.js';
 
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
   format: opt.string('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents'),
   acceptRejects: opt.flag('--accept-rejects', 'import even when more than 1% of rows are rejected'),
+  replace: opt.flag('--replace', 'a row (or invoice line) whose key is stored with other values replaces the stored one, in the same transaction (DuckDB store); without it such a correction refuses the import'),
+  glob: opt.flag('--glob', 'treat each argument as a glob pattern (*, ?, [...], **) and import every file it matches, listed; without it a path names exactly one file'),
+  timestampWindow: new Opt<TimestampWindow>('--timestamp-window <from..to>', `timestamps outside it are rejected (default ${DEFAULT_TIMESTAMP_WINDOW.from}..${DEFAULT_TIMESTAMP_WINDOW.to})`, (t) =>
+    parseTimestampWindow('--timestamp-window', t),
+  ),
   showRejects: opt.number('--show-rejects <n>', 'list this many rejected rows (all are counted)', { min: 0, integer: true }).default(20),
   progress: opt.flag('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)'),
   json: opt.json(),
@@ -42,14 +50,37 @@ async function withProgress<T>(store: Store, label: string, enabled: boolean, bo
 
 async function importFiles(files: string[], opts: ImportOpts, io: Io, where: StoreChoice): Promise<number> {
   const show = opts.showRejects;
+  // A path names one file; patterns are expanded only with --glob, and what they matched is listed.
+  if (opts.glob) {
+    const matched: string[] = [];
+    for (const pattern of files) {
+      const hits = await expandGlob(pattern);
+      io.err(`--glob ${pattern} matched ${hits.length} file${hits.length > 1 ? 's' : ''}: ${hits.join(', ')}\n`);
+      matched.push(...hits);
+    }
+    files = [...new Set(matched)];
+  }
   // Check the inputs before opening (and so creating) the store: a failed import leaves no trace.
   const missing = files.filter((f) => !existsSync(f));
-  if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
+  if (missing.length) {
+    throw new InputFileError(
+      missing[0]!,
+      missing.map((f) => ({ message: hasGlobChars(f) ? 'file not found (a path names one file; pass --glob to expand *, ?, [ ] and { })' : 'file not found' })),
+    );
+  }
   // A folder is not "not found": say what to give instead.
   const folders = files.filter((f) => statSync(f).isDirectory());
   if (folders.length) {
     throw new InputFileError(folders[0]!, folders.map((f) => ({ message: `is a folder; give the files inside it (e.g. routefit traces import ${f.replace(/\/+$/, '')}/*.csv)` })));
   }
+  const common = {
+    today: io.today,
+    showRejects: Math.floor(show),
+    ...(opts.format ? { format: opts.format } : {}),
+    ...(opts.acceptRejects ? { acceptRejects: true } : {}),
+    ...(opts.replace ? { replace: true } : {}),
+    ...(opts.timestampWindow ? { timestampWindow: opts.timestampWindow } : {}),
+  };
   if (where.kind === 'clickhouse') {
     let shown = where.url;
     const summaries = await withClickHouse(where.url, async (ch) => {
@@ -60,10 +91,7 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
       for (const f of files) {
         out.push(
           await importFileToClickHouse(ch, f, {
-            today: io.today,
-            showRejects: Math.floor(show),
-            ...(opts.format ? { format: opts.format } : {}),
-            ...(opts.acceptRejects ? { acceptRejects: true } : {}),
+            ...common,
             whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
           }),
         );
@@ -72,16 +100,26 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     });
     return reportImports(summaries, { clickhouse: shown }, opts, io);
   }
-  const summaries = await withStore(opts.db, true, async (store) => {
+  // Opened for an import: a file bloated by killed imports is compacted first (traces/compact.ts).
+  const { store, reclaimedBytes } = await openStoreForImport(opts.db);
+  if (reclaimedBytes > 0) io.err(`note: ${opts.db}: reclaimed ${(reclaimedBytes / 1e6).toFixed(1)} MB that interrupted imports had left in the file\n`);
+  const summaries = await withOpenStore(store, async () => {
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
     for (const f of files) {
-      const args = { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) };
-      out.push(await withProgress(store, f, bar, () => importFile(store, f, args)));
+      out.push(await withProgress(store, f, bar, () => importFile(store, f, common)));
     }
     return out;
   });
   return reportImports(summaries, { db: opts.db }, opts, io);
+}
+
+async function withOpenStore<T>(store: Store, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } finally {
+    store.close();
+  }
 }
 
 function reportImports(summaries: ImportSummary[], store: { db: string } | { clickhouse: string }, opts: ImportOpts, io: Io): number {
@@ -99,6 +137,10 @@ export function renderImport(s: ImportSummary): string {
   if (rules.length) lines.push(`Rejected by reason: ${rules.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
   for (const r of s.rejects) lines.push(`  ${s.file}:${s.lineLabel === 'row' ? 'row ' : ''}${r.line}: ${r.reason}`);
   if (s.rejected > s.rejects.length) lines.push(`  … and ${count(s.rejected - s.rejects.length)} more (--show-rejects N)`);
+  if (s.conflicts) {
+    lines.push(`${s.replaced ? 'Replaced' : 'Conflicts'} (key stored with other values): ${count(s.conflicts)}`);
+    for (const r of s.conflictLines ?? []) lines.push(`  ${s.file}:${s.lineLabel === 'row' ? 'row ' : ''}${r.line}: ${r.reason}`);
+  }
   for (const n of s.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }
@@ -113,9 +155,13 @@ export default defineCommand({
     'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)',
     'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations',
     'routefit traces import big.parquet --clickhouse http://127.0.0.1:8123/traces',
+    "routefit traces import --glob 'logs/may-*.csv'   # every match is listed",
+    'routefit traces import corrected-invoice.csv --replace   # the corrected lines replace the stored ones',
+    'routefit traces import legacy.csv --timestamp-window 1995-01-01..2030-01-01',
   ],
   notes:
-    'Rows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n' +
+    'Rows are keyed on request_id + attempt: importing a file again adds nothing; a row stored with other values is a conflict (refused, or replaced with --replace). Exit code 2 when a file is refused.\n' +
+    'Epoch timestamps are read in the unit their magnitude names (s, ms, µs, ns); a timestamp outside --timestamp-window is a rejected row. A truncated .gz/.zst file is refused.\n' +
     'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only.',
   run: (opts, { args, io, cmd }) => importFiles(args, opts, io, storeChoice(cmd, opts)),
 });

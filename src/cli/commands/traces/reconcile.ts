@@ -1,4 +1,5 @@
 import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../../traces/reconcile.js';
+import { reconcileLineJson } from '../../../traces/json-output.js';
 import { preparePricing } from '../../../traces/pricing.js';
 import { count, percent, table, usd, usdPerRequest } from '../../format.js';
 import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
@@ -32,7 +33,8 @@ async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
   });
   const red = result.providers.some((l) => l.flag === 'over_10pct');
   if (opts.json) {
-    io.out(JSON.stringify({ db: opts.db, ...result }, null, 2) + '\n');
+    // Unpriced attempts make a trace cost incomplete: null in JSON, with the count beside it.
+    io.out(JSON.stringify({ db: opts.db, ...result, providers: result.providers.map(reconcileLineJson), skus: result.skus.map(reconcileLineJson) }, null, 2) + '\n');
     return red ? EXIT_FLAGGED : EXIT_OK;
   }
   const flagText = (l: ReconcileLine) => (l.flag === 'over_10pct' ? 'RED >10%' : l.flag === 'over_5pct' ? 'watch >5%' : 'ok');

@@ -1,6 +1,8 @@
 import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
-import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../../traces/metrics.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize, timeFilter } from '../../../traces/metrics.js';
+import { memoryNote, summarizeMemoryNeed } from '../../../traces/memory-estimate.js';
 import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
+import { groupJson } from '../../../traces/json-output.js';
 import { routeSummaries } from '../../../traces/route-summaries.js';
 import { gpuRoutes } from '../../../traces/gpu.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
@@ -10,7 +12,7 @@ import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.j
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
 
 /** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
 type OverheadName = keyof MeasuredOverheads;
@@ -21,8 +23,8 @@ const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
   by: opt.string('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`).default('workload,route'),
-  from: opt.string('--from <date>', 'window start (inclusive, UTC)'),
-  to: opt.string('--to <date>', 'window end (exclusive, UTC)'),
+  from: windowOpt('--from', 'window start (inclusive, UTC)'),
+  to: windowOpt('--to', 'window end (exclusive, UTC)'),
   sloTtftMs: opt.number('--slo-ttft-ms <ms>', 'TTFT SLO for goodput', { min: 0 }),
   sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
   window: new Opt<number>('--window <duration>', 'the window rates are per, e.g. 10s, 90m, 24h, 30d (default: first to last request)', (t) => parseDuration('--window', t)),
@@ -88,6 +90,10 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     });
   } else {
     result = await withStore(opts.db, false, async (store) => {
+      // The exact percentiles hold every value outside DuckDB's memory limit: say what the command needs before it runs.
+      const need = await summarizeMemoryNeed(store, timeFilter(win));
+      const note = need && memoryNote(need);
+      if (note) io.err(`${note}\n`);
       const pricing = await preparePricing(store, catalog);
       const summaries = await routeSummaries(store, catalog, io.today);
       const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
@@ -100,7 +106,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
   if (opts.json) {
     // The URL as shown carries no password.
     const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
-    io.out(JSON.stringify({ ...store, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...store, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));

@@ -11,7 +11,7 @@ import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { measuredByWorkload, sourceOf } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { clickhouseOpt, dbOpt, storeChoice } from '../../stores.js';
+import { clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
 
 const options = {
   workload: opt.string('--workload <name>', 'workload name as in the traces').required(),
@@ -21,8 +21,8 @@ const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
   asOf: opt.asOf('price as of this date (default: today)'),
-  from: opt.string('--from <date>', 'window start (UTC)'),
-  to: opt.string('--to <date>', 'window end (UTC)'),
+  from: windowOpt('--from', 'window start (UTC)'),
+  to: windowOpt('--to', 'window end (UTC)'),
   json: opt.json(),
   catalog: opt.catalog(),
 };

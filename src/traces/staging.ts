@@ -1,0 +1,193 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/types.js';
+import { RoutefitError } from '../engine/errors.js';
+import { ident, lit, query } from './db.js';
+import { readPath } from './input-files.js';
+import { AMBIGUOUS_UNITS, COLUMNS, COLUMN_NAMES, SECONDS_TWINS } from './schema.js';
+import type { TimestampWindow } from './time-window.js';
+
+/**
+ * What every importer shares (the import's types, and the staging steps the format readers use):
+ * its own module so the readers (importers/*, ledgers.ts) and the pipeline (import.ts) import it
+ * rather than each other (issue 10: no import cycle in src/traces).
+ */
+
+export interface Reject {
+  line: number;
+  reason: string;
+}
+
+export interface ImportSummary {
+  file: string;
+  format: string;
+  importId: number | null;
+  /** "line" for text formats, "row" for Parquet. */
+  lineLabel: 'line' | 'row';
+  rowsRead: number;
+  kept: number;
+  rejected: number;
+  /** Valid rows whose (request_id, attempt) is already in the store with the same values: skipped, so re-imports never double count. */
+  alreadyStored: number;
+  /** Rows (or invoice lines) whose key is stored with other values: a correction. Without --replace the import is refused. */
+  conflicts?: number;
+  /** Stored rows this import replaced (--replace). */
+  replaced?: number;
+  /** The first conflicts, with what differs. */
+  conflictLines?: Reject[];
+  rejectRate: number;
+  rejectsByRule: Record<string, number>;
+  /** The first rejects, in file order. */
+  rejects: Reject[];
+  notes: string[];
+  /** Set when nothing was written, with the reason. */
+  aborted?: string;
+}
+
+export interface ImportOptions {
+  format?: string;
+  /** Import even when more than 1% of rows are rejected. */
+  acceptRejects?: boolean;
+  /** A row whose key is stored with other values replaces the stored one (atomically) instead of refusing the import. */
+  replace?: boolean;
+  today: string;
+  /** How many rejects to list (all are counted). */
+  showRejects?: number;
+  /** Maps invoice provider names to catalog ids (default: the bundled catalog). */
+  catalog?: Catalog;
+  /** Timestamps outside it are rejected (default DEFAULT_TIMESTAMP_WINDOW, 2000-01-01 … 2100-01-01). */
+  timestampWindow?: TimestampWindow;
+}
+
+/** Share of rejected rows above which an import stops unless --accept-rejects (issue 5, "Bad input"). */
+export const MAX_REJECT_RATE = 0.01;
+
+/** A staged file: `stg` exists; structural rejects the reader found; where rows' lines come from. */
+export interface Staged {
+  format: string;
+  lineLabel: 'line' | 'row';
+  structural: Reject[];
+  notes: string[];
+  /** Temp tables behind the `stg` view, dropped once the rows are checked. */
+  cleanup?: string[];
+  /**
+   * For readers that find malformed rows while the rows stream into the store (CSV): returns them
+   * once the insert has run, with a SQL expression giving a stored row's file line (for reports).
+   */
+  readRejects?: (conn: DuckDBConnection, importId: number) => Promise<{ rejects: Reject[]; line: string }>;
+  /**
+   * Lines follow from insertion order (CSV): the insert must keep file order. Other formats carry
+   * their line in a column and insert in any order — an order-keeping insert of 10M rows costs a
+   * ~10 s checkpoint when the store closes.
+   */
+  linesFromOrder?: boolean;
+}
+
+export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
+
+/** '' and all-space values are NULL; surrounding spaces are trimmed. trim() only runs where a space is at an end (it copies the string: 10× the cost on 10M rows). */
+const blankToNull = (x: string) => `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') ELSE NULLIF(${x}, '') END`;
+
+/** Maps the file's columns to normalized names: lower-case, seconds twins converted, ambiguous units refused. */
+export async function buildStg(conn: DuckDBConnection, file: string, fromSql: string, available: string[], lineExpr: string, notes: string[]): Promise<void> {
+  const byLower = new Map(available.map((a) => [a.trim().toLowerCase(), a]));
+  for (const [bad, hint] of Object.entries(AMBIGUOUS_UNITS)) {
+    if (byLower.has(bad) && !byLower.has(`${bad}_ms`) && !byLower.has(`${bad}_s`)) {
+      throw new RoutefitError('invalid_input', `${file}: column "${byLower.get(bad)}" has no unit; rename it to ${hint} so milliseconds and seconds are not confused`, { field: bad });
+    }
+  }
+  const missing = COLUMNS.filter((c) => c.required && !byLower.has(c.name) && !(c.name === 'timestamp' && byLower.has('ts')));
+  if (missing.length) {
+    throw new RoutefitError(
+      'invalid_input',
+      `${file}: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => m.name).join(', ')} (the normalized row needs ${COLUMNS.filter((c) => c.required).map((c) => c.name).join(', ')}; see docs/traces.md)`,
+      { field: missing[0]!.name },
+    );
+  }
+  if (!byLower.has('model') && !byLower.has('route')) throw new RoutefitError('invalid_input', `${file}: needs a model or a route column`, { field: 'model' });
+  const select: string[] = [`${lineExpr} AS line`];
+  for (const name of COLUMN_NAMES) {
+    const src = byLower.get(name) ?? (name === 'timestamp' ? byLower.get('ts') : undefined);
+    const twin = Object.entries(SECONDS_TWINS).find(([, ms]) => ms === name)?.[0];
+    if (src !== undefined) {
+      select.push(`${blankToNull(`CAST(${ident(src)} AS VARCHAR)`)} AS ${ident(name)}`);
+    } else if (twin && byLower.has(twin)) {
+      const s = ident(byLower.get(twin)!);
+      select.push(`CASE WHEN TRY_CAST(${s} AS DOUBLE) IS NOT NULL THEN CAST(CAST(${s} AS DOUBLE) * 1000 AS VARCHAR) ELSE NULLIF(trim(CAST(${s} AS VARCHAR)), '') END AS ${ident(name)}`);
+      notes.push(`${twin} is in seconds: converted to ${name}`);
+    } else {
+      select.push(`NULL::VARCHAR AS ${ident(name)}`);
+    }
+  }
+  const known = new Set<string>([...COLUMN_NAMES, 'ts', ...Object.keys(SECONDS_TWINS)]);
+  const ignored = available.filter((a) => !known.has(a.trim().toLowerCase()) && !a.startsWith('__'));
+  if (ignored.length) notes.push(`ignored columns not in the normalized row: ${ignored.join(', ')}`);
+  // A view: the rows are materialized once, typed, by the check.
+  await conn.run(`CREATE OR REPLACE TEMP VIEW stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
+}
+
+/**
+ * Reads a CSV into temp table `raw_rows` (all text, plus `__line`, the file line of each row) and
+ * returns the rows DuckDB's reader could not split, with their lines.
+ */
+export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<Reject[]> {
+  await conn.run('DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans');
+  await dropRelation(conn, 'raw_rows');
+  await inFileOrder(conn, `CREATE TEMP TABLE raw_rows AS SELECT * FROM read_csv(${lit(readPath(file))}, all_varchar = true, header = true, store_rejects = true, ignore_errors = true)`);
+  const structuralRows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
+  const structural = structuralRows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` }));
+  // DuckDB keeps file order (preserve_insertion_order), so rowid is the data row's index; lines skip
+  // the header and the rows the reader rejected. (A quoted field spanning lines shifts later lines.)
+  if (structural.length) {
+    await conn.run('DROP TABLE IF EXISTS rej_gaps');
+    await conn.run(
+      `CREATE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
+    );
+    await conn.run(`CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT r.*, r.rowid + 2 + coalesce(x.j, 0) AS __line FROM raw_rows r ASOF LEFT JOIN rej_gaps x ON r.rowid >= x.g`);
+    return structural;
+  }
+  // No rejects: the line is rowid + 2, read through a view instead of copying the table.
+  await conn.run('ALTER TABLE raw_rows RENAME TO raw_rows_t');
+  await conn.run(`CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT *, rowid + 2 AS __line FROM raw_rows_t`);
+  return structural;
+}
+
+/**
+ * Runs one statement (or a body of queries) with insertion order preserved, so a staged table's rowid is the file's row
+ * index. The store runs without it otherwise: it costs memory on 10M-row statements.
+ */
+export async function inFileOrder(conn: DuckDBConnection, sql: string | (() => Promise<void>)): Promise<void> {
+  await conn.run('SET preserve_insertion_order = true');
+  try {
+    if (typeof sql === 'string') await conn.run(sql);
+    else await sql();
+  } finally {
+    await conn.run('SET preserve_insertion_order = false');
+  }
+}
+
+/** Drops a temp table or view (and the table behind a `raw_rows` view). */
+export async function dropRelation(conn: DuckDBConnection, name: string): Promise<void> {
+  const views = await query(conn, `SELECT 1 FROM duckdb_views() WHERE view_name = ${lit(name)}`);
+  await conn.run(views.length ? `DROP VIEW ${name}` : `DROP TABLE IF EXISTS ${name}`);
+  if (name === 'raw_rows') await conn.run('DROP TABLE IF EXISTS raw_rows_t');
+}
+
+export async function columnsOf(conn: DuckDBConnection, table: string): Promise<string[]> {
+  return (await query(conn, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => String(r.column_name));
+}
+
+/** `json_lines(line, doc, ok)`: one row per non-blank line of a JSONL file, parsed by DuckDB. */
+export async function stageJsonLines(conn: DuckDBConnection, file: string): Promise<void> {
+  await conn.run('DROP TABLE IF EXISTS json_lines');
+  await inFileOrder(
+    conn,
+    `CREATE TEMP TABLE json_lines AS
+     SELECT text AS doc FROM read_csv(${lit(readPath(file))}, columns = {'text': 'VARCHAR'}, header = false, delim = E'\\x1e', quote = '', escape = '', strict_mode = false)`,
+  );
+  // The table keeps file order, so rowid + 1 is the line number (blank lines included, then dropped).
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE json_lines AS
+     SELECT rowid + 1 AS line, doc, coalesce(CASE WHEN json_valid(doc) THEN json_type(doc) = 'OBJECT' END, FALSE) AS ok FROM json_lines`,
+  );
+  await conn.run('DELETE FROM json_lines WHERE doc IS NULL OR trim(doc) = \'\'');
+}
