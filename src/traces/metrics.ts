@@ -1,4 +1,5 @@
 import { RoutefitError } from '../engine/errors.js';
+import { goodputFromCounts } from '../engine/measured/goodput.js';
 import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured/measured.js';
 import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import { type Row, type Store, ident, lit, query } from './db.js';
@@ -331,12 +332,8 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
   };
   if (opts.slo && (opts.slo.ttftMs !== undefined || opts.slo.tpotMs !== undefined)) {
     const good = n(r.good);
-    summary.goodput = {
-      acceptedWithinSlo: good,
-      perSecond: good / (windowDays * 86_400),
-      costPerGoodAccepted: good && lcpr.lcpr !== null ? lcpr.totalCostUsd / good : null,
-      slo: opts.slo,
-    };
+    // One goodput definition for traces and `routefit goodput` (engine/measured/goodput.ts).
+    summary.goodput = { acceptedWithinSlo: good, ...goodputFromCounts(good, windowDays * 86_400, lcpr.lcpr !== null ? lcpr.totalCostUsd : null), slo: opts.slo };
   }
   const w = wf.get(groupKey(r, opts.by));
   if (w && n(w.tasks) > 0) {
