@@ -1,19 +1,15 @@
-import { type Command, Option } from 'commander';
-import { agentPhases } from '../../engine/decisions/agent-workflow.js';
-import { LATENCY_TIERS } from '../../engine/decisions/agent-workflow.js';
+import { LATENCY_TIERS, agentPhases } from '../../engine/decisions/agent-workflow.js';
 import { loadAgentFile } from '../../io/agent-file.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
-import { openCatalog, parseDate } from './shared.js';
+import { openCatalog } from '../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface AgentOpts {
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = { asOf: opt.asOf(), json: opt.json(), catalog: opt.catalog() };
+type AgentOpts = OptionValues<typeof options>;
 
-export function agentCommand(file: string, opts: AgentOpts, io: Io): number {
-  const asOf = parseDate('--as-of', opts.asOf);
+function agentCommand(file: string, opts: AgentOpts, io: Io): number {
+  const asOf = opts.asOf;
   const a = loadAgentFile(file, openCatalog(opts.catalog), io.today, asOf);
   const r = agentPhases({ phases: a.phases, userPromptTokens: a.file.user_prompt_tokens, taskSuccessRate: a.file.task_success_rate });
   const perMonth = a.file.tasks_per_month;
@@ -43,16 +39,10 @@ export function agentCommand(file: string, opts: AgentOpts, io: Io): number {
   return EXIT_OK;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-
-export function registerAgent(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('agent')
-    .description('agent workflow per phase: calls per accepted task, token fanout, uncached share, cost per phase and per accepted task, and which steps can move to batch')
-    .argument('<file>', 'agent YAML (see examples/coding-agent.yaml)')
-    .option('--as-of <date>', 'price as of this date (YYYY-MM-DD)')
-    .option('--json', 'machine-readable output')
-    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
-    .addHelpText('after', examples(['routefit agent examples/coding-agent.yaml', 'routefit agent examples/coding-agent.yaml --as-of 2026-05-15 --json']) + '\nStep routing follows the playbook, ch. 21: human-facing steps stay real-time; machine-facing ones go to batch (a day\'s tolerance) or async (a minute\'s).\n')
-    .action((file: string, opts) => setCode(agentCommand(file, opts, io)));
-}
+export default defineCommand({
+  args: [{ name: '<file>', description: 'agent YAML (see examples/coding-agent.yaml)' }],
+  options,
+  examples: ['routefit agent examples/coding-agent.yaml', 'routefit agent examples/coding-agent.yaml --as-of 2026-05-15 --json'],
+  notes: "Step routing follows the playbook, ch. 21: human-facing steps stay real-time; machine-facing ones go to batch (a day's tolerance) or async (a minute's).",
+  run: (opts, { args, io }) => agentCommand(args[0]!, opts, io),
+});

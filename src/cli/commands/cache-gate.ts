@@ -1,49 +1,45 @@
-import { type Command, Option } from 'commander';
 import { resolveRoute } from '../../catalog/resolve.js';
 import { type CacheTtl } from '../../engine/cost/token-pricing.js';
 import { cacheGate } from '../../engine/cost/cache-gate.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { count, percent, table } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { num, stepLines, today } from './capacity-shared.js';
-import { openCatalog } from './shared.js';
+import { stepLines, today } from '../capacity-text.js';
+import { openCatalog } from '../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface CacheGateOpts {
-  route: string;
-  ttl?: string;
-  storagePerHour?: string;
-  storedHours?: string;
-  prefixTokens?: string;
-  reads?: string;
-  hitRate?: string;
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  route: opt.string('--route <id>', 'per-token route with cached-input prices, e.g. anthropic/claude-sonnet-4.6').required(),
+  ttl: opt.string('--ttl <ttl>', 'cache-write TTL: 5m or 1h').default('5m'),
+  storagePerHour: opt.number('--storage-per-hour <usd>', 'storage, USD per million tokens per hour, where the provider charges it', { min: 0, max: 1000 }),
+  storedHours: opt.number('--stored-hours <h>', 'hours each entry is kept and billed for storage (default: the TTL)', { min: 0, max: 8760 }),
+  prefixTokens: opt.number('--prefix-tokens <n>', 'tokens in the cached prefix, for the dollar table (default 1,000,000)', { min: 1, max: 1e9 }),
+  reads: opt.numbers('--reads <list>', 'read counts for the savings table', { min: 0, max: 1e9, integer: true }).default([0, 1, 2, 5, 10, 100], '0,1,2,5,10,100'),
+  hitRate: opt.number('--hit-rate <h>', 'your hit rate on the cached prefix: which side of the gate it is on', { min: 0, max: 1, percent: true }),
+  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type CacheGateOpts = OptionValues<typeof options>;
 
 const money = (v: number) => (Math.abs(v) < 0.01 && v !== 0 ? `$${v.toPrecision(3)}` : `$${v.toFixed(2)}`);
 
-export function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
+function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
   const catalog = openCatalog(opts.catalog);
   const asOf = today(io, opts.asOf);
   const ttl = (opts.ttl ?? '5m') as CacheTtl;
   if (ttl !== '5m' && ttl !== '1h') throw new CliUsageError(`--ttl must be 5m or 1h; got "${opts.ttl}"`);
   const spec = resolveRoute(catalog, { id: opts.route, asOf }, { utilization: DEFAULTS.utilization });
   if (spec.billing !== 'tokens') throw new CliUsageError(`--route ${opts.route} is a GPU route: the cache gate prices per-token prompt caching (give e.g. anthropic/claude-sonnet-4.6)`);
-  const reads = opts.reads?.split(',').map((r) => num('--reads', r, { min: 0, max: 1e9 })!);
-  const storage = num('--storage-per-hour', opts.storagePerHour, { min: 0, max: 1000 });
-  const storedHours = num('--stored-hours', opts.storedHours, { min: 0, max: 8760 });
-  const prefix = num('--prefix-tokens', opts.prefixTokens, { min: 1, max: 1e9 });
-  const hit = num('--hit-rate', opts.hitRate, { min: 0, max: 1 });
   const g = cacheGate({
     routeId: spec.id,
     prices: spec.price,
     ttl,
-    ...(storage !== undefined ? { storagePerMillionPerHour: storage } : {}),
-    ...(storedHours !== undefined ? { storedHours } : {}),
-    ...(prefix !== undefined ? { prefixTokens: prefix } : {}),
-    ...(reads ? { reads } : {}),
-    ...(hit !== undefined ? { hitRate: hit } : {}),
+    ...(opts.storagePerHour !== undefined ? { storagePerMillionPerHour: opts.storagePerHour } : {}),
+    ...(opts.storedHours !== undefined ? { storedHours: opts.storedHours } : {}),
+    ...(opts.prefixTokens !== undefined ? { prefixTokens: opts.prefixTokens } : {}),
+    reads: opts.reads,
+    ...(opts.hitRate !== undefined ? { hitRate: opts.hitRate } : {}),
   });
   if (opts.json) {
     io.out(JSON.stringify({ asOf, ...g }, null, 2) + '\n');
@@ -51,7 +47,7 @@ export function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
   }
   const r = g.rates;
   const L = [
-    `Cache gate for ${g.routeId}, ${ttl} TTL, priced as of ${asOf}: input $${r.input}/M, cached $${r.cachedInput}/M, write $${r.cacheWrite}/M${r.storagePerMillionPerHour ? `, storage $${r.storagePerMillionPerHour}/M per hour × ${Number(r.storedHours.toPrecision(4))} h` : ''}`,
+    `Cache gate for ${g.routeId}, ${ttl} TTL, priced as of ${asOf}: input $${r.input}/M, cached $${r.cachedInput}/M, write $${r.cacheWrite}/M${r.storagePerMillionPerHour ? `, storage $${r.storagePerMillionPerHour}/M per hour × ${r.storedHours.toLocaleString('en-US', { maximumFractionDigits: 3 })} h` : ''}`,
     '',
   ];
   if (g.readsToBreakEven === null) L.push('Caching never pays on this route: a cached read costs no less than input.');
@@ -71,29 +67,13 @@ export function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
   return EXIT_OK;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-
-export function registerCacheGate(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('cache-gate')
-    .description('prompt-cache break-even: reads that pay for a write, the hit rate below which caching loses money, savings at N reads')
-    .requiredOption('--route <id>', 'per-token route with cached-input prices, e.g. anthropic/claude-sonnet-4.6')
-    .option('--ttl <ttl>', 'cache-write TTL: 5m or 1h', '5m')
-    .option('--storage-per-hour <usd>', 'storage, USD per million tokens per hour, where the provider charges it')
-    .option('--stored-hours <h>', 'hours each entry is kept and billed for storage (default: the TTL)')
-    .option('--prefix-tokens <n>', 'tokens in the cached prefix, for the dollar table (default 1,000,000)')
-    .option('--reads <list>', 'read counts for the savings table', '0,1,2,5,10,100')
-    .option('--hit-rate <h>', "your hit rate on the cached prefix: which side of the gate it is on")
-    .option('--as-of <date>', 'prices in force on this date (YYYY-MM-DD)')
-    .option('--json', 'machine-readable output')
-    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
-    .addHelpText(
-      'after',
-      examples([
-        'routefit cache-gate --route anthropic/claude-sonnet-4.6',
-        'routefit cache-gate --route anthropic/claude-sonnet-4.6 --ttl 1h --prefix-tokens 4000 --hit-rate 0.83',
-        'routefit cache-gate --route google/gemini-2.5-pro --storage-per-hour 4.5 --stored-hours 1 --json',
-      ]) + '\nN* = (W − I) ÷ (I − C), h* = (W − I) ÷ (W − C); W = write rate + storage × hours (docs/calculators.md).\n`traces check` fires when a workload\'s measured hit rate falls below h* (the playbook, ch. 22).\n',
-    )
-    .action((opts) => setCode(cacheGateCommand(opts, io)));
-}
+export default defineCommand({
+  options,
+  examples: [
+    'routefit cache-gate --route anthropic/claude-sonnet-4.6',
+    'routefit cache-gate --route anthropic/claude-sonnet-4.6 --ttl 1h --prefix-tokens 4000 --hit-rate 0.83',
+    'routefit cache-gate --route google/gemini-2.5-pro --storage-per-hour 4.5 --stored-hours 1 --json',
+  ],
+  notes: "N* = (W − I) ÷ (I − C), h* = (W − I) ÷ (W − C); W = write rate + storage × hours (docs/calculators.md).\n`traces check` fires when a workload's measured hit rate falls below h* (the playbook, ch. 22).",
+  run: (opts, { io }) => cacheGateCommand(opts, io),
+});

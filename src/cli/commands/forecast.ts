@@ -1,29 +1,31 @@
-import { type Command, Option } from 'commander';
 import { loadFleet } from '../../fleet/load.js';
 import { readYaml } from '../../io/yaml-file.js';
-import { type ForecastWorkload, forecastSpend, parseScenario } from '../../engine/decisions/forecast.js';
+import { type ForecastWorkload, type GrowthScenario, forecastSpend, parseScenario } from '../../engine/decisions/forecast.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { prepareWorkloads } from '../../workload/prepare.js';
 import { count, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { num } from './capacity-shared.js';
-import { openCatalog, parseDate } from './shared.js';
+import { openCatalog } from '../pricing.js';
+import { Opt, type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface ForecastOpts {
-  horizon?: string;
-  growth?: string;
-  route?: string;
-  budget?: string;
-  monthlyBudget?: string;
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  horizon: opt.number('--horizon <months>', 'planning horizon in months', { min: 1, max: 120, integer: true }).default(12),
+  growth: new Opt<GrowthScenario>('--growth <scenario>', "flat, linear:10% (of today's volume per month), compound:5%, one-grows:WORKLOAD[:3]", parseScenario).default({ kind: 'flat' }, 'flat'),
+  route: opt.string('--route <id>', "price every workload on this route (default: a fleet's current_route, else the workload's first route)"),
+  budget: opt.number('--budget <usd>', 'total budget over the horizon: the month cumulative spend passes it', { min: 0, minExclusive: true }),
+  monthlyBudget: opt.number('--monthly-budget <usd>', 'monthly budget: the first month spend passes it', { min: 0, minExclusive: true }),
+  asOf: opt.asOf(),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type ForecastOpts = OptionValues<typeof options>;
+
+const scenarioText = (s: GrowthScenario) => (s.kind === 'flat' ? 'flat' : s.kind === 'one-grows' ? `${s.workload} grows to ${s.factor}× (others flat)` : `${s.kind} ${(s.perMonth * 100).toFixed(1)}%/month`);
 
 /** The workloads of a workload or fleet file, with each one's current route (fleet `current_route`, else --route, else its first route). */
 function workloadsOf(file: string, opts: ForecastOpts, io: Io): ForecastWorkload[] {
   const catalog = openCatalog(opts.catalog);
-  const asOf = parseDate('--as-of', opts.asOf);
+  const asOf = opts.asOf;
   const prep = { today: io.today, ...(asOf ? { asOf } : {}) };
   const data = readYaml(file).data;
   const isFleet = data !== null && typeof data === 'object' && 'workloads' in data;
@@ -42,12 +44,11 @@ function workloadsOf(file: string, opts: ForecastOpts, io: Io): ForecastWorkload
   });
 }
 
-export function forecastCommand(file: string, opts: ForecastOpts, io: Io): number {
-  const horizon = num('--horizon', opts.horizon ?? '12', { min: 1, max: 120 })!;
-  if (!Number.isInteger(horizon)) throw new CliUsageError(`--horizon must be a whole number of months (1-120); got "${opts.horizon}"`);
-  const budget = num('--budget', opts.budget, { min: 0, minExclusive: true });
-  const monthly = num('--monthly-budget', opts.monthlyBudget, { min: 0, minExclusive: true });
-  const scenario = parseScenario(opts.growth ?? 'flat');
+function forecastCommand(file: string, opts: ForecastOpts, io: Io): number {
+  const horizon = opts.horizon;
+  const budget = opts.budget;
+  const monthly = opts.monthlyBudget;
+  const scenario = opts.growth;
   const f = forecastSpend({ workloads: workloadsOf(file, opts, io), horizonMonths: horizon, scenario, ...(budget !== undefined ? { budgetTotal: budget } : {}), ...(monthly !== undefined ? { budgetMonthly: monthly } : {}) });
   if (opts.json) {
     io.out(JSON.stringify({ file, ...f }, null, 2) + '\n');
@@ -55,7 +56,7 @@ export function forecastCommand(file: string, opts: ForecastOpts, io: Io): numbe
   }
   const names = f.months[0]!.workloads.map((w) => w.name);
   const L = [
-    `Spend forecast for ${file}: ${opts.growth ?? 'flat'} over ${horizon} months (month 0 = today's volume)`,
+    `Spend forecast for ${file}: ${scenarioText(scenario)} over ${horizon} months (month 0 = today's volume)`,
     `Routes: ${f.months[0]!.workloads.map((w) => `${w.name} on ${w.route}`).join(', ')}`,
     '',
     table(
@@ -74,28 +75,14 @@ export function forecastCommand(file: string, opts: ForecastOpts, io: Io): numbe
   return EXIT_OK;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-
-export function registerForecast(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('forecast')
-    .description('monthly spend and LCPR over the planning horizon under a growth scenario, with the months a budget runs out and a gate is crossed')
-    .argument('<file>', 'workload or fleet YAML')
-    .option('--horizon <months>', 'planning horizon in months', '12')
-    .option('--growth <scenario>', 'flat, linear:10% (of today\'s volume per month), compound:5%, one-grows:WORKLOAD[:3]', 'flat')
-    .option('--route <id>', "price every workload on this route (default: a fleet's current_route, else the workload's first route)")
-    .option('--budget <usd>', 'total budget over the horizon: the month cumulative spend passes it')
-    .option('--monthly-budget <usd>', 'monthly budget: the first month spend passes it')
-    .option('--as-of <date>', 'price as of this date (YYYY-MM-DD)')
-    .option('--json', 'machine-readable output')
-    .addOption(new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one'))
-    .addHelpText(
-      'after',
-      examples([
-        'routefit forecast examples/saas-chat.yaml --growth linear:10% --horizon 12 --monthly-budget 15000',
-        'routefit forecast examples/fleet.yaml --growth one-grows:support-resolution:3 --json',
-        'routefit forecast examples/stage2.yaml --growth compound:8% --budget 500000',
-      ]) + '\nEach month is priced by the same LCPR as `compare`; gates: Volume Gate bands, playbook stages and Stage 1 volume exit, dedicated break-even (docs/calculators.md).\n',
-    )
-    .action((file: string, opts) => setCode(forecastCommand(file, opts, io)));
-}
+export default defineCommand({
+  args: [{ name: '<file>', description: 'workload or fleet YAML' }],
+  options,
+  examples: [
+    'routefit forecast examples/saas-chat.yaml --growth linear:10% --horizon 12 --monthly-budget 15000',
+    'routefit forecast examples/fleet.yaml --growth one-grows:support-resolution:3 --json',
+    'routefit forecast examples/stage2.yaml --growth compound:8% --budget 500000',
+  ],
+  notes: 'Each month is priced by the same LCPR as `compare`; gates: the Volume Gate bands, the playbook stages and the Stage 1 volume exit, dedicated break-even (docs/calculators.md).',
+  run: (opts, { args, io }) => forecastCommand(args[0]!, opts, io),
+});

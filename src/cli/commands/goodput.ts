@@ -1,40 +1,42 @@
-import { type Command } from 'commander';
 import { goodput } from '../../engine/measured/goodput.js';
 import { count, percent, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { num, stepLines } from './capacity-shared.js';
+import { stepLines } from '../capacity-text.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface GoodputOpts {
-  rps: string;
-  passRate: string;
-  sloShare?: string;
-  ttftP50?: string;
-  ttftP95?: string;
-  sloTtftMs?: string;
-  tpotP50?: string;
-  tpotP95?: string;
-  sloTpotMs?: string;
-  costPerRequest?: string;
-  json?: boolean;
-}
+const ms = (flags: string, d: string) => opt.number(flags, d, { min: 0, minExclusive: true, max: 3_600_000 });
+const options = {
+  rps: opt.number('--rps <n>', 'requests per second', { min: 0, max: 1e9 }).required(),
+  passRate: opt.number('--pass-rate <p>', 'quality pass rate (0-1 or 95%)', { min: 0, max: 1, percent: true }).required(),
+  sloShare: opt.number('--slo-share <s>', 'share of requests meeting the TTFT and TPOT SLOs, when known', { min: 0, max: 1, percent: true }),
+  ttftP50: ms('--ttft-p50 <ms>', 'TTFT p50, ms (with --ttft-p95 and --slo-ttft-ms)'),
+  ttftP95: ms('--ttft-p95 <ms>', 'TTFT p95, ms'),
+  sloTtftMs: ms('--slo-ttft-ms <ms>', 'TTFT SLO, ms'),
+  tpotP50: ms('--tpot-p50 <ms>', 'time per output token p50, ms (with --tpot-p95 and --slo-tpot-ms)'),
+  tpotP95: ms('--tpot-p95 <ms>', 'TPOT p95, ms'),
+  sloTpotMs: ms('--slo-tpot-ms <ms>', 'TPOT SLO, ms'),
+  costPerRequest: opt.number('--cost-per-request <usd>', 'cost per request, all attempts included (e.g. the raw $/req of `routefit compare`)', { min: 0, max: 1e6 }),
+  json: opt.json(),
+};
+type GoodputOpts = OptionValues<typeof options>;
 
-function spread(name: string, p50: string | undefined, p95: string | undefined, slo: string | undefined) {
+function spread(name: string, p50: number | undefined, p95: number | undefined, slo: number | undefined) {
   const given = [p50, p95, slo].filter((v) => v !== undefined).length;
   if (given === 0) return undefined;
   if (given !== 3) throw new CliUsageError(`give --${name}-p50, --${name}-p95 and --slo-${name}-ms together`);
-  return { p50Ms: num(`--${name}-p50`, p50, { min: 0, minExclusive: true })!, p95Ms: num(`--${name}-p95`, p95, { min: 0, minExclusive: true })!, sloMs: num(`--slo-${name}-ms`, slo, { min: 0, minExclusive: true })! };
+  if (p95! < p50!) throw new CliUsageError(`--${name}-p95 (${p95}) is below --${name}-p50 (${p50}); allowed p95 ≥ p50`);
+  return { p50Ms: p50!, p95Ms: p95!, sloMs: slo! };
 }
 
-export function goodputCommand(opts: GoodputOpts, io: Io): number {
+function goodputCommand(opts: GoodputOpts, io: Io): number {
   const ttft = spread('ttft', opts.ttftP50, opts.ttftP95, opts.sloTtftMs);
   const tpot = spread('tpot', opts.tpotP50, opts.tpotP95, opts.sloTpotMs);
   if (opts.sloShare !== undefined && (ttft || tpot)) throw new CliUsageError('give --slo-share or the latency percentiles with their SLOs, not both');
-  const sloShare = num('--slo-share', opts.sloShare, { min: 0, max: 1 });
-  const cost = num('--cost-per-request', opts.costPerRequest, { min: 0 });
+  const cost = opts.costPerRequest;
   const g = goodput({
-    requestsPerSecond: num('--rps', opts.rps, { min: 0, max: 1e9 })!,
-    qualityPassRate: num('--pass-rate', opts.passRate, { min: 0, max: 1 })!,
-    ...(sloShare !== undefined ? { sloShare } : {}),
+    requestsPerSecond: opts.rps,
+    qualityPassRate: opts.passRate,
+    ...(opts.sloShare !== undefined ? { sloShare: opts.sloShare } : {}),
     ...(ttft ? { ttft } : {}),
     ...(tpot ? { tpot } : {}),
     ...(cost !== undefined ? { costPerRequest: cost } : {}),
@@ -59,30 +61,13 @@ export function goodputCommand(opts: GoodputOpts, io: Io): number {
   return EXIT_OK;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-
-export function registerGoodput(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('goodput')
-    .description('goodput without traces: accepted requests/s within the TTFT/TPOT SLOs and the cost per good accepted output')
-    .requiredOption('--rps <n>', 'requests per second')
-    .requiredOption('--pass-rate <p>', 'quality pass rate (0-1 or 95%)')
-    .option('--slo-share <s>', 'share of requests meeting the TTFT and TPOT SLOs, when known')
-    .option('--ttft-p50 <ms>', 'TTFT p50, ms (with --ttft-p95 and --slo-ttft-ms)')
-    .option('--ttft-p95 <ms>', 'TTFT p95, ms')
-    .option('--slo-ttft-ms <ms>', 'TTFT SLO, ms')
-    .option('--tpot-p50 <ms>', 'time per output token p50, ms (with --tpot-p95 and --slo-tpot-ms)')
-    .option('--tpot-p95 <ms>', 'TPOT p95, ms')
-    .option('--slo-tpot-ms <ms>', 'TPOT SLO, ms')
-    .option('--cost-per-request <usd>', 'cost per request, all attempts included (e.g. the raw $/req of `routefit compare`)')
-    .option('--json', 'machine-readable output')
-    .addHelpText(
-      'after',
-      examples([
-        'routefit goodput --rps 50 --pass-rate 0.9 --slo-share 0.8 --cost-per-request 0.01',
-        'routefit goodput --rps 20 --pass-rate 95% --ttft-p50 250 --ttft-p95 900 --slo-ttft-ms 500 --json',
-        'routefit goodput --rps 20 --pass-rate 0.95 --ttft-p50 250 --ttft-p95 900 --slo-ttft-ms 500 --tpot-p50 20 --tpot-p95 45 --slo-tpot-ms 40',
-      ]) + '\ngoodput = requests/s × pass rate × share within SLO; the definition `traces summarize --slo-ttft-ms` counts from rows (docs/calculators.md).\n',
-    )
-    .action((opts) => setCode(goodputCommand(opts, io)));
-}
+export default defineCommand({
+  options,
+  examples: [
+    'routefit goodput --rps 50 --pass-rate 0.9 --slo-share 0.8 --cost-per-request 0.01',
+    'routefit goodput --rps 20 --pass-rate 95% --ttft-p50 250 --ttft-p95 900 --slo-ttft-ms 500 --json',
+    'routefit goodput --rps 20 --pass-rate 0.95 --ttft-p50 250 --ttft-p95 900 --slo-ttft-ms 500 --tpot-p50 20 --tpot-p95 45 --slo-tpot-ms 40',
+  ],
+  notes: 'goodput = requests/s × pass rate × share within SLO: the definition `traces summarize --slo-ttft-ms` counts from rows (docs/calculators.md).',
+  run: (opts, { io }) => goodputCommand(opts, io),
+});

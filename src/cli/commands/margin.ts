@@ -1,29 +1,30 @@
-import { type Command } from 'commander';
 import { traceToMargin } from '../../engine/measured/reconciliation.js';
 import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
-import { num } from './capacity-shared.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface MarginOpts {
-  traceCost: string;
-  accepted: string;
-  invoiceDelta?: string;
-  eval?: string;
-  human?: string;
-  ops?: string;
-  revenuePerUnit?: string;
-  json?: boolean;
-}
+const usdOpt = (flags: string, d: string) => opt.number(flags, d, { min: 0, max: 1e12 });
+const options = {
+  traceCost: usdOpt('--trace-cost <usd>', 'token cost the traces price for the period').required(),
+  accepted: opt.number('--accepted <n>', 'accepted units in the period', { min: 0, max: 1e15 }).required(),
+  invoiceDelta: opt.number('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', { min: -1e12, max: 1e12 }).default(0),
+  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period').default(0),
+  human: usdOpt('--human <usd>', 'human review and escalation cost for the period').default(0),
+  ops: usdOpt('--ops <usd>', 'operational overhead for the period').default(0),
+  revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
+  json: opt.json(),
+};
+type MarginOpts = OptionValues<typeof options>;
 
-export function marginCommand(opts: MarginOpts, io: Io): number {
+function marginCommand(opts: MarginOpts, io: Io): number {
   const inputs = {
-    traceCostUsd: num('--trace-cost', opts.traceCost, { min: 0 })!,
-    deltaUsd: num('--invoice-delta', opts.invoiceDelta ?? '0', { min: -1e12, max: 1e12 })!,
-    evalUsd: num('--eval', opts.eval ?? '0', { min: 0 })!,
-    humanUsd: num('--human', opts.human ?? '0', { min: 0 })!,
-    opsUsd: num('--ops', opts.ops ?? '0', { min: 0 })!,
-    accepted: num('--accepted', opts.accepted, { min: 0 })!,
-    ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: num('--revenue-per-unit', opts.revenuePerUnit, { min: 0, minExclusive: true })! } : {}),
+    traceCostUsd: opts.traceCost,
+    deltaUsd: opts.invoiceDelta,
+    evalUsd: opts.eval,
+    humanUsd: opts.human,
+    opsUsd: opts.ops,
+    accepted: opts.accepted,
+    ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: opts.revenuePerUnit } : {}),
   };
   const m = traceToMargin(inputs);
   if (opts.json) {
@@ -45,26 +46,12 @@ export function marginCommand(opts: MarginOpts, io: Io): number {
   return EXIT_OK;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-
-export function registerMargin(program: Command, io: Io, setCode: (c: number) => void): void {
-  program
-    .command('margin')
-    .description('trace-to-margin from direct inputs: loaded vs naive cost per accepted unit, and the margin on its revenue')
-    .requiredOption('--trace-cost <usd>', 'token cost the traces price for the period')
-    .requiredOption('--accepted <n>', 'accepted units in the period')
-    .option('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', '0')
-    .option('--eval <usd>', 'eval/grader cost for the period', '0')
-    .option('--human <usd>', 'human review and escalation cost for the period', '0')
-    .option('--ops <usd>', 'operational overhead for the period', '0')
-    .option('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin')
-    .option('--json', 'machine-readable output')
-    .addHelpText(
-      'after',
-      examples([
-        'routefit margin --trace-cost 1000 --invoice-delta 50 --eval 200 --human 300 --ops 150 --accepted 10000 --revenue-per-unit 0.5',
-        'routefit margin --trace-cost 42000 --accepted 1.2e6 --json',
-      ]) + '\nThe same formula `traces reconcile` applies to an imported store (docs/calculators.md).\n',
-    )
-    .action((opts) => setCode(marginCommand(opts, io)));
-}
+export default defineCommand({
+  options,
+  examples: [
+    'routefit margin --trace-cost 1000 --invoice-delta 50 --eval 200 --human 300 --ops 150 --accepted 10000 --revenue-per-unit 0.5',
+    'routefit margin --trace-cost 42000 --accepted 1.2e6 --json',
+  ],
+  notes: 'The same formula `traces reconcile` applies to an imported store (docs/calculators.md).',
+  run: (opts, { io }) => marginCommand(opts, io),
+});
