@@ -1,3 +1,4 @@
+import { findRoute } from '../../catalog/lookup.js';
 import { resolveRoute } from '../../catalog/resolve.js';
 import { type CacheTtl } from '../../engine/cost/token-pricing.js';
 import { cacheGate } from '../../engine/cost/cache-gate.js';
@@ -22,15 +23,17 @@ const options = {
 };
 type CacheGateOpts = OptionValues<typeof options>;
 
-const money = (v: number) => (Math.abs(v) < 0.01 && v !== 0 ? `$${v.toPrecision(3)}` : `$${v.toFixed(2)}`);
+const money = (v: number) => `${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: Math.abs(v) < 1 ? 5 : 2 })}`;
+const rate = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 6 })}/M`;
 
 function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
   const catalog = openCatalog(opts.catalog);
   const asOf = today(io, opts.asOf);
   const ttl = (opts.ttl ?? '5m') as CacheTtl;
   if (ttl !== '5m' && ttl !== '1h') throw new CliUsageError(`--ttl must be 5m or 1h; got "${opts.ttl}"`);
-  const spec = resolveRoute(catalog, { id: opts.route, asOf }, { utilization: DEFAULTS.utilization });
-  if (spec.billing !== 'tokens') throw new CliUsageError(`--route ${opts.route} is a GPU route: the cache gate prices per-token prompt caching (give e.g. anthropic/claude-sonnet-4.6)`);
+  const gpu = findRoute(catalog, opts.route).kind === 'gpu';
+  const spec = gpu ? undefined : resolveRoute(catalog, { id: opts.route, asOf }, { utilization: DEFAULTS.utilization });
+  if (!spec || spec.billing !== 'tokens') throw new CliUsageError(`--route ${opts.route} is a GPU route: the cache gate prices per-token prompt caching (give e.g. anthropic/claude-sonnet-4.6)`);
   const g = cacheGate({
     routeId: spec.id,
     prices: spec.price,
@@ -47,15 +50,15 @@ function cacheGateCommand(opts: CacheGateOpts, io: Io): number {
   }
   const r = g.rates;
   const L = [
-    `Cache gate for ${g.routeId}, ${ttl} TTL, priced as of ${asOf}: input $${r.input}/M, cached $${r.cachedInput}/M, write $${r.cacheWrite}/M${r.storagePerMillionPerHour ? `, storage $${r.storagePerMillionPerHour}/M per hour × ${r.storedHours.toLocaleString('en-US', { maximumFractionDigits: 3 })} h` : ''}`,
+    `Cache gate for ${g.routeId}, ${ttl} TTL, priced as of ${asOf}: input ${rate(r.input)}, cached ${rate(r.cachedInput)}, write ${rate(r.cacheWrite)}${r.storagePerMillionPerHour ? `, storage ${rate(r.storagePerMillionPerHour)} per hour × ${r.storedHours.toLocaleString('en-US', { maximumFractionDigits: 3 })} h` : ''}`,
     '',
   ];
   if (g.readsToBreakEven === null) L.push('Caching never pays on this route: a cached read costs no less than input.');
   else {
-    L.push(`Reads to pay for one write: ${g.readsToBreakEven.toFixed(2)} (ahead from read ${g.minWholeReads})`);
+    L.push(`Reads to pay for one write: ${g.readsToBreakEven.toFixed(2)} (${g.minWholeReads === 0 ? 'writes carry no premium: any read saves' : `ahead from read ${g.minWholeReads}`})`);
     L.push(`Break-even hit rate: ${percent(g.breakEvenHitRate!)} of cached-prefix lookups (reads ÷ (reads + writes)); below it caching loses money`);
   }
-  if (g.atHitRate) L.push(`At a ${percent(g.atHitRate.hitRate)} hit rate caching ${g.atHitRate.pays ? 'saves' : 'costs'} ${percent(Math.abs(g.atHitRate.savingsShare))} of the prefix's input cost`);
+  if (g.atHitRate) L.push(`At a ${percent(g.atHitRate.hitRate)} hit rate caching ${g.atHitRate.pays ? `saves ${percent(g.atHitRate.savingsShare)} of` : `costs ${percent(-g.atHitRate.savingsShare)} more than`} the prefix's uncached input cost`);
   L.push(
     '',
     `One write then N reads of a ${count(g.prefixTokens)}-token prefix:`,

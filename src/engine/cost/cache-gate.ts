@@ -95,7 +95,7 @@ export interface CacheGate extends CacheBreakEven {
   cite: string;
 }
 
-const usd = (v: number) => `$${Number(v.toPrecision(6))}`;
+const usd = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
 
 /** The cache gate of one route: break-even reads and hit rate from its sheet, savings at N reads (see `cacheBreakEven`). */
 export function cacheGate(g: CacheGateInput): CacheGate {

@@ -1,7 +1,7 @@
 import { RoutefitError, requireInRange } from '../errors.js';
 
-const CARD = 'seed 000 Workload reference cards, Agent workflows';
-const CH21 = 'seed 001 ch. 21, Background agents and memory-hierarchy routing';
+const CARD = 'Inference Field Guide, workload reference cards, Agent workflows';
+const CH21 = 'the playbook, ch. 21, Background agents and memory-hierarchy routing';
 
 /** Workflow failure = 1 − (1 − p)^calls (seed 000 reference card: 5% across 6 calls → 26%). */
 export function workflowFailureRate(perCallFailure: number, calls: number): number {

@@ -101,7 +101,7 @@ export function goodput(g: GoodputInput): Goodput {
     { id: 'goodput', label: 'Goodput', formula: 'requests/s × quality pass rate × share within SLO', expression: `${g.requestsPerSecond} × ${g.qualityPassRate} × ${Number(sloShare.toPrecision(6))}`, value: good, unit: 'good requests/s', cite: CITE },
   ];
   if (costPerGood !== null) {
-    steps.push({ id: 'cost', label: 'Cost per good accepted output', formula: 'cost per request ÷ (pass rate × share within SLO)', expression: `${g.costPerRequest} ÷ (${g.qualityPassRate} × ${Number(sloShare.toPrecision(6))})`, value: costPerGood, unit: 'USD', cite: CITE });
+    steps.push({ id: 'cost', label: 'Cost per good accepted output', formula: 'cost per request ÷ (pass rate × share within SLO)', expression: `${g.costPerRequest} ÷ (${g.qualityPassRate} × ${Number(sloShare.toPrecision(6))})`, value: costPerGood, unit: 'per good output (USD)', cite: CITE });
   }
   return {
     requestsPerSecond: g.requestsPerSecond,

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempYaml } from './helpers/cli.js';
+
+const ex = (f: string) => resolve(import.meta.dirname, '../examples', f);
+const json = async (...args: string[]) => {
+  const r = await cli(...args, '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+const bad = async (args: string[], ...needles: string[]) => {
+  const r = await cli(...args);
+  expect(r.code).toBe(2);
+  for (const n of needles) expect(r.stderr).toContain(n);
+};
+
+describe('routefit cache-gate', () => {
+  it('Sonnet 4.6 from the catalog: h* = 0.75 ÷ 3.45 (5m) and 3 ÷ 5.7 (1h), savings at 10 reads of 4,000 tokens', async () => {
+    const j = await json('cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--as-of', '2026-05-15', '--prefix-tokens', '4000', '--reads', '10');
+    expect(j.breakEvenHitRate).toBeCloseTo(0.75 / 3.45, 9);
+    // 11 × 4000 × $3/M − (4000 × $3.75/M + 10 × 4000 × $0.30/M) = 0.132 − 0.027.
+    expect(j.savings[0].savingsUsd).toBeCloseTo(0.105, 9);
+    expect(j.pricesUsed.cacheWrite5m.evidence).toBe('public');
+    expect((await json('cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--ttl', '1h', '--as-of', '2026-05-15')).breakEvenHitRate).toBeCloseTo(3 / 5.7, 9);
+  });
+  it('storage per hour raises the gate: Gemini 2.5 Pro, $1.25 write + $4.50 × 1 h over a $1.25 − $0.125 saving', async () => {
+    const j = await json('cache-gate', '--route', 'google/gemini-2.5-pro', '--storage-per-hour', '4.5', '--stored-hours', '1', '--as-of', '2026-05-15');
+    expect(j.rates.input).toBe(1.25);
+    expect(j.readsToBreakEven).toBeCloseTo((1.25 + 4.5 - 1.25) / (1.25 - j.rates.cachedInput), 9);
+  });
+  it('prints the gate and the working in text', async () => {
+    const r = await cli('cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--as-of', '2026-05-15', '--hit-rate', '20%');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Break-even hit rate: 21.7%');
+    expect(r.stdout).toContain('costs');
+    expect(r.stdout).toContain('(write cost − input rate) ÷ (write cost − cached rate)');
+  });
+  it('bad input exits 2 naming the flag and its range', async () => {
+    await bad(['cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--ttl', '2h'], '--ttl must be 5m or 1h');
+    await bad(['cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--hit-rate', '1.5'], '--hit-rate is "1.5"; allowed 0 ≤ value ≤ 1');
+    await bad(['cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--storage-per-hour', '-1'], '--storage-per-hour is "-1"');
+    await bad(['cache-gate', '--route', 'lambda/h100-sxm'], 'GPU route');
+    await bad(['cache-gate', '--route', 'fireworks/llama-3.3-70b', '--as-of', '2026-05-15'], 'no cached-input price');
+  });
+});
+
+describe('routefit goodput', () => {
+  it('50 req/s × 0.9 × 0.8 = 36/s; $0.01 ÷ 0.72 per good output', async () => {
+    const j = await json('goodput', '--rps', '50', '--pass-rate', '90%', '--slo-share', '0.8', '--cost-per-request', '0.01');
+    expect(j.goodputPerSecond).toBeCloseTo(36, 9);
+    expect(j.costPerGoodAccepted).toBeCloseTo(0.01 / 0.72, 9);
+  });
+  it('from a latency distribution: an SLO at the TTFT p95 keeps 95%', async () => {
+    const j = await json('goodput', '--rps', '10', '--pass-rate', '1', '--ttft-p50', '200', '--ttft-p95', '600', '--slo-ttft-ms', '600');
+    expect(j.sloShare).toBeCloseTo(0.95, 6);
+    expect(j.sloShareFrom).toBe('latency distribution');
+  });
+  it('bad input exits 2', async () => {
+    await bad(['goodput', '--rps', '10', '--pass-rate', '1.2'], '--pass-rate is "1.2"; allowed 0 ≤ value ≤ 1');
+    await bad(['goodput', '--rps', '10', '--pass-rate', '1', '--ttft-p50', '200'], 'together');
+    await bad(['goodput', '--rps', '10', '--pass-rate', '1', '--ttft-p50', '600', '--ttft-p95', '200', '--slo-ttft-ms', '500'], 'p95 ≥ p50');
+    await bad(['goodput', '--rps', '10', '--pass-rate', '1', '--slo-share', '0.5', '--ttft-p50', '1', '--ttft-p95', '2', '--slo-ttft-ms', '3'], 'not both');
+  });
+});
+
+describe('routefit margin', () => {
+  it('(1000 + 50 + 200 + 300 + 150) ÷ 10,000 = $0.17 loaded, $0.10 naive, 66% margin on $0.50', async () => {
+    const j = await json('margin', '--trace-cost', '1000', '--invoice-delta', '50', '--eval', '200', '--human', '300', '--ops', '150', '--accepted', '10000', '--revenue-per-unit', '0.5');
+    expect(j.loadedCostPerAccepted).toBeCloseTo(0.17, 12);
+    expect(j.naiveCostPerAccepted).toBeCloseTo(0.1, 12);
+    expect(j.marginPct).toBeCloseTo(0.66, 12);
+  });
+  it('a negative invoice delta is allowed; bad input exits 2', async () => {
+    expect((await json('margin', '--trace-cost', '1000', '--invoice-delta', '-100', '--accepted', '1000')).loadedCostPerAccepted).toBeCloseTo(0.9, 12);
+    await bad(['margin', '--trace-cost', '-1', '--accepted', '10'], '--trace-cost is "-1"; allowed 0 ≤ value');
+    await bad(['margin', '--trace-cost', '1', '--accepted', '10', '--revenue-per-unit', '0'], '--revenue-per-unit is "0"; allowed 0 < value');
+    await bad(['margin', '--trace-cost', '1'], "required option '--accepted");
+  });
+});
+
+describe('routefit forecast', () => {
+  const file = tempYaml(`name: chat
+requests_per_month: 1000000
+input_tokens: 1000
+output_tokens: 500
+retry_rate: 0
+quality_pass_rate: 1
+repair_cost_per_failure: 0
+engineering_hours_per_month: 0
+as_of: 2026-05-15
+routes:
+  - { route: custom/a, mode: serverless, price: { input: 1, output: 2 } }
+`);
+  it('linear 10% from $2,000/month (1M × (1000 × $1 + 500 × $2)/M): $2,500 monthly budget passed in month 3, $9,000 total in month 4', async () => {
+    const j = await json('forecast', file, '--growth', 'linear:10%', '--horizon', '6', '--monthly-budget', '2500', '--budget', '9000');
+    expect(j.months[0].spend).toBeCloseTo(2000, 9);
+    expect(j.months[6].spend).toBeCloseTo(3200, 9);
+    expect(j.budgetMonthlyExceededAt).toBe(3);
+    expect(j.budgetTotalExhaustedAt).toBe(4);
+  });
+  it('reads a fleet file with its current routes; one workload growing 3× fires the traffic-mix red flag', async () => {
+    const j = await json('forecast', ex('fleet.yaml'), '--growth', 'one-grows:support-resolution:3', '--horizon', '6', '--as-of', '2026-05-15');
+    expect(j.months[0].workloads.map((w: { route: string }) => w.route)).toEqual(['anthropic/claude-sonnet-4.6', 'anthropic/claude-sonnet-4.6', 'anthropic/claude-sonnet-4.6']);
+    expect(j.events.some((e: { kind: string; month: number }) => e.kind === 'traffic_mix_shift' && e.month === 6)).toBe(true);
+  });
+  it('bad input exits 2 naming the flag', async () => {
+    await bad(['forecast', file, '--growth', 'exponential:2'], 'growth "exponential:2" is not a scenario');
+    await bad(['forecast', file, '--horizon', '0'], '--horizon is "0"');
+    await bad(['forecast', file, '--growth', 'one-grows:nobody'], 'growth workload "nobody" is not in the file');
+    await bad(['forecast', file, '--route', 'openai/gpt-5.5'], 'not a priced route');
+  });
+});
+
+describe('routefit agent', () => {
+  it('prices examples/coding-agent.yaml phase by phase and routes machine-facing steps', async () => {
+    const j = await json('agent', ex('coding-agent.yaml'));
+    // plan on Sonnet: (3000 × $3 + 800 × $15) ÷ 1e6 = $0.021 per call.
+    expect(j.phases[0].costPerCall).toBeCloseTo(0.021, 12);
+    // tool calls: 6000 × (0.3 × $3 + 0.7 × $0.30) + 300 × $15 = $0.01116 per call, 30 calls.
+    expect(j.phases[1].costPerTask).toBeCloseTo(30 * (6000 * 0.3 * 3 + 6000 * 0.7 * 0.3 + 300 * 15) / 1e6, 9);
+    expect(j.callsPerAcceptedTask).toBeCloseTo(36 / 0.85, 9);
+    expect(j.routing.steps.map((s: { to: string }) => s.to)).toEqual(['realtime', 'batch', 'async', 'realtime']);
+  });
+  it('a bad phase names the file, line and field (exit 2)', async () => {
+    const f = tempYaml(`user_prompt_tokens: 500
+task_success_rate: 0.9
+phases:
+  - { name: a, calls: 2, input_tokens: 100, output_tokens: 10, facing: machine, route: openai/gpt-5.5, cache_hit_rate: 1.5 }
+  - { name: b, calls: 2, input_tokens: 100, output_tokens: 10, facing: robot, price: { input: 1, output: 2 } }
+`, 'agent.yaml');
+    const r = await cli('agent', f);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('agent.yaml:4');
+    expect(r.stderr).toContain('phases[0].cache_hit_rate');
+    expect(r.stderr).toContain('phases[1].facing');
+  });
+});
