@@ -135,3 +135,40 @@ phases:
     expect(r.stderr).toContain('phases[1].facing');
   });
 });
+
+describe('routefit size: any shape, raw KV pool, KV hand-off, spec decoding at a batch', () => {
+  const shape = ['--layers', '80', '--kv-heads', '8', '--head-dim', '128', '--params', '70.6e9'];
+  it('a 40 GB pool for a hand-given 70B shape: floor(40 GB ÷ (2 × 80 × 8 × 128 × 4096 × 2 B)) = 29; 29 ÷ 2 s = 14.5 req/s', async () => {
+    const j = await json('size', ...shape, '--precision', 'fp16', '--context', '4096', '--kv-pool-gb', '40', '--latency', '2');
+    expect(j.maxConcurrentSequences).toBe(29);
+    expect(j.kvEqualsWeightsAtContext).toBeCloseTo((70.6e9 * 2) / (2 * 80 * 8 * 128 * 2), 6);
+    expect(j.maxRequestsPerSecond).toBeCloseTo(14.5, 12);
+  });
+  it('--weight-bytes stands in for --precision; the shape works on a GPU without a catalog model', async () => {
+    const a = await json('size', ...shape, '--weight-bytes', '1', '--context', '8192', '--gpu', 'h100-sxm', '--batch', '16');
+    const b = await json('size', '--model', 'llama-3.3-70b', '--precision', 'fp8', '--context', '8192', '--gpu', 'h100-sxm', '--batch', '16');
+    expect(a.maxConcurrentSequences).toBe(b.maxConcurrentSequences);
+    expect(a.decode.tokensPerSecond).toBeCloseTo(b.decode.tokensPerSecond, 6);
+  });
+  it('KV hand-off over InfiniBand NDR: 6,000 prompt tokens of FP8 KV = 2 × 80 × 8 × 128 × 6000 × 1 B ÷ 50 GB/s', async () => {
+    const j = await json('size', '--model', 'llama-3.3-70b', '--gpu', 'h100-sxm', '--context', '8192', '--precision', 'fp8', '--batch', '16', '--kv-link', 'ib-ndr', '--prompt-tokens', '6000', '--link-latency-ms', '1');
+    expect(j.kvTransfer.transferMs).toBeCloseTo(((2 * 80 * 8 * 128 * 6000) / 50e9) * 1000 + 1, 9);
+    expect(j.kvTransfer.decodeStepsEquivalent).toBeCloseTo(j.kvTransfer.transferMs / j.decode.stepMs, 9);
+    expect((await json('size', '--model', 'llama-3.3-70b', '--gpu', 'h100-sxm', '--context', '8192', '--precision', 'fp8', '--kv-link', '100')).kvTransfer.link.gbPerS).toBe(100);
+  });
+  it('spec decoding: batch 1 reproduces the single-request arithmetic; batch 12 carries the seed warning', async () => {
+    const one = await json('size', '--model', 'llama-3.1-8b', '--gpu', 'l40s', '--context', '4096', '--precision', 'bf16', '--spec-alpha', '0.55', '--batch', '1');
+    expect(one.speculativeDecoding.batchSpeedup).toBeCloseTo(one.speculativeDecoding.netSpeedup, 6);
+    const twelve = await json('size', '--model', 'llama-3.1-8b', '--gpu', 'l40s', '--context', '4096', '--precision', 'bf16', '--spec-alpha', '0.55', '--batch', '12');
+    expect(twelve.speculativeDecoding.notes.join(' ')).toContain('0.92x at batch 12');
+    expect(twelve.speculativeDecoding.batchSpeedup).toBeLessThanOrEqual(one.speculativeDecoding.batchSpeedup + 1e-9);
+  });
+  it('bad input exits 2 naming the flag', async () => {
+    await bad(['size', '--layers', '80', '--kv-heads', '8', '--precision', 'fp16', '--context', '4096', '--kv-pool-gb', '40'], 'missing: --head-dim, --params');
+    await bad(['size', ...shape, '--kv-heads', '0', '--precision', 'fp16', '--context', '4096', '--kv-pool-gb', '40'], '--kv-heads is "0"');
+    await bad(['size', ...shape, '--precision', 'fp16', '--context', '4096', '--kv-pool-gb', '-3'], '--kv-pool-gb is "-3"');
+    await bad(['size', '--model', 'llama-3.3-70b', '--gpu', 'h100-sxm', '--context', '4096', '--precision', 'fp8', '--kv-link', 'carrier-pigeon'], '--kv-link is "carrier-pigeon"');
+    await bad(['size', '--model', 'llama-3.3-70b', '--context', '4096', '--precision', 'fp8'], 'give --gpu');
+    await bad(['size', '--model', 'llama-3.3-70b', ...shape, '--gpu', 'h100-sxm', '--context', '4096', '--precision', 'fp8'], 'not both');
+  });
+});
