@@ -172,3 +172,21 @@ describe('routefit size: any shape, raw KV pool, KV hand-off, spec decoding at a
     await bad(['size', '--model', 'llama-3.3-70b', ...shape, '--gpu', 'h100-sxm', '--context', '4096', '--precision', 'fp8'], 'not both');
   });
 });
+
+describe('routefit readiness: gaps and their payback', () => {
+  it('a Standard score without evals: one gap, $12,000-$24,000 at $150/h, 2-4 months at $6,000/month savings', async () => {
+    const j = await json('readiness', '--factors', '3,2,1,2,1,1', '--savings-per-month', '6000');
+    expect(j.tier).toBe('Standard');
+    expect(j.readiness.gaps.map((g: { rule: string }) => g.rule)).toEqual(['evals-before-cutover']);
+    expect(j.readiness.gaps[0].closeCost).toEqual([12_000, 24_000]);
+    expect(j.readiness.gaps[0].paybackMonths).toEqual([2, 4]);
+    // Migration (Standard: 6-10 engineer-weeks × 40 h × $150) plus the gap.
+    expect(j.readiness.totalCost).toEqual([6 * 6000 + 12_000, 10 * 6000 + 24_000]);
+  });
+  it('text names each gap, what it blocks and what closing it costs; a bad rate exits 2', async () => {
+    const r = await cli('readiness', '--factors', '3,3,3,3,1,3');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('team-or-partner (blocks Complex)');
+    await bad(['readiness', '--factors', '3,3,3,3,1,3', '--rate', '-5'], '--rate is "-5"');
+  });
+});

@@ -121,7 +121,7 @@ export function readinessGaps(r: ComplexityResult, opts: { hourlyRate?: number; 
       rule: 'team-or-partner',
       factor: 'teamInferenceMaturity',
       blocks: 'Complex',
-      reason: 'a Complex migration needs a dedicated inference team or a vendor-side customer-engineering partnership; the team has none',
+      reason: `a Complex migration needs a dedicated inference team or a vendor-side customer-engineering partnership; the team has ${team === 1 ? 'no ML infra expertise' : '1-2 engineers with serving experience, not a dedicated team'}`,
       close: 'staff a dedicated inference team (3+) for the migration, or contract the provider\'s customer engineering',
       closeCost: [missing * (lo / WEEKS_PER_MONTH) * fteMonth, missing * (hi / WEEKS_PER_MONTH) * fteMonth],
       costBasis: `${missing} engineer(s) for ${lo}-${hi} weeks at $${fteMonth.toLocaleString('en-US')} per loaded FTE-month (the playbook, ch. 20)`,
