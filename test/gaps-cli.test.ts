@@ -190,3 +190,47 @@ describe('routefit readiness: gaps and their payback', () => {
     await bad(['readiness', '--factors', '3,3,3,3,1,3', '--rate', '-5'], '--rate is "-5"');
   });
 });
+
+describe('routefit fine-tune', () => {
+  it("the playbook's LoRA case: 50K × 1,500 tokens on a 7B base at $0.48/M = $36; payback = $36 ÷ ($0.06 × 5% × 10,000 × 30 / 30 days)", async () => {
+    const j = await json('fine-tune', '--examples', '50000', '--tokens-per-example', '1500', '--base-params-b', '7', '--lcpr', '0.06', '--reduction', '5%', '--accepted-per-day', '10000');
+    expect(j.training.computeCost).toEqual([36, 36]);
+    // Savings per month = 0.06 × 0.05 × 10,000 × 30 = $900; payback = 36 ÷ 900 × 30 days = 1.2 days.
+    expect(j.paybackOnCompute.monthlySavings).toBeCloseTo(900, 9);
+    expect(j.paybackOnCompute.paybackDays).toBeCloseTo(1.2, 9);
+    // Program cost (2-5x compute): $72-$180.
+    expect(j.training.programCost).toEqual([72, 180]);
+  });
+  it('serving on the adapter route: the reduction is 1 − LCPR(lora) ÷ LCPR(current) from the workload file', async () => {
+    const j = await json('fine-tune', ex('lora.yaml'), '--route', 'openai/gpt-5.5', '--lora-route', 'fireworks/llama-8b-multi-lora', '--examples', '50000', '--tokens-per-example', '1500', '--base-params-b', '8', '--iteration-cost', '2000');
+    expect(j.economics.reduction).toBeCloseTo(1 - j.economics.lcprAfter / j.economics.lcprBefore, 12);
+    // 3M requests × 0.95 pass ÷ 30 days.
+    expect(j.economics.acceptedPerDay).toBeCloseTo(95_000, 6);
+    expect(j.paybackOnCompute.breakEvenPerDay).toBeCloseTo(2000 / 30 / (j.economics.lcprBefore * j.economics.reduction), 6);
+  });
+  it('bad input exits 2', async () => {
+    await bad(['fine-tune', '--examples', '1000', '--tokens-per-example', '100', '--base-params-b', '200', '--lcpr', '0.01', '--reduction', '0.1', '--accepted-per-day', '100'], '--base-params-b is "200"; allowed 0 < value ≤ 100');
+    await bad(['fine-tune', '--examples', '1000', '--tokens-per-example', '100', '--base-params-b', '8'], 'give FILE with --route and --lora-route, or --lcpr');
+    await bad(['fine-tune', ex('lora.yaml'), '--route', 'openai/gpt-5.5', '--lora-route', 'together/deepseek-v3', '--examples', '1', '--tokens-per-example', '1', '--base-params-b', '8'], 'not a priced route');
+  });
+});
+
+describe('routefit multi-source', () => {
+  it('per-provider slices sum to the split; net = savings − overhead; revert rule at 20%', async () => {
+    const j = await json('multi-source', ex('multi-source.yaml'), '--split', 'together/deepseek-v3=0.6', '--split', 'fireworks/deepseek-v3.1=0.4', '--cache-hit', 'together/deepseek-v3=0.45', '--cache-hit', 'fireworks/deepseek-v3.1=0', '--baseline', 'openai/gpt-5.5', '--routing-overhead', '300');
+    const sum = j.split.providers.reduce((a: number, p: { monthlyCost: number }) => a + p.monthlyCost, 0);
+    expect(j.split.monthlyCost).toBeCloseTo(sum + 300, 6);
+    const gross = j.baseline.monthlyCost - j.split.monthlyCost;
+    expect(j.netBenefit[0].netBenefit).toBeCloseTo(gross - 800, 6);
+    expect(j.netBenefit[1].netBenefit).toBeCloseTo(gross - 1600, 6);
+    expect(j.netBenefit[1].revert.status).toBe('pass');
+    expect(j.split.hiddenCost.cacheFragmentation).toBeGreaterThan(0);
+    expect(j.split.notes.join(' ')).toContain('fireworks/deepseek-v3.1 has no cached-input price');
+  });
+  it('bad input exits 2', async () => {
+    await bad(['multi-source', ex('multi-source.yaml'), '--split', 'together/deepseek-v3=0.6'], 'at least two routes');
+    await bad(['multi-source', ex('multi-source.yaml'), '--split', 'together/deepseek-v3=0.6', '--split', 'openai/gpt-5.5=0.6'], 'shares sum to 1.2');
+    await bad(['multi-source', ex('multi-source.yaml'), '--split', 'together/deepseek-v3=1.5', '--split', 'openai/gpt-5.5=0.6'], '--split takes ROUTE=NUMBER');
+    await bad(['multi-source', ex('multi-source.yaml'), '--split', 'x/y=0.5', '--split', 'openai/gpt-5.5=0.5'], 'not a priced route');
+  });
+});

@@ -3,7 +3,7 @@ import { requireInRange } from '../errors.js';
 import { type Flag, type Verdict, flag, flagFact, verdict } from './verdict.js';
 import { DAYS_PER_MONTH, TOKENS_PER_MILLION } from '../units.js';
 
-const CH19 = 'seed 001 ch. 19, Fine-Tuning and Post-Training as Cost Levers';
+const CH19 = 'the playbook, ch. 19, Fine-Tuning and Post-Training as Cost Levers';
 
 /** Seed 001 ch. 19 "LoRA economics": posted LoRA training rates (USD per million training tokens) by base-model size. */
 export const LORA_TRAINING_TIERS = [
