@@ -234,3 +234,30 @@ describe('routefit multi-source', () => {
     await bad(['multi-source', ex('multi-source.yaml'), '--split', 'x/y=0.5', '--split', 'openai/gpt-5.5=0.5'], 'not a priced route');
   });
 });
+
+describe('routefit plan: devolution signals from the fleet file', () => {
+  const fleet = (block: string) => tempYaml(`name: gpu-fleet
+as_of: 2026-05-15
+${block}
+workloads:
+  - name: chat
+    requests_per_month: 500000
+    input_tokens: 800
+    output_tokens: 400
+    current_route: openai/gpt-5.5
+    routes: [openai/gpt-5.5, together/deepseek-v3]
+`, 'fleet.yaml');
+  it('fleet under 50 GPUs two quarters running and a one-person on-call fire two signals: run the gate', async () => {
+    const j = await json('plan', fleet('self_managed: { fleet_gpus_by_quarter: [60, 45, 40], on_call_engineers: 1, serving_engine_majors_behind: 1 }'));
+    expect(j.devolution.signals.map((s: { id: string; fired: boolean }) => [s.id, s.fired])).toEqual([['small-fleet', true], ['on-call', true], ['engine-drift', false]]);
+    expect(j.devolution.recommendGate).toBe(true);
+    const t = await cli('plan', fleet('self_managed: { fleet_gpus_by_quarter: [80, 70], on_call_engineers: 3 }'));
+    expect(t.stdout).toContain('devolution signals (the playbook, ch. 20): 0 of 2 fire');
+  });
+  it('a bad fact names its line and field (exit 2)', async () => {
+    const r = await cli('plan', fleet('self_managed: { on_call_engineers: -1 }'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fleet.yaml:3');
+    expect(r.stderr).toContain('self_managed.on_call_engineers');
+  });
+});
