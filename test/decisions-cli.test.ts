@@ -50,7 +50,7 @@ describe('routefit plan', () => {
     const r = await cli('plan', ex('fleet.yaml'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/support-resolution — MIGRATE/);
-    expect(r.stdout).toMatch(/Volume gate\s+PASS/);
+    expect(r.stdout).toMatch(/Is the spend high enough for a migration to pay\?\s+yes → leave the closed API/);
     expect(r.stdout).toMatch(/Do Nothing check/);
     expect(r.stdout).toMatch(/Measure next:/);
     expect(r.stdout).toMatch(/payback 2\.4 months after cutover, \d+\.\d months from the decision/);

@@ -71,14 +71,17 @@ describe('distributions', () => {
     expect(width({ value: 100, evidence: 'contracted' })).toBe(0);
     expect(width({ value: 100, evidence: 'public' })).toBe(0);
   });
-  it('a measured rate with a sample size becomes a normal with the (Agresti–Coull) binomial standard error', () => {
+  it('a measured rate with a sample size becomes a normal in log-odds with the (Agresti–Coull) binomial standard error', () => {
     const d = resolveInput('retry_rate', { value: 0.04, evidence: 'measured', uncertainty: { sampleSize: 1000 } }, { min: 0, max: 1 }).distribution;
-    expect(d.kind).toBe('normal');
-    // p̃ = (40 + 2) / 1004; σ = √(p̃(1 − p̃)/1004) = 0.006318…, within 2% of the plain √(p(1−p)/n) = 0.006197.
-    if (d.kind === 'normal') {
-      expect(d.sigma).toBeCloseTo(Math.sqrt(((42 / 1004) * (962 / 1004)) / 1004), 12);
-      expect(d.sigma / Math.sqrt((0.04 * 0.96) / 1000)).toBeCloseTo(1.0196, 3);
-    }
+    expect(d.kind).toBe('logit');
+    // p̃ = (40 + 2) / 1004; σ = √(p̃(1 − p̃)/1004) = 0.006318…, within 2% of the plain √(p(1−p)/n) = 0.006197;
+    // in log-odds (delta method) σ ÷ (p(1 − p)).
+    if (d.kind === 'logit' && d.of.kind === 'normal') {
+      const se = Math.sqrt(((42 / 1004) * (962 / 1004)) / 1004);
+      expect(d.of.sigma).toBeCloseTo(se / (0.04 * 0.96), 12);
+      expect(se / Math.sqrt((0.04 * 0.96) / 1000)).toBeCloseTo(1.0196, 3);
+      expect(quantile(d, 0.5)).toBeCloseTo(0.04, 12);
+    } else expect.unreachable(`expected a normal in log-odds, got ${JSON.stringify(d)}`);
   });
   it('a rate measured as 0 over a small sample keeps a spread (0 of 4 is not "exactly 0")', () => {
     const d = resolveInput('human_escalation_rate', { value: 0, evidence: 'measured', uncertainty: { sampleSize: 4 } }, { min: 0, max: 1 }).distribution;
@@ -280,7 +283,10 @@ describe('monteCarlo', () => {
     const [saas] = example('saas-chat.yaml');
     const r = monteCarlo(saas!.profile, saas!.routes as RouteSpec[], { samples: 500, asOf: saas!.asOf });
     const retry = r.inputs.find((i) => i.id === 'retryRate')!;
-    expect(retry).toMatchObject({ status: 'assumed', unmeasured: true, distribution: { kind: 'triangular', lo: 0.015, mode: 0.03, hi: 0.045 } });
+    // ±50% on the odds of a rate: 0.03 → odds ×/÷ 1.5, triangular in log-odds with its mode at the value.
+    const m = Math.log(0.03 / 0.97);
+    expect(retry).toMatchObject({ status: 'assumed', unmeasured: true, distribution: { kind: 'logit', of: { kind: 'triangular', mode: m } } });
+    expect(retry.distribution).toEqual({ kind: 'logit', of: { kind: 'triangular', lo: m - Math.log(1.5), mode: m, hi: m + Math.log(1.5) } });
     expect(r.inputs.find((i) => i.id === 'openai/gpt-5.5:price.output')!.distribution).toEqual({ kind: 'point', value: 30 });
     // A cached-input price the route never uses (no cache hits) is not an input of this run.
     expect(r.inputs.some((i) => i.id.endsWith('price.cachedInput'))).toBe(false);

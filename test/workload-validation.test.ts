@@ -113,10 +113,10 @@ describe('unpriced routes are loud, never $0', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('together/deepseek-v3 has no price effective on 2024-06-01 (its earliest price takes effect 2025-01-01)');
   });
-  it('a cache hit rate on a route without a cached price is unpriced, naming the fix', async () => {
+  it('a cache hit rate on a route without a cached price bills cached tokens at the input price, with a note naming the fix (issue 11)', async () => {
     const r = await cli('compare', tempYaml(GOOD.replace('together/deepseek-v3', 'deepinfra/gpt-oss-120b') + 'cache_hit_rate: 0.3\n'), '--as-of', '2026-05-15');
-    expect(r.code).toBe(2);
-    expect(r.stdout).toContain('no cached-input price');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('no cached-input price in the catalog: cached tokens are billed at the input price');
     expect(r.stdout).toContain('price.cached_input');
   });
   it('the same route priced in the file works', async () => {

@@ -22,7 +22,7 @@ function sheetFrom(price: ModelPrice, source: string): TokenPriceSheet {
   const s = (v: number): Sourced => ({ value: v, evidence: 'public', source });
   const base = (v: ModelPrice[string]) => (v === undefined ? undefined : isTiered(v) ? v.base : v);
   const sheet: TokenPriceSheet = {};
-  const put = (k: keyof Omit<TokenPriceSheet, 'longContext'>, v: ModelPrice[string]) => {
+  const put = (k: keyof Omit<TokenPriceSheet, 'longContext' | 'batchStacksWithCache'>, v: ModelPrice[string]) => {
     const b = base(v);
     if (b !== undefined) sheet[k] = s(b);
   };
@@ -75,7 +75,7 @@ function toEntry(provider: ProviderEntry, providerName: string, model: ModelInfo
     mode: provider.mode,
     aliases: [],
     origin: 'genai-prices',
-    history: historyOf(model, providerName),
+    history: historyOf(model, providerName).map((p) => (provider.batchStacksWithCache ? { ...p, sheet: { ...p.sheet, batchStacksWithCache: provider.batchStacksWithCache } } : p)),
   };
 }
 

@@ -31,7 +31,13 @@ function readCatalog(dir: string): Catalog {
   const providersData = validate(providersSrc, providersFile);
   const providers = new Map<string, ProviderEntry>();
   for (const [id, p] of Object.entries(providersData.providers)) {
-    providers.set(id, { id, name: p.name, mode: p.mode, ...(p.genai_prices_id ? { genaiPricesId: p.genai_prices_id } : {}) });
+    providers.set(id, {
+      id,
+      name: p.name,
+      mode: p.mode,
+      ...(p.genai_prices_id ? { genaiPricesId: p.genai_prices_id } : {}),
+      ...(p.batch_stacks_with_cache ? { batchStacksWithCache: p.batch_stacks_with_cache } : {}),
+    });
   }
 
   const catalog: Catalog = { dir, providers, tokenRoutes: new Map(), gpuSkus: new Map(), gpuSpecs: new Map(), models: new Map(), aliases: new Map() };
@@ -70,9 +76,10 @@ function readCatalog(dir: string): Catalog {
       const output = field('output', p.output, {});
       const base = { ...(input ? { input } : {}), ...(output ? { output } : {}) };
       const sheet: TokenPriceSheet = {};
+      if (providerEntry?.batchStacksWithCache) sheet.batchStacksWithCache = providerEntry.batchStacksWithCache;
       if (input) sheet.input = input;
       if (output) sheet.output = output;
-      const put = (k: keyof Omit<TokenPriceSheet, 'longContext'>, name: string, raw: PriceField | undefined) => {
+      const put = (k: keyof Omit<TokenPriceSheet, 'longContext' | 'batchStacksWithCache'>, name: string, raw: PriceField | undefined) => {
         const v = field(name, raw, base);
         if (v) sheet[k] = v;
       };

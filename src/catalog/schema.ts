@@ -54,7 +54,13 @@ export const tokenPricesFile = z.strictObject({
 export const providersFile = z.strictObject({
   providers: z.record(
     z.string(),
-    z.strictObject({ name: z.string(), mode: z.enum(DEPLOYMENT_MODES), genai_prices_id: z.string().optional() }),
+    z.strictObject({
+      name: z.string(),
+      mode: z.enum(DEPLOYMENT_MODES),
+      genai_prices_id: z.string().optional(),
+      /** Whether the batch discount also applies to cache reads and writes, and where the provider says so. */
+      batch_stacks_with_cache: z.strictObject({ value: z.boolean(), source: z.string().min(1) }).optional(),
+    }),
   ),
 });
 

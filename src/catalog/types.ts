@@ -20,6 +20,8 @@ export interface ProviderEntry {
   name: string;
   mode: DeploymentMode;
   genaiPricesId?: string;
+  /** Batch discount applies to cache reads and writes too (providers.yaml `batch_stacks_with_cache`). */
+  batchStacksWithCache?: { value: boolean; source: string };
 }
 
 export interface TokenRouteEntry {

@@ -49,15 +49,8 @@ export function table(head: string[], rows: (string | number)[][], align: ('left
     .join('\n');
 }
 
-/** RFC 4180 CSV. */
-export function csv(head: string[], rows: (string | number | null)[][]): string {
-  const cell = (v: string | number | null) => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
-}
+/** RFC 4180 CSV with rounded numbers and neutralized formula-like text: the one writer, src/io/csv.ts. */
+export { csv, type CsvColumn } from '../io/csv.js';
 
 /** camelCase engine field → the snake_case key users write. */
 export function snake(field: string): string {

@@ -1,4 +1,6 @@
+import { type PriceConflict, priceConflicts } from '../catalog/conflicts.js';
 import { loadCatalog } from '../catalog/load.js';
+import { findRoute } from '../catalog/lookup.js';
 import type { Catalog } from '../catalog/types.js';
 import { type Comparison, compareRoutes } from '../engine/cost/compare.js';
 import { loadWorkloadFile } from '../workload/load.js';
@@ -42,4 +44,28 @@ export function priceFile(file: string, opts: PricingOptions, today: string, mea
     comparison.unpriced.unshift(...p.unpriced);
     return { prepared: p, comparison };
   });
+}
+
+/**
+ * Where the catalog and the bundled genai-prices data disagree on a price a compared route used
+ * (issue 11 item 10): each with the winner and why. A price the workload file overrides is not a conflict.
+ */
+export function usedPriceConflicts(catalog: Catalog, comparison: Comparison, asOf: string): PriceConflict[] {
+  const out: PriceConflict[] = [];
+  for (const r of comparison.routes) {
+    if (r.billing !== 'tokens' || r.provenance?.origin !== 'catalog') continue;
+    let entry;
+    try {
+      entry = findRoute(catalog, r.route);
+    } catch {
+      continue;
+    }
+    if (entry.kind !== 'tokens') continue;
+    for (const c of priceConflicts(catalog, entry, asOf)) {
+      const key = `price.${c.field.replace(/_([a-z0-9])/g, (_, x: string) => x.toUpperCase())}`;
+      const used = r.inputs[key];
+      if (used && used.value === c.winner.value) out.push(c);
+    }
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import { RoutefitError } from '../engine/errors.js';
 import { valueOf } from '../engine/evidence.js';
 import type { LoadedWorkload } from '../workload/load.js';
 import { COLUMN_NAMES } from './schema.js';
+import { HOURS_PER_MONTH } from '../engine/units.js';
 
 /**
  * Synthetic traces (issue 5, "Generator"): realistic enough to exercise every metric, deterministic
@@ -22,7 +23,11 @@ export interface Shift {
 export interface GenerateOptions {
   workloads: LoadedWorkload[];
   days: number;
-  rows: number;
+  /**
+   * A sample size: about this many attempt rows, every count scaled by rows ÷ the workload's attempts
+   * over `days`. Absent: the workload's own volume (requests_per_month over the days, retries added).
+   */
+  rows?: number;
   seed: number;
   /** Share of rows written malformed (0–0.5). */
   malformed?: number;
@@ -38,7 +43,14 @@ export interface GenerateResult {
   rows: number;
   requests: number;
   malformed: number;
+  /** Attempts the workloads' volume implies over the days (requests_per_month × days ÷ 30 × (1 + retry)). */
+  volumeAttempts: number;
+  /** Rows written per attempt of that volume: 1 for the full volume, below 1 for a --rows sample. */
+  sampleFraction: number;
 }
+
+/** Above this many attempts the full volume is not written by default: ask for a --rows sample. */
+export const MAX_DEFAULT_ROWS = 10_000_000;
 
 /** mulberry32: small, fast, and the same sequence on every platform for a seed. */
 export function rng(seed: number): () => number {
@@ -70,7 +82,7 @@ const diurnal = (h: number) => 0.6 + 0.4 * Math.cos(((h - 14) / 24) * 2 * Math.P
 
 export function generateTraces(file: string, opts: GenerateOptions): GenerateResult {
   if (!(opts.days > 0 && opts.days <= 3660)) throw new RoutefitError('invalid_input', `--days is ${opts.days}; allowed 0 < value ≤ 3660`, { field: 'days' });
-  if (!(Number.isInteger(opts.rows) && opts.rows > 0 && opts.rows <= 1e9)) throw new RoutefitError('invalid_input', `--rows is ${opts.rows}; allowed an integer 1 ≤ value ≤ 1e9`, { field: 'rows' });
+  if (opts.rows !== undefined && !(Number.isInteger(opts.rows) && opts.rows > 0 && opts.rows <= 1e9)) throw new RoutefitError('invalid_input', `--rows is ${opts.rows}; allowed an integer 1 ≤ value ≤ 1e9`, { field: 'rows' });
   const malformed = opts.malformed ?? 0;
   if (!(malformed >= 0 && malformed <= 0.5)) throw new RoutefitError('invalid_input', `--malformed is ${malformed}; allowed 0 ≤ value ≤ 0.5`, { field: 'malformed' });
   const rand = rng(opts.seed);
@@ -103,12 +115,22 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
     for (const s of shifts) if (s.kind === kind && day >= s.fromDay && (!s.workload || s.workload === w.name)) v = kind === 'latency' || kind === 'volume' ? v * s.delta : v + s.delta;
     return v;
   };
-  // Expected requests per hour per workload; scale so attempts come to about `rows`.
+  // Expected requests per hour per workload: requests_per_month over a 720-hour month (seed 000
+  // Part 1 billing month), shaped by the diurnal curve (mean 0.6 over a day). `rows` scales them down
+  // (or up) to a sample; without it the file carries the workload's volume.
   const hours = Math.ceil(opts.days * 24);
-  const weight = (w: (typeof ws)[number], h: number) => w.volume * diurnal(h % 24) * at(w, 'volume', Math.floor(h / 24), 1);
+  const weight = (w: (typeof ws)[number], h: number) => (w.volume / HOURS_PER_MONTH) * (diurnal(h % 24) / 0.6) * at(w, 'volume', Math.floor(h / 24), 1);
   let totalAttempts = 0;
   for (let h = 0; h < hours; h++) for (const w of ws) totalAttempts += weight(w, h) * (1 + clamp(at(w, 'retry', Math.floor(h / 24), w.retry), 0, 0.9));
-  const scale = opts.rows / totalAttempts;
+  if (opts.rows === undefined && totalAttempts > MAX_DEFAULT_ROWS) {
+    throw new RoutefitError(
+      'invalid_input',
+      `the workload's volume over ${opts.days} days is about ${Math.round(totalAttempts).toLocaleString('en-US')} attempts, more than ${MAX_DEFAULT_ROWS.toLocaleString('en-US')} rows: give --rows N to write a sample (counts scaled by N ÷ the volume, stated in the output)`,
+      { field: 'rows' },
+    );
+  }
+  const scale = opts.rows === undefined ? 1 : opts.rows / totalAttempts;
+  const maxRows = opts.rows ?? Infinity;
 
   const fd = openSync(file, 'w');
   let buf = '';
@@ -130,8 +152,18 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
   let requests = 0;
   let bad = 0;
   const carry = ws.map(() => 0);
+  // Retries land 2 s after their attempt, past the next request's start: rows are held and written in
+  // time order, so importing routefit's own file never warns about out-of-order rows.
+  let pending: { t: number; row: Record<string, string | number | boolean | null> }[] = [];
+  const release = (before: number) => {
+    pending.sort((a, b) => a.t - b.t);
+    let k = 0;
+    while (k < pending.length && pending[k]!.t < before) emit(pending[k++]!.row);
+    pending = pending.slice(k);
+  };
   try {
-    for (let h = 0; h < hours && rows < opts.rows; h++) {
+    for (let h = 0; h < hours && rows < maxRows; h++) {
+      release(start + h * 3_600_000);
       const day = Math.floor(h / 24);
       const events: { t: number; w: number }[] = [];
       ws.forEach((w, i) => {
@@ -194,16 +226,17 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
             else if (how === 1) row.timestamp = 'yesterday';
             else row.status = 'exploded';
           }
-          emit(row);
+          pending.push({ t: ev.t + attempt * 2000, row });
           rows++;
           if (!retried) break;
           attempt++;
         }
       }
     }
+    release(Infinity);
     flush(true);
   } finally {
     closeSync(fd);
   }
-  return { rows, requests, malformed: bad };
+  return { rows, requests, malformed: bad, volumeAttempts: totalAttempts, sampleFraction: scale };
 }

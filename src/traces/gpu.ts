@@ -65,7 +65,8 @@ export async function gpuRoutes(
       throughputTokensPerSecond: thr,
       outputTokens: Number(agg.out_tokens),
       inputTokens: Number(agg.in_tokens),
-      windowDays: Math.max(Number(agg.span_s), 3600) / 86_400,
+      // The real window; one instant counts as the hour it was logged in (as summarize).
+      windowDays: (Number(agg.span_s) > 0 ? Number(agg.span_s) : 3600) / 86_400,
       accepted: Number(agg.accepted),
     });
     out.push({ route: spec.id, serves, gpuHours, hourlyRate: hourly, throughputTokensPerSecond: thr, attempts: Number(agg.attempts), accepted: Number(agg.accepted), result });

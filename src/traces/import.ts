@@ -126,7 +126,7 @@ export const STAGERS: Record<string, Stager> = {
 
 /** Imports one file of normalized rows into the store: all or nothing, idempotent on (request_id, attempt). */
 export async function importFile(store: Store, file: string, opts: ImportOptions): Promise<ImportSummary> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: file not found`, { field: 'file' });
+  if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: ${existsSync(file) ? 'is a folder, not a file: give the files inside it' : 'file not found'}`, { field: 'file' });
   const format = opts.format ?? detectFormat(file);
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return importLedger(store, file, format as LedgerFormat, opts.catalog ?? loadCatalog(), opts);
   const stager = STAGERS[format];

@@ -44,7 +44,8 @@ export function detectLedger(head: string, lowerName: string): LedgerFormat | un
     if (cols.includes('severity') && cols.includes('minutes') && cols.includes('date')) return 'incidents';
     if (cols.includes('amount') && cols.includes('currency') && cols.includes('starting_at')) return 'anthropic-cost';
     if (cols.includes('input_cached_tokens') && cols.includes('num_model_requests')) return 'openai-usage';
-    if (cols.includes('amount') && cols.includes('period') && cols.includes('provider')) return 'invoice';
+    // A simple invoice names its provider `provider` or `vendor` (as many billing exports do).
+    if (cols.includes('amount') && cols.includes('period') && (cols.includes('provider') || cols.includes('vendor'))) return 'invoice';
     return undefined;
   }
   // Before the usage report: a cost report names "uncached_input_tokens" too, as a token_type value.
@@ -107,6 +108,8 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
   } else if (format === 'focus' || format === 'invoice' || (format === 'openai-usage' && file.toLowerCase().endsWith('.csv'))) {
     structural = await readCsvRaw(conn, file);
     const cols = new Map((await columnsOf(conn, 'raw_rows')).map((c) => [c.toLowerCase(), c]));
+    // `vendor` is read as `provider` when the file has no provider column.
+    if (format === 'invoice' && !cols.has('provider') && cols.has('vendor')) cols.set('provider', cols.get('vendor')!);
     const col = (name: string) => (cols.has(name.toLowerCase()) ? `raw_rows."${cols.get(name.toLowerCase())}"` : 'NULL::VARCHAR');
     const need = (names: string[]) => {
       const missing = names.filter((n) => !cols.has(n.toLowerCase()));

@@ -25,6 +25,8 @@ export interface SummaryOptions {
   from?: string;
   to?: string;
   slo?: Slo;
+  /** The window in seconds, stated by the caller (`--window`); default the span from first to last request. */
+  windowSeconds?: number;
   overheads?: MeasuredOverheads;
   /** Adds the Trace Kit's five derived metrics (seed 002) to each group, priced from this catalog. */
   traceKit?: TraceKitContext;
@@ -75,7 +77,19 @@ export interface GroupSummary {
   };
   /** Seed 000 Part 0 decomposition over the window (engine `measuredLcpr`). */
   lcpr: MeasuredLcpr;
-  goodput?: { acceptedWithinSlo: number; perSecond: number; costPerGoodAccepted: number | null; slo: Slo };
+  goodput?: {
+    acceptedWithinSlo: number;
+    /** Accepted within SLO ÷ the window's seconds (`windowSeconds`). */
+    perSecond: number;
+    /** The real window (stated, or first to last request); one instant counts as the hour it was logged in. */
+    windowSeconds: number;
+    costPerGoodAccepted: number | null;
+    /** Requests (final attempts) that met the TTFT and TPOT SLOs, whatever their quality. */
+    latencyPass: number;
+    /** latencyPass ÷ requests: the latency-pass rate, beside the quality pass rate. */
+    latencyPassRate: number | null;
+    slo: Slo;
+  };
   workflows?: { count: number; callsPerWorkflow: number; successRate: number; callsPerAcceptedTask: number | null; costPerAcceptedTask: number | null; tokenFanout: number | null };
   measured: MeasuredInputs;
   /** The Trace Kit's five derived metrics (seed 002), when `SummaryOptions.traceKit` is given. */
@@ -139,11 +153,11 @@ export async function summarize(store: Store, opts: SummaryOptions): Promise<Gro
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
   const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
   const slo = opts.slo ?? {};
-  const within = [
-    "is_final AND quality = 'pass'",
-    slo.ttftMs !== undefined ? `ttft_ms <= ${lit(slo.ttftMs)}` : 'TRUE',
-    slo.tpotMs !== undefined ? `(output_tokens <= 1 OR ${TPOT} <= ${lit(slo.tpotMs)})` : 'TRUE',
+  const latencyOk = [
+    slo.ttftMs !== undefined ? `coalesce(ttft_ms <= ${lit(slo.ttftMs)}, FALSE)` : 'TRUE',
+    slo.tpotMs !== undefined ? `(output_tokens <= 1 OR coalesce(${TPOT} <= ${lit(slo.tpotMs)}, FALSE))` : 'TRUE',
   ].join(' AND ');
+  const within = `is_final AND quality = 'pass' AND ${latencyOk}`;
   const sql = `
     WITH a AS (${attemptsSql(opts)})
     SELECT ${dims.length ? dims.join(', ') + ',' : ''}
@@ -172,6 +186,7 @@ export async function summarize(store: Store, opts: SummaryOptions): Promise<Gro
       ${q3(TPOT, "status = 'ok' AND output_tokens > 1 AND e2e_ms IS NOT NULL AND ttft_ms IS NOT NULL")} AS tpot_q,
       ${q3('e2e_ms', "status = 'ok'")} AS e2e_q,
       count(*) FILTER (WHERE ${within}) AS good,
+      count(*) FILTER (WHERE is_final AND ${latencyOk}) AS latency_ok,
       count(DISTINCT req_workflow_id) AS workflows,
       count(*) FILTER (WHERE is_final AND req_workflow_id IS NOT NULL) AS workflow_calls
     FROM a
@@ -243,6 +258,13 @@ async function workflowStats(store: Store, opts: SummaryOptions): Promise<Map<st
   return new Map(rows.map((r) => [groupKey(r, opts.by), r as unknown as WorkflowRow]));
 }
 
+/** The window a group's rates are per: the caller's stated window, else first to last request. */
+export function windowSeconds(spanS: number, stated?: number): number {
+  if (stated === undefined) return spanS;
+  if (!(Number.isFinite(stated) && stated > 0)) throw new RoutefitError('invalid_input', `--window is ${stated} s; allowed a duration > 0 (e.g. 10s, 2h, 30d)`, { field: 'window', allowed: '> 0' });
+  return stated;
+}
+
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const pct = (v: unknown): Percentiles => {
   const a = Array.isArray(v) ? (v as (number | null)[]) : [];
@@ -259,8 +281,10 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
   const requests = n(r.requests);
   const attempts = n(r.attempts);
   const labelled = n(r.pass) + n(r.fail) + n(r.repaired);
-  // A window of one instant still spans the hour it was logged in: avoids dividing by zero.
-  const windowDays = Math.max(n(r.span_s), 3600) / 86_400;
+  const windowS = windowSeconds(n(r.span_s), opts.windowSeconds);
+  // A window of one instant has no rate: monthly extrapolations take the hour it was logged in
+  // (goodput says null). Any real window, however short, is used as it is.
+  const windowDays = (windowS > 0 ? windowS : 3600) / 86_400;
   const input = n(r.input_tokens);
   const window: MeasuredWindow = {
     windowDays,
@@ -332,8 +356,17 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
   };
   if (opts.slo && (opts.slo.ttftMs !== undefined || opts.slo.tpotMs !== undefined)) {
     const good = n(r.good);
-    // One goodput definition for traces and `routefit goodput` (engine/measured/goodput.ts).
-    summary.goodput = { acceptedWithinSlo: good, ...goodputFromCounts(good, windowDays * 86_400, lcpr.lcpr !== null ? lcpr.totalCostUsd : null), slo: opts.slo };
+    // Issue 5 "Metrics": goodput = accepted requests inside the SLO per second of the window; one
+    // definition for traces and `routefit goodput` (engine/measured/goodput.ts).
+    const windowSeconds = windowDays * 86_400;
+    summary.goodput = {
+      acceptedWithinSlo: good,
+      ...goodputFromCounts(good, windowSeconds, lcpr.lcpr !== null ? lcpr.totalCostUsd : null),
+      windowSeconds,
+      latencyPass: n(r.latency_ok),
+      latencyPassRate: requests ? n(r.latency_ok) / requests : null,
+      slo: opts.slo,
+    };
   }
   const w = wf.get(groupKey(r, opts.by));
   if (w && n(w.tasks) > 0) {

@@ -2,6 +2,7 @@ import { findRoute } from '../catalog/lookup.js';
 import type { Catalog, TokenRouteEntry } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { TOKENS_PER_MILLION } from '../engine/units.js';
+import { batchCacheFactor } from '../engine/cost/token-pricing.js';
 import { type Store, lit, query } from './db.js';
 
 /**
@@ -77,6 +78,8 @@ export interface PricePointRow {
   lcInput: number | null;
   lcOutput: number | null;
   lcCached: number | null;
+  /** Multiplier on cache reads and writes of batch rows (engine batchCacheFactor: 1 unless the provider stacks). */
+  batchCacheFactor: number;
   source: string | null;
 }
 
@@ -126,6 +129,7 @@ export function pricingData(catalog: Catalog, keys: { route: string | null; prov
         lcInput: lc?.input.value ?? null,
         lcOutput: lc?.output.value ?? null,
         lcCached: lc?.cachedInput?.value ?? null,
+        batchCacheFactor: batchCacheFactor(p.sheet),
         source: p.source ?? null,
       });
     });
@@ -144,7 +148,7 @@ export async function preparePricing(store: Store, catalog: Catalog): Promise<Pr
   const mapRows = data.routeMap.map((m) => `(${[m.route, m.provider, m.model, m.priceKey, m.unpricedReason].map(lit).join(', ')})`);
   const pointRows = data.pricePoints.map(
     (p) =>
-      `(${[p.priceKey, p.effFrom, p.effTo, p.input, p.output, p.cachedInput, p.cacheWrite5m, p.cacheWrite1h, p.batchInput, p.batchOutput, p.lcThreshold, p.lcInput, p.lcOutput, p.lcCached, p.source]
+      `(${[p.priceKey, p.effFrom, p.effTo, p.input, p.output, p.cachedInput, p.cacheWrite5m, p.cacheWrite1h, p.batchInput, p.batchOutput, p.lcThreshold, p.lcInput, p.lcOutput, p.lcCached, p.batchCacheFactor, p.source]
         .map(lit)
         .join(', ')})`,
   );
@@ -152,7 +156,7 @@ export async function preparePricing(store: Store, catalog: Catalog): Promise<Pr
   if (mapRows.length) await conn.run(`INSERT INTO route_map VALUES ${mapRows.join(', ')}`);
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE price_points (price_key VARCHAR, eff_from DATE, eff_to DATE, ${PRICE_FIELDS.map((f) => `${COL[f]} DOUBLE`).join(', ')},
-       lc_threshold DOUBLE, lc_input DOUBLE, lc_output DOUBLE, lc_cached DOUBLE, price_source VARCHAR)`,
+       lc_threshold DOUBLE, lc_input DOUBLE, lc_output DOUBLE, lc_cached DOUBLE, p_batch_cache DOUBLE, price_source VARCHAR)`,
   );
   if (pointRows.length) await conn.run(`INSERT INTO price_points VALUES ${pointRows.join(', ')}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW priced AS ${pricedSql()}`);
@@ -175,11 +179,13 @@ export function pricedSql(): string {
   const w1h = `coalesce(r.cache_write_1h_tokens, 0)`;
   const w5m = `(coalesce(r.cache_write_tokens, 0) - ${w1h})`;
   const uncached = `(r.input_tokens - coalesce(r.cached_input_tokens, 0) - coalesce(r.cache_write_tokens, 0))`;
+  // Batch rows' cache reads and writes, times the batch discount where the provider stacks the two.
+  const cacheScale = `CASE WHEN ${batch} THEN p.p_batch_cache ELSE 1 END`;
   const cost = `(
       ${uncached} * CASE WHEN ${batch} THEN p.p_batch_input ELSE ${inRate} END
-    + coalesce(r.cached_input_tokens, 0) * ${cachedRate}
-    + ${w5m} * coalesce(p.p_write_5m, ${inRate})
-    + ${w1h} * coalesce(p.p_write_1h, ${inRate})
+    + coalesce(r.cached_input_tokens, 0) * ${cachedRate} * ${cacheScale}
+    + ${w5m} * coalesce(p.p_write_5m, ${inRate}) * ${cacheScale}
+    + ${w1h} * coalesce(p.p_write_1h, ${inRate}) * ${cacheScale}
     + r.output_tokens * CASE WHEN ${batch} THEN p.p_batch_output ELSE ${outRate} END
   ) / ${TOKENS_PER_MILLION}`;
   return `

@@ -50,13 +50,14 @@ describe('measured inputs back into the calculator', () => {
     const wl = tempYaml('name: w\nas_of: 2026-05-15\nrequests_per_month: 100000\ninput_tokens: 500\noutput_tokens: 50\nretry_rate: 0.10\nquality_pass_rate: 0.5\nroutes: [openai/gpt-5.5]\n');
     const r = await cli('compare', wl, '--uncertainty', '--traces', db, '--samples', '500', '--json');
     expect(r.code).toBe(0);
-    const inputs = JSON.parse(r.stdout).workloads[0].uncertainty.inputs as { name: string; value: number; status: string; distribution: { kind: string; sigma?: number } }[];
+    const inputs = JSON.parse(r.stdout).workloads[0].uncertainty.inputs as { name: string; value: number; status: string; distribution: { kind: string; of: { kind: string; sigma?: number } } }[];
     const by = Object.fromEntries(inputs.map((i) => [i.name, i]));
-    // Pass rate 3 of 4 labelled requests: Agresti–Coull p̃ = (3 + 2)/8, σ = √(p̃(1 − p̃)/8).
-    expect(by.quality_pass_rate).toMatchObject({ value: 0.75, status: 'measured_in_logs', distribution: { kind: 'normal' } });
-    expect(by.quality_pass_rate!.distribution.sigma).toBeCloseTo(Math.sqrt((5 / 8) * (3 / 8) / 8), 12);
+    // Pass rate 3 of 4 labelled requests: Agresti–Coull p̃ = (3 + 2)/8, σ = √(p̃(1 − p̃)/8), spread in
+    // log-odds (σ ÷ (p(1 − p)), delta method) so samples stay valid rates.
+    expect(by.quality_pass_rate).toMatchObject({ value: 0.75, status: 'measured_in_logs', distribution: { kind: 'logit', of: { kind: 'normal' } } });
+    expect(by.quality_pass_rate!.distribution.of.sigma).toBeCloseTo(Math.sqrt((5 / 8) * (3 / 8) / 8) / (0.75 * 0.25), 12);
     // Retry rate 1 of 4 requests: p̃ = 3/8.
-    expect(by.retry_rate!.distribution.sigma).toBeCloseTo(Math.sqrt((3 / 8) * (5 / 8) / 8), 12);
+    expect(by.retry_rate!.distribution.of.sigma).toBeCloseTo(Math.sqrt((3 / 8) * (5 / 8) / 8) / (0.25 * 0.75), 12);
     // The assumed inputs the traces cannot measure keep their assumed spread.
     expect(by.engineering_hourly_rate!.status).toBe('assumed');
     // The same run from measured_from: in the file.

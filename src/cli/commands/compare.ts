@@ -4,7 +4,8 @@ import { blendComparisons } from '../../engine/cost/compare.js';
 import { isDefault } from '../../workload/defaults.js';
 import { count, csv, percent, ratio, snake, table, usd, usdPerRequest } from '../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
-import { type Priced, priceFile } from '../pricing.js';
+import { type Priced, openCatalog, priceFile, usedPriceConflicts } from '../pricing.js';
+import { type PriceConflict, describeConflict } from '../../catalog/conflicts.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 import { DEFAULT_SAMPLES, DEFAULT_SEED } from '../../engine/uncertainty/monte-carlo.js';
 import { STALE_AFTER_DAYS } from '../../engine/uncertainty/confidence.js';
@@ -36,16 +37,19 @@ export type CompareOptions = OptionValues<typeof options>;
 
 function compareAssumed(file: string, opts: CompareOptions, io: Io): number {
   const priced = priceFile(file, opts, io.today);
+  const catalog = openCatalog(opts.catalog);
+  const conflicts = priced.map((p) => usedPriceConflicts(catalog, p.comparison, p.prepared.asOf));
   const blend = opts.blend ? blendComparisons(priced.map((p) => p.comparison)) : undefined;
   if (opts.json) {
     io.out(
       JSON.stringify(
         {
           file,
-          workloads: priced.map(({ prepared, comparison }) => ({
+          workloads: priced.map(({ prepared, comparison }, i) => ({
             ...comparison,
             asOf: prepared.asOf,
             assumptions: assumptions(prepared.profile),
+            priceConflicts: conflicts[i],
           })),
           ...(blend ? { blend } : {}),
         },
@@ -56,7 +60,7 @@ function compareAssumed(file: string, opts: CompareOptions, io: Io): number {
   } else if (opts.csv) {
     io.out(toCsv(priced));
   } else {
-    io.out(priced.map((p) => render(p, file, priced.length > 1)).join('\n\n') + '\n');
+    io.out(priced.map((p, i) => render(p, file, priced.length > 1, conflicts[i]!)).join('\n\n') + '\n');
     if (blend) io.out('\n' + renderBlend(blend) + '\n');
   }
   const unpriced = priced.some((p) => p.comparison.unpriced.length > 0);
@@ -74,7 +78,7 @@ export function assumptions(p: WorkloadProfile): Record<string, Sourced> {
   return out;
 }
 
-function render({ prepared, comparison }: Priced, file: string, many: boolean): string {
+function render({ prepared, comparison }: Priced, file: string, many: boolean, conflicts: PriceConflict[]): string {
   const p = prepared.profile;
   const val = (q: WorkloadProfile['requestsPerMonth']) => (typeof q === 'number' ? q : q.value);
   const lines: string[] = [];
@@ -131,6 +135,10 @@ function render({ prepared, comparison }: Priced, file: string, many: boolean): 
   lines.push('');
   lines.push('Prices:');
   for (const r of comparison.routes) lines.push(`  ${r.route}: ${priceLine(r)}`);
+  if (conflicts.length) {
+    lines.push('', 'Sources disagree on a price used here (the catalog entry wins; check it against the provider):');
+    for (const c of conflicts) lines.push(`  ! ${describeConflict(c)}`);
+  }
   lines.push('');
   const first = comparison.routes[0]?.route ?? '<id>';
   lines.push(`Line-by-line working: routefit explain ${file} --route ${first}${many ? ` --workload ${prepared.name}` : ''}`);
@@ -163,10 +171,13 @@ function renderBlend(blend: ReturnType<typeof blendComparisons>): string {
 }
 
 function toCsv(priced: Priced[]): string {
+  // Monthly USD totals to cents; per-request costs, ratios and counts to 6 significant digits (io/csv.ts).
+  const money = new Set(['monthly_cost', 'tokens', 'retries', 'repair', 'engineering', 'gpu', 'eval', 'human', 'ops', 'invoice_delta']);
+  const text = new Set(['workload', 'as_of', 'route', 'mode', 'status']);
   const head = [
     'workload', 'as_of', 'route', 'mode', 'raw_cost_per_request', 'lcpr', 'monthly_cost', 'overhead_ratio', 'accepted_requests_per_month',
     'gpus', 'tokens', 'retries', 'repair', 'engineering', 'gpu', 'eval', 'human', 'ops', 'invoice_delta', 'status',
-  ];
+  ].map((name) => ({ name, kind: money.has(name) ? ('money' as const) : text.has(name) ? ('text' as const) : ('number' as const) }));
   const rows: (string | number | null)[][] = [];
   for (const { prepared, comparison } of priced) {
     for (const r of comparison.routes) {

@@ -1,11 +1,12 @@
 import { findRoute } from '../../catalog/lookup.js';
 import { valueOf } from '../../engine/evidence.js';
-import { type GpuRouteSpec, type RouteSpec, type TokenRouteSpec, computeLcpr } from '../../engine/cost/lcpr.js';
+import type { GpuRouteSpec, RouteSpec, TokenRouteSpec } from '../../engine/cost/lcpr.js';
+import { variableCostPerAccepted } from '../../engine/cost/variable-cost.js';
 import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/capacity/traffic.js';
 import { estimatedGoodputPerHour, evaluateShape } from '../../engine/capacity/utilization-gate.js';
 import { HOURS_PER_MONTH } from '../../engine/units.js';
 import { readHourlyCsv } from '../../io/hourly-csv.js';
-import { count, percent, table, usd } from '../format.js';
+import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog, priceFile } from '../pricing.js';
 import { stepLines } from '../capacity-text.js';
@@ -80,13 +81,14 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   const acceptedPerMonth = (pattern.replicaLoad.reduce((a, b) => a + b, 0) * HOURS_PER_MONTH * goodput.value) / pattern.replicaLoad.length;
   const requestsPerMonth = acceptedPerMonth / pass;
 
-  // C_serverless: the serverless route's LCPR at the pattern's volume (or measured from traces).
+  // C_serverless: the serverless route's cost per accepted output at the pattern's volume, without the
+  // fixed monthly overheads a bare GPU side does not carry either (or measured from traces).
   const measuredCs = opts.serverlessCost;
-  const lcpr = requestsPerMonth > 0 ? computeLcpr({ ...profile, requestsPerMonth }, serverless) : undefined;
+  const variable = requestsPerMonth > 0 ? variableCostPerAccepted({ ...profile, requestsPerMonth }, serverless) : undefined;
   const cs = measuredCs !== undefined
     ? { value: measuredCs, evidence: 'measured' as const, source: '--serverless-cost' }
-    : lcpr
-      ? { value: lcpr.lcpr, evidence: 'derived' as const, source: `LCPR of ${serverless.id} at ${count(requestsPerMonth)} requests/month` }
+    : variable
+      ? { value: variable.perAccepted, evidence: 'derived' as const, source: `${serverless.id}'s tokens, retries and repair per accepted output at ${count(requestsPerMonth)} requests/month, fixed monthly overheads left out` }
       : undefined;
   if (!cs) throw new CliUsageError('the traffic pattern carries no requests: nothing to compare');
 
@@ -125,7 +127,13 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   if (Math.abs(requestsPerMonth - fileRequests) / fileRequests > 0.05) {
     notes.push(`the pattern carries ${count(requestsPerMonth)} requests/month; the workload file says ${count(fileRequests)}: costs follow the pattern`);
   }
-  if (measuredCs === undefined) notes.push(`C_serverless is ${serverless.id}'s LCPR, which carries the workload's repair and engineering costs; put the dedicated side's own operations in --ops-per-hour so both sides are loaded alike`);
+  if (variable && measuredCs === undefined) {
+    const x = variable.excludedMonthly;
+    const fixed = [['engineering', x.engineering], ['eval', x.eval], ['ops', x.ops], ['invoice delta', x.invoiceDelta]].filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${usd(v as number)}`);
+    notes.push(
+      `same basis on both sides: C_serverless is ${serverless.id}'s cost per accepted output without the workload's fixed monthly overheads (${fixed.length ? fixed.join(', ') : 'none set'}), which every option pays alike; its full LCPR is ${usdPerRequest(variable.lcpr.lcpr)}. The dedicated side's own operations go in --ops-per-hour`,
+    );
+  }
   if (measuredGoodput === undefined) notes.push(`goodput ${count(goodput.value)} accepted/replica-hour is estimated from ${count(v(gpu.throughputTokensPerSecond))} tok/s; measure it under your SLO and pass --goodput`);
 
   if (opts.json) {

@@ -32,6 +32,9 @@ export interface GpuSizing {
   monthlyCost: number;
 }
 
+/** Float noise allowed below a whole GPU count (as gpuStepCount, sizing.ts). */
+const STEP_TOLERANCE = 1e-9;
+
 /**
  * Dedicated capacity (seed 000 Part 0/Part 1): GPUs = ceil(demand ÷ (throughput × utilization × s/month)), at least
  * one; monthly cost = GPUs × hourly rate × 720.
@@ -55,7 +58,7 @@ export function sizeGpus(demand: GpuDemand, supply: GpuSupply): GpuSizing {
     }
     count = supply.fixedCount;
     if (demandTokensPerMonth > count * fullCapacityPerInstance) {
-      const needed = Math.ceil(demandTokensPerMonth / fullCapacityPerInstance);
+      const needed = Math.ceil(demandTokensPerMonth / fullCapacityPerInstance - STEP_TOLERANCE);
       throw new RoutefitError(
         'over_capacity',
         `${count} GPU(s) deliver at most ${fmt(count * fullCapacityPerInstance)} tokens/month at 100% utilization; the workload demands ${fmt(demandTokensPerMonth)} (needs at least ${needed})`,
@@ -63,7 +66,8 @@ export function sizeGpus(demand: GpuDemand, supply: GpuSupply): GpuSizing {
       );
     }
   } else {
-    count = Math.max(1, Math.ceil(demandTokensPerMonth / capacityPerInstance));
+    // Same tolerance as gpuStepCount: a demand of exactly N GPUs must not round to N+1 on float noise.
+    count = Math.max(1, Math.ceil(demandTokensPerMonth / capacityPerInstance - STEP_TOLERANCE));
   }
   return {
     count,

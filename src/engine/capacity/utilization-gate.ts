@@ -3,6 +3,7 @@ import { RoutefitError, requireInRange } from '../errors.js';
 import type { Step } from '../cost/lcpr.js';
 import type { TrafficPattern } from './traffic.js';
 import { HOURS_PER_MONTH } from '../units.js';
+import { sig6 } from '../units.js';
 
 /** Inputs of seed 001 ch. 18, Derivation 4 (symbols as the seed names them). */
 export interface GateInput {
@@ -56,7 +57,7 @@ export function utilizationGate(g: GateInput): UtilizationGate {
         id: 'u-required',
         label: 'Break-even utilization',
         formula: '((C_hw × R_min) + C_ops) ÷ (G_slo × C_serverless)',
-        expression: `(${hw.value} × ${replicas} + ${ops.value}) ÷ (${goodput.value} × ${cs.value})`,
+        expression: `(${sig6(hw.value)} × ${replicas} + ${sig6(ops.value)}) ÷ (${sig6(goodput.value)} × ${sig6(cs.value)})`,
         value: uRequired,
         unit: 'fraction',
         cite: 'seed 001 ch. 18, Derivation 4',
@@ -65,7 +66,7 @@ export function utilizationGate(g: GateInput): UtilizationGate {
         id: 'dedicated-monthly',
         label: 'Dedicated cost per month',
         formula: '((C_hw × R_min) + C_ops) × 720 h',
-        expression: `(${hw.value} × ${replicas} + ${ops.value}) × 720`,
+        expression: `(${sig6(hw.value)} × ${replicas} + ${sig6(ops.value)}) × 720`,
         value: dedicatedMonthly,
         unit: 'USD/month',
         cite: 'seed 001 ch. 18, worked example',
@@ -149,8 +150,8 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
   const serverlessFor = (overflowReplicaHours: number) => overflowReplicaHours * weight * goodput.value * cs.value;
   // Seed 001 ch. 18: volume/month = goodput × utilization × active hours; serverless = volume × C_serverless.
   const serverlessMonthly = volumePerMonth * cs.value;
-  steps.push({ id: 'volume', label: 'Accepted outputs per month', formula: 'Σ hourly load × G_slo × (720 ÷ profile hours)', expression: `${sum.toFixed(4)} × ${goodput.value} × ${weight.toFixed(4)}`, value: volumePerMonth, unit: 'accepted/month', cite: 'seed 001 ch. 18, worked example' });
-  steps.push({ id: 'serverless', label: 'All-serverless cost per month', formula: 'volume × C_serverless', expression: `${volumePerMonth.toFixed(0)} × ${cs.value}`, value: serverlessMonthly, unit: 'USD/month', cite: 'seed 001 ch. 18, worked example' });
+  steps.push({ id: 'volume', label: 'Accepted outputs per month', formula: 'Σ hourly load × G_slo × (720 ÷ profile hours)', expression: `${sig6(sum)} × ${sig6(goodput.value)} × ${sig6(weight)}`, value: volumePerMonth, unit: 'accepted/month', cite: 'seed 001 ch. 18, worked example' });
+  steps.push({ id: 'serverless', label: 'All-serverless cost per month', formula: 'volume × C_serverless', expression: `${volumePerMonth.toFixed(0)} × ${sig6(cs.value)}`, value: serverlessMonthly, unit: 'USD/month', cite: 'seed 001 ch. 18, worked example' });
 
   const opsMonthly = ops.value * HOURS_PER_MONTH;
   const replicasFor = (l: number) => Math.ceil(l / maxU - 1e-9);
@@ -224,7 +225,7 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
       id: 'warmup',
       label: 'Warm-up cost of autoscaling',
       formula: 'replica starts per month × hourly × billed warm-up minutes ÷ 60',
-      expression: `${(starts * weight).toFixed(1)} × ${hw.value} × ${billedWarmupMinutes} ÷ 60`,
+      expression: `${(starts * weight).toFixed(1)} × ${sig6(hw.value)} × ${sig6(billedWarmupMinutes)} ÷ 60`,
       value: warmup,
       unit: 'USD/month',
       cite: 'seed 001 ch. 18 (cold start and minimum billing windows are costs)',

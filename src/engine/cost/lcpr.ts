@@ -1,6 +1,6 @@
 import { boundsOf } from '../../workload/fields.js';
 import { type Quantity, type Sourced, sourced } from '../evidence.js';
-import { RoutefitError, requireInRange } from '../errors.js';
+import { RoutefitError, requireFinite, requireInRange } from '../errors.js';
 import { type AttemptCost, type CacheTtl, type TokenPriceSheet, attemptCost } from './token-pricing.js';
 import { type GpuSizing, sizeGpus } from '../capacity/capacity.js';
 
@@ -210,7 +210,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
   const w = resolveProfile(profile, route, inputs);
 
   // Seed 000 Part 0: total attempts = requests × (1 + retry rate).
-  const attempts = w.requests * (1 + w.retryRate);
+  const attempts = requireFinite(w.requests * (1 + w.retryRate), 'attempts per month', 'requests × (1 + retry_rate)', { requestsPerMonth: w.requests, retryRate: w.retryRate });
   if (explain) steps.push({
     id: 'attempts',
     label: 'Attempts per month',
@@ -243,9 +243,13 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     );
     for (const [k, v] of Object.entries(attempt.pricesUsed)) inputs[`price.${k}`] = v;
     if (explain) notes.push(...attempt.notes);
-    raw = attempt.total;
     const inP = attempt.pricesUsed.input!.value;
     const outP = attempt.pricesUsed.output!.value;
+    raw = requireFinite(attempt.total, 'raw token cost per request', 'tokens × prices', {
+      inputTokens: w.inputTokens,
+      outputTokens: w.outputTokens,
+      ...Object.fromEntries(Object.entries(attempt.pricesUsed).map(([k, v]) => [`price.${k}`, v.value])),
+    });
     const plain = w.cacheHit === 0 && w.cacheWrite === 0 && w.batchShare === 0;
     if (explain) steps.push({
       id: 'raw',
@@ -260,7 +264,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       unit: 'USD/request',
       cite: 'seed 000 Part 0',
     });
-    tokenCost = raw * attempts;
+    tokenCost = requireFinite(raw * attempts, 'token cost per month', 'raw cost per request × attempts', { rawCostPerRequest: raw, requestsPerMonth: w.requests });
     retryCost = raw * w.requests * w.retryRate;
     if (explain) steps.push({
       id: 'tokens',
@@ -308,7 +312,12 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       unit: 'GPUs',
       cite: 'seed 000 Part 0/Part 1',
     });
-    gpuCost = sizing.monthlyCost;
+    gpuCost = requireFinite(sizing.monthlyCost, 'GPU cost per month', 'GPUs × hourly rate × 720 h', {
+      requestsPerMonth: w.requests,
+      outputTokens: w.outputTokens,
+      gpuHourly: hourly.value,
+      throughputTokensPerSecond: thr.value,
+    });
     if (explain) steps.push({
       id: 'gpu',
       label: 'GPU cost',
@@ -336,7 +345,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
   }
 
   // Seed 000 Part 0: repair = requests × (1 − pass rate) × repair cost per failure.
-  const repair = w.requests * (1 - w.passRate) * w.repairCost;
+  const repair = requireFinite(w.requests * (1 - w.passRate) * w.repairCost, 'repair cost', 'requests × (1 − quality_pass_rate) × repair_cost_per_failure', {
+    requestsPerMonth: w.requests,
+    repairCostPerFailure: w.repairCost,
+  });
   if (explain) steps.push({
     id: 'repair',
     label: 'Repair cost',
@@ -347,7 +359,10 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     cite: 'seed 000 Part 0',
   });
   // Seed 000 Part 0: engineering = hours per month × hourly rate.
-  const engineering = w.engHours * w.engRate;
+  const engineering = requireFinite(w.engHours * w.engRate, 'engineering cost', 'engineering_hours_per_month × engineering_hourly_rate', {
+    engineeringHoursPerMonth: w.engHours,
+    engineeringHourlyRate: w.engRate,
+  });
   if (explain) steps.push({
     id: 'engineering',
     label: 'Engineering cost',
@@ -358,8 +373,16 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     cite: 'seed 000 Part 0',
   });
   // Later decomposition (seed 000 Part 0, "The Denominator Problem"): eval + human escalation + ops + invoice delta.
-  const human = w.requests * w.humanRate * w.humanCost;
-  const others = w.evalMonthly + human + w.opsMonthly + w.invoiceDelta;
+  const human = requireFinite(w.requests * w.humanRate * w.humanCost, 'human escalation cost', 'requests × escalation_rate × cost_per_escalation', {
+    requestsPerMonth: w.requests,
+    humanCostPerEscalation: w.humanCost,
+  });
+  const others = requireFinite(w.evalMonthly + human + w.opsMonthly + w.invoiceDelta, 'eval, human, ops and invoice delta', 'eval + human + ops + invoice_delta', {
+    evalCostPerMonth: w.evalMonthly,
+    humanEscalationCost: human,
+    opsCostPerMonth: w.opsMonthly,
+    invoiceDeltaPerMonth: w.invoiceDelta,
+  });
   if (others !== 0) {
     if (explain) steps.push({
       id: 'others',
@@ -372,7 +395,13 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     });
   }
 
-  const monthly = tokenCost + gpuCost + repair + engineering + others;
+  const monthly = requireFinite(tokenCost + gpuCost + repair + engineering + others, 'monthly cost', 'token + GPU + repair + engineering + others', {
+    tokenCost,
+    gpuCost,
+    repairCost: repair,
+    engineeringCost: engineering,
+    otherCosts: others,
+  });
   if (!(monthly >= 0)) {
     throw new RoutefitError('invalid_input', `monthly cost comes to ${monthly}: invoice_delta_per_month cannot exceed the rest of the bill`, {
       field: 'invoiceDeltaPerMonth',
@@ -388,7 +417,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     cite: 'seed 000 Part 0',
   });
   // Seed 000 Part 0: successful = requests × quality gate pass rate.
-  const accepted = w.requests * w.passRate;
+  const accepted = requireFinite(w.requests * w.passRate, 'accepted requests', 'requests × quality_pass_rate', { requestsPerMonth: w.requests, qualityPassRate: w.passRate });
   if (explain) steps.push({
     id: 'accepted',
     label: 'Accepted requests',
@@ -398,7 +427,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     unit: 'requests/month',
     cite: 'seed 000 Part 0',
   });
-  const lcpr = monthly / accepted;
+  const lcpr = requireFinite(monthly / accepted, 'LCPR', 'monthly cost ÷ accepted requests', { monthlyCost: monthly, acceptedRequests: accepted });
   if (explain) steps.push({
     id: 'lcpr',
     label: 'LCPR',

@@ -12,6 +12,12 @@ export interface TokenPriceSheet {
   cacheWrite1h?: Sourced;
   batchInput?: Sourced;
   batchOutput?: Sourced;
+  /**
+   * Whether the provider's batch discount also applies to cache reads and writes (Anthropic and OpenAI
+   * bill batched cached reads at the batch share of the cached price), with the source that says so.
+   * Absent or false: batched cache reads and writes keep their standard rates.
+   */
+  batchStacksWithCache?: { value: boolean; source: string };
   /** Past `thresholdTokens` of input, the whole request pays these prices (a cliff, as providers bill). */
   longContext?: {
     thresholdTokens: number;
@@ -61,6 +67,16 @@ function need(sheet: TokenPriceSheet, key: 'input' | 'output', routeId: string):
 }
 
 /**
+ * What the batch tier multiplies cache reads and writes by: the batch discount on input
+ * (batch input ÷ input) where the provider stacks it with caching, else 1. Shared with the traces
+ * SQL pricing, so measured and modelled costs agree.
+ */
+export function batchCacheFactor(sheet: TokenPriceSheet): number {
+  if (!sheet.batchStacksWithCache?.value || !sheet.batchInput || !sheet.input || !(sheet.input.value > 0)) return 1;
+  return sheet.batchInput.value / sheet.input.value;
+}
+
+/**
  * Token cost of a single attempt (seed 000 Part 0: input × input rate + output × output rate),
  * with prompt caching, cache writes by TTL, batch share and the long-context cliff folded in.
  */
@@ -85,15 +101,13 @@ export function attemptCost(sheet: TokenPriceSheet, shape: AttemptShape, routeId
 
   let cachedRate = input.value;
   if (shape.cacheHitRate > 0) {
-    if (!cached) {
-      throw new RoutefitError(
-        'missing_price',
-        `${routeId} has no cached-input price, but the workload assumes cache_hit_rate ${shape.cacheHitRate}; set price.cached_input on the route or cache_hit_rate: 0`,
-        { field: 'price.cached_input' },
-      );
+    if (cached) {
+      cachedRate = cached.value;
+      pricesUsed.cachedInput = cached;
+    } else {
+      // A provider without a cache discount bills every input token, cached or not, at its input rate.
+      notes.push(`no cached-input price in the catalog: cached tokens are billed at the input price (set price.cached_input if the provider discounts them)`);
     }
-    cachedRate = cached.value;
-    pricesUsed.cachedInput = cached;
   }
 
   let writeRate = input.value;
@@ -115,22 +129,30 @@ export function attemptCost(sheet: TokenPriceSheet, shape: AttemptShape, routeId
 
   let batchUncached = standardUncached;
   let batchOutput = standardOutput;
+  // Cache reads and writes on the batch tier: their own rates, times the batch discount where it stacks.
+  let batchCacheMultiplier = 1;
   if (shape.batchShare > 0) {
     if (sheet.batchInput && sheet.batchOutput && !longContextTier) {
       batchUncached = perM(shape.inputTokens * uncachedShare, sheet.batchInput.value);
       batchOutput = perM(shape.outputTokens, sheet.batchOutput.value);
       pricesUsed.batchInput = sheet.batchInput;
       pricesUsed.batchOutput = sheet.batchOutput;
+      batchCacheMultiplier = batchCacheFactor(sheet);
+      if (batchCacheMultiplier !== 1 && shape.cacheHitRate + shape.cacheWriteRate > 0) {
+        notes.push(`batched cache reads and writes pay the batch discount (×${Number(batchCacheMultiplier.toPrecision(6))}) on their cached prices: ${sheet.batchStacksWithCache!.source}`);
+      }
     } else {
       notes.push('route has no batch tier in the catalog: the batch-eligible share is priced at standard rates');
     }
   }
   const b = shape.batchShare;
-  // Batch share pays the batch rate on uncached input and output; cache reads and writes keep their own rates.
+  // Batch share pays the batch rate on uncached input and output; cache reads and writes keep their
+  // own rates, discounted by the batch share where the provider stacks the two (batchCacheFactor).
+  const cacheScale = 1 - b + b * batchCacheMultiplier;
   const parts = {
     uncachedInput: (1 - b) * standardUncached + b * batchUncached,
-    cachedInput: perM(shape.inputTokens * shape.cacheHitRate, cachedRate),
-    cacheWrite: perM(shape.inputTokens * shape.cacheWriteRate, writeRate),
+    cachedInput: perM(shape.inputTokens * shape.cacheHitRate, cachedRate) * cacheScale,
+    cacheWrite: perM(shape.inputTokens * shape.cacheWriteRate, writeRate) * cacheScale,
     output: (1 - b) * standardOutput + b * batchOutput,
   };
   const total = parts.uncachedInput + parts.cachedInput + parts.cacheWrite + parts.output;

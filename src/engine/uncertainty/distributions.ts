@@ -15,7 +15,12 @@ export type Distribution =
   | { kind: 'triangular'; lo: number; mode: number; hi: number }
   | { kind: 'uniform'; lo: number; hi: number }
   /** Normal/lognormal truncated to [lo, hi] (the field's allowed range); mu/sigma of the underlying normal. */
-  | { kind: 'normal' | 'lognormal'; mu: number; sigma: number; lo: number; hi: number };
+  | { kind: 'normal' | 'lognormal'; mu: number; sigma: number; lo: number; hi: number }
+  /**
+   * A rate bounded by 0 and 1, spread in log-odds: `of` is a triangular or normal distribution of
+   * logit(x), so every sample stays inside (0, 1) and the median (the triangular's mode) is the value.
+   */
+  | { kind: 'logit'; of: { kind: 'triangular'; lo: number; mode: number; hi: number } | { kind: 'normal'; mu: number; sigma: number; lo: number; hi: number } };
 
 export interface ResolvedInput {
   distribution: Distribution;
@@ -71,10 +76,24 @@ export function resolveInput(field: string, s: Sourced, bounds: Bounds, opts: Co
     requireInRange(`${field}.standardError`, se, { min: 0 });
     const basis = `sampling error ±${round(se)} (1 s.e.)`;
     if (se === 0) return { ...base, distribution: { kind: 'point', value: v }, basis };
+    if (isRate(bounds) && v > 0 && v < 1) {
+      // Delta method: s.e. of logit(p) ≈ s.e.(p) ÷ (p(1 − p)). A normal in log-odds keeps every sample
+      // a valid rate and its median at the measured value (a truncated normal near 0 or 1 would not).
+      const sigma = se / (v * (1 - v));
+      return { ...base, distribution: { kind: 'logit', of: { kind: 'normal', mu: logit(v), sigma, lo: -Infinity, hi: Infinity } }, basis: `${basis}, in log-odds` };
+    }
     return { ...base, distribution: { kind: 'normal', mu: v, sigma: se, lo: lo0, hi: hi0 }, basis };
   }
   if (opts.defaults === false) return { ...base, distribution: { kind: 'point', value: v }, basis: 'no declared spread' };
   const { halfWidth, basis } = defaultHalfWidth(s, conf.status);
+  if (isRate(bounds) && v > 0 && v < 1 && halfWidth > 0) {
+    // A ±50% spread on a 0.95 pass rate would reach 0.475 below and clip at 1 above, so its P10–P90
+    // sat below the value. Spread the odds instead: ×/÷ (1 + half-width), symmetric in log-odds, so
+    // the range stays inside (0, 1) and brackets the value (mode and median at it).
+    const h = Math.log(1 + halfWidth);
+    const m = logit(v);
+    return { ...base, distribution: { kind: 'logit', of: { kind: 'triangular', lo: m - h, mode: m, hi: m + h } }, basis: `${basis} on the odds` };
+  }
   const d = Math.abs(v) * halfWidth;
   if (d === 0) return { ...base, distribution: { kind: 'point', value: v }, basis };
   const lo = clipLow(v - d, bounds);
@@ -101,6 +120,13 @@ function fromRange(field: string, dist: DistributionKind, v: number, lo: number,
   }
 }
 
+/** A rate: bounded by 0 below and 1 above (retry, pass, cache hit, utilization…). */
+function isRate(b: Bounds): boolean {
+  return b.min === 0 && b.max === 1;
+}
+const logit = (p: number) => Math.log(p / (1 - p));
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
 // Exclusive bounds (pass rate > 0, utilization > 0) keep a hair's width away from the bound.
 const EPS = 1e-9;
 function clipLow(x: number, b: Bounds): number {
@@ -119,6 +145,9 @@ export function quantile(d: Distribution, u: number): number {
   switch (d.kind) {
     case 'point':
       return d.value;
+    case 'logit':
+      // Keep a hair inside (0, 1) even where the log-odds tail underflows the logistic.
+      return Math.min(Math.max(sigmoid(quantile(d.of, u)), 1e-12), 1 - 1e-12);
     case 'uniform':
       return d.lo + u * (d.hi - d.lo);
     case 'triangular': {
@@ -156,6 +185,10 @@ export function describeDistribution(d: Distribution): string {
       return `normal μ ${n(d.mu)} σ ${n(d.sigma)}`;
     case 'lognormal':
       return `lognormal median ${n(Math.exp(d.mu))} σ(ln) ${n(d.sigma)}`;
+    case 'logit':
+      return d.of.kind === 'triangular'
+        ? `triangular in log-odds ${n(sigmoid(d.of.lo))}–${n(sigmoid(d.of.hi))} (mode ${n(sigmoid(d.of.mode))})`
+        : `normal in log-odds, median ${n(sigmoid(d.of.mu))} σ(logit) ${n(d.of.sigma)}`;
   }
 }
 

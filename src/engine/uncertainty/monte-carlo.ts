@@ -52,7 +52,7 @@ export interface RouteUncertainty {
   monthlyCost: Band;
   /** Share of samples in which this route has the lowest LCPR. */
   winProbability: number;
-  /** Samples in which the route could not be priced (e.g. over capacity). */
+  /** Samples in which the route could not be priced (e.g. over capacity): each counts as a win for no route. */
   unpricedSamples: number;
   /** Share of samples in which moving from `migration.from` to this route pays back within the horizon. */
   paybackProbability?: number;
@@ -102,6 +102,15 @@ export interface MonteCarloResult {
   /** Samples in which no route could be priced or the inputs were inconsistent (e.g. cache hit + write > 1). */
   invalidSamples: number;
   invalidReason?: string;
+  /**
+   * Samples in which some route priced at the point estimate could not be priced: nobody knows which
+   * route was cheapest there, so they count as a win for no route (win probabilities then sum below 1
+   * and the chance of a wrong pick includes them).
+   */
+  undecidedSamples: number;
+  undecidedReason?: string;
+  /** Routes priced at the point estimate but in no sample, with the first reason (they have no band). */
+  unpricedInEverySample: { route: string; reason: string }[];
   inputs: UncertainInput[];
   correlations: Correlation[];
   /** Largest reduction in the chance of a wrong pick first. */
@@ -132,8 +141,9 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
   if (allRoutes.length === 0) throw new RoutefitError('invalid_input', 'no routes to compare', { field: 'routes' });
 
   const point = compareRoutes(profile, allRoutes, { explain: false });
-  // A route with no price can never be priced by sampling: list it as unpriced once instead of failing every sample.
-  const routes = allRoutes.filter((r) => !point.unpriced.some((u) => u.route === r.id && u.code === 'missing_price'));
+  // A route unpriced at the point estimate (no price, a fleet too small) is listed as unpriced once
+  // instead of making every sample undecided.
+  const routes = allRoutes.filter((r) => !point.unpriced.some((u) => u.route === r.id));
   if (routes.length === 0) throw new RoutefitError('missing_price', `no route can be priced: ${point.unpriced.map((u) => u.message).join('; ')}`, { field: 'routes' });
   const vars = variables(profile, routes, point, opts);
   const varied = vars.filter((v) => v.distribution.kind !== 'point');
@@ -157,6 +167,9 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
   const paysBack = new Int32Array(R);
   let invalid = 0;
   let invalidReason: string | undefined;
+  let undecided = 0;
+  let undecidedReason: string | undefined;
+  const firstUnpricedReason: (string | undefined)[] = routes.map(() => undefined);
 
   const rng = xoroshiro128plus(seed);
   const u = new Float64Array(vars.length);
@@ -188,11 +201,18 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
       lcpr[j]![i] = r.lcpr;
       monthly[j]![i] = r.monthlyCost;
     }
-    if (c.cheapestByLcpr !== undefined) winner[i] = index.get(c.cheapestByLcpr)!;
-    else {
+    for (const u of c.unpriced) {
+      const j = index.get(u.route);
+      if (j !== undefined) firstUnpricedReason[j] ??= u.message;
+    }
+    if (c.cheapestByLcpr === undefined) {
       invalid++;
       invalidReason ??= 'no route could be priced';
-    }
+    } else if (c.unpriced.length > 0) {
+      // Never a silent win for the routes that happened to price: the sample is undecided.
+      undecided++;
+      undecidedReason ??= c.unpriced[0]!.message;
+    } else winner[i] = index.get(c.cheapestByLcpr)!;
     if (migration) {
       const cur = monthly[fromIndex]![i]!;
       for (let j = 0; j < R; j++) {
@@ -207,13 +227,20 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
   const wins = new Int32Array(R);
   for (let i = 0; i < n; i++) if (winner[i]! >= 0) wins[winner[i]!]!++;
   const pointById = new Map(point.routes.map((r) => [r.route, r]));
-  const out: RouteUncertainty[] = routes.map((r, j) => {
-    const pr = pointById.get(r.id);
+  const unpricedInEverySample: MonteCarloResult['unpricedInEverySample'] = [];
+  const all: (RouteUncertainty | undefined)[] = routes.map((r, j) => {
+    // Every route left here was priced at the point estimate.
+    const pr = pointById.get(r.id)!;
     const l = finite(lcpr[j]!);
+    if (l.length === 0) {
+      // No band to show: say so rather than print a NaN percentile.
+      unpricedInEverySample.push({ route: r.id, reason: firstUnpricedReason[j] ?? invalidReason ?? 'no sample could be priced' });
+      return undefined;
+    }
     return {
       route: r.id,
-      pointLcpr: pr?.lcpr ?? NaN,
-      pointMonthlyCost: pr?.monthlyCost ?? NaN,
+      pointLcpr: pr.lcpr,
+      pointMonthlyCost: pr.monthlyCost,
       lcpr: band(l),
       monthlyCost: band(finite(monthly[j]!)),
       winProbability: wins[j]! / n,
@@ -221,6 +248,8 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
       ...(migration && j !== fromIndex ? { paybackProbability: paysBack[j]! / n } : {}),
     };
   });
+  const out = all.filter((r): r is RouteUncertainty => r !== undefined);
+  if (out.length === 0) throw new RoutefitError('invalid_input', `no route could be priced in any sample: ${unpricedInEverySample[0]?.reason ?? invalidReason}`, { field: 'routes' });
   out.sort((a, b) => b.winProbability - a.winProbability || a.lcpr.p50 - b.lcpr.p50 || a.route.localeCompare(b.route));
   const recommended = out[0]!.winProbability > 0 ? out[0]!.route : undefined;
   const notes: string[] = [];
@@ -232,6 +261,27 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
     notes.push('routes that set their own engineering_hours_per_month keep it fixed; the workload-level spread does not move it');
   }
   if (point.unpriced.length) notes.push(`unpriced at the point estimate: ${point.unpriced.map((u) => u.route).join(', ')}`);
+  const edge = out.filter((r) => {
+    const w = r.lcpr.p90 - r.lcpr.p10;
+    return w > 0 && (r.pointLcpr < r.lcpr.p10 + 0.15 * w || r.pointLcpr > r.lcpr.p90 - 0.15 * w);
+  });
+  if (edge.length) {
+    notes.push(
+      `the point estimate of ${edge.map((r) => r.route).join(', ')} sits near an edge of its P10–P90 band: LCPR divides by the pass rate and grows with retries and volume steps, so spreads that bracket each input still skew LCPR; the point estimate prices every input at its value, it is not the median`,
+    );
+  }
+  for (const u of unpricedInEverySample) notes.push(`${u.route} could not be priced in any sample (${u.reason}); it has no band and never counts as cheapest`);
+  if (undecided > 0) {
+    const sum = out.reduce((s, r) => s + r.winProbability, 0);
+    notes.push(
+      `${undecided.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} samples could not price every route (${undecidedReason}): they count as a win for no route, so the win probabilities sum to ${(sum * 100).toFixed(1)}% and the chance of a wrong pick includes them`,
+    );
+  }
+  const cacheHit = vars.find((v) => v.routeIndex < 0 && v.lever.key === 'cacheHitRate');
+  if (cacheHit && (cacheHit.value > 0 || cacheHit.distribution.kind !== 'point')) {
+    const bare = routes.filter((r) => r.billing === 'tokens' && !r.price.cachedInput).map((r) => r.id);
+    if (bare.length) notes.push(`${bare.join(', ')} ${bare.length === 1 ? 'has' : 'have'} no cached-input price: cached tokens are billed at the input price, as a provider without a cache discount bills them`);
+  }
 
   const voi = valueOfInformation(varied.map((v, k) => ({ v, u: drawn[k]! })), winner, monthly, wins, n);
   return {
@@ -243,6 +293,9 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
     wrongPickProbability: 1 - out[0]!.winProbability,
     invalidSamples: invalid,
     ...(invalidReason ? { invalidReason } : {}),
+    undecidedSamples: undecided,
+    ...(undecidedReason ? { undecidedReason } : {}),
+    unpricedInEverySample,
     inputs: vars.map(({ lever: _l, routeIndex: _r, ...rest }) => rest),
     correlations: opts.correlations ?? [],
     valueOfInformation: voi,

@@ -55,7 +55,7 @@ export async function nextImportId(ch: ChStore): Promise<number> {
 }
 
 export async function importFileToClickHouse(ch: ChStore, file: string, opts: ChImportOptions): Promise<ImportSummary> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: file not found`, { field: 'file' });
+  if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: ${existsSync(file) ? 'is a folder, not a file: give the files inside it' : 'file not found'}`, { field: 'file' });
   const format = opts.format ?? detectFormat(file);
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) {
     throw new RoutefitError(

@@ -91,11 +91,11 @@ export async function summarizeClickHouse(ch: ChStore, opts: SummaryOptions): Pr
   const dimNames = opts.by.map((d) => `\`${d}\``);
   const dims = opts.by.map((d, i) => `${dimExpr[d]} AS ${dimNames[i]}`);
   const slo = opts.slo ?? {};
-  const within = [
-    "is_final = 1 AND quality = 'pass'",
+  const latencyOk = [
     slo.ttftMs !== undefined ? `ifNull(ttft_ms <= ${chLit(slo.ttftMs)}, 0)` : '1',
     slo.tpotMs !== undefined ? `(output_tokens <= 1 OR ifNull(${TPOT} <= ${chLit(slo.tpotMs)}, 0))` : '1',
   ].join(' AND ');
+  const within = `is_final = 1 AND quality = 'pass' AND ${latencyOk}`;
   const isBatch = "(batch OR ifNull(service_tier_served = 'batch', 0))";
   // Plain aggregates, named as the DuckDB query names them (toSummary reads these names). Inside,
   // they are a_<name>: ClickHouse aliases are visible to the whole SELECT, and `sum(input_tokens) AS
@@ -130,6 +130,7 @@ export async function summarizeClickHouse(ch: ChStore, opts: SummaryOptions): Pr
     ['cached_at_input_rate', 'countIf(cached_at_input_rate = 1)'],
     ['batch_at_standard_rate', 'countIf(batch_at_standard_rate = 1)'],
     ['good', `countIf(${within})`],
+    ['latency_ok', `countIf(is_final = 1 AND ${latencyOk})`],
     ['workflows', 'uniqExact(req_workflow_id)'],
     ['workflow_calls', 'countIf(is_final = 1 AND isNotNull(req_workflow_id))'],
   ];

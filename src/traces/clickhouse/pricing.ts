@@ -29,6 +29,7 @@ const PRICES = [
   ['lc_input', 'lcInput'],
   ['lc_output', 'lcOutput'],
   ['lc_cached', 'lcCached'],
+  ['p_batch_cache', 'batchCacheFactor'],
 ] as const;
 
 const KEYS = ['route', 'provider', 'model'] as const;
@@ -86,12 +87,13 @@ export function chPricedSql(ch: ChStore, columns: readonly string[], where: stri
   const w1h = `ifNull(cache_write_1h_tokens, 0)`;
   const w5m = `(ifNull(cache_write_tokens, 0) - ${w1h})`;
   const uncached = `(input_tokens - ifNull(cached_input_tokens, 0) - ifNull(cache_write_tokens, 0))`;
+  const cacheScale = `if(${batch}, ifNull(${at('p_batch_cache')}, 1), 1)`;
   // Same terms in the same order as the DuckDB SQL, so each row's double is the same.
   const cost = `(
         ${uncached} * if(${batch}, ${at('p_batch_input')}, ${inRate})
-      + ifNull(cached_input_tokens, 0) * ${cachedRate}
-      + ${w5m} * coalesce(${at('p_write_5m')}, ${inRate})
-      + ${w1h} * coalesce(${at('p_write_1h')}, ${inRate})
+      + ifNull(cached_input_tokens, 0) * ${cachedRate} * ${cacheScale}
+      + ${w5m} * coalesce(${at('p_write_5m')}, ${inRate}) * ${cacheScale}
+      + ${w1h} * coalesce(${at('p_write_1h')}, ${inRate}) * ${cacheScale}
       + output_tokens * if(${batch}, ${at('p_batch_output')}, ${outRate})
     ) / ${TOKENS_PER_MILLION}`;
   const carry = [...new Set([...columns, 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'batch', 'service_tier_served'])];

@@ -1,5 +1,6 @@
 import { allTokenRoutes, findRoute, pointAt } from '../../../catalog/lookup.js';
 import { genaiRoutes } from '../../../catalog/genai-prices.js';
+import { describeConflict, priceConflicts } from '../../../catalog/conflicts.js';
 import type { Catalog, GpuSkuEntry, TokenRouteEntry } from '../../../catalog/types.js';
 import { DEPLOYMENT_MODES } from '../../../engine/cost/lcpr.js';
 import { RoutefitError } from '../../../engine/errors.js';
@@ -16,7 +17,8 @@ function catalogShow(id: string, opts: OptionValues<typeof options>, io: Io): nu
   const entry = findRoute(catalog, id);
   if (opts.json) {
     const spec = entry.kind === 'gpu' && entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;
-    io.out(JSON.stringify({ ...entry, ...(spec ? { specDetail: spec } : {}) }, null, 2) + '\n');
+    const conflicts = entry.kind === 'tokens' ? priceConflicts(catalog, entry, io.today) : [];
+    io.out(JSON.stringify({ ...entry, ...(spec ? { specDetail: spec } : {}), priceConflicts: conflicts }, null, 2) + '\n');
     return EXIT_OK;
   }
   const out: string[] = [`${entry.id} — ${entry.name}`, `mode: ${entry.mode}   origin: ${entry.origin}${entry.aliases.length ? `   aliases: ${entry.aliases.join(', ')}` : ''}`, ''];
@@ -37,6 +39,11 @@ function catalogShow(id: string, opts: OptionValues<typeof options>, io: Io): nu
       return [`${k}: ${usd(s.value, 4)}${s.source && s.source !== p.source ? `  (${s.evidence}: ${s.source})` : ''}`];
     });
     out.push(...fields.map((f) => `    ${f}`));
+  }
+  const conflicts = entry.kind === 'tokens' ? priceConflicts(catalog, entry, io.today) : [];
+  if (conflicts.length) {
+    out.push('', `Sources disagree on prices in force on ${io.today}:`);
+    for (const c of conflicts) out.push(`  ! ${describeConflict(c)}`);
   }
   if (entry.kind === 'gpu') {
     const spec = entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;

@@ -1,6 +1,7 @@
 import { findRoute } from '../../../catalog/lookup.js';
 import { generateTraces, parseShift } from '../../../traces/generate.js';
 import { loadWorkloadFile } from '../../../workload/load.js';
+import { valueOf } from '../../../engine/evidence.js';
 import { count } from '../../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
@@ -9,8 +10,8 @@ import { type OptionValues, defineCommand, opt } from '../../command.js';
 const options = {
   workload: opt.string('--workload <file>', 'workload or fleet YAML (its first route serves the traffic)').required(),
   out: opt.string('--out <file>', 'output file: .csv, .jsonl or .parquet').required(),
-  days: opt.number('--days <n>', 'days of traffic', { min: 0, minExclusive: true, max: 3660 }).default(30),
-  rows: opt.number('--rows <n>', 'about this many attempt rows', { min: 1, max: 1e9, integer: true }).default(10000),
+  days: opt.number('--days <n>', "days of traffic (default: the calendar month that --start begins, so a monthly invoice lines up)", { min: 0, minExclusive: true, max: 3660 }),
+  rows: opt.number('--rows <n>', "a sample of about this many attempt rows; every count is scaled by rows ÷ the workload's volume, stated in the output (default: the workload's volume over --days)", { min: 1, max: 1e9, integer: true }),
   seed: opt.number('--seed <n>', 'random seed', { min: 0, max: 2 ** 32 - 1, integer: true }).default(1),
   start: opt.date('--start <date>', 'first day (UTC)').default('2026-05-01'),
   malformed: opt.number('--malformed <share>', 'share of rows written malformed, e.g. 0.001', { min: 0, max: 1, percent: true }).default(0),
@@ -20,8 +21,16 @@ const options = {
 };
 type GenerateOpts = OptionValues<typeof options>;
 
+/** Days from `start` to the same day of the next month: 31 from 2026-05-01. */
+function monthFrom(start: string): number {
+  const d = new Date(`${start}T00:00:00Z`);
+  const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  return Math.round((next - d.getTime()) / 86_400_000);
+}
+
 async function generate(opts: GenerateOpts, io: Io): Promise<number> {
-  const { days, rows, seed, malformed, start } = opts;
+  const { rows, seed, malformed, start } = opts;
+  const days = opts.days ?? monthFrom(start);
   const lower = opts.out.toLowerCase();
   const format = lower.endsWith('.csv') ? 'csv' : lower.endsWith('.jsonl') || lower.endsWith('.ndjson') ? 'jsonl' : lower.endsWith('.parquet') ? 'parquet' : undefined;
   if (!format) throw new CliUsageError(`--out must end in .csv, .jsonl or .parquet; got "${opts.out}"`);
@@ -42,7 +51,7 @@ async function generate(opts: GenerateOpts, io: Io): Promise<number> {
   const result = generateTraces(target, {
     workloads: loaded.workloads,
     days,
-    rows,
+    ...(rows !== undefined ? { rows } : {}),
     seed,
     malformed,
     start,
@@ -51,8 +60,14 @@ async function generate(opts: GenerateOpts, io: Io): Promise<number> {
     format: format === 'jsonl' ? 'jsonl' : 'csv',
   });
   if (format === 'parquet') await (await import('../../../traces/convert.js')).csvToParquet(target, opts.out);
-  if (opts.json) io.out(JSON.stringify({ out: opts.out, format, ...result }, null, 2) + '\n');
-  else io.out(`${opts.out}: ${count(result.rows)} rows (${count(result.requests)} requests, ${count(result.malformed)} malformed) over ${days} days, seed ${seed}\n`);
+  const volume = loaded.workloads.reduce((s, w) => s + valueOf(w.profile.requestsPerMonth), 0);
+  const span = `over ${days} days from ${start}${opts.days === undefined ? ' (a calendar month)' : ''}`;
+  const basis =
+    rows === undefined
+      ? `the workload's volume: ${count(volume)} requests/month`
+      : `a sample: ${(result.sampleFraction * 100).toPrecision(3)}% of the workload's ${count(volume)} requests/month (${count(result.volumeAttempts)} attempts over the window); multiply measured counts and volume by ${Number((1 / result.sampleFraction).toPrecision(4))} to read them at the workload's volume`;
+  if (opts.json) io.out(JSON.stringify({ out: opts.out, format, days, start, requestsPerMonth: volume, ...result }, null, 2) + '\n');
+  else io.out(`${opts.out}: ${count(result.rows)} rows (${count(result.requests)} requests, ${count(result.malformed)} malformed) ${span}, seed ${seed} — ${basis}\n`);
   return EXIT_OK;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Store } from '../../../traces/db.js';
 import { type ImportSummary, importFile } from '../../../traces/import.js';
@@ -45,6 +45,11 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
   // Check the inputs before opening (and so creating) the store: a failed import leaves no trace.
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
+  // A folder is not "not found": say what to give instead.
+  const folders = files.filter((f) => statSync(f).isDirectory());
+  if (folders.length) {
+    throw new InputFileError(folders[0]!, folders.map((f) => ({ message: `is a folder; give the files inside it (e.g. routefit traces import ${f.replace(/\/+$/, '')}/*.csv)` })));
+  }
   if (where.kind === 'clickhouse') {
     let shown = where.url;
     const summaries = await withClickHouse(where.url, async (ch) => {

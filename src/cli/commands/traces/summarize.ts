@@ -9,7 +9,7 @@ import { WORKLOAD_FIELDS, field } from '../../../workload/fields.js';
 import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
-import { type OptionValues, defineCommand, opt } from '../../command.js';
+import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
 import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
 
 /** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
@@ -25,6 +25,7 @@ const options = {
   to: opt.string('--to <date>', 'window end (exclusive, UTC)'),
   sloTtftMs: opt.number('--slo-ttft-ms <ms>', 'TTFT SLO for goodput', { min: 0 }),
   sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
+  window: new Opt<number>('--window <duration>', 'the window rates are per, e.g. 10s, 90m, 24h, 30d (default: first to last request)', (t) => parseDuration('--window', t)),
   ...overheadFlags,
   gpuHours: opt.repeatable('--gpu-hours <route=hours>', 'GPU-hours billed for a GPU route in the window, repeatable: gives it a cost, utilization and headroom'),
   gpuThroughput: opt.repeatable('--gpu-throughput <route=tok/s>', 'output tokens/s of one instance, when the catalog has no figure for the model served'),
@@ -63,6 +64,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     ...(opts.from ? { from: opts.from } : {}),
     ...(opts.to ? { to: opts.to } : {}),
     ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
+    ...(opts.window !== undefined ? { windowSeconds: opts.window } : {}),
     overheads: overheadsFrom(opts),
   };
   const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
@@ -136,6 +138,23 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
   return EXIT_OK;
 }
 
+/** A window's length as people say it: 10 s, 45 min, 12 h, 30 days. */
+function seconds(s: number): string {
+  const n = (x: number) => Number(x.toPrecision(3)).toLocaleString('en-US');
+  if (s < 120) return `${n(s)} s`;
+  if (s < 7200) return `${n(s / 60)} min`;
+  if (s < 172_800) return `${n(s / 3600)} h`;
+  return `${n(s / 86_400)} days`;
+}
+
+/** `10s`, `90m`, `24h`, `30d` or a number of seconds → seconds. */
+function parseDuration(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$/.exec(text);
+  const v = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
+  if (!(v > 0) || !Number.isFinite(v)) throw new CliUsageError(`${flag} must be a duration > 0 such as 10s, 90m, 24h or 30d; got "${text}"`);
+  return v;
+}
+
 const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
 const rate = (v: number | null) => (v === null ? '—' : percent(v));
 
@@ -173,7 +192,7 @@ function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: Group
   const lines = [
     'Trace Kit metrics (seed 002; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
     table(
-      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached/input', 'Batch displaced', 'Headroom'],
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached price/input price', 'Batch displaced', 'Headroom'],
       groups.map((g) => {
         const t = g.traceKit!;
         return [
@@ -210,7 +229,7 @@ function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: Pricing
   const out: string[] = [];
   out.push(
     table(
-      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), 'Requests', 'Retry', 'Pass', 'Cache hit', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), 'Requests', 'Retry', 'Pass', 'Cache hit (tokens)', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
       groups.map((g) => [
         ...by.map((d) => g.key[d] ?? '∅'),
         count(g.requests),
@@ -233,7 +252,14 @@ function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: Pricing
   if (kit.length) out.push('', renderTraceKit(kit, by, name));
   const extra: string[] = [];
   for (const g of groups) {
-    if (g.goodput) extra.push(`  ${name(g)}: goodput ${count(g.goodput.acceptedWithinSlo)} accepted within SLO (${g.goodput.perSecond.toPrecision(3)}/s), ${g.goodput.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(g.goodput.costPerGoodAccepted)} per good accepted`}`);
+    if (g.goodput) {
+      const gp = g.goodput;
+      const slo = [gp.slo.ttftMs !== undefined ? `TTFT ≤ ${count(gp.slo.ttftMs)} ms` : '', gp.slo.tpotMs !== undefined ? `TPOT ≤ ${gp.slo.tpotMs} ms` : ''].filter(Boolean).join(' and ');
+      extra.push(
+        `  ${name(g)}: goodput ${count(gp.acceptedWithinSlo)} accepted within SLO over ${seconds(gp.windowSeconds)} (${Number(gp.perSecond.toPrecision(3))}/s), ${gp.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(gp.costPerGoodAccepted)} per good accepted`}`,
+        `  ${name(g)}: latency pass ${rate(gp.latencyPassRate)} of requests meet ${slo}, beside quality pass ${rate(g.rates.pass)}`,
+      );
+    }
     if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
     if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
     for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
