@@ -225,7 +225,8 @@ describe('routefit multi-source', () => {
     expect(j.netBenefit[1].netBenefit).toBeCloseTo(gross - 1600, 6);
     expect(j.netBenefit[1].revert.status).toBe('pass');
     expect(j.split.hiddenCost.cacheFragmentation).toBeGreaterThan(0);
-    expect(j.split.notes.join(' ')).toContain('fireworks/deepseek-v3.1 has no cached-input price');
+    // together loses 0.72 − 0.45 of its cache hits to the split; fireworks has no cached price in the catalog, so its reads bill as input either way.
+    expect(j.split.providers[0].route).toBe('together/deepseek-v3');
   });
   it('bad input exits 2', async () => {
     await bad(['multi-source', ex('multi-source.yaml'), '--split', 'together/deepseek-v3=0.6'], 'at least two routes');
