@@ -1,7 +1,9 @@
 import { findRoute } from '../catalog/lookup.js';
 import { historyChanges } from '../catalog/price-diff.js';
 import type { Catalog } from '../catalog/types.js';
-import { type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/measured/red-flags.js';
+import { resolveRoute } from '../catalog/resolve.js';
+import { DEFAULTS } from '../workload/defaults.js';
+import { type CachePrice, type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/measured/red-flags.js';
 import { type Row, type Store, lit, query } from './db.js';
 import { TPOT, attemptsSql, timeFilter } from './metrics.js';
 import { reconcileStore } from './reconcile.js';
@@ -51,6 +53,8 @@ export function dailyPoint(r: Row): DailyPoint {
     inputTokens: n('inputTokens'),
     cachedTokens: n('cachedTokens'),
     fallbackAttempts: n('fallbackAttempts'),
+    cacheWriteTokens: n('cacheWriteTokens'),
+    cacheWrite1hTokens: n('cacheWrite1hTokens'),
   };
 }
 
@@ -69,6 +73,7 @@ export async function traceSeries(store: Store, window: { from?: string; to?: st
          count(*) FILTER (WHERE is_final AND quality = 'pass') AS passed,
          count(*) FILTER (WHERE is_final AND req_escalated) AS escalated,
          sum(input_tokens) AS "inputTokens", sum(coalesce(cached_input_tokens, 0)) AS "cachedTokens",
+         sum(coalesce(cache_write_tokens, 0)) AS "cacheWriteTokens", sum(coalesce(cache_write_1h_tokens, 0)) AS "cacheWrite1hTokens",
          count(*) FILTER (WHERE fallback) AS "fallbackAttempts"
        FROM a GROUP BY 1, 2 ORDER BY 1, 2`,
     )
@@ -118,12 +123,14 @@ export async function checkStore(store: Store, opts: CheckOptions): Promise<Sign
  */
 export function redFlagInput(series: TraceSeries, extras: StoreExtras, opts: CheckOptions): RedFlagInput {
   const priceChanges = opts.catalog ? priceChangesNear(opts.catalog, series.routeUse) : undefined;
+  const cachePrices = opts.catalog ? cachePricesOf(opts.catalog, series.routeUse) : undefined;
   return {
     daily: series.daily,
     hourly: series.hourly,
     weeklyLatency: series.weeklyLatency,
     routeUse: series.routeUse,
     ...(priceChanges ? { priceChanges } : {}),
+    ...(cachePrices ? { cachePrices } : {}),
     ...(extras.incidents ? { incidents: extras.incidents } : {}),
     ...(extras.invoiceVariance ? { invoiceVariance: extras.invoiceVariance } : {}),
     ...(extras.unavailable ? { unavailable: extras.unavailable } : {}),
@@ -157,6 +164,24 @@ async function routesInUse(store: Store, window: { from?: string; to?: string },
 /** Route-use rows of either store (route = price key, or the route as written when unpriced) with route ids made canonical. */
 export function routeUses(rows: Row[], catalog: Catalog | undefined): RouteUse[] {
   return rows.map((r) => ({ workload: String(r.workload), route: canonical(catalog, String(r.route)), provider: (r.provider as string | null) ?? null, firstDay: String(r.firstDay), lastDay: String(r.lastDay) }));
+}
+
+/** Each workload's latest route (the one seen last) with its token prices in force on its last traced day. */
+export function cachePricesOf(catalog: Catalog, uses: RouteUse[]): CachePrice[] {
+  const out: CachePrice[] = [];
+  for (const w of [...new Set(uses.map((u) => u.workload))].sort()) {
+    const latest = uses.filter((u) => u.workload === w).sort((a, b) => a.lastDay.localeCompare(b.lastDay) || a.route.localeCompare(b.route)).at(-1)!;
+    let spec;
+    try {
+      spec = resolveRoute(catalog, { id: latest.route, asOf: latest.lastDay }, { utilization: DEFAULTS.utilization });
+    } catch {
+      continue;
+    }
+    if (spec.billing !== 'tokens' || !spec.price.input) continue;
+    const p = spec.price;
+    out.push({ workload: w, route: spec.id, input: p.input!.value, cachedInput: p.cachedInput?.value ?? null, cacheWrite5m: p.cacheWrite5m?.value ?? null, cacheWrite1h: p.cacheWrite1h?.value ?? null });
+  }
+  return out;
 }
 
 /** Days before the traced window whose price changes still count as "near" it: one comparison week. */

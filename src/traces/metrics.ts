@@ -1,5 +1,6 @@
 import { parseInstant } from './time-window.js';
 import { RoutefitError } from '../engine/errors.js';
+import { goodputFromCounts } from '../engine/measured/goodput.js';
 import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured/measured.js';
 import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import { type Row, type Store, ident, lit, query } from './db.js';
@@ -356,12 +357,13 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
   };
   if (opts.slo && (opts.slo.ttftMs !== undefined || opts.slo.tpotMs !== undefined)) {
     const good = n(r.good);
+    // Issue 5 "Metrics": goodput = accepted requests inside the SLO per second of the window; one
+    // definition for traces and `routefit goodput` (engine/measured/goodput.ts).
+    const windowSeconds = windowDays * 86_400;
     summary.goodput = {
       acceptedWithinSlo: good,
-      // Issue 5 "Metrics": goodput = accepted requests inside the SLO per second of the window.
-      perSecond: good / (windowDays * 86_400),
-      windowSeconds: windowDays * 86_400,
-      costPerGoodAccepted: good && lcpr.lcpr !== null ? lcpr.totalCostUsd / good : null,
+      ...goodputFromCounts(good, windowSeconds, lcpr.lcpr !== null ? lcpr.totalCostUsd : null),
+      windowSeconds,
       latencyPass: n(r.latency_ok),
       latencyPassRate: requests ? n(r.latency_ok) / requests : null,
       slo: opts.slo,

@@ -121,6 +121,15 @@ const operationsSchema = z.strictObject({
   ops_time_share: quantity({ min: 0, max: 1 }, ' (a fraction of inference engineering time)').optional(),
 });
 
+/** The playbook, ch. 20, "When self-managed stops earning its keep": the devolution signals' facts. */
+const selfManagedSchema = z.strictObject({
+  fleet_gpus_by_quarter: z.array(z.number().min(0)).min(1, 'list the fleet size of recent quarters, oldest first').optional(),
+  on_call_engineers: z.number().int().min(0).optional(),
+  specialist_seat_open_quarters: z.number().min(0).optional(),
+  serving_engine_majors_behind: z.number().int().min(0).optional(),
+  quality_review_cadence_days: z.number().positive().optional(),
+});
+
 const signalsSchema = z.strictObject({
   outage_cost_revenue: flagSchema.optional(),
   residency_asked: flagSchema.optional(),
@@ -137,6 +146,8 @@ export const decisionFleetFields = {
   operations: operationsSchema.optional(),
   /** Inference Field Guide, Part 5 exit facts (stage 0 → 1, 2 → 3). */
   signals: signalsSchema.optional(),
+  /** Devolution facts of a self-managed GPU fleet (the playbook, ch. 20): `plan` checks the signals. */
+  self_managed: selfManagedSchema.optional(),
   monthly_revenue: quantity({ min: 0, minExclusive: true }, ' (USD)').optional(),
   planning_horizon_months: z.number().positive().optional(),
   migration: migrationSchema.optional(),

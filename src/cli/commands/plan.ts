@@ -2,6 +2,7 @@ import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine
 import { type FunnelResult, routefitMatrix } from '../../engine/decisions/funnel.js';
 import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
 import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
+import { type DevolutionSignal, devolutionSignals } from '../../engine/capacity/self-managed.js';
 import { table, usd, usdPerRequest } from '../format.js';
 import { type Io } from '../io.js';
 import { type FleetOptions, fleetFrom, fleetOptions, unpricedExit } from '../fleet.js';
@@ -146,13 +147,35 @@ function plan(file: string, opts: FleetOptions & { json?: boolean | undefined },
   const running = chosen.filter((w) => w.brief.currentRoute);
   const greenfield = routefitMatrix(chosen.filter((w) => !w.brief.currentRoute).map((w) => w.brief)).rows;
   const brief = running.length ? decisionBrief(briefWorkloads({ ...fleet, workloads: running }), fleetFacts(fleet)) : undefined;
+  const devolution = devolutionOf(fleet.fleet.self_managed);
   if (opts.json) {
     const green = greenfield.map((r) => ({ workload: r.workload, note: GREENFIELD_NOTE, recommended: r.recommended, ranking: ranked(r), flags: r.flags }));
-    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green, ...(devolution ? { devolution } : {}) }, null, 2) + '\n');
   } else {
-    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield)].join('\n'));
+    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield), ...(devolution ? [renderDevolution(devolution)] : [])].join('\n'));
   }
   return unpricedExit(fleet, io);
+}
+
+type SelfManagedFacts = NonNullable<ReturnType<typeof fleetFrom>['fleet']['self_managed']>;
+
+/** The fleet's self_managed block → the devolution signals of the playbook, ch. 20 (as `routefit self-managed` flags them). */
+function devolutionOf(f: SelfManagedFacts | undefined): ReturnType<typeof devolutionSignals> | undefined {
+  if (!f) return undefined;
+  return devolutionSignals({
+    ...(f.fleet_gpus_by_quarter ? { fleetGpusByQuarter: f.fleet_gpus_by_quarter } : {}),
+    ...(f.on_call_engineers !== undefined ? { onCallEngineers: f.on_call_engineers } : {}),
+    ...(f.specialist_seat_open_quarters !== undefined ? { specialistSeatOpenQuarters: f.specialist_seat_open_quarters } : {}),
+    ...(f.serving_engine_majors_behind !== undefined ? { servingEngineMajorsBehind: f.serving_engine_majors_behind } : {}),
+    ...(f.quality_review_cadence_days !== undefined ? { qualityReviewCadenceDays: f.quality_review_cadence_days } : {}),
+  });
+}
+
+function renderDevolution(d: { signals: DevolutionSignal[]; fired: number; recommendGate: boolean }): string {
+  const L = [`## Self-managed fleet — devolution signals (the playbook, ch. 20): ${d.fired} of ${d.signals.length} fire`];
+  for (const s of d.signals) L.push(`  ${s.fired ? 'FIRES' : 'quiet'}  ${s.id}: ${s.reason}`);
+  L.push(d.recommendGate ? '  Two or more fire: run the dedicated utilization gate against managed dedicated pricing (routefit dedicated, routefit self-managed).' : '  Fewer than two fire: self-managed still earns its keep on these facts.');
+  return L.join('\n') + '\n';
 }
 
 const ranked = (r: FunnelResult) => r.cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr!);

@@ -214,3 +214,68 @@ export function sizeModel(s: SizingInput): Sizing {
     notes,
   };
 }
+
+/**
+ * Context length at which one sequence's KV cache weighs what the weights do:
+ * 2 × layers × KV heads × head_dim × L × KV bytes = parameters × weight bytes, solved for L
+ * (Inference Field Guide, Part 1, KV cache memory sizing). Past it, memory goes to context, not model.
+ */
+export function kvEqualsWeightsContext(m: Pick<ModelShape, 'parameters' | 'layers' | 'kvHeads' | 'headDim'>, weightBytes: number, kvBytes: number): number {
+  requireInRange('parameters', m.parameters, { min: 1 });
+  requireInRange('weightBytes', weightBytes, { min: 0, minExclusive: true, max: 8 });
+  const perToken = kvCacheBytes(m, 1, kvBytes, 1);
+  return (m.parameters * weightBytes) / perToken;
+}
+
+/** Serving capacity from concurrency slots (Little's law turned round): requests/s = slots ÷ latency (Inference Field Guide, Part 1). */
+export function littlesLawCapacity(slots: number, latencySeconds: number): number {
+  requireInRange('slots', slots, { min: 0 });
+  requireInRange('latencySeconds', latencySeconds, { min: 0, minExclusive: true });
+  return slots / latencySeconds;
+}
+
+export interface KvPoolInput {
+  /** Any model shape: a catalog entry or the shape given by hand. */
+  model: Pick<ModelShape, 'parameters' | 'layers' | 'kvHeads' | 'headDim'>;
+  weightBytes: number;
+  kvBytes: number;
+  context: number;
+  /** GB of memory left for the KV cache (after weights, activations and the runtime). */
+  poolGb: number;
+  /** Average latency per request, seconds: turns the slots into requests/s by Little's law. */
+  latencySeconds?: number;
+}
+
+export interface KvPool {
+  kvPerSequenceGb: number;
+  weightsGb: number;
+  /** floor(pool ÷ KV per sequence). */
+  maxConcurrentSequences: number;
+  kvEqualsWeightsAtContext: number;
+  /** slots ÷ latency, when a latency is given. */
+  maxRequestsPerSecond?: number;
+  steps: Step[];
+}
+
+/** KV capacity of a raw pool for any model shape, without a GPU or catalog entry (Inference Field Guide, Part 1 quick reference). */
+export function sizeKvPool(p: KvPoolInput): KvPool {
+  requireInRange('kvPoolGb', p.poolGb, { min: 0, minExclusive: true, max: 1e7 });
+  requireInRange('weightBytes', p.weightBytes, { min: 0, minExclusive: true, max: 8 });
+  requireInRange('parameters', p.model.parameters, { min: 1 });
+  const m = p.model;
+  const kvSeq = kvCacheBytes(m, p.context, p.kvBytes, 1);
+  const slots = Math.floor((p.poolGb * GB) / kvSeq + 1e-9);
+  const lEq = kvEqualsWeightsContext(m, p.weightBytes, p.kvBytes);
+  const cite = 'Inference Field Guide, Part 1, KV cache memory sizing';
+  const steps: Step[] = [
+    { id: 'kv-seq', label: 'KV cache per sequence', formula: '2 × layers × KV heads × head_dim × context × bytes', expression: `2 × ${m.layers} × ${m.kvHeads} × ${m.headDim} × ${p.context} × ${p.kvBytes}`, value: kvSeq / GB, unit: 'GB', cite },
+    { id: 'slots', label: 'Concurrent sequences in the pool', formula: 'floor(pool ÷ KV per sequence)', expression: `floor(${p.poolGb} GB ÷ ${(kvSeq / GB).toFixed(4)} GB)`, value: slots, unit: 'sequences', cite },
+    { id: 'kv-eq-weights', label: 'Context at which KV equals the weights', formula: '(parameters × weight bytes) ÷ (2 × layers × KV heads × head_dim × KV bytes)', expression: `(${m.parameters.toExponential(3)} × ${p.weightBytes}) ÷ (2 × ${m.layers} × ${m.kvHeads} × ${m.headDim} × ${p.kvBytes})`, value: lEq, unit: 'tokens', cite },
+  ];
+  let rps: number | undefined;
+  if (p.latencySeconds !== undefined) {
+    rps = littlesLawCapacity(slots, p.latencySeconds);
+    steps.push({ id: 'little', label: "Serving capacity (Little's law)", formula: 'concurrent sequences ÷ latency per request', expression: `${slots} ÷ ${p.latencySeconds} s`, value: rps, unit: 'requests/s', cite: "Inference Field Guide, Part 1, Little's Law for concurrency" });
+  }
+  return { kvPerSequenceGb: kvSeq / GB, weightsGb: (m.parameters * p.weightBytes) / GB, maxConcurrentSequences: slots, kvEqualsWeightsAtContext: lEq, ...(rps !== undefined ? { maxRequestsPerSecond: rps } : {}), steps };
+}

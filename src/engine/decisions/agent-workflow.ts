@@ -1,7 +1,7 @@
 import { RoutefitError, requireInRange } from '../errors.js';
 
-const CARD = 'seed 000 Workload reference cards, Agent workflows';
-const CH21 = 'seed 001 ch. 21, Background agents and memory-hierarchy routing';
+const CARD = 'Inference Field Guide, workload reference cards, Agent workflows';
+const CH21 = 'the playbook, ch. 21, Background agents and memory-hierarchy routing';
 
 /** Workflow failure = 1 − (1 − p)^calls (seed 000 reference card: 5% across 6 calls → 26%). */
 export function workflowFailureRate(perCallFailure: number, calls: number): number {
@@ -103,4 +103,103 @@ export function routeAgentSteps(steps: readonly AgentStep[]): StepRouting {
   const before = out.reduce((a, s) => a + s.costBefore, 0);
   const after = out.reduce((a, s) => a + s.costAfter, 0);
   return { steps: out, costBefore: before, costAfter: after, savings: before - after, savingsShare: before > 0 ? (before - after) / before : 0, cite: CH21 };
+}
+
+/** One phase of an agent task (plan, tool calls, reflection, final answer …), priced per call. */
+export interface AgentPhase {
+  name: string;
+  callsPerTask: number;
+  inputTokensPerCall: number;
+  outputTokensPerCall: number;
+  /** Share of the phase's input tokens read from the prompt cache. */
+  cacheHitRate?: number;
+  /** USD per million tokens on the phase's route. */
+  price: { input: number; output: number; cachedInput?: number };
+  facing: 'human' | 'machine';
+  tier?: LatencyTier;
+  latencyToleranceSeconds?: number;
+}
+
+export interface AgentPhaseCost {
+  name: string;
+  calls: number;
+  costPerCall: number;
+  costPerTask: number;
+  /** Share of the task's cost this phase carries. */
+  costShare: number;
+  inputTokens: number;
+  uncachedInputTokens: number;
+  outputTokens: number;
+}
+
+export interface AgentPhases {
+  phases: AgentPhaseCost[];
+  callsPerTask: number;
+  /** calls per task ÷ task success rate: the calls an accepted task really takes. */
+  callsPerAcceptedTask: number;
+  /** Σ (input + output) tokens over every call ÷ the user's prompt tokens. */
+  tokenFanout: number;
+  /** Uncached input tokens ÷ all input tokens. */
+  uncachedShare: number;
+  costPerTask: number;
+  /** cost per task ÷ task success rate. */
+  costPerAcceptedTask: number;
+  /** The playbook's step routing (ch. 21) over the phases: which can move to batch or async. */
+  routing: StepRouting;
+  costPerAcceptedTaskAfterRouting: number;
+  cite: string;
+}
+
+/**
+ * Agent workflow economics per phase (Inference Field Guide, workload reference cards, "Agent workflows":
+ * total LCPR per workflow = Σ per-call LCPR × calls; the playbook, ch. 21: step routing by latency tier).
+ * Per call: uncached input × input rate + cached input × cached rate + output × output rate.
+ */
+export function agentPhases(input: { phases: readonly AgentPhase[]; userPromptTokens: number; taskSuccessRate: number }): AgentPhases {
+  if (!input.phases.length) throw new RoutefitError('invalid_input', 'an agent workflow needs at least one phase', { field: 'phases', allowed: '1 or more phases' });
+  requireInRange('userPromptTokens', input.userPromptTokens, { min: 0, minExclusive: true });
+  const success = requireInRange('taskSuccessRate', input.taskSuccessRate, { min: 0, minExclusive: true, max: 1 });
+  const rows = input.phases.map((p) => {
+    const f = `phases.${p.name}`;
+    requireInRange(`${f}.callsPerTask`, p.callsPerTask, { min: 0 });
+    requireInRange(`${f}.inputTokensPerCall`, p.inputTokensPerCall, { min: 0 });
+    requireInRange(`${f}.outputTokensPerCall`, p.outputTokensPerCall, { min: 0 });
+    const hit = requireInRange(`${f}.cacheHitRate`, p.cacheHitRate ?? 0, { min: 0, max: 1 });
+    requireInRange(`${f}.price.input`, p.price.input, { min: 0 });
+    requireInRange(`${f}.price.output`, p.price.output, { min: 0 });
+    if (hit > 0 && p.price.cachedInput === undefined) throw new RoutefitError('missing_price', `${f} reads ${hit} of its input from cache but has no cached-input price`, { field: `${f}.price.cachedInput` });
+    const cachedRate = requireInRange(`${f}.price.cachedInput`, p.price.cachedInput ?? p.price.input, { min: 0 });
+    const uncached = p.inputTokensPerCall * (1 - hit);
+    const perCall = (uncached * p.price.input + p.inputTokensPerCall * hit * cachedRate + p.outputTokensPerCall * p.price.output) / 1e6;
+    return { p, perCall, uncached };
+  });
+  const costPerTask = rows.reduce((a, r) => a + r.perCall * r.p.callsPerTask, 0);
+  const calls = rows.reduce((a, r) => a + r.p.callsPerTask, 0);
+  const inTok = rows.reduce((a, r) => a + r.p.callsPerTask * r.p.inputTokensPerCall, 0);
+  const unc = rows.reduce((a, r) => a + r.p.callsPerTask * r.uncached, 0);
+  const outTok = rows.reduce((a, r) => a + r.p.callsPerTask * r.p.outputTokensPerCall, 0);
+  const routing = routeAgentSteps(
+    rows.map((r) => ({ name: r.p.name, calls: r.p.callsPerTask, costPerCall: r.perCall, facing: r.p.facing, ...(r.p.tier ? { tier: r.p.tier } : {}), ...(r.p.latencyToleranceSeconds !== undefined ? { latencyToleranceSeconds: r.p.latencyToleranceSeconds } : {}) })),
+  );
+  return {
+    phases: rows.map((r) => ({
+      name: r.p.name,
+      calls: r.p.callsPerTask,
+      costPerCall: r.perCall,
+      costPerTask: r.perCall * r.p.callsPerTask,
+      costShare: costPerTask > 0 ? (r.perCall * r.p.callsPerTask) / costPerTask : 0,
+      inputTokens: r.p.callsPerTask * r.p.inputTokensPerCall,
+      uncachedInputTokens: r.p.callsPerTask * r.uncached,
+      outputTokens: r.p.callsPerTask * r.p.outputTokensPerCall,
+    })),
+    callsPerTask: calls,
+    callsPerAcceptedTask: calls / success,
+    tokenFanout: (inTok + outTok) / input.userPromptTokens,
+    uncachedShare: inTok > 0 ? unc / inTok : 0,
+    costPerTask,
+    costPerAcceptedTask: costPerTask / success,
+    routing,
+    costPerAcceptedTaskAfterRouting: routing.costAfter / success,
+    cite: `${CARD}; ${CH21}`,
+  };
 }

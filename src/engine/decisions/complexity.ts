@@ -55,3 +55,86 @@ export function complexityScore(factors: readonly number[]): ComplexityResult {
   const spec = COMPLEXITY_TIERS.find((t) => score >= t.scoreRange[0] && score <= t.scoreRange[1])!;
   return { factors: rows, score, tier: spec.tier, spec, cite: 'seed 000 Part 1, Assessing migration complexity' };
 }
+
+/** One readiness gap: a factor level that blocks the approach its tier requires, and what closing it costs. */
+export interface ReadinessGap {
+  rule: 'evals-before-cutover' | 'parallel-run-validation' | 'team-or-partner';
+  factor: (typeof COMPLEXITY_FACTORS)[number]['id'];
+  /** The tier whose required approach the factor's level blocks. */
+  blocks: ComplexityTier;
+  reason: string;
+  close: string;
+  /** USD to close, low and high. */
+  closeCost: [number, number];
+  /** How the cost was reached, with its evidence. */
+  costBasis: string;
+  costEvidence: 'industry_estimate' | 'assumed';
+  /** closeCost ÷ monthly savings, when the savings are given; null when the move saves nothing. */
+  paybackMonths?: [number, number] | null;
+  cite: string;
+}
+
+export interface ReadinessGaps {
+  gaps: ReadinessGap[];
+  /** Migration (the tier's engineer-weeks × 40 h × rate) plus every gap closed, low and high. */
+  totalCost: [number, number];
+  /** totalCost ÷ monthly savings. */
+  totalPaybackMonths?: [number, number] | null;
+  hourlyRate: number;
+  monthlySavings?: number;
+}
+
+const WEEKS_PER_MONTH = 52 / 12;
+
+/**
+ * The three gap rules of the readiness score (Inference Field Guide, Part 1, "Assessing migration
+ * complexity"): each tier names an approach, and a factor level can rule it out.
+ *   1. Standard or Complex with no formal evals: "evaluation framework required before cutover";
+ *      closing it is 2-4 engineer-weeks ("Budget 2-4 weeks of eval development before the migration clock starts").
+ *   2. Complex without comprehensive evals and regression testing: "parallel-run validation mandatory"
+ *      needs them; closing it is priced at the same 2-4 engineer-weeks again (assumed: the Guide gives no figure).
+ *   3. Complex without a dedicated inference team (3+): "dedicated team or vendor-side customer-engineering
+ *      partnership"; priced as the missing engineers for the tier's timeline at the loaded FTE-month
+ *      (the playbook, ch. 20: $30,000).
+ * Payback of closing each = its cost ÷ the migration's monthly savings.
+ */
+export function readinessGaps(r: ComplexityResult, opts: { hourlyRate?: number; monthlySavings?: number; loadedFteMonthly?: number } = {}): ReadinessGaps {
+  const rate = requireInRange('hourlyRate', opts.hourlyRate ?? 150, { min: 0 });
+  const fteMonth = requireInRange('loadedFteMonthly', opts.loadedFteMonthly ?? 30_000, { min: 0 });
+  if (opts.monthlySavings !== undefined) requireInRange('monthlySavings', opts.monthlySavings, {});
+  const score = (id: string) => r.factors.find((f) => f.id === id)!.score;
+  const weeks = (lo: number, hi: number): [number, number] => [lo * 40 * rate, hi * 40 * rate];
+  const cite = 'Inference Field Guide, Part 1, Assessing migration complexity';
+  const gaps: ReadinessGap[] = [];
+  const evals = score('qualityInfrastructure');
+  if (r.tier !== 'Simple' && evals === 1) {
+    gaps.push({ rule: 'evals-before-cutover', factor: 'qualityInfrastructure', blocks: 'Standard', reason: `a ${r.tier} migration needs an evaluation framework before cutover; quality infrastructure is "No formal evals"`, close: 'build a basic eval suite on production traffic before the migration clock starts', closeCost: weeks(2, 4), costBasis: `2-4 engineer-weeks × 40 h × $${rate}/h (Part 1: "Budget 2-4 weeks of eval development")`, costEvidence: 'industry_estimate', cite });
+  }
+  if (r.tier === 'Complex' && evals < 3) {
+    gaps.push({ rule: 'parallel-run-validation', factor: 'qualityInfrastructure', blocks: 'Complex', reason: 'a Complex migration makes parallel-run validation mandatory, which needs comprehensive evals with regression testing', close: 'grow the eval suite to regression-grade (500+ cases) and run it on both routes in parallel', closeCost: weeks(2, 4), costBasis: `2-4 engineer-weeks × 40 h × $${rate}/h (assumed: the Guide prices only the first eval build)`, costEvidence: 'assumed', cite });
+  }
+  const team = score('teamInferenceMaturity');
+  if (r.tier === 'Complex' && team < 3) {
+    const missing = team === 1 ? 3 : 1;
+    const [lo, hi] = r.spec.timelineWeeks;
+    gaps.push({
+      rule: 'team-or-partner',
+      factor: 'teamInferenceMaturity',
+      blocks: 'Complex',
+      reason: `a Complex migration needs a dedicated inference team or a vendor-side customer-engineering partnership; the team has ${team === 1 ? 'no ML infra expertise' : '1-2 engineers with serving experience, not a dedicated team'}`,
+      close: 'staff a dedicated inference team (3+) for the migration, or contract the provider\'s customer engineering',
+      closeCost: [missing * (lo / WEEKS_PER_MONTH) * fteMonth, missing * (hi / WEEKS_PER_MONTH) * fteMonth],
+      costBasis: `${missing} engineer(s) for ${lo}-${hi} weeks at $${fteMonth.toLocaleString('en-US')} per loaded FTE-month (the playbook, ch. 20)`,
+      costEvidence: 'industry_estimate',
+      cite,
+    });
+  }
+  const pb = (c: [number, number]): [number, number] | null | undefined =>
+    opts.monthlySavings === undefined ? undefined : opts.monthlySavings > 0 ? [c[0] / opts.monthlySavings, c[1] / opts.monthlySavings] : null;
+  for (const g of gaps) g.paybackMonths = pb(g.closeCost);
+  if (opts.monthlySavings === undefined) for (const g of gaps) delete g.paybackMonths;
+  const mig = weeks(r.spec.engineerWeeks[0], r.spec.engineerWeeks[1]);
+  const totalCost: [number, number] = [mig[0] + gaps.reduce((a, g) => a + g.closeCost[0], 0), mig[1] + gaps.reduce((a, g) => a + g.closeCost[1], 0)];
+  const total = pb(totalCost);
+  return { gaps, totalCost, ...(total !== undefined ? { totalPaybackMonths: total } : {}), hourlyRate: rate, ...(opts.monthlySavings !== undefined ? { monthlySavings: opts.monthlySavings } : {}) };
+}

@@ -3,7 +3,7 @@ import { RoutefitError, requireInRange } from '../errors.js';
 import { type Flag, type Verdict, flag, flagFact, verdict } from './verdict.js';
 import { DAYS_PER_MONTH, TOKENS_PER_MILLION } from '../units.js';
 
-const CH19 = 'seed 001 ch. 19, Fine-Tuning and Post-Training as Cost Levers';
+const CH19 = 'the playbook, ch. 19, Fine-Tuning and Post-Training as Cost Levers';
 
 /**
  * A posted LoRA training rate (USD per million training tokens) for base models up to `maxParamsB`

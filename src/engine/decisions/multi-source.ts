@@ -3,8 +3,8 @@ import { RoutefitError, requireInRange } from '../errors.js';
 import { type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from '../cost/lcpr.js';
 import { type Verdict, verdict } from './verdict.js';
 
-const PART2 = 'seed 000 Part 2, The complexity tax';
-const CH21 = 'seed 001 ch. 21, Multi-Source And Background Agent Routing';
+const PART2 = 'Inference Field Guide, Part 2, The complexity tax';
+const CH21 = 'the playbook, ch. 21, Multi-Source And Background Agent Routing';
 
 export interface MultiSourceOverhead {
   hours: [number, number];
@@ -80,6 +80,8 @@ export interface SplitResult {
   singleSource: RouteResult;
   /** What the split costs beyond the per-token view: error retries, lost cache hits, routing. */
   hiddenCost: { errorRetries: number; cacheFragmentation: number; routing: number };
+  /** What could not be counted, e.g. fragmentation on a route with no cached price to price the unsplit hit rate. */
+  notes: string[];
   cite: string;
 }
 
@@ -97,6 +99,7 @@ export function splitWorkload(profile: WorkloadProfile, providers: readonly Prov
   const baseHit = valueOf(profile.cacheHitRate);
   let errorRetries = 0;
   let cacheFragmentation = 0;
+  const notes: string[] = [];
   const results = providers.map((p) => {
     const delta = valueOf(p.errorRateDelta);
     requireInRange(`providers.${p.route.id}.errorRateDelta`, delta, { min: -baseRetry, max: 1 - baseRetry });
@@ -110,7 +113,12 @@ export function splitWorkload(profile: WorkloadProfile, providers: readonly Prov
     const r = computeLcpr(slice, p.route);
     if (delta) errorRetries += r.breakdown.tokens - computeLcpr({ ...slice, retryRate: profile.retryRate }, p.route).breakdown.tokens;
     if (p.cacheHitRate !== undefined && valueOf(p.cacheHitRate) !== baseHit) {
-      cacheFragmentation += r.breakdown.tokens - computeLcpr({ ...slice, ...(profile.cacheHitRate !== undefined ? { cacheHitRate: profile.cacheHitRate } : { cacheHitRate: 0 }) }, p.route).breakdown.tokens;
+      try {
+        cacheFragmentation += r.breakdown.tokens - computeLcpr({ ...slice, ...(profile.cacheHitRate !== undefined ? { cacheHitRate: profile.cacheHitRate } : { cacheHitRate: 0 }) }, p.route).breakdown.tokens;
+      } catch (e) {
+        if (!(e instanceof RoutefitError && e.code === 'missing_price')) throw e;
+        notes.push(`${p.route.id} has no cached-input price: its cache fragmentation (at the unsplit ${baseHit} hit rate) cannot be priced and is left out of the hidden cost`);
+      }
     }
     return { ...r, share: p.share };
   });
@@ -124,6 +132,7 @@ export function splitWorkload(profile: WorkloadProfile, providers: readonly Prov
     routingOverheadPerMonth,
     singleSource: computeLcpr(profile, providers[0]!.route),
     hiddenCost: { errorRetries, cacheFragmentation, routing: routingOverheadPerMonth },
+    notes,
     cite: CH21,
   };
 }

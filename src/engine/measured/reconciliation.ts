@@ -183,11 +183,33 @@ export interface MarginInputs {
   revenuePerAccepted?: number;
 }
 
-/** Trace-to-margin (issue 5): (trace + delta + eval + human + ops) ÷ accepted, and the margin on revenue per unit. */
-export function traceToMargin(m: MarginInputs): { loadedCostPerAccepted: number | null; marginPerAccepted: number | null; marginPct: number | null } {
+export interface TraceToMargin {
+  /** (trace + delta + eval + human + ops) ÷ accepted; null with no accepted unit. */
+  loadedCostPerAccepted: number | null;
+  /** Trace cost ÷ accepted: what a dashboard of token spend alone shows. */
+  naiveCostPerAccepted: number | null;
+  /** loaded ÷ naive: how much the token view understates the cost of an accepted unit. */
+  loadedOverNaive: number | null;
+  marginPerAccepted: number | null;
+  marginPct: number | null;
+  /** Each term of the numerator, USD for the period. */
+  parts: { traceCostUsd: number; deltaUsd: number; evalUsd: number; humanUsd: number; opsUsd: number; totalUsd: number };
+}
+
+/**
+ * Trace-to-margin (Inference Field Guide, Part 0: "splitting engineering_cost into eval grader cost,
+ * human escalation, operational overhead, and a reconciliation delta term"):
+ * loaded = (trace + delta + eval + human + ops) ÷ accepted; naive = trace ÷ accepted; margin = revenue per unit − loaded.
+ */
+export function traceToMargin(m: MarginInputs): TraceToMargin {
   for (const k of ['traceCostUsd', 'evalUsd', 'humanUsd', 'opsUsd', 'accepted'] as const) requireInRange(k, m[k], { min: 0 });
-  const loaded = m.accepted > 0 ? (m.traceCostUsd + m.deltaUsd + m.evalUsd + m.humanUsd + m.opsUsd) / m.accepted : null;
-  if (loaded === null || m.revenuePerAccepted === undefined) return { loadedCostPerAccepted: loaded, marginPerAccepted: null, marginPct: null };
+  requireInRange('deltaUsd', m.deltaUsd, {});
+  const total = m.traceCostUsd + m.deltaUsd + m.evalUsd + m.humanUsd + m.opsUsd;
+  const parts = { traceCostUsd: m.traceCostUsd, deltaUsd: m.deltaUsd, evalUsd: m.evalUsd, humanUsd: m.humanUsd, opsUsd: m.opsUsd, totalUsd: total };
+  const loaded = m.accepted > 0 ? total / m.accepted : null;
+  const naive = m.accepted > 0 ? m.traceCostUsd / m.accepted : null;
+  const ratio = loaded !== null && naive !== null && naive > 0 ? loaded / naive : null;
+  if (loaded === null || m.revenuePerAccepted === undefined) return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: null, marginPct: null, parts };
   requireInRange('revenuePerAccepted', m.revenuePerAccepted, { min: 0, minExclusive: true });
-  return { loadedCostPerAccepted: loaded, marginPerAccepted: m.revenuePerAccepted - loaded, marginPct: (m.revenuePerAccepted - loaded) / m.revenuePerAccepted };
+  return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: m.revenuePerAccepted - loaded, marginPct: (m.revenuePerAccepted - loaded) / m.revenuePerAccepted, parts };
 }

@@ -1,4 +1,5 @@
 import { requireInRange } from '../errors.js';
+import { blendedWriteRate, cacheBreakEven } from '../cost/cache-gate.js';
 
 /**
  * Red-flag triggers (seed 000 Part 5, "Red-flag triggers") and reversion signals (seed 001 ch. 22,
@@ -18,6 +19,19 @@ export interface DailyPoint {
   inputTokens: number;
   cachedTokens: number;
   fallbackAttempts: number;
+  /** Input tokens written to the prompt cache, and the 1-hour part of them (absent: not counted by the store). */
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
+}
+
+/** The prompt-cache prices (USD per million) of the route a workload runs on, for the cache break-even signal. */
+export interface CachePrice {
+  workload: string;
+  route: string;
+  input: number;
+  cachedInput: number | null;
+  cacheWrite5m: number | null;
+  cacheWrite1h: number | null;
 }
 
 export interface HourlyLatency {
@@ -53,6 +67,8 @@ export interface RedFlagInput {
   incidents?: Incident[];
   /** The team's mean-time-to-resolve SLO, minutes (seed 001 ch. 22 operational signal). */
   incidentSloMinutes?: number;
+  /** Cache prices of each workload's latest route; undefined = not looked up (no catalog). */
+  cachePrices?: CachePrice[];
   /**
    * Data the store cannot hold at all, with the reason (the ClickHouse store keeps trace rows only):
    * the signal says "not checked" with this reason instead of "none imported".
@@ -267,8 +283,36 @@ export function detectRedFlags(input: RedFlagInput): Signal[] {
       out.push({ ...rev('latency_variance_up_50pct'), workload: w, fired: false, checked: false, detail: 'needs latency in the last two weeks' });
     }
   }
-  out.push(...pricingSignals(input), ...incidentSignals(input));
+  out.push(...cacheBreakEvenSignals(input, workloads), ...pricingSignals(input), ...incidentSignals(input));
   return out;
+}
+
+/**
+ * The playbook, ch. 22, Reversion signals: "Cache hit rate drops below the break-even threshold". Over
+ * the latest week, hit rate = cache reads ÷ (reads + writes) of the cached prefix; the threshold is the
+ * cache gate's (engine/cost/cache-gate.ts) for the workload's latest route, writes priced by their TTL mix.
+ */
+function cacheBreakEvenSignals(input: RedFlagInput, workloads: string[]): Signal[] {
+  const base = { id: 'cache_hit_below_breakeven', kind: 'reversion' as const, cite: 'the playbook, ch. 22, Reversion signals (threshold: routefit cache-gate)' };
+  return workloads.map((w) => {
+    const pts = input.daily.filter((d) => d.workload === w);
+    const last = Math.max(...pts.map((p) => dayIndex(p.day)));
+    const week = pts.filter((p) => dayIndex(p.day) > last - WEEK);
+    if (week.some((p) => p.cacheWriteTokens === undefined)) return { ...base, workload: w, fired: false, checked: false, detail: 'the store does not count cache writes' };
+    const reads = week.reduce((a, p) => a + p.cachedTokens, 0);
+    const writes = week.reduce((a, p) => a + p.cacheWriteTokens!, 0);
+    const writes1h = week.reduce((a, p) => a + (p.cacheWrite1hTokens ?? 0), 0);
+    if (input.cachePrices === undefined) return { ...base, workload: w, fired: false, checked: false, detail: 'catalog prices not looked up' };
+    const price = input.cachePrices.find((c) => c.workload === w);
+    if (!price) return { ...base, workload: w, fired: false, checked: false, detail: 'the workload\'s route has no token price in the catalog' };
+    if (reads + writes === 0) return { ...base, workload: w, fired: false, checked: false, detail: 'no cache reads or writes in the latest week' };
+    if (price.cachedInput === null) return { ...base, workload: w, fired: false, checked: false, detail: `${price.route} has no cached-input price in the catalog` };
+    const be = cacheBreakEven({ input: price.input, cachedInput: price.cachedInput, cacheWrite: blendedWriteRate(price, writes, Math.min(writes1h, writes)) });
+    const hit = reads / (reads + writes);
+    if (be.breakEvenHitRate === null) return { ...base, workload: w, fired: true, checked: true, detail: `${price.route}: a cached read costs no less than input, so caching never pays` };
+    const fired = hit < be.breakEvenHitRate;
+    return { ...base, workload: w, fired, checked: true, detail: `cache hit rate ${pc(hit)} of cached-prefix lookups (reads ÷ reads + writes) in the latest week, ${fired ? 'below' : 'at or above'} the ${pc(be.breakEvenHitRate)} break-even of ${price.route}` };
+  });
 }
 
 const hits = (i: Incident, route: string, provider: string | null) => (i.route ? i.route === route : i.provider !== null && i.provider === provider);

@@ -48,6 +48,7 @@ export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: s
          countIf(is_final = 1 AND quality = 'pass') AS passed,
          countIf(is_final = 1 AND req_escalated = 1) AS escalated,
          sum(input_tokens) AS inputTokens, sum(ifNull(cached_input_tokens, 0)) AS cachedTokens,
+         sum(ifNull(cache_write_tokens, 0)) AS cacheWriteTokens, sum(ifNull(cache_write_1h_tokens, 0)) AS cacheWrite1hTokens,
          countIf(fallback = 1) AS fallbackAttempts
        FROM (${chAttemptsSql(ch, window)})
        GROUP BY d_workload, d_day ORDER BY d_workload, d_day`,

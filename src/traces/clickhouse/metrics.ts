@@ -44,7 +44,7 @@ export function chTimeFilter(opts: { from?: string; to?: string }): string {
 const CARRY = [
   'request_id', 'attempt', 'ts_us', 'workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id',
   'status', 'quality', 'escalated_to_human', 'batch', 'fallback', 'service_tier_served',
-  'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'ttft_ms', 'e2e_ms', 'cost_usd',
+  'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens', 'ttft_ms', 'e2e_ms', 'cost_usd',
 ];
 const REQ_DIMS = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id', 'ts_us'];
 

@@ -1,0 +1,57 @@
+import { traceToMargin } from '../../engine/measured/reconciliation.js';
+import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
+import { EXIT_OK, type Io } from '../io.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
+
+const usdOpt = (flags: string, d: string) => opt.number(flags, d, { min: 0, max: 1e12 });
+const options = {
+  traceCost: usdOpt('--trace-cost <usd>', 'token cost the traces price for the period').required(),
+  accepted: opt.number('--accepted <n>', 'accepted units in the period', { min: 0, max: 1e15 }).required(),
+  invoiceDelta: opt.number('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', { min: -1e12, max: 1e12 }).default(0),
+  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period').default(0),
+  human: usdOpt('--human <usd>', 'human review and escalation cost for the period').default(0),
+  ops: usdOpt('--ops <usd>', 'operational overhead for the period').default(0),
+  revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
+  json: opt.json(),
+};
+type MarginOpts = OptionValues<typeof options>;
+
+function marginCommand(opts: MarginOpts, io: Io): number {
+  const inputs = {
+    traceCostUsd: opts.traceCost,
+    deltaUsd: opts.invoiceDelta,
+    evalUsd: opts.eval,
+    humanUsd: opts.human,
+    opsUsd: opts.ops,
+    accepted: opts.accepted,
+    ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: opts.revenuePerUnit } : {}),
+  };
+  const m = traceToMargin(inputs);
+  if (opts.json) {
+    io.out(JSON.stringify({ inputs, ...m }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const p = m.parts;
+  const L = [
+    `Trace-to-margin over ${count(inputs.accepted)} accepted units`,
+    '',
+    `  trace cost ${usd(p.traceCostUsd, 2)} + invoice delta ${usd(p.deltaUsd, 2)} + eval ${usd(p.evalUsd, 2)} + human ${usd(p.humanUsd, 2)} + ops ${usd(p.opsUsd, 2)} = ${usd(p.totalUsd, 2)}`,
+    `  loaded cost per accepted unit: ${m.loadedCostPerAccepted === null ? 'undefined (no accepted unit)' : usdPerRequest(m.loadedCostPerAccepted)}`,
+    `  naive (trace cost only):       ${m.naiveCostPerAccepted === null ? 'undefined' : usdPerRequest(m.naiveCostPerAccepted)}${m.loadedOverNaive !== null ? `  — loaded is ${ratio(m.loadedOverNaive)} the naive figure` : ''}`,
+  ];
+  if (m.marginPerAccepted !== null) L.push(`  margin per unit at ${usdPerRequest(inputs.revenuePerAccepted!)} revenue: ${usdPerRequest(m.marginPerAccepted)} (${percent(m.marginPct!)})`);
+  else if (inputs.revenuePerAccepted === undefined) L.push('  (give --revenue-per-unit for the margin)');
+  L.push('', 'loaded = (trace + invoice delta + eval + human + ops) ÷ accepted; margin = revenue per unit − loaded (Inference Field Guide, Part 0, the full decomposition).');
+  io.out(L.join('\n') + '\n');
+  return EXIT_OK;
+}
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit margin --trace-cost 1000 --invoice-delta 50 --eval 200 --human 300 --ops 150 --accepted 10000 --revenue-per-unit 0.5',
+    'routefit margin --trace-cost 42000 --accepted 1.2e6 --json',
+  ],
+  notes: 'The same formula `traces reconcile` applies to an imported store (docs/calculators.md).',
+  run: (opts, { io }) => marginCommand(opts, io),
+});
