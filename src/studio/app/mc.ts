@@ -6,6 +6,7 @@ import type { McRequest } from './mc-worker.js';
 export type McState = { status: 'idle' } | { status: 'running'; samples: number } | { status: 'done'; result: MonteCarloResult; ms: number } | { status: 'error'; error: string };
 
 let worker: Worker | undefined;
+let busy = false;
 let seq = 0;
 
 /**
@@ -13,6 +14,11 @@ let seq = 0;
  * seed, the workload's as-of date and declared correlations). A newer request supersedes an older one.
  */
 export function runMonteCarlo(p: PricedWorkload, onState: (s: McState) => void): () => void {
+  // A run for inputs the user has since changed is of no use: stop it rather than queue behind it.
+  if (worker && busy) {
+    worker.terminate();
+    worker = undefined;
+  }
   worker ??= new Worker(new URL('./mc-worker.ts', import.meta.url), { type: 'module' });
   const id = ++seq;
   const ok = new Set(p.comparison.routes.map((r) => r.route));
@@ -36,6 +42,8 @@ export function runMonteCarlo(p: PricedWorkload, onState: (s: McState) => void):
     onState(ev.data.ok ? { status: 'done', result: ev.data.result, ms: ev.data.ms } : { status: 'error', error: ev.data.error });
   };
   w.addEventListener('message', listener);
+  busy = true;
+  w.addEventListener('message', () => (busy = false), { once: true });
   w.postMessage(req);
   return () => w.removeEventListener('message', listener);
 }

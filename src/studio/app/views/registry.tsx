@@ -2,8 +2,13 @@ import type { JSX } from 'preact';
 import type { Session } from '../api.js';
 import type { ViewProps } from '../types.js';
 import type { View } from '../url-state.js';
+import { CatalogView } from './catalog.js';
 import { CompareView } from './compare.js';
 import { EditorView } from './editor.js';
+import { SensitivityView } from './sensitivity.js';
+import { SizingView } from './sizing.js';
+import { TracesView } from './traces.js';
+import { VolumeView } from './volume.js';
 
 export interface ViewEntry {
   id: View;
@@ -16,4 +21,10 @@ export interface ViewEntry {
 export const VIEW_LIST: ViewEntry[] = [
   { id: 'compare', title: 'Compare', available: () => true, render: (p) => <CompareView {...p} /> },
   { id: 'editor', title: 'Workload editor', available: () => true, render: (p) => <EditorView {...p} /> },
+  { id: 'volume', title: 'Volume & crossover', available: () => true, render: (p) => <VolumeView {...p} /> },
+  { id: 'sensitivity', title: 'Sensitivity & uncertainty', available: () => true, render: (p) => <SensitivityView {...p} /> },
+  { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
+  // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.
+  { id: 'traces', title: 'Traces', available: (s) => s.store !== null, render: (p) => <TracesView {...p} /> },
+  { id: 'catalog', title: 'Catalog', available: () => true, render: (p) => <CatalogView {...p} /> },
 ];
