@@ -76,7 +76,17 @@ export function studioApp(cfg: StudioConfig): Hono {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
   });
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `request body over ${MAX_BODY_BYTES} bytes refused` } satisfies Fail, 413) }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => {
+        // The rest of the body is not read: tell the client this connection ends here.
+        c.header('Connection', 'close');
+        return c.json({ error: `request body over ${MAX_BODY_BYTES} bytes refused` } satisfies Fail, 413);
+      },
+    }),
+  );
 
   app.onError((err, c) => {
     if (err instanceof PathRefused) return c.json({ error: err.message } satisfies Fail, 403);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { RouteResult } from '../../../engine/cost/lcpr.js';
 import { sourced } from '../../../engine/evidence.js';
 import type { PricedWorkload } from '../../pricing.js';
@@ -9,17 +9,9 @@ import { routesPath, workloadPath } from '../model.js';
 import type { ViewProps } from '../types.js';
 import { withEdit } from '../url-state.js';
 import { NumberField, Problems, WorkloadPicker } from './common.js';
+import { costBreakdown, lcprByRoute } from '../../../charts/index.js';
+import { Chart } from '../chart.js';
 
-const PARTS = [
-  ['tokens', 'Tokens'],
-  ['retries', 'Retries'],
-  ['repair', 'Repair'],
-  ['engineering', 'Engineering'],
-  ['gpu', 'GPU'],
-  ['eval', 'Eval'],
-  ['human', 'Human'],
-  ['ops', 'Ops'],
-] as const;
 
 export function CompareView(props: ViewProps) {
   const { computed, state, set } = props;
@@ -132,7 +124,10 @@ function Priced(props: ViewProps & { p: PricedWorkload }) {
           <ul>{c.unpriced.map((u) => <li data-unpriced={u.route}>{u.route}: {u.message}</li>)}</ul>
         </div>
       ) : null}
-      <Breakdown routes={routes} />
+      <div class="charts2">
+        <Chart id="lcpr-by-route" spec={useMemoSpec(() => lcprByRoute(c, { title: 'Raw vs loaded cost per request' }), c)} />
+        <Chart id="cost-breakdown" spec={useMemoSpec(() => costBreakdown(c, { title: 'Monthly cost by part' }), c)} />
+      </div>
       {selected ? <Explain r={selected} /> : null}
     </>
   );
@@ -217,29 +212,6 @@ function largestPart(r: RouteResult): string {
   return total > 0 ? `Its month is mostly ${parts[0]![0]} (${percent(parts[0]![1] / total, 0)}), then ${parts[1]![0]} (${percent(parts[1]![1] / total, 0)}).` : '';
 }
 
-function Breakdown({ routes }: { routes: RouteResult[] }) {
-  const max = Math.max(...routes.map((r) => r.monthlyCost), 0);
-  const value = (r: RouteResult, k: (typeof PARTS)[number][0]) => (k === 'tokens' ? r.breakdown.tokens - r.breakdown.retries : r.breakdown[k]);
-  return (
-    <div class="breakdown">
-      <h2>Monthly cost, stacked</h2>
-      <div class="legend">{PARTS.map(([k, t]) => <span class={`sw part-${k}`}>{t}</span>)}</div>
-      {routes.map((r) => (
-        <div class="stack-row">
-          <span class="stack-label">{r.route}</span>
-          <span class="stack" style={{ width: `${max ? (100 * r.monthlyCost) / max : 0}%` }}>
-            {PARTS.map(([k, t]) => {
-              const v = value(r, k);
-              return v > 0 ? <span class={`seg part-${k}`} style={{ flexGrow: v }} title={`${t}: ${usd(v)}/month`} /> : null;
-            })}
-          </span>
-          <span class="stack-total">{usd(r.monthlyCost)}</span>
-        </div>
-      ))}
-    </div>
-  );
-}
-
 /** `routefit explain`: every step with its formula, numbers and source; every input with its evidence. */
 function Explain({ r }: { r: RouteResult }) {
   return (
@@ -288,4 +260,9 @@ function Explain({ r }: { r: RouteResult }) {
 /** Documents are named by title on screen, never by internal file names. */
 export function citeTitle(cite: string): string {
   return cite.replace(/seed 000/g, 'Inference Field Guide').replace(/seed 001/g, 'the playbook');
+}
+
+/** A chart spec rebuilt only when its comparison changes. */
+function useMemoSpec<T>(f: () => T, dep: unknown): T {
+  return useMemo(f, [dep]);
 }

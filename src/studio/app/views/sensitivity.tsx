@@ -4,6 +4,8 @@ import { count, num, percent, usd, usdPerRequest } from '../fmt.js';
 import { type McState, runMonteCarlo } from '../mc.js';
 import type { ViewProps } from '../types.js';
 import { Problems, WorkloadPicker } from './common.js';
+import { sensitivityTornado, uncertaintyBands } from '../../../charts/index.js';
+import { Chart } from '../chart.js';
 
 /** Tornado over every lever at once, then the Monte Carlo: P10–P90 bands, win probability, value of information. */
 export function SensitivityView(props: ViewProps) {
@@ -24,24 +26,21 @@ export function SensitivityView(props: ViewProps) {
   if (!o.ok) return <Problems problems={o.problems} file={state.file!} />;
   if (!p) return <p>No workload.</p>;
   const route = bars.find((b) => b.route === state.route) ?? bars[0];
-  const maxSwing = Math.max(...(route?.bars.map((b) => Math.max(Math.abs(b.lcprAtLow - route.baseLcpr), Math.abs(b.lcprAtHigh - route.baseLcpr))) ?? [0]), 1e-12);
   const u = mc.status === 'done' ? mc.result : undefined;
   return (
     <section class="sensitivity">
       <WorkloadPicker {...props} />
       <h2>Sensitivity: which input moves LCPR most</h2>
       <label>Route <select aria-label="tornado route" value={route?.route ?? ''} onChange={(e) => set({ route: (e.target as HTMLSelectElement).value })}>{bars.map((b) => <option value={b.route}>{b.route}</option>)}</select></label>
+      {route ? <Chart id="tornado" spec={sensitivityTornado(route, { title: `What moves ${route.route}'s LCPR` })} height={360} /> : null}
       {route ? (
         <table class="tornado" data-testid="tornado">
-          <thead><tr><th>Input</th><th class="num">Low → high</th><th class="num">LCPR at low</th><th>Swing around {usdPerRequest(route.baseLcpr)}</th><th class="num">LCPR at high</th><th>Evidence</th></tr></thead>
+          <thead><tr><th>Input</th><th class="num">Low → high</th><th class="num">Base LCPR</th><th class="num">LCPR at low</th><th class="num">LCPR at high</th><th>Evidence</th></tr></thead>
           <tbody>
             {route.bars.map((b) => {
-              const lo = ((Math.min(b.lcprAtLow, b.lcprAtHigh) - route.baseLcpr) / maxSwing) * 50;
-              const hi = ((Math.max(b.lcprAtLow, b.lcprAtHigh) - route.baseLcpr) / maxSwing) * 50;
               return (
                 <tr data-lever={b.name}>
-                  <td>{b.name}</td><td class="num">{num(b.low)} → {num(b.high)}</td><td class="num">{usdPerRequest(b.lcprAtLow)}</td>
-                  <td class="tbar"><span class="tb" style={{ left: `${50 + lo}%`, width: `${Math.max(hi - lo, 0.3)}%` }} /></td>
+                  <td>{b.name}</td><td class="num">{num(b.low)} → {num(b.high)}</td><td class="num">{usdPerRequest(route.baseLcpr)}</td><td class="num">{usdPerRequest(b.lcprAtLow)}</td>
                   <td class="num">{usdPerRequest(b.lcprAtHigh)}</td><td><span class={`ev ev-${b.evidence}`}>{b.evidence}</span></td>
                 </tr>
               );
@@ -58,6 +57,7 @@ export function SensitivityView(props: ViewProps) {
             Most often cheapest: <strong>{u.recommended ?? '—'}</strong> ({percent(1 - u.wrongPickProbability)} of {count(u.samples)} samples, seed {u.seed}); chance that pick is wrong: {percent(u.wrongPickProbability)}.
             {u.invalidSamples ? ` ${count(u.invalidSamples)} samples were invalid (${u.invalidReason ?? ''}).` : ''}
           </p>
+          <Chart id="bands" spec={uncertaintyBands(u, { title: 'LCPR P10–P90 per route' })} />
           <table data-testid="bands">
             <thead><tr><th>Route</th><th class="num">Point LCPR</th><th class="num">P10</th><th class="num">P50</th><th class="num">P90</th><th class="num">Monthly P10–P90</th><th class="num">Win probability</th></tr></thead>
             <tbody>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { type TracesSummary, tracesSummary } from '../api.js';
 import { count, percent, usd, usdPerRequest } from '../fmt.js';
 import type { ViewProps } from '../types.js';
+import { measuredPoints, measuredSeries, type DayGroup } from '../../../charts/index.js';
+import { Chart } from '../chart.js';
 
 type Group = {
   key: Record<string, string | null>;
@@ -104,6 +106,7 @@ export function TracesView({ state, set, computed }: ViewProps) {
       {byDay ? (
         <>
           <h2>Measured LCPR over time</h2>
+          <Chart id="measured-series" spec={measuredSeries(measuredPoints(days as unknown as DayGroup[]), { title: 'Measured LCPR per day (dashed: assumed in the file)', assumed: Object.fromEntries(assumed.flatMap((w) => w.comparison.routes.map((r) => [`${w.prepared.name} / ${r.route}`, r.lcpr]))) })} />
           <table data-testid="trace-days">
             <thead><tr><th>Day</th><th>Workload</th><th>Route</th><th class="num">Requests</th><th class="num">Measured LCPR</th><th class="num">Retry</th><th class="num">TTFT p95</th></tr></thead>
             <tbody>

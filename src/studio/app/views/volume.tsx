@@ -6,6 +6,8 @@ import { logGrid, sweep } from '../../../engine/uncertainty/sweep.js';
 import { count, percent, usdPerRequest } from '../fmt.js';
 import type { ViewProps } from '../types.js';
 import { Problems, WorkloadPicker } from './common.js';
+import { costVsVolume } from '../../../charts/index.js';
+import { Chart } from '../chart.js';
 
 /** Cost vs volume per route (log grid), the crossovers, where the workload is now, and what dedicated GPUs need. */
 export function VolumeView(props: ViewProps) {
@@ -19,11 +21,11 @@ export function VolumeView(props: ViewProps) {
     const routes = p.prepared.routes.filter((r) => ok.has(r.id));
     const grid = logGrid(1e4, 1e8, 4);
     const s = sweep(p.prepared.profile, routes, 'requests_per_month', [...grid, here], { scale: 'log' });
-    return { here, routes, s };
+    return { here, routes, s, spec: costVsVolume(s, { current: here, title: 'LCPR vs monthly volume' }) };
   }, [p]);
   if (!o.ok) return <Problems problems={o.problems} file={state.file!} />;
   if (!p || !result) return <p>No workload.</p>;
-  const { here, routes, s } = result;
+  const { here, routes, s, spec } = result;
   const ids = routes.map((r) => r.id);
   const serverless = p.comparison.routes.filter((r) => r.billing === 'tokens').sort((a, b) => a.lcpr - b.lcpr)[0];
   const serverlessSpec = routes.find((r) => r.id === serverless?.route) as TokenRouteSpec | undefined;
@@ -33,6 +35,7 @@ export function VolumeView(props: ViewProps) {
       <WorkloadPicker {...props} />
       <h2>LCPR by monthly volume</h2>
       <p>You are here: <strong data-testid="here">{count(here)} requests/month</strong>. Crossovers: {s.crossovers.length ? s.crossovers.map((c) => `${c.from} → ${c.to} at ${count(c.at)}/month`).join('; ') : 'none in 10k–100M (the same route is cheapest throughout)'}.</p>
+      <Chart id="cost-vs-volume" spec={spec} height={380} />
       <table data-testid="volume-table">
         <thead><tr><th class="num">Requests/month</th>{ids.map((id) => <th class="num">{id}</th>)}<th>Cheapest</th></tr></thead>
         <tbody>
