@@ -33,7 +33,7 @@ describe('routefit breakeven', () => {
     expect(a.stderr).toContain('per-token route');
     const b = await cli('breakeven', '--gpu', 'lambda/h100-sxm', '--vs', 'together/deepseek-v3', '--utilization', 'abc');
     expect(b.code).toBe(2);
-    expect(b.stderr).toContain('--utilization must be a number');
+    expect(b.stderr).toContain('--utilization is "abc"; allowed 0 < value ≤ 1');
   });
   it('asks for --throughput when the catalog has no figure for the SKU', async () => {
     const r = await cli('breakeven', '--gpu', 'aws-bedrock/custom-model-unit', '--vs', 'together/deepseek-v3');

@@ -12,3 +12,6 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_BAD_INPUT = 2;
 
 export class CliUsageError extends Error {}
+
+/** Exit code of a check that ran and found a red flag (distinct from 2, bad input). */
+export const EXIT_FLAGGED = 1;

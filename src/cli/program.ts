@@ -1,110 +1,89 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { RoutefitError } from '../engine/errors.js';
-import { InputFileError } from '../io/yaml-file.js';
-import { runCompare } from './commands/compare-dispatch.js';
-import { explainCommand } from './commands/explain.js';
-import { catalogList, catalogShow, catalogValidate } from './commands/catalog.js';
-import { initCommand } from './commands/init.js';
-import { registerCapacityCommands } from './commands/capacity.js';
-import { registerDecisionCommands } from './commands/decisions.js';
-import { registerUncertaintyCommands } from './commands/uncertainty.js';
-import { registerTracesCommands } from './commands/traces.js';
+import { InputFileError } from '../io/input-error.js';
+import { type CommandDef, attach } from './command.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, type Io } from './io.js';
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+interface Entry {
+  /** `compare`, or `traces import` for a subcommand of a group below. */
+  name: string;
+  summary: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  load: () => Promise<{ default: CommandDef<any> }>;
+}
 
-function build(io: Io, setCode: (c: number) => void): Command {
+const GROUPS: Record<string, string> = {
+  catalog: 'list, show and validate the pricing catalog',
+  traces: 'Trace Kit: import request logs and invoices, measure LCPR and the playbook metrics',
+};
+
+/** Every command, one line each, in --help order. A module is loaded only when its command runs. */
+export const COMMANDS: Entry[] = [
+  { name: 'compare', summary: 'price every route of a workload (or fleet) file and rank them by LCPR', load: () => import('./commands/compare.js') },
+  { name: 'explain', summary: "show the working behind one route's LCPR: formula, numbers, sources and evidence labels", load: () => import('./commands/explain.js') },
+  { name: 'catalog list', summary: 'list routes and GPU SKUs with the prices in force on a date', load: () => import('./commands/catalog/list.js') },
+  { name: 'catalog show', summary: 'one route or GPU SKU: its price history with sources and evidence', load: () => import('./commands/catalog/show.js') },
+  { name: 'catalog validate', summary: 'check the catalog files: schema, sources, dates, duplicate ids', load: () => import('./commands/catalog/validate.js') },
+  { name: 'init', summary: 'print a workload file from one of the workload reference cards of the Inference Field Guide', load: () => import('./commands/init.js') },
+  { name: 'breakeven', summary: 'daily output tokens at which a dedicated GPU costs what serverless does, the utilization it needs, and the managed crossover', load: () => import('./commands/breakeven.js') },
+  { name: 'dedicated', summary: 'dedicated vs serverless vs hybrid for a workload and its traffic shape: replicas, utilization, monthly cost, u_required', load: () => import('./commands/dedicated.js') },
+  { name: 'size', summary: 'KV cache, concurrent sequences, GPUs and roofline throughput for a model on a GPU', load: () => import('./commands/size.js') },
+  { name: 'tco', summary: 'self-hosting vs serverless over a range of daily output volumes, with overhead and a verdict per row', load: () => import('./commands/tco.js') },
+  { name: 'self-managed', summary: 'managed dedicated vs self-managed GPUs for a fleet: engineering floor, operational tax, devolution signals', load: () => import('./commands/self-managed.js') },
+  { name: 'plan', summary: 'decision brief for a fleet file: stage, the three gates, recommended route, savings and payback, evidence, what to measure next', load: () => import('./commands/plan.js') },
+  { name: 'matrix', summary: 'the routefit matrix: workloads × routes, each cell an LCPR with its evidence or the funnel stage that eliminated it', load: () => import('./commands/matrix.js') },
+  { name: 'readiness', summary: 'migration complexity score from the six factors (Inference Field Guide, Part 1): tier, timeline, team size', load: () => import('./commands/readiness.js') },
+  { name: 'scorecard', summary: 'vendor scorecard: the seven gates of the Inference Field Guide, Part 4, Pass / Conditional / Fail with evidence, and the negotiation tier', load: () => import('./commands/scorecard.js') },
+  { name: 'procurement', summary: 'hardware procurement matrix: five gates over managed API, hosted open-weight, dedicated endpoint, self-host, buy hardware', load: () => import('./commands/procurement.js') },
+  { name: 'sensitivity', summary: "tornado ranking: how much each input moves each route's LCPR, and where the cheapest route flips", load: () => import('./commands/sensitivity.js') },
+  { name: 'sweep', summary: 'price every route across request volume and/or output length and mark where the cheapest route changes', load: () => import('./commands/sweep.js') },
+  { name: 'traces import', summary: 'import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent', load: () => import('./commands/traces/import.js') },
+  { name: 'traces summarize', summary: 'measured LCPR and the playbook metrics per workload × route (or any segment)', load: () => import('./commands/traces/summarize.js') },
+  { name: 'traces reconcile', summary: 'trace cost vs invoice per provider × period (and per SKU): delta, flags above 5% and 10%, likely causes, trace-to-margin (DuckDB store only)', load: () => import('./commands/traces/reconcile.js') },
+  { name: 'traces check', summary: 'red-flag triggers (Inference Field Guide, Part 5) and reversion signals over the traces; exit 1 when one fires', load: () => import('./commands/traces/check.js') },
+  { name: 'traces whatif', summary: "re-price a workload's measured token profile, retries and pass rate on another route", load: () => import('./commands/traces/whatif.js') },
+  { name: 'traces generate', summary: 'write synthetic traces for a workload file: diurnal arrivals, retries, cache hits, latency tails; deterministic per seed', load: () => import('./commands/traces/generate.js') },
+];
+
+/** The entries argv names: `routefit traces import …` → that one; `routefit --help` → none. */
+function named(argv: string[]): Entry[] {
+  const words = argv[0] === 'help' ? argv.slice(1) : argv;
+  const [a, b] = words;
+  if (a === undefined || a.startsWith('-')) return [];
+  const two = COMMANDS.filter((e) => e.name === `${a} ${b}`);
+  return two.length ? two : COMMANDS.filter((e) => e.name === a);
+}
+
+async function build(argv: string[], io: Io, setCode: (c: number) => void): Promise<Command> {
   const program = new Command('routefit')
     .description('Loaded cost per accepted output (LCPR) for every route an LLM workload could take.')
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage and examples)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride();
-
-  const catalogOpt = () => new Option('--catalog <dir>', 'use this catalog directory instead of the bundled one');
-
-  program
-    .command('compare')
-    .description('price every route of a workload (or fleet) file and rank them by LCPR')
-    .argument('<file>', 'workload or fleet YAML')
-    .option('--routes <ids>', 'only these routes, comma-separated')
-    .option('--as-of <date>', 'price as of this date (YYYY-MM-DD); overrides dates in the file')
-    .option('--blend', 'add a volume-weighted LCPR across the file\'s workloads (read the warning)')
-    .addOption(new Option('--json', 'machine-readable output').conflicts('csv'))
-    .option('--csv', 'one CSV row per workload × route')
-    .addOption(catalogOpt())
-    .addHelpText(
-      'after',
-      examples([
-        'routefit compare examples/saas-chat.yaml',
-        'routefit compare examples/saas-chat.yaml --routes openai/gpt-5.5,together/deepseek-v3 --json',
-        'routefit compare examples/stage1-split.yaml --blend --as-of 2026-05-15',
-      ]) + '\nExit code 2 when the file is invalid or a route cannot be priced (it is listed as unpriced, never as $0).\n',
-    )
-    .action(async (file: string, opts) => setCode(await runCompare(file, opts, io)));
-
-  program
-    .command('explain')
-    .description("show the working behind one route's LCPR: formula, numbers, sources and evidence labels")
-    .argument('<file>', 'workload or fleet YAML')
-    .requiredOption('--route <id>', 'the route to explain')
-    .option('--workload <name>', 'which workload, when the file holds several')
-    .option('--as-of <date>', 'price as of this date (YYYY-MM-DD)')
-    .option('--json', 'machine-readable output')
-    .addOption(catalogOpt())
-    .addHelpText('after', examples(['routefit explain examples/saas-chat.yaml --route lambda/h100-sxm']))
-    .action((file: string, opts) => setCode(explainCommand(file, opts, io)));
-
-  const catalog = program.command('catalog').description('list, show and validate the pricing catalog');
-  catalog
-    .command('list')
-    .description('list routes and GPU SKUs with the prices in force on a date')
-    .option('--provider <id>', 'only this provider (includes its @pydantic/genai-prices models)')
-    .option('--model <text>', 'route ids containing this text')
-    .option('--mode <mode>', 'closed_api, serverless, managed_dedicated or self_managed')
-    .option('--origin <origin>', 'catalog (default), genai-prices or all')
-    .option('--as-of <date>', 'prices in force on this date (default: today)')
-    .option('--json', 'machine-readable output')
-    .addOption(catalogOpt())
-    .addHelpText('after', examples(['routefit catalog list --mode serverless', 'routefit catalog list --provider anthropic --json', 'routefit catalog list --model llama --as-of 2026-05-15']))
-    .action((opts) => setCode(catalogList(opts, io)));
-  catalog
-    .command('show')
-    .description('one route or GPU SKU: its price history with sources and evidence')
-    .argument('<id>', 'route id or alias, e.g. together/deepseek-v3')
-    .option('--json', 'machine-readable output')
-    .addOption(catalogOpt())
-    .addHelpText('after', examples(['routefit catalog show together/deepseek-v3', 'routefit catalog show lambda/h100-sxm --json']))
-    .action((id: string, opts) => setCode(catalogShow(id, opts, io)));
-  catalog
-    .command('validate')
-    .description('check the catalog files: schema, sources, dates, duplicate ids')
-    .option('--json', 'machine-readable output')
-    .addOption(catalogOpt())
-    .addHelpText('after', examples(['routefit catalog validate', 'routefit catalog validate --catalog ./my-catalog']))
-    .action((opts) => setCode(catalogValidate(opts, io)));
-
-  program
-    .command('init')
-    .description("print a workload file from one of the seed's workload reference cards")
-    .option('--preset <name>', 'chat, rag, codegen, agent or batch')
-    .option('--list', 'list the presets')
-    .option('--json', 'print the preset as JSON')
-    .addHelpText('after', examples(['routefit init --preset rag > my-workload.yaml', 'routefit init --list']))
-    .action((opts) => setCode(initCommand(opts, io)));
-
-  registerCapacityCommands(program, io, setCode);
-  registerDecisionCommands(program, io, setCode);
-  registerUncertaintyCommands(program, io, setCode);
-  registerTracesCommands(program, io, setCode);
+  const load = new Set(named(argv));
+  const defs = new Map(await Promise.all([...load].map(async (e) => [e, (await e.load()).default] as const)));
+  const groups = new Map<string, Command>();
+  for (const e of COMMANDS) {
+    const [group, sub] = e.name.includes(' ') ? e.name.split(' ') : [undefined, e.name];
+    let parent = program;
+    if (group) {
+      if (!groups.has(group)) groups.set(group, program.command(group).description(GROUPS[group] ?? ''));
+      parent = groups.get(group)!;
+    }
+    const def = defs.get(e);
+    // A command that is not run is listed by name and summary only: its module (and what it imports) stays unloaded.
+    if (def) attach(parent, sub!, e.summary, def, io, setCode);
+    else parent.command(sub!).description(e.summary);
+  }
   return program;
 }
 
 /** Runs the CLI in-process and returns its exit code; never throws for bad input. */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = EXIT_OK;
-  const program = build(io, (c) => (code = c));
   try {
+    const program = await build(argv, io, (c) => (code = c));
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (err) {

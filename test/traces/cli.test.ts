@@ -60,7 +60,7 @@ describe('routefit traces generate', () => {
   it('refuses bad flags with exit code 2', async () => {
     const r = await cli('traces', 'generate', '--workload', saas, '--rows', 'many', '--out', join(tempDir(), 'x.csv'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--rows must be a number/);
+    expect(r.stderr).toMatch(/--rows is "many"; allowed a whole number 1 ≤ value/);
     const s = await cli('traces', 'generate', '--workload', saas, '--shift', 'retry=5x@3', '--out', join(tempDir(), 'x.csv'));
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/retry takes an additive fraction/);

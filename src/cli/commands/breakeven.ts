@@ -7,26 +7,28 @@ import { type GpuRouteSpec } from '../../engine/cost/lcpr.js';
 import { DEFAULTS } from '../../workload/defaults.js';
 import { count, percent, ratio, table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { openCatalog } from './shared.js';
-import { num, fmtTokens, stepLines, today, tokenRoute } from './capacity-shared.js';
+import { openCatalog } from '../pricing.js';
+import { fmtTokens, stepLines, today, tokenRoute } from '../capacity-text.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface BreakevenOpts {
-  gpu: string;
-  vs: string;
-  utilization?: string;
-  serves?: string;
-  precision?: string;
-  throughput?: string;
-  term?: string;
-  responseTokens?: string;
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  gpu: opt.string('--gpu <sku>', 'GPU SKU, e.g. lambda/h100-sxm').required(),
+  vs: opt.string('--vs <routes>', 'per-token route(s) to compare with, comma-separated').required(),
+  utilization: opt.number('--utilization <u>', "planned real utilization (0-1 or 40%): adds the Inference Field Guide's ÷u figure and the cost multiple", { min: 0, minExclusive: true, max: 1, percent: true }),
+  serves: opt.string('--serves <model>', 'model the GPU serves (looks up its throughput in the catalog)'),
+  precision: opt.string('--precision <p>', 'precision of the throughput figure, when the catalog has several'),
+  throughput: opt.number('--throughput <tok/s>', 'measured output tokens per second of one instance', { min: 0, minExclusive: true }),
+  term: opt.string('--term <term>', 'GPU price term: on_demand (default), spot or a reserved term'),
+  responseTokens: opt.numbers('--response-tokens <list>', 'response lengths for the requests/day view', { min: 0, minExclusive: true }).default([30, 300], '30,300'),
+  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type BreakevenOpts = OptionValues<typeof options>;
 
 /** The GPU route for break-even: catalog price; throughput from --throughput, --serves, or the spec's reference figure. */
-function gpuRoute(catalog: Catalog, id: string, asOf: string, o: { serves?: string; precision?: string; throughput?: string; term?: string }, vsModels: string[]): { spec: GpuRouteSpec; assumedServes?: string } {
-  const throughput = num('--throughput', o.throughput, { min: 0, minExclusive: true });
+function gpuRoute(catalog: Catalog, id: string, asOf: string, o: { serves?: string | undefined; precision?: string | undefined; throughput?: number | undefined; term?: string | undefined }, vsModels: string[]): { spec: GpuRouteSpec; assumedServes?: string } {
+  const throughput = o.throughput;
   let serves = o.serves;
   let assumedServes: string | undefined;
   const entry = findRoute(catalog, id);
@@ -47,11 +49,11 @@ function gpuRoute(catalog: Catalog, id: string, asOf: string, o: { serves?: stri
   return { spec, ...(assumedServes ? { assumedServes } : {}) };
 }
 
-export function breakevenCommand(opts: BreakevenOpts, io: Io): number {
+function breakeven(opts: BreakevenOpts, io: Io): number {
   const catalog = openCatalog(opts.catalog);
   const asOf = today(io, opts.asOf);
-  const utilization = num('--utilization', opts.utilization, { min: 0, minExclusive: true, max: 1 });
-  const lengths = (opts.responseTokens ?? '30,300').split(',').map((s) => num('--response-tokens', s, { min: 0, minExclusive: true })!);
+  const utilization = opts.utilization;
+  const lengths = opts.responseTokens;
   const vsIds = opts.vs.split(',').map((s) => s.trim()).filter(Boolean);
   if (!vsIds.length) throw new CliUsageError('--vs needs at least one per-token route');
   const vs = vsIds.map((id) => tokenRoute(catalog, id, asOf));
@@ -103,9 +105,20 @@ export function breakevenCommand(opts: BreakevenOpts, io: Io): number {
   const notes = results.flatMap((r) => [...r.breakeven.notes, ...r.crossover.notes].map((n) => `  ${r.route}: ${n}`));
   if (notes.length) lines.push('', 'Notes:', ...notes);
   if (utilization !== undefined) {
-    lines.push('', `The "÷${percent(utilization, 0)}" column is seed 000 Part 1's figure (break-even ÷ utilization). It is not a volume at which a GPU at that utilization breaks even: at a fixed utilization dedicated costs "Cost ×" serverless at every volume. The GPU breaks even when it runs at "Needs util" (docs/capacity.md).`);
+    lines.push('', `The "÷${percent(utilization, 0)}" column is the Inference Field Guide's figure (Part 1) (break-even ÷ utilization). It is not a volume at which a GPU at that utilization breaks even: at a fixed utilization dedicated costs "Cost ×" serverless at every volume. The GPU breaks even when it runs at "Needs util" (docs/capacity.md).`);
   }
   lines.push('', 'Working:', ...stepLines(results[0]!.breakeven.steps));
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
 }
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit breakeven --gpu lambda/h100-sxm --vs together/deepseek-v3',
+    'routefit breakeven --gpu lambda/h100-sxm --vs together/deepseek-v3,fireworks/llama-3.3-70b --utilization 0.4',
+    'routefit breakeven --gpu fireworks/h100 --vs fireworks/llama-3.3-70b --throughput 1500 --json',
+  ],
+  notes: 'Break-even is on output tokens (decode-bound workloads; Inference Field Guide, Part 1).',
+  run: (opts, { io }) => breakeven(opts, io),
+});

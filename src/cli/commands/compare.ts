@@ -4,15 +4,37 @@ import { blendComparisons } from '../../engine/cost/compare.js';
 import { isDefault } from '../../workload/defaults.js';
 import { count, csv, percent, ratio, snake, table, usd, usdPerRequest } from '../format.js';
 import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
-import { type Priced, type PricingOptions, priceFile } from './shared.js';
+import { type Priced, priceFile } from '../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
+import { DEFAULT_SAMPLES, DEFAULT_SEED } from '../../engine/uncertainty/monte-carlo.js';
+import { STALE_AFTER_DAYS } from '../../engine/uncertainty/confidence.js';
+import { loadWorkloadFile } from '../../workload/load.js';
 
-export interface CompareOptions extends PricingOptions {
-  json?: boolean;
-  csv?: boolean;
-  blend?: boolean;
-}
+const options = {
+  routes: opt.string('--routes <ids>', 'only these routes, comma-separated'),
+  asOf: opt.asOf('price as of this date (YYYY-MM-DD); overrides dates in the file'),
+  blend: opt.flag('--blend', "add a volume-weighted LCPR across the file's workloads (read the warning)"),
+  json: opt.json().conflicts('csv'),
+  csv: opt.flag('--csv', 'one CSV row per workload × route'),
+  catalog: opt.catalog(),
+  // --uncertainty (docs/uncertainty.md)
+  uncertainty: opt.flag('--uncertainty', 'Monte Carlo: P10–P90 of LCPR and monthly cost, win probability, and which measurement would settle the pick'),
+  samples: opt.number('--samples <n>', `Monte Carlo samples (default ${DEFAULT_SAMPLES.toLocaleString('en-US')})`, { min: 1, max: 1_000_000, integer: true }),
+  seed: opt.number('--seed <n>', `Monte Carlo seed; the same seed gives the same answer (default ${DEFAULT_SEED})`, { min: 0, max: 2 ** 32 - 1, integer: true }),
+  correlate: opt.repeatable('--correlate <a:b=rho>', 'two inputs that move together, e.g. retry_rate:quality_pass_rate=-0.5 (repeatable)'),
+  staleAfter: opt.number('--stale-after <days>', `a measurement older than this counts as stale (default ${STALE_AFTER_DAYS})`, { min: 0, minExclusive: true }),
+  current: opt.string('--current <route>', 'the route you run today: adds the probability that migrating pays back'),
+  migrationWeeks: opt.number('--migration-weeks <n>', 'engineer-weeks the migration takes (with --current)', { min: 0 }),
+  migrationRate: opt.number('--migration-rate <usd>', "USD per engineering hour for the migration (default: the workload's engineering_hourly_rate)", { min: 0 }),
+  horizon: opt.number('--horizon <months>', 'planning horizon for the payback probability (default 12)', { min: 0, minExclusive: true }),
+  // --traces (docs/traces.md)
+  traces: opt.string('--traces <db>', 'replace assumed inputs with those measured in this trace store (matched by workload name): a DuckDB file or a ClickHouse URL http[s]://HOST:PORT[/DATABASE]; shows both'),
+  from: opt.string('--from <date>', 'with --traces: window start (UTC)'),
+  to: opt.string('--to <date>', 'with --traces: window end (UTC)'),
+};
+export type CompareOptions = OptionValues<typeof options>;
 
-export function compareCommand(file: string, opts: CompareOptions, io: Io): number {
+function compareAssumed(file: string, opts: CompareOptions, io: Io): number {
   const priced = priceFile(file, opts, io.today);
   const blend = opts.blend ? blendComparisons(priced.map((p) => p.comparison)) : undefined;
   if (opts.json) {
@@ -160,3 +182,37 @@ function toCsv(priced: Priced[]): string {
   }
   return csv(head, rows);
 }
+
+/**
+ * One action, three paths: --uncertainty (Monte Carlo), --traces or `measured_from:` (measured inputs
+ * replace assumed ones), or the plain comparison. The other two are loaded only when asked for: the
+ * trace store pulls in DuckDB's native binding.
+ */
+async function compare(file: string, opts: CompareOptions, io: Io): Promise<number> {
+  // `measured_from:` in the file does what --traces does; the flag wins. CSV and blend stay on assumptions.
+  const traces = opts.traces ?? (opts.csv || opts.blend ? undefined : loadWorkloadFile(file).measuredFrom);
+  if (opts.uncertainty) {
+    const { uncertaintyCommand } = await import('../compare/uncertainty.js');
+    // Measured inputs replace assumed ones, each with the spread of its own sample (engine withMeasuredInputs).
+    const measured = traces ? await (await import('../measured.js')).measuredSwap(traces, opts) : undefined;
+    return uncertaintyCommand(file, opts, io, measured);
+  }
+  if (traces) return (await import('../compare/traces.js')).compareWithTraces(file, { ...opts, traces }, io);
+  return compareAssumed(file, opts, io);
+}
+
+export default defineCommand({
+  args: [{ name: '<file>', description: 'workload or fleet YAML' }],
+  options,
+  examples: [
+    'routefit compare examples/saas-chat.yaml',
+    'routefit compare examples/saas-chat.yaml --routes openai/gpt-5.5,together/deepseek-v3 --json',
+    'routefit compare examples/stage1-split.yaml --blend --as-of 2026-05-15',
+    'routefit compare examples/uncertain-race.yaml --uncertainty',
+    'routefit compare examples/saas-chat.yaml --uncertainty --samples 20000 --seed 7 --json',
+    'routefit compare examples/saas-chat.yaml --uncertainty --current openai/gpt-5.5 --migration-weeks 8 --horizon 12',
+    'routefit compare examples/saas-chat.yaml --traces routefit.duckdb',
+  ],
+  notes: 'Exit code 2 when the file is invalid or a route cannot be priced (it is listed as unpriced, never as $0).\nWith --uncertainty, see docs/uncertainty.md; with --traces, measured inputs replace assumed ones and both are shown.',
+  run: (opts, { args, io }) => compare(args[0]!, opts, io),
+});

@@ -7,28 +7,30 @@ import { HOURS_PER_MONTH } from '../../engine/units.js';
 import { readHourlyCsv } from '../../io/hourly-csv.js';
 import { count, percent, table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { openCatalog, priceFile } from './shared.js';
-import { num, stepLines, today } from './capacity-shared.js';
+import { openCatalog, priceFile } from '../pricing.js';
+import { stepLines } from '../capacity-text.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface DedicatedOpts {
-  pattern?: string;
-  patternCsv?: string;
-  serverless?: string;
-  serverlessCost?: string;
-  gpu?: string;
-  goodput?: string;
-  opsPerHour?: string;
-  minReplicas?: string;
-  maxUtilization?: string;
-  coldStartMinutes?: string;
-  minBillingMinutes?: string;
-  workload?: string;
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  pattern: opt.string('--pattern <preset>', 'stable:60%, diurnal:10h@70% or bursty:4x@30%[,2h] (load as a share of one replica)'),
+  patternCsv: opt.string('--pattern-csv <file>', 'hourly request counts: 168 rows (a week) or 24 (a day)'),
+  gpu: opt.string('--gpu <route>', 'the GPU route of the file to size (default: its first GPU route)'),
+  serverless: opt.string('--serverless <route>', 'the per-token route to compare with (default: the cheapest by LCPR)'),
+  serverlessCost: opt.number('--serverless-cost <usd>', "measured serverless cost per accepted output, from traces (default: the route's LCPR)", { min: 0, minExclusive: true }),
+  goodput: opt.number('--goodput <n>', 'measured accepted outputs per replica-hour under SLO (default: estimated from throughput)', { min: 0, minExclusive: true }),
+  opsPerHour: opt.number('--ops-per-hour <usd>', 'operational overhead per hour, C_ops (default 0)', { min: 0 }),
+  minReplicas: opt.number('--min-replicas <n>', 'replicas that cannot scale to zero, R_min (default 1)', { min: 0, max: 10_000, integer: true }),
+  maxUtilization: opt.number('--max-utilization <u>', 'highest load per replica, for p99 headroom (default 1)', { min: 0, minExclusive: true, max: 1, percent: true }),
+  coldStartMinutes: opt.number('--cold-start-minutes <m>', 'warm-up minutes of a new replica, billed with no output (default 0)', { min: 0, max: 1440 }),
+  minBillingMinutes: opt.number('--min-billing-minutes <m>', "minimum billing window per start (default: the SKU's, e.g. 5 for Bedrock)", { min: 0, max: 1440 }),
+  workload: opt.string('--workload <name>', 'which workload, when the file holds several'),
+  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type DedicatedOpts = OptionValues<typeof options>;
 
-export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): number {
+function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   if (opts.pattern && opts.patternCsv) throw new CliUsageError('give --pattern or --pattern-csv, not both');
   const priced = priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today);
   const chosen = opts.workload ? priced.find((p) => p.prepared.name === opts.workload) : priced[0];
@@ -58,7 +60,7 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   const v = (q: Parameters<typeof valueOf>[0]) => valueOf(q);
   const retry = v(profile.retryRate);
   const pass = v(profile.qualityPassRate);
-  const measuredGoodput = num('--goodput', opts.goodput, { min: 0, minExclusive: true });
+  const measuredGoodput = opts.goodput;
   const goodput = measuredGoodput !== undefined
     ? { value: measuredGoodput, evidence: 'measured' as const, source: '--goodput' }
     : {
@@ -79,7 +81,7 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   const requestsPerMonth = acceptedPerMonth / pass;
 
   // C_serverless: the serverless route's LCPR at the pattern's volume (or measured from traces).
-  const measuredCs = num('--serverless-cost', opts.serverlessCost, { min: 0, minExclusive: true });
+  const measuredCs = opts.serverlessCost;
   const lcpr = requestsPerMonth > 0 ? computeLcpr({ ...profile, requestsPerMonth }, serverless) : undefined;
   const cs = measuredCs !== undefined
     ? { value: measuredCs, evidence: 'measured' as const, source: '--serverless-cost' }
@@ -100,21 +102,20 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   } catch {
     // A GPU route priced entirely in the workload file has no catalog entry: one GPU per replica.
   }
-  const minReplicas = num('--min-replicas', opts.minReplicas, { min: 0, max: 10_000 }) ?? 1;
-  if (!Number.isInteger(minReplicas)) throw new CliUsageError(`--min-replicas must be a whole number; got "${opts.minReplicas}"`);
-  const minBilling = num('--min-billing-minutes', opts.minBillingMinutes, { min: 0, max: 1440 }) ?? skuBillingMinutes ?? 0;
+  const minReplicas = opts.minReplicas ?? 1;
+  const minBilling = opts.minBillingMinutes ?? skuBillingMinutes ?? 0;
   const result = evaluateShape(
     {
       gpuHourly: gpu.gpuHourly,
-      opsPerHour: { value: num('--ops-per-hour', opts.opsPerHour, { min: 0 }) ?? 0, evidence: opts.opsPerHour ? 'estimated' : 'assumed', source: opts.opsPerHour ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (seed 001 ch. 18 uses $0.50/h)' },
+      opsPerHour: { value: opts.opsPerHour ?? 0, evidence: opts.opsPerHour !== undefined ? 'estimated' : 'assumed', source: opts.opsPerHour !== undefined ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (seed 001 ch. 18 uses $0.50/h)' },
       minReplicas,
       goodputPerHour: goodput,
       serverlessCostPerAccepted: cs,
     },
     pattern,
     {
-      maxUtilization: num('--max-utilization', opts.maxUtilization, { min: 0, minExclusive: true, max: 1 }) ?? 1,
-      coldStartMinutes: num('--cold-start-minutes', opts.coldStartMinutes, { min: 0, max: 1440 }) ?? 0,
+      maxUtilization: opts.maxUtilization ?? 1,
+      coldStartMinutes: opts.coldStartMinutes ?? 0,
       minBillingMinutes: minBilling,
       gpusPerReplica,
     },
@@ -165,3 +166,15 @@ export function dedicatedCommand(file: string, opts: DedicatedOpts, io: Io): num
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
 }
+
+export default defineCommand({
+  args: [{ name: '<file>', description: 'workload YAML with a GPU route and a per-token route' }],
+  options,
+  examples: [
+    'routefit dedicated examples/support-drafting.yaml --pattern diurnal:10h@70% --goodput 800 --serverless-cost 0.012 --ops-per-hour 0.5',
+    'routefit dedicated examples/stage2.yaml --pattern-csv examples/hourly-week.csv',
+    'routefit dedicated examples/stage2.yaml --pattern bursty:4x@60% --cold-start-minutes 2 --min-billing-minutes 5 --json',
+  ],
+  notes: 'u_required = ((C_hw × R_min) + C_ops) / (G_slo × C_serverless) — seed 001 ch. 18, Derivation 4.',
+  run: (opts, { args, io }) => dedicated(args[0]!, opts, io),
+});

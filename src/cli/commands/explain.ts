@@ -1,17 +1,21 @@
 import { isDefault } from '../../workload/defaults.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { snake, table } from '../format.js';
-import { type PricingOptions, priceFile } from './shared.js';
+import { priceFile } from '../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface ExplainOptions extends PricingOptions {
-  route: string;
-  workload?: string;
-  json?: boolean;
-}
+const options = {
+  route: opt.string('--route <id>', 'the route to explain').required(),
+  workload: opt.string('--workload <name>', 'which workload, when the file holds several'),
+  asOf: opt.asOf(),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type ExplainOptions = OptionValues<typeof options>;
 
 /** The working behind one route's LCPR: every step with its formula, numbers and source, then every input. */
-export function explainCommand(file: string, opts: ExplainOptions, io: Io): number {
-  const priced = priceFile(file, { ...opts, routes: undefined }, io.today);
+function explain(file: string, opts: ExplainOptions, io: Io): number {
+  const priced = priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today);
   const candidates = opts.workload ? priced.filter((p) => p.prepared.name === opts.workload) : priced;
   if (opts.workload && candidates.length === 0) {
     throw new CliUsageError(`--workload "${opts.workload}" is not in ${file}; it has: ${priced.map((p) => p.prepared.name).join(', ')}`);
@@ -58,3 +62,10 @@ export function explainCommand(file: string, opts: ExplainOptions, io: Io): numb
   io.out(out.join('\n') + '\n');
   return EXIT_OK;
 }
+
+export default defineCommand({
+  args: [{ name: '<file>', description: 'workload or fleet YAML' }],
+  options,
+  examples: ['routefit explain examples/saas-chat.yaml --route lambda/h100-sxm'],
+  run: (opts, { args, io }) => explain(args[0]!, opts, io),
+});

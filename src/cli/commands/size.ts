@@ -4,28 +4,30 @@ import { precisionBytes, sizeModel, littlesLaw } from '../../engine/capacity/siz
 import { speculativeDecoding } from '../../engine/capacity/speculative-decoding.js';
 import { count, percent, table } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { openCatalog } from './shared.js';
-import { num, stepLines } from './capacity-shared.js';
+import { openCatalog } from '../pricing.js';
+import { stepLines } from '../capacity-text.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface SizeOpts {
-  model: string;
-  gpu: string;
-  context: string;
-  precision: string;
-  kvPrecision?: string;
-  batch?: string;
-  gpus?: string;
-  headroom?: string;
-  arrivalRate?: string;
-  latency?: string;
-  specAlpha?: string;
-  specGamma?: string;
-  draftCost?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  model: opt.string('--model <id>', 'model id from catalog/models.yaml, e.g. llama-3.3-70b').required(),
+  gpu: opt.string('--gpu <id>', 'GPU spec (h100-sxm) or SKU (lambda/h100-sxm)').required(),
+  context: opt.number('--context <tokens>', 'sequence length in tokens (prompt + output)', { min: 1, max: 10_000_000 }).required(),
+  precision: opt.string('--precision <p>', 'weight precision: fp16, bf16, fp8, int8, int4 …').required(),
+  kvPrecision: opt.string('--kv-precision <p>', 'KV-cache precision (default: the weight precision)'),
+  batch: opt.number('--batch <n>', 'concurrent sequences', { min: 1, max: 1_000_000 }).default(1),
+  gpus: opt.number('--gpus <n>', 'GPUs to size (default: the fewest that hold weights and batch)', { min: 1, max: 100_000 }),
+  headroom: opt.number('--headroom <f>', 'share of HBM held back for activations and the runtime', { min: 0, max: 0.99, percent: true }).default(0.1),
+  arrivalRate: opt.number('--arrival-rate <r/s>', "requests per second, for Little's law", { min: 0 }),
+  latency: opt.number('--latency <s>', "average latency in seconds, for Little's law", { min: 0 }),
+  specAlpha: opt.number('--spec-alpha <a>', 'speculative decoding: draft acceptance rate α', { min: 0, max: 0.999 }),
+  specGamma: opt.number('--spec-gamma <g>', 'speculative decoding: draft length γ', { min: 1, max: 64 }).default(5),
+  draftCost: opt.number('--draft-cost <r>', 'speculative decoding: draft cost per token relative to the target', { min: 0, max: 1 }).default(0.03),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type SizeOpts = OptionValues<typeof options>;
 
-export function sizeCommand(opts: SizeOpts, io: Io): number {
+function size(opts: SizeOpts, io: Io): number {
   const catalog = openCatalog(opts.catalog);
   const model = findModel(catalog, opts.model);
   const { spec, sku } = findGpuSpec(catalog, opts.gpu);
@@ -35,13 +37,13 @@ export function sizeCommand(opts: SizeOpts, io: Io): number {
   const kvBytes = precisionBytes(opts.kvPrecision ?? opts.precision);
   const fp8 = ['fp8', 'int8', 'int4', 'fp4'].includes(opts.precision.toLowerCase()) && hw.denseFp8Tflops !== undefined;
   const gpuShape = { hbmGb: hw.hbmGb, bandwidthTbPerS: hw.memoryBandwidthTbPerS, denseTflops: fp8 ? hw.denseFp8Tflops! : hw.denseBf16Tflops };
-  const context = num('--context', opts.context, { min: 1, max: 10_000_000 })!;
-  const batch = num('--batch', opts.batch, { min: 1, max: 1_000_000 }) ?? 1;
-  const headroom = num('--headroom', opts.headroom, { min: 0, max: 0.99 }) ?? 0.1;
+  const context = opts.context;
+  const batch = opts.batch;
+  const headroom = opts.headroom;
   const shape = { parameters: model.parameters, activeParameters: model.activeParameters, layers: model.layers, attentionHeads: model.attentionHeads, kvHeads: model.kvHeads, headDim: model.headDim };
   const base = { model: shape, gpu: gpuShape, weightBytes, kvBytes, context, batch, headroom };
   const perSku = sku?.gpusPerInstance ?? 1;
-  const explicit = num('--gpus', opts.gpus, { min: 1, max: 100_000 });
+  const explicit = opts.gpus;
   // Without --gpus: the smallest whole number of GPUs (or SKU instances) that holds weights plus the batch.
   const needed = sizeModel({ ...base, gpus: 1 }).gpusForBatch;
   const gpus = explicit ?? Math.ceil(needed / perSku) * perSku;
@@ -49,11 +51,11 @@ export function sizeCommand(opts: SizeOpts, io: Io): number {
   if ((opts.arrivalRate === undefined) !== (opts.latency === undefined)) throw new CliUsageError("give --arrival-rate and --latency together (Little's law needs both)");
   const concurrency =
     opts.arrivalRate !== undefined && opts.latency !== undefined
-      ? littlesLaw(num('--arrival-rate', opts.arrivalRate, { min: 0 })!, num('--latency', opts.latency, { min: 0 })!)
+      ? littlesLaw(opts.arrivalRate!, opts.latency!)
       : undefined;
   const spec_ =
     opts.specAlpha !== undefined
-      ? speculativeDecoding(num('--spec-alpha', opts.specAlpha, { min: 0, max: 0.999 })!, num('--spec-gamma', opts.specGamma ?? '5', { min: 1, max: 64 })!, num('--draft-cost', opts.draftCost ?? '0.03', { min: 0, max: 1 })!, batch)
+      ? speculativeDecoding(opts.specAlpha!, opts.specGamma, opts.draftCost, batch)
       : undefined;
   const notes = [...s.notes];
   if (model.notes) notes.push(model.notes);
@@ -92,3 +94,13 @@ export function sizeCommand(opts: SizeOpts, io: Io): number {
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
 }
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit size --model llama-3.3-70b --gpu h100-sxm --context 4096 --precision fp16 --batch 32',
+    'routefit size --model llama-3.3-70b --gpu lambda/h100-sxm --context 8192 --precision fp8 --batch 64 --arrival-rate 100 --latency 2',
+    'routefit size --model llama-3.1-8b --gpu l40s --context 4096 --precision bf16 --spec-alpha 0.55 --batch 12 --json',
+  ],
+  run: (opts, { io }) => size(opts, io),
+});

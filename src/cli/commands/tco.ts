@@ -5,18 +5,20 @@ import { type Overhead } from '../../engine/capacity/self-managed.js';
 import { loadTcoFile } from '../../io/tco-file.js';
 import { table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { openCatalog, parseDate } from './shared.js';
-import { fmtTokens, today, tokenRoute } from './capacity-shared.js';
+import { openCatalog } from '../pricing.js';
+import { fmtTokens, tokenRoute } from '../capacity-text.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
 
-export interface TcoOpts {
-  asOf?: string;
-  json?: boolean;
-  catalog?: string;
-}
+const options = {
+  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type TcoOpts = OptionValues<typeof options>;
 
-export function tcoCommand(file: string, opts: TcoOpts, io: Io): number {
+function tco(file: string, opts: TcoOpts, io: Io): number {
   const f = loadTcoFile(file);
-  const asOf = parseDate('--as-of', opts.asOf) ?? f.as_of ?? io.today;
+  const asOf = opts.asOf ?? f.as_of ?? io.today;
   const needCatalog = f.serverless_route !== undefined || f.instance.sku !== undefined;
   const catalog = needCatalog ? openCatalog(opts.catalog) : undefined;
   let serverlessPerMillion = f.serverless_per_million;
@@ -83,3 +85,10 @@ export function tcoCommand(file: string, opts: TcoOpts, io: Io): number {
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
 }
+
+export default defineCommand({
+  args: [{ name: '<file>', description: 'TCO YAML (see examples/seed003-tco.yaml)' }],
+  options,
+  examples: ['routefit tco examples/seed003-tco.yaml', 'routefit tco examples/seed003-tco.yaml --json'],
+  run: (opts, { args, io }) => tco(args[0]!, opts, io),
+});

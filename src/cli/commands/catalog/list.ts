@@ -1,29 +1,32 @@
-import { allTokenRoutes, findRoute, pointAt } from '../../catalog/lookup.js';
-import { genaiRoutes } from '../../catalog/genai-prices.js';
-import type { Catalog, GpuSkuEntry, TokenRouteEntry } from '../../catalog/types.js';
-import { DEPLOYMENT_MODES } from '../../engine/cost/lcpr.js';
-import { RoutefitError } from '../../engine/errors.js';
-import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { table, usd } from '../format.js';
-import { openCatalog, parseDate } from './shared.js';
+import { allTokenRoutes, findRoute, pointAt } from '../../../catalog/lookup.js';
+import { genaiRoutes } from '../../../catalog/genai-prices.js';
+import type { Catalog, GpuSkuEntry, TokenRouteEntry } from '../../../catalog/types.js';
+import { DEPLOYMENT_MODES } from '../../../engine/cost/lcpr.js';
+import { RoutefitError } from '../../../engine/errors.js';
+import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
+import { table, usd } from '../../format.js';
+import { openCatalog } from '../../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../../command.js';
 
-export interface ListOptions {
-  provider?: string;
-  model?: string;
-  mode?: string;
-  origin?: string;
-  asOf?: string;
-  catalog?: string;
-  json?: boolean;
-}
+
+const options = {
+  provider: opt.string('--provider <id>', 'only this provider (includes its @pydantic/genai-prices models)'),
+  model: opt.string('--model <text>', 'route ids containing this text'),
+  mode: opt.string('--mode <mode>', 'closed_api, serverless, managed_dedicated or self_managed'),
+  origin: opt.string('--origin <origin>', 'catalog (default), genai-prices or all'),
+  asOf: opt.asOf('prices in force on this date (default: today)'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type ListOptions = OptionValues<typeof options>;
 
 const price = (n: number | undefined, digits = 3) => (n === undefined ? '—' : usd(n, digits));
 
-export function catalogList(opts: ListOptions, io: Io): number {
+function catalogList(opts: ListOptions, io: Io): number {
   if (opts.mode && !DEPLOYMENT_MODES.includes(opts.mode as never)) throw new CliUsageError(`--mode must be one of ${DEPLOYMENT_MODES.join(', ')}`);
   const origin = opts.origin ?? (opts.provider ? 'all' : 'catalog');
   if (!['catalog', 'genai-prices', 'all'].includes(origin)) throw new CliUsageError('--origin must be catalog, genai-prices or all');
-  const asOf = parseDate('--as-of', opts.asOf) ?? io.today;
+  const asOf = opts.asOf ?? io.today;
   const catalog = openCatalog(opts.catalog);
   const keep = (e: { id: string; provider: string; model?: string; mode: string; origin: string }) =>
     (!opts.provider || e.provider === opts.provider) &&
@@ -129,68 +132,9 @@ function gpuRow(g: GpuSkuEntry, asOf: string, catalog: Catalog) {
   }
 }
 
-export function catalogShow(id: string, opts: { catalog?: string; json?: boolean }, io: Io): number {
-  const catalog = openCatalog(opts.catalog);
-  const entry = findRoute(catalog, id);
-  if (opts.json) {
-    const spec = entry.kind === 'gpu' && entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;
-    io.out(JSON.stringify({ ...entry, ...(spec ? { specDetail: spec } : {}) }, null, 2) + '\n');
-    return EXIT_OK;
-  }
-  const out: string[] = [`${entry.id} — ${entry.name}`, `mode: ${entry.mode}   origin: ${entry.origin}${entry.aliases.length ? `   aliases: ${entry.aliases.join(', ')}` : ''}`, ''];
-  out.push('Price history (oldest first):');
-  for (const p of entry.history) {
-    out.push(`  effective ${p.effective ?? '(undated)'} · observed ${p.asOf} · ${p.evidence}`);
-    out.push(`    source: ${p.source}`);
-    if (p.notes) out.push(`    note: ${p.notes}`);
-    const fields = Object.entries(p.sheet).flatMap(([k, v]) => {
-      if (v === undefined) return [];
-      if (k === 'longContext') {
-        const lc = v as NonNullable<TokenRouteEntry['history'][number]['sheet']['longContext']>;
-        return [`long context > ${lc.thresholdTokens} tokens: ${usd(lc.input.value, 3)}/${usd(lc.output.value, 3)} (${lc.input.source})`];
-      }
-      if (k === 'reserved') return (v as GpuSkuEntry['history'][number]['sheet']['reserved']).map((r) => `reserved ${r.term}: ${usd(r.hourly.value, 2)}/h`);
-      if (k === 'capexUsd') return [`capex: ${usd(v as number)}`];
-      const s = v as { value: number; source?: string; evidence: string };
-      return [`${k}: ${usd(s.value, 4)}${s.source && s.source !== p.source ? `  (${s.evidence}: ${s.source})` : ''}`];
-    });
-    out.push(...fields.map((f) => `    ${f}`));
-  }
-  if (entry.kind === 'gpu') {
-    const spec = entry.spec ? catalog.gpuSpecs.get(entry.spec) : undefined;
-    out.push('', `GPU spec: ${spec ? `${spec.id} (${spec.name})` : 'not given'}; ${entry.gpusPerInstance} GPU(s) per instance${entry.minBillingMinutes ? `; ${entry.minBillingMinutes}-minute minimum billing` : ''}`);
-    const hw = spec?.hardware;
-    if (hw) {
-      out.push(
-        `  hardware: ${hw.hbmGb} GB HBM, ${hw.memoryBandwidthTbPerS} TB/s memory bandwidth, ${hw.denseBf16Tflops} dense BF16 TFLOPS${hw.denseFp8Tflops ? `, ${hw.denseFp8Tflops} dense FP8 TFLOPS` : ''} — ${hw.evidence}: ${hw.source}`,
-      );
-    }
-    for (const t of spec?.throughput ?? []) {
-      out.push(`  serves ${t.serves}${t.precision ? ` (${t.precision})` : ''}: ${t.outputTokensPerSecond.value} output tok/s per GPU — ${t.outputTokensPerSecond.evidence}: ${t.outputTokensPerSecond.source}`);
-    }
-  }
-  io.out(out.join('\n') + '\n');
-  return EXIT_OK;
-}
 
-export function catalogValidate(opts: { catalog?: string; json?: boolean }, io: Io): number {
-  // loadCatalog throws InputFileError with every problem and its line; the caller prints it and exits 2.
-  const catalog = openCatalog(opts.catalog);
-  const priced = [...catalog.tokenRoutes.values()].reduce((n, r) => n + r.history.length, 0);
-  const summary = {
-    dir: catalog.dir,
-    providers: catalog.providers.size,
-    tokenRoutes: catalog.tokenRoutes.size,
-    tokenPricePoints: priced,
-    gpuSkus: catalog.gpuSkus.size,
-    gpuSpecs: catalog.gpuSpecs.size,
-    aliases: catalog.aliases.size,
-  };
-  if (opts.json) io.out(JSON.stringify({ valid: true, ...summary }, null, 2) + '\n');
-  else {
-    io.out(
-      `catalog OK: ${summary.dir}\n  ${summary.providers} providers, ${summary.tokenRoutes} per-token routes (${summary.tokenPricePoints} price points), ${summary.gpuSkus} GPU SKUs, ${summary.gpuSpecs} GPU specs, ${summary.aliases} aliases\n  every price has a source, an as_of date and an evidence label\n`,
-    );
-  }
-  return EXIT_OK;
-}
+export default defineCommand({
+  options,
+  examples: ['routefit catalog list --mode serverless', 'routefit catalog list --provider anthropic --json', 'routefit catalog list --model llama --as-of 2026-05-15'],
+  run: (opts, { io }) => catalogList(opts, io),
+});

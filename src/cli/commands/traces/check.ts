@@ -1,0 +1,81 @@
+import type { Signal } from '../../../engine/measured/red-flags.js';
+import { checkStore } from '../../../traces/checks.js';
+import { preparePricing } from '../../../traces/pricing.js';
+import { table } from '../../format.js';
+import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
+import { openCatalog } from '../../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../../command.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
+
+const msFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
+const options = {
+  db: dbOpt(),
+  clickhouse: clickhouseOpt(),
+  from: opt.string('--from <date>', 'window start (UTC)'),
+  to: opt.string('--to <date>', 'window end (UTC)'),
+  sloP99Ms: msFlag('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires'),
+  sloTtftP99Ms: msFlag('--slo-ttft-p99-ms <ms>', 'TTFT p99 SLO: over it in more than 1% of hourly windows fires'),
+  sloTpotP99Ms: msFlag('--slo-tpot-p99-ms <ms>', 'TPOT p99 SLO: over it in more than 1% of hourly windows fires'),
+  qualityFloor: opt.number('--quality-floor <fraction>', 'pass rate below it for two consecutive weeks fires', { min: 0, max: 1, percent: true }),
+  incidentSloMinutes: opt.number('--incident-slo-minutes <min>', 'mean time to resolve incidents above it fires (needs an incidents CSV imported)', { min: 0, minExclusive: true }),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type CheckOpts = OptionValues<typeof options>;
+
+async function check(opts: CheckOpts, io: Io, where: StoreChoice): Promise<number> {
+  const { sloP99Ms: e2e, sloTtftP99Ms: ttft, sloTpotP99Ms: tpot, qualityFloor: floor, incidentSloMinutes: mttr } = opts;
+  const catalog = openCatalog(opts.catalog);
+  const checkOpts = {
+    slo: { ...(e2e !== undefined ? { e2eP99Ms: e2e } : {}), ...(ttft !== undefined ? { ttftP99Ms: ttft } : {}), ...(tpot !== undefined ? { tpotP99Ms: tpot } : {}) },
+    ...(floor !== undefined ? { qualityFloor: floor } : {}),
+    ...(mttr !== undefined ? { incidentSloMinutes: mttr } : {}),
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    catalog,
+  };
+  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
+  const signals =
+    where.kind === 'clickhouse'
+      ? await withClickHouse(where.url, async (ch) => {
+          const [{ prepareChPricing }, { checkClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/checks.js')]);
+          shown = ch.url;
+          await requireChRequests(ch);
+          await prepareChPricing(ch, catalog);
+          return checkClickHouse(ch, checkOpts);
+        })
+      : await withStore(opts.db, false, async (store) => {
+          await preparePricing(store, catalog);
+          return checkStore(store, checkOpts);
+        });
+  const fired = signals.filter((s) => s.fired);
+  if (opts.json) {
+    // The URL as shown carries no password.
+    io.out(JSON.stringify({ ...(where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db }), fired: fired.length, signals }, null, 2) + '\n');
+  } else {
+    const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
+    const rerun = `routefit compare FILE --traces ${where.kind === 'clickhouse' ? shown : opts.db}`;
+    io.out(
+      table(
+        ['Signal', 'Kind', 'Workload', 'State', 'Detail'],
+        signals.map((s) => [s.id, s.kind === 'red_flag' ? 'red flag' : 'reversion', s.workload ?? '', mark(s), s.detail]),
+      ) + `\n\n${fired.length ? `${fired.length} signal${fired.length > 1 ? 's' : ''} fired: re-run the LCPR comparison on measured inputs (${rerun}).` : 'No signal fired.'}\n`,
+    );
+  }
+  return fired.length ? EXIT_FLAGGED : EXIT_OK;
+}
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit traces check',
+    'routefit traces check --slo-p99-ms 8000 --quality-floor 0.9 --json',
+    'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60',
+    '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall',
+    'routefit traces check --clickhouse http://127.0.0.1:8123/traces --slo-p99-ms 8000',
+  ],
+  notes:
+    'Exit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n' +
+    'With --clickhouse the trace signals and the catalog price-change signal run on a ClickHouse server (same series, same detectors); invoice variance and the incident signals read invoices and incidents, which only a DuckDB store holds: they show as not checked.',
+  run: (opts, { io, cmd }) => check(opts, io, storeChoice(cmd, opts)),
+});

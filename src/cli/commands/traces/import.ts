@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Store } from '../../../traces/db.js';
+import { type ImportSummary, importFile } from '../../../traces/import.js';
+import { InputFileError } from '../../../io/input-error.js';
+import { count, percent } from '../../format.js';
+import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
+import { type OptionValues, defineCommand, opt } from '../../command.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse, withStore } from '../../stores.js';
+
+const options = {
+  db: dbOpt(),
+  clickhouse: clickhouseOpt(),
+  format: opt.string('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents'),
+  acceptRejects: opt.flag('--accept-rejects', 'import even when more than 1% of rows are rejected'),
+  showRejects: opt.number('--show-rejects <n>', 'list this many rejected rows (all are counted)', { min: 0, integer: true }).default(20),
+  progress: opt.flag('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)'),
+  json: opt.json(),
+};
+type ImportOpts = OptionValues<typeof options>;
+
+/** A progress bar on stderr while DuckDB works through a long file: it polls the running statement's progress. */
+async function withProgress<T>(store: Store, label: string, enabled: boolean, body: () => Promise<T>): Promise<T> {
+  if (!enabled) return body();
+  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% · step {step}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  bar.start(100, 0, { step: 1 });
+  let step = 1;
+  let last = 0;
+  const timer = setInterval(() => {
+    const p = store.conn.progress.percentage;
+    if (p >= 0 && p < last - 1) step++;
+    if (p >= 0) last = p;
+    bar.update(Math.max(0, Math.min(100, Math.round(p))), { step });
+  }, 200);
+  try {
+    return await body();
+  } finally {
+    clearInterval(timer);
+    bar.stop();
+  }
+}
+
+async function importFiles(files: string[], opts: ImportOpts, io: Io, where: StoreChoice): Promise<number> {
+  const show = opts.showRejects;
+  // Check the inputs before opening (and so creating) the store: a failed import leaves no trace.
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length) throw new InputFileError(missing[0]!, missing.map(() => ({ message: 'file not found' })));
+  if (where.kind === 'clickhouse') {
+    let shown = where.url;
+    const summaries = await withClickHouse(where.url, async (ch) => {
+      shown = ch.url;
+      const { importFileToClickHouse } = await import('../../../traces/clickhouse/import.js');
+      const out: ImportSummary[] = [];
+      const bar = opts.progress !== false && process.stderr.isTTY === true;
+      for (const f of files) {
+        out.push(
+          await importFileToClickHouse(ch, f, {
+            today: io.today,
+            showRejects: Math.floor(show),
+            ...(opts.format ? { format: opts.format } : {}),
+            ...(opts.acceptRejects ? { acceptRejects: true } : {}),
+            whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
+          }),
+        );
+      }
+      return out;
+    });
+    return reportImports(summaries, { clickhouse: shown }, opts, io);
+  }
+  const summaries = await withStore(opts.db, true, async (store) => {
+    const out: ImportSummary[] = [];
+    const bar = opts.progress !== false && process.stderr.isTTY === true;
+    for (const f of files) {
+      const args = { today: io.today, showRejects: Math.floor(show), ...(opts.format ? { format: opts.format } : {}), ...(opts.acceptRejects ? { acceptRejects: true } : {}) };
+      out.push(await withProgress(store, f, bar, () => importFile(store, f, args)));
+    }
+    return out;
+  });
+  return reportImports(summaries, { db: opts.db }, opts, io);
+}
+
+function reportImports(summaries: ImportSummary[], store: { db: string } | { clickhouse: string }, opts: ImportOpts, io: Io): number {
+  if (opts.json) io.out(JSON.stringify({ ...store, imports: summaries }, null, 2) + '\n');
+  else io.out(summaries.map(renderImport).join('\n\n') + '\n');
+  const aborted = summaries.filter((s) => s.aborted);
+  if (aborted.length && opts.json) io.err(`routefit: ${aborted.map((a) => `${a.file}: ${a.aborted}`).join('\n')}\n`);
+  return aborted.length ? EXIT_BAD_INPUT : EXIT_OK;
+}
+
+export function renderImport(s: ImportSummary): string {
+  const lines = [`${s.file} (${s.format}): ${count(s.rowsRead)} rows read, ${count(s.kept)} kept, ${count(s.rejected)} rejected (${percent(s.rejectRate, 2)}), ${count(s.alreadyStored)} already stored`];
+  if (s.aborted) lines.push(`! ${s.aborted}`);
+  const rules = Object.entries(s.rejectsByRule);
+  if (rules.length) lines.push(`Rejected by reason: ${rules.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
+  for (const r of s.rejects) lines.push(`  ${s.file}:${s.lineLabel === 'row' ? 'row ' : ''}${r.line}: ${r.reason}`);
+  if (s.rejected > s.rejects.length) lines.push(`  … and ${count(s.rejected - s.rejects.length)} more (--show-rejects N)`);
+  for (const n of s.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+export default defineCommand({
+  args: [{ name: '<files...>', description: 'trace files' }],
+  options,
+  examples: [
+    'routefit traces import logs/may.csv',
+    'routefit traces import may.parquet --db team.duckdb --json',
+    'routefit traces import dirty.jsonl --accept-rejects',
+    'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)',
+    'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations',
+    'routefit traces import big.parquet --clickhouse http://127.0.0.1:8123/traces',
+  ],
+  notes:
+    'Rows are keyed on request_id + attempt: importing a file again adds nothing. Exit code 2 when a file is refused.\n' +
+    'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only.',
+  run: (opts, { args, io, cmd }) => importFiles(args, opts, io, storeChoice(cmd, opts)),
+});

@@ -1,0 +1,83 @@
+import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../../traces/reconcile.js';
+import { preparePricing } from '../../../traces/pricing.js';
+import { count, percent, table, usd, usdPerRequest } from '../../format.js';
+import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
+import { openCatalog } from '../../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../../command.js';
+import { dbOpt, withStore } from '../../stores.js';
+
+const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
+const options = {
+  db: dbOpt(),
+  assumedCacheHitRate: opt.number('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it', { min: 0, max: 1, percent: true }),
+  evalCostPerMonth: usdFlag('--eval-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
+  opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
+  humanCostPerEscalation: usdFlag('--human-cost-per-escalation <usd>', 'for trace-to-margin'),
+  revenuePerAccepted: usdFlag('--revenue-per-accepted <usd>', 'revenue per accepted output, for the margin'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type ReconcileOpts = OptionValues<typeof options>;
+
+async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
+  const ro: ReconcileOptions = {};
+  for (const k of ['assumedCacheHitRate', 'evalCostPerMonth', 'opsCostPerMonth', 'humanCostPerEscalation', 'revenuePerAccepted'] as const) {
+    const x = opts[k];
+    if (x !== undefined) ro[k] = x;
+  }
+  const catalog = openCatalog(opts.catalog);
+  const result = await withStore(opts.db, false, async (store) => {
+    const pricing = await preparePricing(store, catalog);
+    return { ...(await reconcileStore(store, ro)), unpriced: pricing.unresolved };
+  });
+  const red = result.providers.some((l) => l.flag === 'over_10pct');
+  if (opts.json) {
+    io.out(JSON.stringify({ db: opts.db, ...result }, null, 2) + '\n');
+    return red ? EXIT_FLAGGED : EXIT_OK;
+  }
+  const flagText = (l: ReconcileLine) => (l.flag === 'over_10pct' ? 'RED >10%' : l.flag === 'over_5pct' ? 'watch >5%' : 'ok');
+  const row = (l: ReconcileLine) => [
+    l.provider + (l.sku ? ` / ${l.sku}` : ''),
+    `${l.periodStart.slice(0, 10)} – ${l.periodEnd.slice(0, 10)}`,
+    usd(l.invoiceUsd, 2),
+    usd(l.traceCostUsd, 2),
+    usd(l.deltaUsd, 2),
+    l.deltaPct === null ? '—' : percent(l.deltaPct),
+    flagText(l),
+  ];
+  const head = ['Provider', 'Period', 'Invoice', 'Traces', 'Delta', 'Delta % of invoice', 'Flag'];
+  const align: ('left' | 'right')[] = ['left', 'left', 'right', 'right', 'right', 'right', 'left'];
+  const out = [table(head, result.providers.map(row), align)];
+  if (result.skus.length) out.push('', 'Per SKU / model:', table(head, result.skus.map(row), align));
+  const causes = result.providers.filter((l) => l.causes.length);
+  if (causes.length) {
+    out.push('', 'Causes the data can test:');
+    for (const l of causes) {
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}:`);
+      for (const c of l.causes) out.push(`    [${c.verdict.replace('_', ' ')}] ${c.id}: ${c.finding}${c.impactUsd !== undefined ? ` (≈ ${usd(c.impactUsd, 2)})` : ''}`);
+    }
+  }
+  const others = result.providers.filter((l) => l.otherChargesUsd !== 0);
+  for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases, server-tool fees) left out of the comparison`);
+  const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
+  if (margins.length) {
+    out.push('', 'Trace-to-margin: (traces + delta + eval + human + ops) ÷ accepted');
+    for (const l of margins) {
+      const m = l.margin!;
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted!)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`);
+    }
+  }
+  io.out(out.join('\n') + '\n');
+  return red ? EXIT_FLAGGED : EXIT_OK;
+}
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit traces import may-traces.csv invoice-focus.csv openai-usage.json',
+    'routefit traces reconcile',
+    'routefit traces reconcile --assumed-cache-hit-rate 0.3 --revenue-per-accepted 0.05 --json',
+  ],
+  notes: 'Delta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (Inference Field Guide, Part 5 red flag).',
+  run: (opts, { io }) => reconcile(opts, io),
+});

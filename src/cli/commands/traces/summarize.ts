@@ -1,0 +1,268 @@
+import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize } from '../../../traces/metrics.js';
+import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
+import { routeSummaries } from '../../../traces/route-summaries.js';
+import { gpuRoutes } from '../../../traces/gpu.js';
+import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
+import { parsePairs } from '../../flags.js';
+import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.js';
+import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
+import { openCatalog } from '../../pricing.js';
+import { type OptionValues, defineCommand, opt } from '../../command.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
+
+const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
+const options = {
+  db: dbOpt(),
+  clickhouse: clickhouseOpt(),
+  by: opt.string('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`).default('workload,route'),
+  from: opt.string('--from <date>', 'window start (inclusive, UTC)'),
+  to: opt.string('--to <date>', 'window end (exclusive, UTC)'),
+  sloTtftMs: opt.number('--slo-ttft-ms <ms>', 'TTFT SLO for goodput', { min: 0 }),
+  sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
+  repairCostPerFailure: usdFlag('--repair-cost-per-failure <usd>', 'repair cost of a failed request'),
+  engineeringHoursPerMonth: opt.number('--engineering-hours-per-month <h>', 'engineering hours per month (prorated to the window)', { min: 0 }),
+  engineeringHourlyRate: usdFlag('--engineering-hourly-rate <usd>', 'engineering hourly rate'),
+  evalCostPerMonth: usdFlag('--eval-cost-per-month <usd>', 'eval cost per month (prorated)'),
+  humanCostPerEscalation: usdFlag('--human-cost-per-escalation <usd>', 'cost of one human escalation'),
+  opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'ops cost per month (prorated)'),
+  gpuHours: opt.repeatable('--gpu-hours <route=hours>', 'GPU-hours billed for a GPU route in the window, repeatable: gives it a cost, utilization and headroom'),
+  gpuThroughput: opt.repeatable('--gpu-throughput <route=tok/s>', 'output tokens/s of one instance, when the catalog has no figure for the model served'),
+  json: opt.json(),
+  catalog: opt.catalog(),
+};
+type SummarizeOpts = OptionValues<typeof options>;
+
+function parseDims(by: string): Dimension[] {
+  const dims = by
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  for (const d of dims) if (!DIMENSIONS.includes(d as Dimension)) throw new CliUsageError(`--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`);
+  return dims as Dimension[];
+}
+
+function overheadsFrom(opts: SummarizeOpts): MeasuredOverheads {
+  const o: MeasuredOverheads = {};
+  for (const k of ['repairCostPerFailure', 'engineeringHoursPerMonth', 'engineeringHourlyRate', 'evalCostPerMonth', 'humanCostPerEscalation', 'opsCostPerMonth'] as const) {
+    const n = opts[k];
+    if (n !== undefined) o[k] = { value: n, evidence: 'assumed', source: `${'--' + k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} flag` };
+  }
+  return o;
+}
+
+async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Promise<number> {
+  const by = parseDims(opts.by);
+  const ttft = opts.sloTtftMs;
+  const tpot = opts.sloTpotMs;
+  const catalog = openCatalog(opts.catalog);
+  const gpuHours = parsePairs('--gpu-hours', opts.gpuHours, 'ROUTE');
+  const gpuThroughput = parsePairs('--gpu-throughput', opts.gpuThroughput, 'ROUTE');
+  const summaryOpts: SummaryOptions = {
+    by,
+    ...(opts.from ? { from: opts.from } : {}),
+    ...(opts.to ? { to: opts.to } : {}),
+    ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
+    overheads: overheadsFrom(opts),
+  };
+  const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+  type Result = {
+    groups: GroupSummary[];
+    pricing: PricingContext;
+    summaries: Awaited<ReturnType<typeof routeSummaries>>;
+    gpu: Awaited<ReturnType<typeof gpuRoutes>>;
+    otel: Awaited<ReturnType<typeof otelMetricSummaries>>;
+  };
+  let result: Result;
+  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
+  if (where.kind === 'clickhouse') {
+    if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only');
+    result = await withClickHouse(where.url, async (ch) => {
+      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/metrics.js')]);
+      shown = ch.url;
+      await requireChRequests(ch);
+      const pricing = await prepareChPricing(ch, catalog);
+      return { groups: await summarizeClickHouse(ch, { ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [] };
+    });
+  } else {
+    result = await withStore(opts.db, false, async (store) => {
+      const pricing = await preparePricing(store, catalog);
+      const summaries = await routeSummaries(store, catalog, io.today);
+      const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
+      const groups = await summarize(store, { ...summaryOpts, traceKit: { catalog, gpu } });
+      const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
+      return { groups, pricing, summaries, gpu, otel };
+    });
+  }
+  const { groups, pricing, summaries, gpu, otel } = result;
+  if (opts.json) {
+    // The URL as shown carries no password.
+    const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
+    io.out(JSON.stringify({ ...store, by, groups, unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+  } else {
+    const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
+    if (otel.length) parts.push(renderOtel(otel));
+    if (summaries.length) {
+      parts.push(
+        'Route summaries (Inference Trace Kit contract, aggregates as imported):\n' +
+          table(
+            ['Workload', 'Route', '$/accepted', 'p95 ms @ conc.', 'p95/p50', 'Input burden', 'Batch displaced', 'Headroom'],
+            summaries.map((s) => [
+              s.workload,
+              s.route,
+              s.metrics.costPerAcceptedOutput === null ? '—' : usdPerRequest(s.metrics.costPerAcceptedOutput),
+              `${ms(s.metrics.p95LatencyAtConcurrency.p95Ms)} @ ${s.metrics.p95LatencyAtConcurrency.concurrency}`,
+              s.metrics.p95LatencyAtConcurrency.p95OverP50 === null ? '—' : ratio(s.metrics.p95LatencyAtConcurrency.p95OverP50),
+              count(s.metrics.cacheAdjustedInputBurden),
+              s.metrics.batchDisplacementShare === null ? '—' : percent(s.metrics.batchDisplacementShare),
+              s.metrics.throughputHeadroom === null ? '—' : percent(s.metrics.throughputHeadroom),
+            ]),
+            ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ),
+      );
+    }
+    if (gpu.length) {
+      parts.push(
+        'GPU routes (cost from GPU-hours; utilization = tokens served ÷ (GPU-hours × 3,600 × throughput)):\n' +
+          table(
+            ['Route', 'Serves', 'GPU-hours', 'GPU cost', 'Utilization', 'Headroom', 'Spare tok/s', '$/accepted'],
+            gpu.map((g) => [g.route, g.serves ?? '—', count(g.gpuHours), usd(g.result.costUsd, 2), percent(g.result.utilization), percent(g.result.headroom), count(g.result.spareTokensPerSecond), g.result.costPerAccepted === null ? '—' : usdPerRequest(g.result.costPerAccepted)]),
+            ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ),
+      );
+    }
+    io.out(parts.filter(Boolean).join('\n\n') + '\n');
+  }
+  return EXIT_OK;
+}
+
+const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en-US')}`);
+const rate = (v: number | null) => (v === null ? '—' : percent(v));
+
+/** OTel GenAI metrics per provider × model: exact means, bucket-interpolated (approximate) percentiles. */
+function renderOtel(rows: OtelMetricSummary[]): string {
+  const lat = (l: LatencyFromHistogram | undefined) => (l ? `${ms(l.meanMs)} / ${ms(l.p50Ms)} / ${ms(l.p95Ms)}${l.atLeast ? ' ≥' : ''}` : '—');
+  const lines = [
+    'OTel GenAI metrics (aggregates from the instrumentation; mean exact, p50/p95 interpolated inside histogram buckets: approximate):',
+    table(
+      ['Provider', 'Model', 'From', 'To', 'Input tokens', 'Output tokens', 'Operations', 'Duration ms mean/p50/p95', 'TTFT ms mean/p50/p95', 'TPOT ms mean/p50/p95'],
+      rows.map((r) => [
+        r.provider,
+        r.model,
+        r.window.start.slice(0, 16),
+        r.window.end.slice(0, 16),
+        r.tokens.input === null ? '—' : count(r.tokens.input),
+        r.tokens.output === null ? '—' : count(r.tokens.output),
+        r.duration ? count(r.duration.count) : '—',
+        lat(r.duration),
+        lat(r.ttft),
+        lat(r.tpot),
+      ]),
+      ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  for (const r of rows) {
+    for (const [k, l] of [['duration', r.duration], ['TTFT', r.ttft], ['TPOT', r.tpot]] as const) if (l?.reason) lines.push(`  ${r.provider}/${r.model} ${k}: ${l.reason}`);
+  }
+  if (rows.some((r) => [r.duration, r.ttft, r.tpot].some((l) => l?.atLeast))) lines.push('  ≥: a percentile fell in the open last bucket (no max recorded): at least the value shown');
+  return lines.join('\n');
+}
+
+/** The Trace Kit's five derived metrics per group (seed 002), with why a metric is missing or a bound. */
+function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: GroupSummary) => string): string {
+  const lines = [
+    'Trace Kit metrics (seed 002; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
+    table(
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached/input', 'Batch displaced', 'Headroom'],
+      groups.map((g) => {
+        const t = g.traceKit!;
+        return [
+          ...by.map((d) => g.key[d] ?? '∅'),
+          t.costPerAcceptedOutput === null ? '—' : usdPerRequest(t.costPerAcceptedOutput),
+          `${ms(t.p95LatencyAtConcurrency.p95Ms)} @ ${t.p95LatencyAtConcurrency.concurrency.toPrecision(3)}`,
+          t.p95LatencyAtConcurrency.p95OverP50 === null ? '—' : ratio(t.p95LatencyAtConcurrency.p95OverP50),
+          count(t.cacheAdjustedInputBurden) + (t.reasons.cacheAdjustedInputBurden ? ' ≥' : ''),
+          t.prices.cachedOverInput === null ? '—' : ratio(t.prices.cachedOverInput),
+          t.batchDisplacementShare === null ? '—' : percent(t.batchDisplacementShare),
+          t.throughputHeadroom === null ? '—' : percent(t.throughputHeadroom),
+        ];
+      }),
+      [...by.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+  // Each distinct reason once per group, so a table of 50 routes does not repeat "no GPU-hours" 50 times.
+  const why = new Map<string, string[]>();
+  for (const g of groups) {
+    for (const [metric, reason] of Object.entries(g.traceKit!.reasons)) {
+      const k = `${metric}: ${reason}`;
+      why.set(k, [...(why.get(k) ?? []), name(g)]);
+    }
+  }
+  if (why.size) {
+    lines.push('Why a Trace Kit metric is — or a lower bound (≥):');
+    for (const [k, who] of why) lines.push(`  ${k} (${who.length > 3 ? `${who.slice(0, 3).join(', ')} and ${who.length - 3} more` : who.join(', ')})`);
+  }
+  return lines.join('\n');
+}
+
+function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: PricingContext): string {
+  if (!groups.length) return 'No requests in the store for that window.';
+  const out: string[] = [];
+  out.push(
+    table(
+      [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), 'Requests', 'Retry', 'Pass', 'Cache hit', 'Naive $/req', 'LCPR', 'LCPR/naive', 'p95 TTFT ms', 'p95 e2e ms', 'p99/p50', 'Token cost'],
+      groups.map((g) => [
+        ...by.map((d) => g.key[d] ?? '∅'),
+        count(g.requests),
+        percent(g.rates.retry),
+        rate(g.rates.pass),
+        percent(g.rates.cacheHitTokens),
+        g.lcpr.naiveCostPerRequest === null ? 'unpriced' : usdPerRequest(g.lcpr.naiveCostPerRequest),
+        g.lcpr.lcpr === null ? (g.cost.unpricedAttempts ? 'unpriced' : '—') : usdPerRequest(g.lcpr.lcpr),
+        ratio(g.lcpr.overheadRatio),
+        ms(g.latency.ttftMs.p95),
+        ms(g.latency.e2eMs.p95),
+        g.latency.e2eP99OverP50 === null ? '—' : ratio(g.latency.e2eP99OverP50),
+        usd(g.cost.tokenCostUsd, 2) + (g.cost.unpricedAttempts ? ` + ${count(g.cost.unpricedAttempts)} unpriced` : ''),
+      ]),
+      [...by.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const name = (g: GroupSummary) => by.map((d) => g.key[d] ?? '∅').join(' × ') || 'all';
+  const kit = groups.filter((g) => g.traceKit);
+  if (kit.length) out.push('', renderTraceKit(kit, by, name));
+  const extra: string[] = [];
+  for (const g of groups) {
+    if (g.goodput) extra.push(`  ${name(g)}: goodput ${count(g.goodput.acceptedWithinSlo)} accepted within SLO (${g.goodput.perSecond.toPrecision(3)}/s), ${g.goodput.costPerGoodAccepted === null ? 'cost per good accepted —' : `${usdPerRequest(g.goodput.costPerGoodAccepted)} per good accepted`}`);
+    if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
+    if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
+    for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
+    if (g.cost.cachedAtInputRate) extra.push(`  ${name(g)}: ${count(g.cost.cachedAtInputRate)} attempts have cached tokens but the route has no cached price: billed at the input rate`);
+    if (g.cost.batchAtStandardRate) extra.push(`  ${name(g)}: ${count(g.cost.batchAtStandardRate)} batch attempts priced at standard rates: the route has no batch tier in the catalog`);
+  }
+  if (extra.length) out.push('', 'Details:', ...extra);
+  if (pricing.unresolved.length) {
+    out.push('', 'Unpriced — counted, never costed at $0:');
+    for (const u of pricing.unresolved) out.push(`  ${u.route ?? `${u.provider ?? '?'}/${u.model ?? '?'}`}: ${u.reason}`);
+  }
+  const fixed = groups[0]!.lcpr.inputs;
+  const notGiven = Object.entries(fixed).filter(([, s]) => s.source?.startsWith('not given')).map(([k]) => k);
+  if (notGiven.length) out.push('', `LCPR counts these as $0 because no flag gave them (a lower bound): ${notGiven.join(', ')}`);
+  return out.join('\n');
+}
+
+export default defineCommand({
+  options,
+  examples: [
+    'routefit traces summarize',
+    'routefit traces summarize --gpu-hours lambda/h100-sxm=720',
+    'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
+    'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
+    'routefit traces summarize --clickhouse http://127.0.0.1:8123/traces --by route,day',
+  ],
+  notes:
+    'Cost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n' +
+    'With --clickhouse the same metrics run on a ClickHouse server (same numbers, same output); --gpu-hours and route summaries need the DuckDB store.\n' +
+    'reconcile reads the DuckDB store only (invoices live there); whatif and compare --traces take either store.',
+  run: (opts, { io, cmd }) => summarizeCmd(opts, io, storeChoice(cmd, opts)),
+});

@@ -1,0 +1,53 @@
+/** Opening the trace stores for the `traces` commands and `compare --traces`: DuckDB file or ClickHouse server. */
+import type { Command } from 'commander';
+import { DEFAULT_DB, type Store, openStore } from '../traces/db.js';
+import { CLICKHOUSE_ENV, type ChStore } from '../traces/clickhouse/connection.js';
+import { opt } from './command.js';
+import { CliUsageError } from './io.js';
+
+export const dbOpt = () => opt.string('--db <path>', 'trace store (DuckDB file)').default(DEFAULT_DB);
+export const clickhouseOpt = () =>
+  opt
+    .string(
+      '--clickhouse <url>',
+      'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows: import, summarize, check, whatif; invoices, reconcile and GPU-hours stay on --db)',
+    )
+    .env(CLICKHOUSE_ENV);
+
+export type StoreChoice = { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string };
+
+/** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
+export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined }): StoreChoice {
+  const dbGiven = cmd.getOptionValueSource('db') === 'cli';
+  if (opts.clickhouse !== undefined && cmd.getOptionValueSource('clickhouse') === 'cli' && dbGiven) {
+    throw new CliUsageError('--db and --clickhouse name two different stores; pass one');
+  }
+  if (opts.clickhouse !== undefined && !dbGiven) return { kind: 'clickhouse', url: opts.clickhouse };
+  return { kind: 'duckdb', db: opts.db };
+}
+
+/** Connects to a ClickHouse store, runs `body`, closes the connection. */
+export async function withClickHouse<T>(url: string, body: (ch: ChStore) => Promise<T>): Promise<T> {
+  const { openClickHouse } = await import('../traces/clickhouse/connection.js');
+  const ch = await openClickHouse(url);
+  try {
+    return await body(ch);
+  } finally {
+    await ch.close();
+  }
+}
+
+export async function withStore<T>(path: string, create: boolean, body: (s: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(path, { create });
+  try {
+    return await body(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Refuses a ClickHouse database that was never imported into, as a missing DuckDB file is refused. */
+export async function requireChRequests(ch: ChStore): Promise<void> {
+  const { hasRequests } = await import('../traces/clickhouse/schema.js');
+  if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
+}
