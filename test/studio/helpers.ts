@@ -18,7 +18,7 @@ export interface Studio {
 
 /** Starts `routefit studio ARGS` from the built package and waits for the URL it prints; stopped by PID. */
 export function startStudio(args: string[]): Promise<Studio> {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/studio/cli-entry.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'studio', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
