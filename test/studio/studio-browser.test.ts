@@ -32,8 +32,8 @@ async function lcprs(page: Page): Promise<Record<string, { value: number; text: 
   return page.$$eval('[data-testid=routes-table] tbody tr', (rows) =>
     Object.fromEntries(
       rows.map((r) => {
-        const cell = r.querySelector('td.lcpr') as HTMLElement;
-        return [r.getAttribute('data-route')!, { value: Number(cell.dataset.lcpr), text: cell.textContent!.trim() }];
+        const cell = r.querySelector('td.lcpr')!;
+        return [r.getAttribute('data-route')!, { value: Number(cell.getAttribute('data-lcpr')), text: cell.textContent!.trim() }];
       }),
     ),
   );
@@ -91,10 +91,7 @@ describe('Studio in Chromium', () => {
     // Per-route pass rate when the file format has it (the one-file-format issue); the workload's otherwise.
     if (perRoute) await page.fill('input[data-pass-rate="together/deepseek-v3"]', '0.8');
     else await page.fill('input[data-field=quality_pass_rate]', '0.9');
-    await page.waitForFunction((old) => {
-      const cell = document.querySelector('tr[data-route="openai/gpt-5.5"] td.lcpr') as HTMLElement | null;
-      return cell !== null && cell.dataset.lcpr !== String(old);
-    }, before['openai/gpt-5.5']!.value);
+    await page.waitForFunction(`document.querySelector('tr[data-route="openai/gpt-5.5"] td.lcpr')?.getAttribute('data-lcpr') !== '${before['openai/gpt-5.5']!.value}'`);
     const edited = await lcprs(page);
     await page.screenshot({ path: join(SHOTS, 'studio-compare-edited.png'), fullPage: true });
     await page.click('[data-testid=save]');

@@ -14,14 +14,18 @@ export function Chart({ spec, height = 320, id }: { spec: ChartSpec; height?: nu
   useEffect(() => {
     let live = true;
     lib ??= import('echarts');
-    void lib.then((echarts) => {
-      if (!live || !el.current) return;
-      chart.current ??= echarts.init(el.current, null, { renderer: 'svg' });
-      chart.current.setOption({ ...spec, animation: false }, { notMerge: true });
-      el.current.dataset.drawn = '1';
-    });
+    const draw = () =>
+      void lib!.then((echarts) => {
+        if (!live || !el.current) return;
+        chart.current ??= echarts.init(el.current, null, { renderer: 'svg' });
+        chart.current.setOption({ ...spec, animation: false }, { notMerge: true });
+        el.current.dataset.drawn = '1';
+      });
+    // While the user types, the tables follow each keystroke; a chart redraws once the edits pause.
+    const t = chart.current ? setTimeout(draw, 120) : (draw(), undefined);
     return () => {
       live = false;
+      if (t) clearTimeout(t);
     };
   }, [spec]);
   useEffect(() => () => chart.current?.dispose(), []);

@@ -8,6 +8,7 @@ import { type StudioState, type View, MAX_PINS, decodeState, encodeState, initia
 import { EditorView } from './views/editor.js';
 import { ScenarioCards } from './views/scenarios.js';
 import { VIEW_LIST } from './views/registry.js';
+import { provideGenaiPrices } from './shims/module.js';
 import './style.css';
 
 
@@ -21,7 +22,7 @@ function App() {
   const [saveMsg, setSaveMsg] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all([getSession(), getCatalog()])
+    Promise.all([getSession(), getCatalog(), import('@pydantic/genai-prices').then(provideGenaiPrices)])
       .then(([s, c]) => {
         setSession(s);
         setCatalog(c);
@@ -49,8 +50,12 @@ function App() {
 
   const computed = useMemo(() => {
     if (!state || !base || !catalog || !session || base.file !== state.file) return null;
-    return recompute(base.file, base.text, state.edits, catalog, session.today);
-  }, [state?.edits, base, catalog, session]);
+    return recompute(base.file, base.text, state.edits, catalog, session.today, state.workload);
+  }, [state?.edits, state?.workload, base, catalog, session]);
+  // The first priced view on screen: what bench/studio.mjs reads as time to interactive.
+  useEffect(() => {
+    if (computed && performance.getEntriesByName('studio-interactive').length === 0) performance.mark('studio-interactive');
+  }, [computed]);
 
   if (fatal) return <div class="fatal" role="alert">Studio could not start: {fatal}</div>;
   if (!session || !catalog || !state) return <p class="loading">Loading routefit Studio…</p>;

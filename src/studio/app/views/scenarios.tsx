@@ -6,8 +6,8 @@ import type { ViewProps } from '../types.js';
 /** Up to four pinned scenarios side by side: each its own edits over the same file, priced the same way. */
 export function ScenarioCards({ state, set, computed, catalog, session, baseText }: ViewProps) {
   const cards = useMemo(
-    () => state.pins.map((pin) => ({ pin, c: recompute(state.file!, baseText, pin.edits, catalog, session.today) })),
-    [state.pins, baseText, catalog, session, state.file],
+    () => state.pins.map((pin) => ({ pin, c: recompute(state.file!, baseText, pin.edits, catalog, session.today, state.workload) })),
+    [state.pins, baseText, catalog, session, state.file, state.workload],
   );
   if (!cards.length) return null;
   void computed;
