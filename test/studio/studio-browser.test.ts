@@ -63,11 +63,12 @@ describe('Studio in Chromium', () => {
     const page = await open();
     await page.waitForSelector('[data-win-probability]', { timeout: 60_000 });
     const views = await page.$$eval('nav.views button', (b) => b.map((x) => x.getAttribute('data-view')!));
-    expect(views).toEqual(['compare', 'editor', 'volume', 'sensitivity', 'sizing', 'traces', 'catalog']);
+    expect(views).toEqual(['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'sizing', 'traces', 'catalog']);
     const ready: Record<string, string> = {
       compare: '[data-chart=cost-breakdown][data-drawn]',
       editor: '[data-testid=fields] tbody tr',
       volume: '[data-chart=cost-vs-volume][data-drawn]',
+      dedicated: '[data-testid=shape-options] tbody tr',
       sensitivity: '[data-testid=bands]',
       sizing: '[data-testid=sizing]',
       traces: '[data-testid=trace-groups] tbody tr',
@@ -158,6 +159,25 @@ describe('Studio in Chromium', () => {
     expect(await broken.textContent('.note')).toContain('could not be opened');
     await Promise.all([page.close(), again.close(), broken.close()]);
   }, 120_000);
+
+  it('the dedicated view shows the u_required and options `routefit dedicated --json` gives for a preset shape', async () => {
+    const page = await open();
+    await page.click('nav.views button[data-view=dedicated]');
+    await page.selectOption('select[aria-label="traffic mode"]', 'preset');
+    await page.fill('input[aria-label="pattern preset"]', 'bursty:4x@60%');
+    await page.fill('input[aria-label="Ops $/hour"]', '0.5');
+    await page.waitForFunction(`document.querySelector('[data-testid=shape-options] tbody tr') && document.body.textContent.includes('bursty, 4x peaks')`);
+    const u = Number(await page.getAttribute('[data-testid=u-required]', 'data-u'));
+    const options = await page.$$eval('[data-testid=shape-options] tbody tr', (rs) => rs.map((r) => [r.getAttribute('data-option'), Number(r.getAttribute('data-monthly'))]));
+    const file = join(dir, 'saas-chat.yaml');
+    const r = await cli('dedicated', file, '--pattern', 'bursty:4x@60%', '--ops-per-hour', '0.5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { gate: { uRequired: number }; options: { id: string; monthlyCost: number }[] };
+    expect(u).toBe(j.gate.uRequired);
+    expect(options).toEqual(j.options.map((o) => [o.id, o.monthlyCost]));
+    await page.screenshot({ path: join(SHOTS, 'studio-dedicated-bursty.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
 
   it('the traces view shows the figures of `traces summarize --json`', async () => {
     const page = await open();
