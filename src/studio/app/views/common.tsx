@@ -36,7 +36,7 @@ export function rawNumber(raw: unknown): number | undefined {
  * A number input that passes what the user typed to the loader as is: a value out of range or not a
  * number gets the loader's message, never a silent clamp or NaN. Empty removes the key (default).
  */
-export function NumberField(props: { label: string; name: string; raw: unknown; placeholder?: string; rate?: boolean; log?: boolean; onChange: (v: unknown) => void }) {
+export function NumberField(props: { label: string; name: string; raw: unknown; placeholder?: string; rate?: boolean; log?: boolean; compact?: boolean; onChange: (v: unknown) => void }) {
   const current = rawNumber(props.raw);
   const [text, setText] = useState(current === undefined ? '' : String(current));
   useEffect(() => {
@@ -47,7 +47,8 @@ export function NumberField(props: { label: string; name: string; raw: unknown; 
     const trimmed = t.trim();
     props.onChange(trimmed === '' ? undefined : Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed);
   };
-  const slider = props.rate ? (
+  // A slider only for a value that is set: an empty one would show a position the file does not hold.
+  const slider = props.rate && current !== undefined ? (
     <input type="range" min="0" max="1" step="0.005" aria-label={`${props.label} slider`} value={current ?? ''} onInput={(e) => commit((e.target as HTMLInputElement).value)} />
   ) : props.log && current !== undefined && current > 0 ? (
     <input
@@ -62,8 +63,8 @@ export function NumberField(props: { label: string; name: string; raw: unknown; 
   ) : null;
   return (
     <label class="field">
-      <span>{props.label}</span>
-      <input type="text" inputMode="decimal" name={props.name} data-field={props.name} value={text} placeholder={props.placeholder ?? ''} onInput={(e) => commit((e.target as HTMLInputElement).value)} />
+      {props.compact ? null : <span>{props.label}</span>}
+      <input type="text" aria-label={props.label} inputMode="decimal" name={props.name} data-field={props.name} value={text} placeholder={props.placeholder ?? ''} onInput={(e) => commit((e.target as HTMLInputElement).value)} />
       {slider}
     </label>
   );

@@ -78,7 +78,7 @@ export function DedicatedView(props: ViewProps) {
     <section class="dedicated">
       <WorkloadPicker {...props} />
       <div class="filters">
-        <label>GPU route <select aria-label="gpu route" value={opt('dg')} onChange={(e) => put('dg', (e.target as HTMLSelectElement).value)}>{result.gpus.map((g) => <option value={g.id}>{g.id}</option>)}</select></label>
+        <label>GPU route <select aria-label="gpu route" value={'gpu' in result && result.gpu ? result.gpu.id : opt('dg')} onChange={(e) => put('dg', (e.target as HTMLSelectElement).value)}>{result.gpus.map((g) => <option value={g.id}>{g.id}</option>)}</select></label>
         <label>vs <select aria-label="serverless route" value={opt('ds')} onChange={(e) => put('ds', (e.target as HTMLSelectElement).value)}><option value="">cheapest per-token route</option>{result.tokens.map((t) => <option value={t.id}>{t.id}</option>)}</select></label>
         <label>Traffic <select aria-label="traffic mode" value={mode} onChange={(e) => put('dm', (e.target as HTMLSelectElement).value)}><option value="flat">the file's volume, flat</option><option value="preset">a preset shape</option><option value="hourly">hourly requests (168 or 24)</option></select></label>
         {mode === 'preset' ? <label>Preset <input list="shape-presets" aria-label="pattern preset" value={opt('dp') || 'diurnal:10h@70%'} onInput={(e) => put('dp', (e.target as HTMLInputElement).value)} /><datalist id="shape-presets">{PRESETS.map((x) => <option value={x} />)}</datalist></label> : null}

@@ -6,6 +6,7 @@ import { routesPath, workloadPath } from '../model.js';
 import type { ViewProps } from '../types.js';
 import { withEdit } from '../url-state.js';
 import { NumberField, Problems, WorkloadPicker, rawNumber } from './common.js';
+import { citeTitle } from './compare.js';
 
 export function EditorView(props: ViewProps) {
   const { computed, state, set, session } = props;
@@ -55,7 +56,7 @@ export function EditorView(props: ViewProps) {
                 <td>{id}</td>
                 {ROUTE_FIELDS.map((f) => (
                   <td>
-                    <NumberField label={`${id} ${f.key}`} name={`${id}.${f.key}`} raw={obj[f.key]} onChange={(v) => edit([...list, j, f.key], v)} />
+                    <NumberField compact label={`${id} ${f.key}`} name={`${id}.${f.key}`} raw={obj[f.key]} onChange={(v) => edit([...list, j, f.key], v)} />
                   </td>
                 ))}
               </tr>
@@ -81,7 +82,7 @@ function FieldRow({ f, raw, path, edit }: { f: Field; raw: unknown; path: (strin
       </td>
       <td>
         {f.kind === 'number' ? (
-          <NumberField label={f.key} name={f.key} raw={raw} rate={!!f.rate} placeholder={f.default ? String(f.default.value) : ''} onChange={(v) => edit(path, v)} />
+          <NumberField compact label={f.key} name={f.key} raw={raw} rate={!!f.rate} placeholder={f.default ? String(f.default.value) : ''} onChange={(v) => edit(path, v)} />
         ) : f.kind === 'enum' ? (
           <select aria-label={f.key} value={typeof raw === 'string' ? raw : ''} onChange={(e) => edit(path, (e.target as HTMLSelectElement).value || undefined)}>
             <option value="">(default)</option>
@@ -107,7 +108,7 @@ function FieldRow({ f, raw, path, edit }: { f: Field; raw: unknown; path: (strin
         {f.kind === 'number' && isSet && rawNumber(raw) !== undefined ? (
           <input type="text" aria-label={`${f.key} source`} value={sourcedRaw?.source ?? ''} placeholder="workload file" onChange={(e) => edit([...path, 'source'], (e.target as HTMLInputElement).value || undefined)} />
         ) : (
-          <span class="muted">{f.default?.source ?? ''}</span>
+          <span class="muted">{citeTitle(f.default?.source ?? '')}</span>
         )}
       </td>
     </tr>
