@@ -70,11 +70,12 @@ describe('routefit plan', () => {
     expect(w.migration.cost).toBe(8 * 40 * 150);
   });
 
-  it('a workload without current_route is a file error with the line', async () => {
+  it('a workload without current_route is ranked as a greenfield choice, saying which fact is missing', async () => {
     const file = tempYaml(MINI().replace('    current_route: openai/gpt-5.5\n', ''));
     const r = await cli('plan', file);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/:5:\d+: workloads\[0\]\.current_route: missing/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/no current_route in the file: ranked as a greenfield choice/);
+    expect(r.stdout).not.toMatch(/Savings:/);
   });
 
   it('names file, line and field for bad decision facts, with did-you-mean', async () => {
@@ -96,10 +97,15 @@ describe('routefit plan', () => {
     expect(`${r1.stderr}${r2.stderr}${r3.stderr}${r4.stderr}${r5.stderr}`).not.toMatch(/NaN|Infinity|at .*\.ts:\d+/);
   });
 
-  it('a plain workload file (no workloads list) is refused with a pointer to the fleet format', async () => {
+  it('a single-workload file without current_route is a fleet of one, ranked as a greenfield choice, and says so', async () => {
     const r = await cli('plan', ex('saas-chat.yaml'));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/expected a fleet file with workloads/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('no current_route in the file: ranked as a greenfield choice');
+    const j = JSON.parse((await cli('plan', ex('saas-chat.yaml'), '--json')).stdout);
+    const ranking = j.greenfield[0].ranking as { route: string; lcpr: number }[];
+    // Ranked cheapest first, and the recommendation is the first feasible cell.
+    expect(ranking.map((c) => c.lcpr)).toEqual([...ranking.map((c) => c.lcpr)].sort((a, b) => a - b));
+    expect(j.greenfield[0].recommended.route).toBe(ranking[0]!.route);
   });
 });
 

@@ -9,10 +9,9 @@ import { dirname, resolve } from 'node:path';
 import { type VendorRequirements, scoreVendor } from '../engine/decisions/vendor-scorecard.js';
 import { flag } from '../engine/decisions/verdict.js';
 import { loadVendors, toVendorFacts, vendorKeys } from './vendors.js';
-import { fromSource } from '../workload/load.js';
+import { loadWorkloadFile } from '../workload/load.js';
 import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
-import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS } from '../workload/schema.js';
-import { type DecisionFleetInput, type FleetWorkloadInput, NESTED_KEYS, decisionFleetFields, decisionFleetSchema, decisionWorkloadFields } from './schema.js';
+import type { DecisionFleetInput, FleetWorkloadInput } from './schema.js';
 
 export interface FleetWorkload {
   name: string;
@@ -26,41 +25,25 @@ export interface FleetWorkload {
 export interface LoadedFleet {
   file: string;
   source: YamlSource;
+  /** Where workload i sits in the file (`[]` for a single-workload file). */
+  pathOf: (i: number) => (string | number)[];
   name?: string;
   fleet: DecisionFleetInput;
   workloads: FleetWorkload[];
 }
 
-const WORKLOAD_DECISION_KEYS = Object.keys(decisionWorkloadFields);
-const FLEET_DECISION_KEYS = Object.keys(decisionFleetFields);
 
 /**
  * Reads a fleet file: the workload fleet format plus decision facts (constraints, SLOs, current
  * route, team, candidates). Errors name file, line, field and allowed values (InputFileError, exit 2).
  */
 export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions): LoadedFleet {
-  const src = readYaml(file);
-  const data = src.data;
-  if (data === null || typeof data !== 'object' || Array.isArray(data) || !('workloads' in data)) {
-    throw new InputFileError(file, [{ line: 1, message: 'expected a fleet file with workloads: [...] (see examples/fleet.yaml)' }]);
-  }
-  const known = (path: readonly PropertyKey[]): string[] => {
-    const last = path[path.length - 1];
-    if (path.length === 0) return [...FLEET_KEYS, ...FLEET_DECISION_KEYS];
-    if (path[0] === 'workloads' && path.length === 2) return [...WORKLOAD_KEYS, ...WORKLOAD_DECISION_KEYS];
-    if (path.includes('candidates') && path.length === 4) return NESTED_KEYS.candidates!;
-    if (path.includes('routes') && typeof last === 'number') return ROUTE_KEYS;
-    if (path[0] === 'vendors') return path.length === 2 ? NESTED_KEYS.vendors! : vendorKeys(path);
-    return typeof last === 'string' ? (NESTED_KEYS[last] ?? []) : [];
-  };
-  const fleet = validate(src, decisionFleetSchema, known);
-
-  // The workload loader knows only workload keys: hand it the file without the decision facts (same document, so lines stay right).
-  const raw = data as Record<string, unknown> & { workloads: Record<string, unknown>[] };
-  const omit = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
-  const stripped = { ...omit(raw, FLEET_DECISION_KEYS), workloads: raw.workloads.map((w) => omit(w, WORKLOAD_DECISION_KEYS)) };
-  const loaded = fromSource({ ...src, data: stripped });
+  // One format: a single-workload file is a fleet of one; decision facts are optional blocks of it.
+  const loaded = loadWorkloadFile(file);
+  const src = loaded.source;
+  const fleet = loaded.input;
   const prepared = prepareWorkloads(loaded, catalog, opts);
+  const at = (i: number, ...rest: (string | number)[]) => [...loaded.pathOf(i), ...rest];
 
   const problems: Problem[] = [];
   const vendorFacts = fleet.vendors ? fleet.vendors.map(toVendorFacts) : fleet.vendors_file ? loadVendors(resolve(dirname(file), fleet.vendors_file)).vendors : [];
@@ -77,7 +60,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       const spec = specOf(w.current_route);
       if (!spec) {
         const unpriced = p.unpriced.find((u) => u.route === w.current_route);
-        problem(['workloads', i, 'current_route'], unpriced ? `the current route cannot be priced: ${unpriced.message}` : `"${w.current_route}" is not one of this workload's routes (${written.join(', ')})`);
+        problem(at(i, 'current_route'), unpriced ? `the current route cannot be priced: ${unpriced.message}` : `"${w.current_route}" is not one of this workload's routes (${written.join(', ')})`);
       } else currentRoute = spec.id;
     }
     // Seed 000 Part 4: each vendor scored against this workload's requirements; its routes carry the result.
@@ -96,7 +79,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
     for (const [id, c] of Object.entries(w.candidates ?? {})) {
       const spec = specOf(id);
       if (!spec) {
-        problem(['workloads', i, 'candidates', id], `"${id}" is not one of this workload's routes (${written.join(', ')})`);
+        problem(at(i, 'candidates', id), `"${id}" is not one of this workload's routes (${written.join(', ')})`);
         continue;
       }
       factsByRoute.set(spec.id, {
@@ -181,7 +164,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
     return { name: p.name, prepared: p, input: w, brief, procurement };
   });
   if (problems.length) throw new InputFileError(file, problems);
-  return { file, source: src, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
+  return { file, source: src, pathOf: loaded.pathOf, ...(fleet.name ? { name: fleet.name } : {}), fleet, workloads };
 }
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -218,7 +201,7 @@ export function briefWorkloads(fleet: LoadedFleet): BriefWorkload[] {
   if (missing.length) {
     throw new InputFileError(
       fleet.file,
-      missing.map(({ w, i }) => ({ ...locate(src, ['workloads', i]), field: `workloads[${i}].current_route`, message: `missing: the route "${w.name}" runs on today (one of its routes); routefit plan compares every candidate against it` })),
+      missing.map(({ w, i }) => ({ ...locate(src, fleet.pathOf(i)), field: pathToField([...fleet.pathOf(i), 'current_route']), message: `missing: the route "${w.name}" runs on today (one of its routes); routefit plan compares every candidate against it` })),
     );
   }
   return fleet.workloads.map((w) => ({ ...w.brief, currentRoute: w.brief.currentRoute! }));

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
+
+/** Alias expansions a YAML file may make: generous for anchors reused across workloads, far below an expansion bomb. */
+export const MAX_ALIAS_COUNT = 10_000;
 import type { z } from 'zod';
 
 export { type Problem, InputFileError, formatProblem } from './input-error.js';
@@ -15,7 +18,8 @@ export interface YamlSource {
 export function readInputText(file: string, maxBytes = 10_000_000, what = 'an input file'): string {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // `-` is standard input, as Unix tools read it.
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputFileError(file, [{ message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` }]);
@@ -40,7 +44,23 @@ export function parseYaml(file: string, text: string): YamlSource & { data: unkn
       }),
     );
   }
-  return { file, doc, lines, data: doc.toJS({ maxAliasCount: 100 }) };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!/alias/i.test((err as Error).message)) throw err;
+    // A few anchors reused a few times are normal; thousands of expansions are a "billion laughs" file.
+    let first: { line: number; column: number } | undefined;
+    visit(doc, { Alias: (_k, node) => {
+      if (node.range) {
+        const { line, col } = lines.linePos(node.range[0]);
+        first = { line, column: col };
+      }
+      return visit.BREAK;
+    } });
+    throw new InputFileError(file, [{ ...(first ?? {}), message: `the YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} copies of anchored blocks; routefit refuses such files (they can blow up to any size): write the repeated values out, or reuse an anchor fewer times` }]);
+  }
+  return { file, doc, lines, data };
 }
 
 /** Line and column of the node at `path`, or of its nearest ancestor that exists. */
@@ -99,7 +119,7 @@ function describeInput(v: unknown): string {
 }
 
 /** Validates `data` with a zod schema; every issue becomes a Problem with its line. */
-export function validate<S extends z.ZodType>(src: YamlSource & { data: unknown }, schema: S, knownKeys?: (path: readonly PropertyKey[]) => Iterable<string>): z.output<S> {
+export function validate<S extends z.ZodType>(src: YamlSource & { data: unknown }, schema: S, knownKeys: (path: readonly PropertyKey[]) => Iterable<string> = (path) => keysAt(schema, path)): z.output<S> {
   const result = schema.safeParse(src.data);
   if (result.success) return result.data;
   const problems: Problem[] = [];
@@ -121,6 +141,58 @@ export function validate<S extends z.ZodType>(src: YamlSource & { data: unknown 
     problems.push({ ...locate(src, path), field: pathToField(path), message });
   }
   throw new InputFileError(src.file, problems);
+}
+
+/**
+ * The keys an object in the schema may hold at `path` (for "did you mean"): read from the schema
+ * itself, so no key list is kept by hand.
+ */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const out = new Set<string>();
+  type Def = { type: string; innerType?: unknown; in?: unknown; out?: unknown; options?: unknown[]; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown; keyType?: unknown; items?: unknown[] };
+  const walk = (node: unknown, i: number, depth: number): void => {
+    const def = (node as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+    if (!def || depth > 50) return;
+    const next = (n: unknown, j: number) => walk(n, j, depth + 1);
+    switch (def.type) {
+      case 'optional':
+      case 'nullable':
+      case 'default':
+      case 'readonly':
+      case 'catch':
+        return next(def.innerType, i);
+      case 'pipe':
+        return next(def.in, i);
+      case 'union':
+        for (const o of def.options ?? []) next(o, i);
+        return;
+      case 'object': {
+        if (i === path.length) {
+          for (const k of Object.keys(def.shape ?? {})) out.add(k);
+          return;
+        }
+        const p = path[i];
+        if (typeof p === 'string' && def.shape?.[p]) next(def.shape[p], i + 1);
+        return;
+      }
+      case 'array':
+        if (typeof path[i] === 'number') next(def.element, i + 1);
+        return;
+      case 'tuple':
+        if (typeof path[i] === 'number') next(def.items?.[path[i] as number], i + 1);
+        return;
+      case 'record': {
+        if (i === path.length) {
+          const keys = (def.keyType as { _zod?: { def?: { type: string; entries?: Record<string, string> } } })?._zod?.def;
+          if (keys?.type === 'enum') for (const k of Object.values(keys.entries ?? {})) out.add(k);
+          return;
+        }
+        return next(def.valueType, i + 1);
+      }
+    }
+  };
+  walk(schema, 0, 0);
+  return [...out];
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

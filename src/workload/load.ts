@@ -2,9 +2,9 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { Sourced } from '../engine/evidence.js';
 import type { WorkloadProfile } from '../engine/cost/lcpr.js';
 import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
-import { InputFileError, type YamlSource, parseYaml, readYaml, validate } from '../io/yaml-file.js';
-import { DEFAULTS } from './defaults.js';
-import { FLEET_KEYS, ROUTE_KEYS, WORKLOAD_KEYS, type WorkloadInput, fleetSchema, routeEntry, workloadSchema } from './schema.js';
+import { InputFileError, type YamlSource, locate, parseYaml, pathToField, readYaml, validate } from '../io/yaml-file.js';
+import { type FleetInput, type WorkloadInput, fleetSchema, routeEntry, singleWorkloadSchema } from './schema.js';
+import { WORKLOAD_FIELDS } from './fields.js';
 import type { z } from 'zod';
 
 type RouteEntry = z.output<typeof routeEntry>;
@@ -25,6 +25,10 @@ export interface LoadedFile {
   file: string;
   source: YamlSource;
   workloads: LoadedWorkload[];
+  /** The file as a fleet: a single-workload file is a fleet of one (its facts at the top, its workload in `workloads[0]`). */
+  input: FleetInput;
+  /** Where workload i sits in the file: `['workloads', i]`, or `[]` for a single-workload file. */
+  pathOf: (i: number) => (string | number)[];
   /** `measured_from:` — a trace store path, resolved against the file's folder, or a ClickHouse URL (http[s]://…). */
   measuredFrom?: string;
 }
@@ -43,36 +47,58 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputFileError(src.file, [{ line: 1, message: 'expected a workload (requests_per_month, input_tokens, routes, …) or a fleet (workloads: [...])' }]);
   }
-  const known = (path: readonly PropertyKey[]) => {
-    const last = path[path.length - 1];
-    if (path.length === 0) return 'workloads' in data ? FLEET_KEYS : WORKLOAD_KEYS;
-    if (path.includes('routes') && typeof last === 'number') return ROUTE_KEYS;
-    if (path[0] === 'workloads' && path.length === 2) return WORKLOAD_KEYS;
-    if (last === 'price') return ['input', 'output', 'cached_input', 'batch_input', 'batch_output', 'gpu_hourly'];
-    return [];
-  };
   const fallbackName = basename(src.file).replace(/\.(ya?ml)$/i, '');
 
   if ('workloads' in data) {
-    const fleet = validate(src, fleetSchema, known);
+    const fleet = validate(src, fleetSchema);
     const workloads = fleet.workloads.map((w, i) => {
       const routes = w.routes ?? fleet.routes;
       if (!routes) {
-        throw new InputFileError(src.file, [{ field: `workloads[${i}].routes`, message: 'no routes: list routes on the workload or at the top of the fleet file' }]);
+        throw new InputFileError(src.file, [{ ...locate(src, ['workloads', i]), field: `workloads[${i}].routes`, message: 'no routes: list routes on the workload or at the top of the fleet file' }]);
       }
       const routePath = (j: number): (string | number)[] => (w.routes ? ['workloads', i, 'routes', j] : ['routes', j]);
       return toLoaded(w, `${fallbackName}-${i + 1}`, ['workloads', i], routes, routePath, w.as_of ?? fleet.as_of);
     });
     const names = new Set<string>();
     workloads.forEach((w, i) => {
-      if (names.has(w.name)) throw new InputFileError(src.file, [{ field: `workloads[${i}].name`, message: `duplicate workload name "${w.name}"` }]);
+      if (names.has(w.name)) throw new InputFileError(src.file, [{ ...locate(src, ['workloads', i, 'name']), field: `workloads[${i}].name`, message: `duplicate workload name "${w.name}"` }]);
       names.add(w.name);
     });
-    return { file: src.file, source: src, workloads, ...measuredFrom(src.file, fleet.measured_from ?? fleet.workloads.find((w) => w.measured_from)?.measured_from) };
+    duplicateRoutes(src, workloads);
+    return { file: src.file, source: src, workloads, input: fleet, pathOf: (i) => ['workloads', i], ...measuredFrom(src.file, fleet.measured_from ?? fleet.workloads.find((w) => w.measured_from)?.measured_from) };
   }
-  const w = validate(src, workloadSchema, known);
-  if (!w.routes) throw new InputFileError(src.file, [{ field: 'routes', message: 'missing required key: list the routes to compare (e.g. - openai/gpt-5.5)' }]);
-  return { file: src.file, source: src, workloads: [toLoaded(w, fallbackName, [], w.routes, (j) => ['routes', j], w.as_of)], ...measuredFrom(src.file, w.measured_from) };
+  const w = validate(src, singleWorkloadSchema);
+  if (!w.routes) throw new InputFileError(src.file, [{ line: 1, field: 'routes', message: 'missing required key: list the routes to compare (e.g. - openai/gpt-5.5)' }]);
+  const workloads = [toLoaded(w, fallbackName, [], w.routes, (j) => ['routes', j], w.as_of)];
+  duplicateRoutes(src, workloads);
+  // A fleet of one: the fleet-level facts stay at the top, the workload is the whole file.
+  const { team, vendors, vendors_file, operations, signals, monthly_revenue, ...workload } = w;
+  const input: FleetInput = {
+    ...(w.name ? { name: w.name } : {}),
+    ...(team ? { team } : {}),
+    ...(vendors ? { vendors } : {}),
+    ...(vendors_file ? { vendors_file } : {}),
+    ...(operations ? { operations } : {}),
+    ...(signals ? { signals } : {}),
+    ...(monthly_revenue ? { monthly_revenue } : {}),
+    workloads: [workload],
+  };
+  return { file: src.file, source: src, workloads, input, pathOf: () => [], ...measuredFrom(src.file, w.measured_from) };
+}
+
+/** The same route listed twice in one workload would be priced and sampled twice: an error, located. */
+function duplicateRoutes(src: YamlSource, workloads: LoadedWorkload[]): void {
+  const problems: { line?: number; column?: number; field: string; message: string }[] = [];
+  for (const w of workloads) {
+    const seen = new Map<string, (string | number)[]>();
+    for (const { entry, path } of w.routes) {
+      const id = typeof entry === 'string' ? entry : (entry.label ?? entry.route);
+      const first = seen.get(id);
+      if (first) problems.push({ ...locate(src, path), field: pathToField(path), message: `duplicate route "${id}" in workload "${w.name}" (first at ${pathToField(first)}${locate(src, first) ? `, line ${locate(src, first)!.line}` : ''}); list each route once, or give the copies different labels` });
+      else seen.set(id, path);
+    }
+  }
+  if (problems.length) throw new InputFileError(src.file, problems);
 }
 
 function measuredFrom(file: string, path: string | undefined): { measuredFrom?: string } {
@@ -88,27 +114,18 @@ function toLoaded(
   routePath: (j: number) => (string | number)[],
   asOf: string | undefined,
 ): LoadedWorkload {
-  const d = <T extends Sourced>(v: Sourced | undefined, fallback: T): Sourced => v ?? fallback;
-  const profile: WorkloadProfile = {
+  // Every registry field: the file's value, else its default (fields the engine counts as 0 when absent stay absent).
+  const values: Record<string, Sourced> = {};
+  for (const f of WORKLOAD_FIELDS) {
+    const v = (w as Record<string, unknown>)[f.key] as Sourced | undefined;
+    if (v !== undefined) values[f.name] = v;
+    else if (f.default !== 'required' && !f.omittedWhenAbsent) values[f.name] = f.default;
+  }
+  const profile = {
     name: w.name ?? fallbackName,
-    requestsPerMonth: w.requests_per_month,
-    inputTokens: w.input_tokens,
-    outputTokens: d(w.output_tokens, DEFAULTS.outputTokens),
-    retryRate: d(w.retry_rate, DEFAULTS.retryRate),
-    qualityPassRate: d(w.quality_pass_rate, DEFAULTS.qualityPassRate),
-    repairCostPerFailure: d(w.repair_cost_per_failure, DEFAULTS.repairCostPerFailure),
-    engineeringHoursPerMonth: d(w.engineering_hours_per_month, DEFAULTS.engineeringHoursPerMonth),
-    engineeringHourlyRate: d(w.engineering_hourly_rate, DEFAULTS.engineeringHourlyRate),
-    ...(w.cache_hit_rate ? { cacheHitRate: w.cache_hit_rate } : {}),
-    ...(w.cache_write_rate ? { cacheWriteRate: w.cache_write_rate } : {}),
+    ...values,
     ...(w.cache_write_ttl ? { cacheWriteTtl: w.cache_write_ttl } : {}),
-    ...(w.batch_eligible_share ? { batchEligibleShare: w.batch_eligible_share } : {}),
-    ...(w.eval_cost_per_month ? { evalCostPerMonth: w.eval_cost_per_month } : {}),
-    ...(w.human_escalation_rate ? { humanEscalationRate: w.human_escalation_rate } : {}),
-    ...(w.human_cost_per_escalation ? { humanCostPerEscalation: w.human_cost_per_escalation } : {}),
-    ...(w.ops_cost_per_month ? { opsCostPerMonth: w.ops_cost_per_month } : {}),
-    ...(w.invoice_delta_per_month ? { invoiceDeltaPerMonth: w.invoice_delta_per_month } : {}),
-  };
+  } as WorkloadProfile;
   return {
     name: profile.name!,
     profile,

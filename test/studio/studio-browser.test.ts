@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_KEYS } from '../../src/workload/schema.js';
+import { PER_ROUTE_FIELDS } from '../../src/workload/fields.js';
 import { cli } from '../helpers/cli.js';
 import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
 
@@ -88,7 +88,7 @@ describe('Studio in Chromium', () => {
     const page = await open();
     const before = await lcprs(page);
     await page.fill('input[data-field=requests_per_month]', '2000000');
-    const perRoute = ROUTE_KEYS.includes('quality_pass_rate');
+    const perRoute = PER_ROUTE_FIELDS.some((f) => f.key === 'quality_pass_rate');
     // Per-route pass rate when the file format has it (the one-file-format issue); the workload's otherwise.
     if (perRoute) await page.fill('input[data-pass-rate="together/deepseek-v3"]', '0.8');
     else await page.fill('input[data-field=quality_pass_rate]', '0.9');

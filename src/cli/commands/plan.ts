@@ -1,4 +1,5 @@
 import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decisions/decision-brief.js';
+import { type FunnelResult, routefitMatrix } from '../../engine/decisions/funnel.js';
 import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
 import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
 import { table, usd, usdPerRequest } from '../format.js';
@@ -103,16 +104,41 @@ function renderBrief(file: string, brief: FleetBrief): string {
   return L.join('\n') + '\n';
 }
 
+/** Why a workload without `current_route` is ranked, not briefed (said in text and JSON). */
+const GREENFIELD_NOTE = 'no current_route in the file: ranked as a greenfield choice (cheapest feasible route first); add current_route: ROUTE for savings, payback and the migration gates';
+
 function plan(file: string, opts: FleetOptions & { json?: boolean | undefined }, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
-  const all = briefWorkloads(fleet);
-  const brief = decisionBrief(opts.workload ? all.filter((w) => w.name === opts.workload) : all, fleetFacts(fleet));
-  io.out(opts.json ? JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...brief }, null, 2) + '\n' : renderBrief(file, brief));
+  const chosen = fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload);
+  const running = chosen.filter((w) => w.brief.currentRoute);
+  const greenfield = routefitMatrix(chosen.filter((w) => !w.brief.currentRoute).map((w) => w.brief)).rows;
+  const brief = running.length ? decisionBrief(briefWorkloads({ ...fleet, workloads: running }), fleetFacts(fleet)) : undefined;
+  if (opts.json) {
+    const green = greenfield.map((r) => ({ workload: r.workload, note: GREENFIELD_NOTE, recommended: r.recommended, ranking: ranked(r), flags: r.flags }));
+    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green }, null, 2) + '\n');
+  } else {
+    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield)].join('\n'));
+  }
   return unpricedExit(fleet, io);
 }
 
+const ranked = (r: FunnelResult) => r.cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr!);
+
+function renderGreenfield(r: FunnelResult): string {
+  const L = [`## ${r.workload} — ${r.recommended ? `CHOOSE ${r.recommended.route}` : 'NO FEASIBLE ROUTE'}`, `  ${GREENFIELD_NOTE}.`, ''];
+  L.push(
+    table(['Rank', 'Route', 'Mode', 'LCPR', 'Evidence', 'Monthly'], ranked(r).map((c, i) => [String(i + 1), c.route, c.mode, usdPerRequest(c.lcpr!), c.evidence ?? '—', c.monthlyCost === undefined ? '—' : usd(c.monthlyCost)]), ['right', 'left', 'left', 'right', 'left', 'right'])
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  );
+  for (const c of r.cells.filter((x) => x.status !== 'priced')) L.push(`    ${c.route}: ${c.status === 'not_applicable' ? 'N/A' : `eliminated at ${c.eliminatedAt}`} — ${c.reasons.join('; ')}`);
+  for (const f of r.flags) L.push(`  ! ${f}`);
+  return L.join('\n') + '\n';
+}
+
 export default defineCommand({
-  args: [{ name: '<fleet>', description: 'fleet YAML (workloads with current_route, constraints, candidates…)' }],
+  args: [{ name: '<fleet>', description: 'workload or fleet YAML; current_route, constraints, candidates … are optional blocks' }],
   options,
   examples: ['routefit plan examples/fleet.yaml', 'routefit plan examples/fleet.yaml --workload support-resolution --json'],
   notes: 'Exit code 2 when the file is invalid (with file:line and the allowed values).',

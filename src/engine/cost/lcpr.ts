@@ -1,3 +1,4 @@
+import { boundsOf } from '../../workload/fields.js';
 import { type Quantity, type Sourced, sourced } from '../evidence.js';
 import { RoutefitError, requireInRange } from '../errors.js';
 import { type AttemptCost, type CacheTtl, type TokenPriceSheet, attemptCost } from './token-pricing.js';
@@ -142,6 +143,7 @@ interface Resolved {
 
 /** Validates and unwraps a profile, recording each input's evidence. */
 function resolveProfile(p: WorkloadProfile, route: RouteSpec, inputs: Record<string, Sourced>): Resolved {
+  // Bounds are the field registry's (src/workload/fields.ts): the file, the levers and this check agree.
   const take = (field: string, q: Quantity | undefined, range: Parameters<typeof requireInRange>[2], fallback?: number): number => {
     if (q === undefined) {
       if (fallback === undefined) throw new RoutefitError('invalid_input', `${field} is required`, { field });
@@ -154,22 +156,22 @@ function resolveProfile(p: WorkloadProfile, route: RouteSpec, inputs: Record<str
   };
   const engHoursQ = route.engineeringHoursPerMonth ?? p.engineeringHoursPerMonth;
   const r: Resolved = {
-    requests: take('requestsPerMonth', p.requestsPerMonth, { min: 0, minExclusive: true }),
-    inputTokens: take('inputTokens', p.inputTokens, { min: 0 }),
-    outputTokens: take('outputTokens', p.outputTokens, { min: 0 }),
-    retryRate: take('retryRate', p.retryRate, FRACTION),
-    passRate: take('qualityPassRate', p.qualityPassRate, { min: 0, minExclusive: true, max: 1 }),
-    repairCost: take('repairCostPerFailure', p.repairCostPerFailure, { min: 0 }),
-    engHours: take('engineeringHoursPerMonth', engHoursQ, { min: 0, max: 744 }),
-    engRate: take('engineeringHourlyRate', p.engineeringHourlyRate, { min: 0 }),
-    cacheHit: take('cacheHitRate', p.cacheHitRate, FRACTION, 0),
-    cacheWrite: take('cacheWriteRate', p.cacheWriteRate, FRACTION, 0),
-    batchShare: take('batchEligibleShare', p.batchEligibleShare, FRACTION, 0),
-    evalMonthly: take('evalCostPerMonth', p.evalCostPerMonth, { min: 0 }, 0),
-    humanRate: take('humanEscalationRate', p.humanEscalationRate, FRACTION, 0),
-    humanCost: take('humanCostPerEscalation', p.humanCostPerEscalation, { min: 0 }, 0),
-    opsMonthly: take('opsCostPerMonth', p.opsCostPerMonth, { min: 0 }, 0),
-    invoiceDelta: take('invoiceDeltaPerMonth', p.invoiceDeltaPerMonth, {}, 0),
+    requests: take('requestsPerMonth', p.requestsPerMonth, boundsOf('requestsPerMonth')),
+    inputTokens: take('inputTokens', p.inputTokens, boundsOf('inputTokens')),
+    outputTokens: take('outputTokens', p.outputTokens, boundsOf('outputTokens')),
+    retryRate: take('retryRate', p.retryRate, boundsOf('retryRate')),
+    passRate: take('qualityPassRate', p.qualityPassRate, boundsOf('qualityPassRate')),
+    repairCost: take('repairCostPerFailure', p.repairCostPerFailure, boundsOf('repairCostPerFailure')),
+    engHours: take('engineeringHoursPerMonth', engHoursQ, boundsOf('engineeringHoursPerMonth')),
+    engRate: take('engineeringHourlyRate', p.engineeringHourlyRate, boundsOf('engineeringHourlyRate')),
+    cacheHit: take('cacheHitRate', p.cacheHitRate, boundsOf('cacheHitRate'), 0),
+    cacheWrite: take('cacheWriteRate', p.cacheWriteRate, boundsOf('cacheWriteRate'), 0),
+    batchShare: take('batchEligibleShare', p.batchEligibleShare, boundsOf('batchEligibleShare'), 0),
+    evalMonthly: take('evalCostPerMonth', p.evalCostPerMonth, boundsOf('evalCostPerMonth'), 0),
+    humanRate: take('humanEscalationRate', p.humanEscalationRate, boundsOf('humanEscalationRate'), 0),
+    humanCost: take('humanCostPerEscalation', p.humanCostPerEscalation, boundsOf('humanCostPerEscalation'), 0),
+    opsMonthly: take('opsCostPerMonth', p.opsCostPerMonth, boundsOf('opsCostPerMonth'), 0),
+    invoiceDelta: take('invoiceDeltaPerMonth', p.invoiceDeltaPerMonth, boundsOf('invoiceDeltaPerMonth'), 0),
   };
   if (r.cacheHit + r.cacheWrite > 1) {
     throw new RoutefitError('invalid_input', `cacheHitRate + cacheWriteRate is ${r.cacheHit + r.cacheWrite}; allowed ≤ 1 (both are shares of the same input tokens)`, {

@@ -2,6 +2,7 @@ import type { Bounds } from './distributions.js';
 import { type Sourced, sourced } from '../evidence.js';
 import { RoutefitError } from '../errors.js';
 import type { RouteSpec, WorkloadProfile } from '../cost/lcpr.js';
+import { FIELDS } from '../../workload/fields.js';
 
 /**
  * A lever: one numeric input of the LCPR model that sensitivity, sweeps and Monte Carlo can move.
@@ -19,36 +20,15 @@ export interface Lever {
 }
 
 type WorkloadKey = Exclude<keyof WorkloadProfile, 'name' | 'cacheWriteTtl'>;
-const FRACTION: Bounds = { min: 0, max: 1 };
-const USD: Bounds = { min: 0 };
 
-const W = (key: WorkloadKey, name: string, bounds: Bounds, unit: string): Lever => ({ key, name, scope: 'workload', bounds, unit });
-const R = (key: string, name: string, bounds: Bounds, unit: string): Lever => ({ key, name, scope: 'route', bounds, unit });
-
-export const LEVERS: readonly Lever[] = [
-  W('requestsPerMonth', 'requests_per_month', { min: 0, minExclusive: true }, 'requests/month'),
-  W('inputTokens', 'input_tokens', { min: 0 }, 'tokens'),
-  W('outputTokens', 'output_tokens', { min: 0 }, 'tokens'),
-  W('retryRate', 'retry_rate', FRACTION, 'fraction'),
-  W('qualityPassRate', 'quality_pass_rate', { min: 0, minExclusive: true, max: 1 }, 'fraction'),
-  W('repairCostPerFailure', 'repair_cost_per_failure', USD, 'USD'),
-  W('engineeringHoursPerMonth', 'engineering_hours_per_month', { min: 0, max: 744 }, 'hours/month'),
-  W('engineeringHourlyRate', 'engineering_hourly_rate', USD, 'USD/hour'),
-  W('cacheHitRate', 'cache_hit_rate', FRACTION, 'fraction'),
-  W('cacheWriteRate', 'cache_write_rate', FRACTION, 'fraction'),
-  W('batchEligibleShare', 'batch_eligible_share', FRACTION, 'fraction'),
-  W('evalCostPerMonth', 'eval_cost_per_month', USD, 'USD/month'),
-  W('humanEscalationRate', 'human_escalation_rate', FRACTION, 'fraction'),
-  W('humanCostPerEscalation', 'human_cost_per_escalation', USD, 'USD'),
-  W('opsCostPerMonth', 'ops_cost_per_month', USD, 'USD/month'),
-  W('invoiceDeltaPerMonth', 'invoice_delta_per_month', {}, 'USD/month'),
-  R('price.input', 'price.input', USD, 'USD/M tokens'),
-  R('price.output', 'price.output', USD, 'USD/M tokens'),
-  R('price.cachedInput', 'price.cached_input', USD, 'USD/M tokens'),
-  R('gpuHourly', 'gpu_hourly', USD, 'USD/hour'),
-  R('throughputTokensPerSecond', 'throughput_tokens_per_second', { min: 0, minExclusive: true }, 'tokens/s'),
-  R('utilization', 'utilization', { min: 0, minExclusive: true, max: 1 }, 'fraction'),
-];
+/** Every registry field marked `lever` (src/workload/fields.ts): its bounds are the ones computeLcpr checks. */
+export const LEVERS: readonly Lever[] = FIELDS.filter((f) => 'lever' in f && f.lever).map((f) => ({
+  key: f.name,
+  name: 'leverName' in f ? f.leverName : f.key,
+  scope: f.scope,
+  bounds: f.bounds,
+  unit: f.unit,
+}));
 
 /** Finds a lever by its snake_case or camelCase name; unknown names list the allowed ones. */
 export function findLever(name: string): Lever {

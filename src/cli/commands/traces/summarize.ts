@@ -5,13 +5,18 @@ import { routeSummaries } from '../../../traces/route-summaries.js';
 import { gpuRoutes } from '../../../traces/gpu.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
 import { parsePairs } from '../../flags.js';
+import { WORKLOAD_FIELDS, field } from '../../../workload/fields.js';
 import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
 import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore } from '../../stores.js';
 
-const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
+/** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
+type OverheadName = keyof MeasuredOverheads;
+const overheadFlags = Object.fromEntries(
+  WORKLOAD_FIELDS.filter((f) => f.flag).map((f) => [f.name, opt.number(`${f.flag} <${f.unit.startsWith('USD') ? 'usd' : f.unit.split('/')[0]}>`, `${f.description} (${f.unit}${f.unit.endsWith('/month') ? ', prorated to the window' : ''})`, f.bounds)]),
+) as Record<OverheadName, ReturnType<typeof opt.number>>;
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
@@ -20,12 +25,7 @@ const options = {
   to: opt.string('--to <date>', 'window end (exclusive, UTC)'),
   sloTtftMs: opt.number('--slo-ttft-ms <ms>', 'TTFT SLO for goodput', { min: 0 }),
   sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
-  repairCostPerFailure: usdFlag('--repair-cost-per-failure <usd>', 'repair cost of a failed request'),
-  engineeringHoursPerMonth: opt.number('--engineering-hours-per-month <h>', 'engineering hours per month (prorated to the window)', { min: 0 }),
-  engineeringHourlyRate: usdFlag('--engineering-hourly-rate <usd>', 'engineering hourly rate'),
-  evalCostPerMonth: usdFlag('--eval-cost-per-month <usd>', 'eval cost per month (prorated)'),
-  humanCostPerEscalation: usdFlag('--human-cost-per-escalation <usd>', 'cost of one human escalation'),
-  opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'ops cost per month (prorated)'),
+  ...overheadFlags,
   gpuHours: opt.repeatable('--gpu-hours <route=hours>', 'GPU-hours billed for a GPU route in the window, repeatable: gives it a cost, utilization and headroom'),
   gpuThroughput: opt.repeatable('--gpu-throughput <route=tok/s>', 'output tokens/s of one instance, when the catalog has no figure for the model served'),
   json: opt.json(),
@@ -44,9 +44,9 @@ function parseDims(by: string): Dimension[] {
 
 function overheadsFrom(opts: SummarizeOpts): MeasuredOverheads {
   const o: MeasuredOverheads = {};
-  for (const k of ['repairCostPerFailure', 'engineeringHoursPerMonth', 'engineeringHourlyRate', 'evalCostPerMonth', 'humanCostPerEscalation', 'opsCostPerMonth'] as const) {
+  for (const k of Object.keys(overheadFlags) as OverheadName[]) {
     const n = opts[k];
-    if (n !== undefined) o[k] = { value: n, evidence: 'assumed', source: `${'--' + k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} flag` };
+    if (n !== undefined) o[k] = { value: n, evidence: 'assumed', source: `${field(k)!.flag} flag` };
   }
   return o;
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type Session, saveText } from '../api.js';
-import { EVIDENCE_LABELS, type Field, ROUTE_FIELDS, WORKLOAD_FIELDS, boundsText } from '../fields.js';
+import { EVIDENCE_LABELS, type Field, ROUTE_FIELDS, WORKLOAD_FIELDS, boundsText, keyPath } from '../fields.js';
 import { num } from '../fmt.js';
 import { routesPath, workloadPath } from '../model.js';
 import type { ViewProps } from '../types.js';
@@ -56,7 +56,7 @@ export function EditorView(props: ViewProps) {
                 <td>{id}</td>
                 {ROUTE_FIELDS.map((f) => (
                   <td>
-                    <NumberField compact label={`${id} ${f.key}`} name={`${id}.${f.key}`} raw={obj[f.key]} onChange={(v) => edit([...list, j, f.key], v)} />
+                    <NumberField compact label={`${id} ${f.key}`} name={`${id}.${f.key}`} raw={keyPath(f.key).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj)} onChange={(v) => edit([...list, j, ...keyPath(f.key)], v)} />
                   </td>
                 ))}
               </tr>
@@ -94,7 +94,7 @@ function FieldRow({ f, raw, path, edit }: { f: Field; raw: unknown; path: (strin
       </td>
       <td>{f.unit ?? ''}</td>
       <td>{f.kind === 'number' ? boundsText(f.bounds) : f.kind === 'date' ? 'a calendar date' : f.kind === 'enum' ? f.choices!.join(' | ') : 'text'}</td>
-      <td>{f.default ? <span>{num(f.default.value)} <span class={`ev ev-${f.default.evidence}`}>{f.default.evidence}</span></span> : '—'}</td>
+      <td>{f.default ? <span>{num(f.default.value)} <span class={`ev ev-${f.default.evidence}`}>{f.default.evidence}</span></span> : f.required ? 'required' : '—'}</td>
       <td>
         {f.kind === 'number' && isSet ? (
           <select aria-label={`${f.key} evidence`} value={sourcedRaw?.evidence ?? 'assumed'} onChange={(e) => edit([...path, 'evidence'], (e.target as HTMLSelectElement).value)}>
