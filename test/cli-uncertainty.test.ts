@@ -223,9 +223,17 @@ describe('routefit sweep', () => {
     expect([o.points[0].value, o.points.at(-1).value]).toEqual([100, 2000]);
   });
 
-  it('needs a range and rejects bad ones with exit 2', async () => {
+  it('without a flag sweeps the volume over the default range its help promises', async () => {
+    const r = await cli('sweep', ex('saas-chat.yaml'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const sweeps = JSON.parse(r.stdout).workloads[0].sweeps;
+    expect(sweeps).toHaveLength(1);
+    expect([sweeps[0].points[0].value, sweeps[0].points.at(-1).value]).toEqual([1e4, 1e8]);
+    expect((await cli('sweep', '--help')).stdout).toMatch(/default\s+1e4:1e8/);
+  });
+
+  it('rejects bad ranges with exit 2', async () => {
     const cases: [string[], RegExp][] = [
-      [[], /sweep needs --volume lo:hi and\/or --output-tokens/],
       [['--volume', '0:1e6'], /requests per month must be above 0/],
       [['--volume', '1e4'], /expected lo:hi/],
       [['--output-tokens', '100:2000:0'], /--output-tokens is "0"; allowed 0 < value/],

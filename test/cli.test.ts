@@ -116,10 +116,10 @@ describe('routefit explain', () => {
     expect(r.stdout).toContain('$9,090.00 USD/month');
     expect(r.stdout).toMatch(/price\.output\s+30\s+public/);
   });
-  it('needs --workload on a fleet file and names the choices', async () => {
+  it('on a fleet file without --workload explains the first workload with the route, naming the choices', async () => {
     const r = await cli('explain', ex('gemini-question.yaml'), '--route', 'google/gemini-2.5-pro');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('rag, codegen, classification');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('explaining "rag", the first that lists google/gemini-2.5-pro (pick another with --workload: rag, codegen, classification)');
     const ok = await cli('explain', ex('gemini-question.yaml'), '--route', 'google/gemini-2.5-pro', '--workload', 'rag', '--json');
     expect(JSON.parse(ok.stdout).lcpr).toBeCloseTo(0.013084, 6);
   });

@@ -5,6 +5,7 @@ import type { PriceEvidence, Sourced } from '../engine/evidence.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { InputFileError, type Problem, locate, readYaml, validate } from '../io/yaml-file.js';
 import { type PriceField, gpusFile, modelsFile, providersFile, tokenPricesFile } from './schema.js';
+import { readSnapshot } from './snapshot.js';
 import type { Catalog, GpuSkuEntry, GpuSpecEntry, ModelSpecEntry, PricePoint, ProviderEntry, TokenRouteEntry } from './types.js';
 
 /** The catalog shipped with the package: `<package root>/catalog`. */
@@ -15,12 +16,21 @@ export function defaultCatalogDir(): string {
 
 const cache = new Map<string, Catalog>();
 
+/** Where the build writes the bundled catalog's snapshot: `<package root>/dist/catalog-snapshot.json`. */
+export const SNAPSHOT_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'catalog-snapshot.json');
+
+/** Reads the YAML files themselves, never the snapshot (the build and the snapshot test use it). */
+export function readCatalogFiles(dir: string = defaultCatalogDir()): Catalog {
+  return readCatalog(resolve(dir));
+}
+
 /** Loads and validates catalog/{providers,token-prices,gpus}.yaml. Throws InputFileError listing every problem. */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
   const key = resolve(dir);
   const hit = cache.get(key);
   if (hit) return hit;
-  const catalog = readCatalog(key);
+  // The bundled catalog, unchanged since the build: its validated snapshot (snapshot.ts).
+  const catalog = (key === resolve(defaultCatalogDir()) ? readSnapshot(key, SNAPSHOT_FILE) : undefined) ?? readCatalog(key);
   cache.set(key, catalog);
   return catalog;
 }

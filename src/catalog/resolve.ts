@@ -1,6 +1,6 @@
 import { type Quantity, type Sourced, sourced } from '../engine/evidence.js';
 import { RoutefitError } from '../engine/errors.js';
-import type { DeploymentMode, GpuRouteSpec, RouteSpec, TokenRouteSpec } from '../engine/cost/lcpr.js';
+import type { DeploymentMode, GpuRouteSpec, RouteOverrides, RouteSpec, TokenRouteSpec } from '../engine/cost/lcpr.js';
 import type { TokenPriceSheet } from '../engine/cost/token-pricing.js';
 import { findRoute, pointAt } from './lookup.js';
 import type { Catalog, GpuSkuEntry } from './types.js';
@@ -30,6 +30,7 @@ export interface RouteRequest {
   /** GPU price term: on_demand (default), spot, or a reserved term named in the catalog. */
   term?: string;
   engineeringHoursPerMonth?: Quantity;
+  overrides?: RouteOverrides;
 }
 
 export interface ResolveDefaults {
@@ -53,7 +54,11 @@ export function resolveRoute(catalog: Catalog, req: RouteRequest, defaults: Reso
       throw err;
     }
   })();
-  const base = { ...(req.label ? { label: req.label } : {}), ...(req.engineeringHoursPerMonth !== undefined ? { engineeringHoursPerMonth: req.engineeringHoursPerMonth } : {}) };
+  const base = {
+    ...(req.label ? { label: req.label } : {}),
+    ...(req.engineeringHoursPerMonth !== undefined ? { engineeringHoursPerMonth: req.engineeringHoursPerMonth } : {}),
+    ...(req.overrides && Object.keys(req.overrides).length ? { overrides: req.overrides } : {}),
+  };
 
   if (custom) {
     if (p.gpuHourly !== undefined) {

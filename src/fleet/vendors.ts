@@ -53,17 +53,15 @@ export interface LoadedVendors {
   vendors: VendorFacts[];
 }
 
-/** Reads a vendors file for `routefit scorecard` (seed 000 Part 4); errors carry file:line. */
+/** Reads a vendors file for `routefit scorecard` (Inference Field Guide, Part 4); errors carry file:line. */
 export function loadVendors(file: string): LoadedVendors {
   const src = readYaml(file);
-  const known = (path: readonly PropertyKey[]) => {
-    const last = path[path.length - 1];
-    if (path.length === 0) return Object.keys(vendorsFileSchema.shape);
-    if (last === 'requirements') return Object.keys(requirementsSchema.shape);
-    if (path[0] === 'vendors' && path.length === 2) return Object.keys(vendorSchema.shape);
-    return vendorKeys(path);
-  };
-  const v = validate(src, vendorsFileSchema, known);
+  const d = src.data;
+  if (d !== null && typeof d === 'object' && !Array.isArray(d) && !('vendors' in d)) {
+    // A workload or fleet file: say which facts the scorecard needs instead of listing its keys as unknown.
+    throw new InputFileError(file, [{ line: 1, message: 'needs vendor facts: this file has no vendors block (requirements: {...}, vendors: [{name, …}]; see examples/vendors.yaml); nothing was scored' }]);
+  }
+  const v = validate(src, vendorsFileSchema);
   const names = new Set<string>();
   v.vendors.forEach((x, i) => {
     if (names.has(x.name)) throw new InputFileError(file, [{ field: `vendors[${i}].name`, message: `duplicate vendor "${x.name}"` }]);

@@ -33,9 +33,12 @@ export type TcoFile = z.output<typeof tcoFileSchema>;
 
 export function loadTcoFile(file: string): TcoFile {
   const src = readYaml(file);
-  const known = (path: readonly PropertyKey[]) =>
-    path.length === 0 ? Object.keys(tcoFileSchema.shape) : path[0] === 'instance' ? Object.keys(tcoFileSchema.shape.instance.shape) : [];
-  const data = validate(src, tcoFileSchema, known);
+  const d = src.data;
+  if (d !== null && typeof d === 'object' && !Array.isArray(d) && !('instance' in d)) {
+    // A workload or fleet file: say which facts the TCO needs instead of listing its keys as unknown.
+    throw new InputFileError(file, [{ line: 1, message: 'needs TCO facts: this file has no instance block (instance: {sku or on_demand_hourly, tokens_per_day}, serverless_route or serverless_per_million, overhead_per_year, daily_output_tokens; see examples/seed003-tco.yaml); nothing was computed' }]);
+  }
+  const data = validate(src, tcoFileSchema);
   const i = data.instance;
   if (i.tokens_per_day === undefined && i.throughput_tokens_per_second === undefined) {
     throw new InputFileError(file, [{ field: 'instance', message: 'give tokens_per_day, or throughput_tokens_per_second (with utilization)' }]);

@@ -14,12 +14,14 @@ export interface YamlSource {
   lines: LineCounter;
 }
 
+let stdinText: string | undefined;
+
 /** Reads a text input file; a missing, unreadable or oversized file is an InputFileError naming it. */
 export function readInputText(file: string, maxBytes = 10_000_000, what = 'an input file'): string {
   let text: string;
   try {
-    // `-` is standard input, as Unix tools read it.
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    // `-` is standard input, as Unix tools read it; read once, as a command may load its file twice.
+    text = file === '-' ? (stdinText ??= readFileSync(0, 'utf8')) : readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputFileError(file, [{ message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(err)})` }]);
@@ -34,12 +36,12 @@ export function readYaml(file: string): YamlSource & { data: unknown } {
 
 export function parseYaml(file: string, text: string): YamlSource & { data: unknown } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new InputFileError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
         return { ...(pos ? { line: pos.line, column: pos.col } : {}), message: `malformed YAML: ${e.message.split('\n')[0]}` };
       }),
     );
@@ -115,6 +117,7 @@ function describeInput(v: unknown): string {
   if (typeof v === 'string') return `the string "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'YAML .nan (not a number)' : `YAML ${v > 0 ? '' : '-'}.inf (infinite)`;
   return `${typeof v} ${String(v)}`;
 }
 
@@ -123,7 +126,7 @@ export function validate<S extends z.ZodType>(src: YamlSource & { data: unknown 
   const result = schema.safeParse(src.data);
   if (result.success) return result.data;
   const problems: Problem[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of unionBranch(result.error.issues)) {
     const path = issue.path;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
@@ -141,6 +144,32 @@ export function validate<S extends z.ZodType>(src: YamlSource & { data: unknown 
     problems.push({ ...locate(src, path), field: pathToField(path), message });
   }
   throw new InputFileError(src.file, problems);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A value that matches no branch of a union (a route is a string or a route object) reports the
+ * issues of the branch it was meant for (the one whose shape it has), with their full paths, so the
+ * user reads "routes[1].utilization: …" rather than "routes[1]: Invalid input".
+ */
+function unionBranch(issues: readonly Issue[]): Issue[] {
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || !issue.errors.length) {
+      out.push(issue);
+      continue;
+    }
+    // The branch it was meant for: not the one that failed on the value's type at its root.
+    const branches = issue.errors.filter((b) => !b.every((i) => i.path.length === 0 && i.code === 'invalid_type'));
+    const chosen = branches.length === 1 ? branches[0]! : undefined;
+    if (!chosen) {
+      out.push(issue);
+      continue;
+    }
+    out.push(...unionBranch(chosen.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue)));
+  }
+  return out;
 }
 
 /**

@@ -129,13 +129,13 @@ const signalsSchema = z.strictObject({
 
 export const decisionFleetFields = {
   team: teamSchema.optional(),
-  /** Vendor facts for the seven-gate scorecard (seed 000 Part 4); a vendor is a provider id (`together`). */
+  /** Vendor facts for the seven-gate scorecard (Inference Field Guide, Part 4); a vendor is a provider id (`together`). */
   vendors: z.array(vendorSchema).optional(),
   /** Or a vendors file (as `routefit scorecard` reads), relative to the fleet file. */
   vendors_file: z.string().min(1).optional(),
-  /** Seed 000 Part 5 revert-signal facts for the fleet. */
+  /** Inference Field Guide, Part 5 revert-signal facts for the fleet. */
   operations: operationsSchema.optional(),
-  /** Seed 000 Part 5 exit facts (stage 0 → 1, 2 → 3). */
+  /** Inference Field Guide, Part 5 exit facts (stage 0 → 1, 2 → 3). */
   signals: signalsSchema.optional(),
   monthly_revenue: quantity({ min: 0, minExclusive: true }, ' (USD)').optional(),
   planning_horizon_months: z.number().positive().optional(),

@@ -48,6 +48,10 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
     throw new InputFileError(src.file, [{ line: 1, message: 'expected a workload (requests_per_month, input_tokens, routes, …) or a fleet (workloads: [...])' }]);
   }
   const fallbackName = basename(src.file).replace(/\.(ya?ml)$/i, '');
+  if (!['workloads', 'requests_per_month', 'input_tokens', 'routes'].some((k) => k in data)) {
+    const holds = 'instance' in data ? 'TCO facts only (routefit tco reads them)' : 'vendors' in data || 'requirements' in data ? 'vendor facts only (routefit scorecard reads them)' : 'no workload';
+    throw new InputFileError(src.file, [{ line: 1, message: `needs a workload: this file holds ${holds}; add requests_per_month, input_tokens and routes (or workloads: [...]) to price it; nothing was priced` }]);
+  }
 
   if ('workloads' in data) {
     const fleet = validate(src, fleetSchema);

@@ -2,10 +2,13 @@ import type { Catalog } from '../catalog/types.js';
 import { type RouteRequest, resolveRoute } from '../catalog/resolve.js';
 import { RoutefitError } from '../engine/errors.js';
 import type { RouteFailure } from '../engine/cost/compare.js';
-import type { RouteSpec, WorkloadProfile } from '../engine/cost/lcpr.js';
+import type { RouteOverrides, RouteSpec, WorkloadProfile } from '../engine/cost/lcpr.js';
 import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
 import { InputFileError, type Problem, locate } from '../io/yaml-file.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, isDefault } from './defaults.js';
+import { PER_ROUTE_FIELDS } from './fields.js';
+import { ENGINEERING_HOURS } from '../engine/cost/engineering-hours.js';
+import { type Sourced, sourced } from '../engine/evidence.js';
 import type { LoadedFile, LoadedWorkload } from './load.js';
 
 export interface PreparedWorkload {
@@ -50,7 +53,7 @@ function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opt
   for (const { entry, path } of w.routes) {
     const req = toRequest(entry, opts.asOf ?? (typeof entry === 'string' ? undefined : entry.as_of) ?? asOf);
     try {
-      const spec = resolveRoute(catalog, req, { utilization: DEFAULTS.utilization });
+      const spec = withModeHours(resolveRoute(catalog, req, { utilization: DEFAULTS.utilization }), w.profile);
       if (opts.routes?.length && !opts.routes.includes(spec.id) && !opts.routes.includes(req.id)) continue;
       routes.push(spec);
     } catch (err) {
@@ -67,9 +70,36 @@ function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opt
   return { name: w.name, profile: w.profile, asOf, routes, unpriced, ...(w.correlations ? { correlations: w.correlations } : {}) };
 }
 
+/**
+ * Self-managed and managed-dedicated routes take the engineering hours of their mode (Inference Field
+ * Guide, Part 1, "The engineering hours reality") when neither the route nor the workload states hours:
+ * the workload default of 8 h is an API workload's. Labelled estimated, with the band as its range.
+ */
+function withModeHours(spec: RouteSpec, profile: PreparedWorkload['profile']): RouteSpec {
+  if (spec.engineeringHoursPerMonth !== undefined || !isDefault(sourced(profile.engineeringHoursPerMonth))) return spec;
+  if (spec.mode !== 'self_managed' && spec.mode !== 'managed_dedicated') return spec;
+  const band = ENGINEERING_HOURS[spec.mode]!;
+  const [lo, hi] = band.monthlyHours;
+  return {
+    ...spec,
+    engineeringHoursPerMonth: {
+      value: (lo + hi) / 2,
+      evidence: 'estimated',
+      source: `routefit default: Inference Field Guide, Part 1 (${spec.mode.replace('_', '-')} takes ${lo}-${hi} h/month, ${band.source}; midpoint)`,
+      uncertainty: { range: [lo, hi] },
+    },
+  };
+}
+
 function toRequest(entry: string | Exclude<LoadedWorkload['routes'][number]['entry'], string>, asOf: string): RouteRequest {
   if (typeof entry === 'string') return { id: entry, asOf };
   const p = entry.price;
+  // The route's own values of workload inputs (registry fields marked perRoute), each with its evidence label.
+  const overrides: RouteOverrides = {};
+  for (const f of PER_ROUTE_FIELDS) {
+    const v = (entry as Record<string, unknown>)[f.key] as Sourced | undefined;
+    if (v !== undefined && f.name !== 'engineeringHoursPerMonth') overrides[f.name as keyof RouteOverrides] = v;
+  }
   return {
     id: entry.route,
     asOf,
@@ -95,6 +125,7 @@ function toRequest(entry: string | Exclude<LoadedWorkload['routes'][number]['ent
     ...(entry.prefill_efficiency ? { prefillEfficiency: entry.prefill_efficiency } : {}),
     ...(entry.term ? { term: entry.term } : {}),
     ...(entry.engineering_hours_per_month ? { engineeringHoursPerMonth: entry.engineering_hours_per_month } : {}),
+    ...(Object.keys(overrides).length ? { overrides } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Starting points from seed 000's workload reference cards: the midpoint of each card's
+ * Starting points from the Inference Field Guide's workload reference cards: the midpoint of each card's
  * "calculator defaults", labelled assumed until measured.
  */
 export interface Preset {
@@ -67,7 +67,7 @@ export function presetYaml(p: Preset): string {
   const v = p.values;
   const line = (key: string, comment: string) => (v[key] === undefined ? '' : `${key}: ${v[key]}  # ${comment}\n`);
   return (
-    `# ${p.title} — from seed 000's workload reference card.\n` +
+    `# ${p.title} — from the Inference Field Guide's workload reference card.\n` +
     `# Card defaults: ${p.card}.\n` +
     `# Bottleneck: ${p.bottleneck}.\n` +
     `# Where the defaults break: ${p.whereDefaultsBreak}.\n` +
@@ -82,7 +82,7 @@ export function presetYaml(p: Preset): string {
     line('quality_pass_rate', 'share of requests that pass the quality gate') +
     line('cache_hit_rate', 'share of input tokens read from the prompt cache') +
     line('batch_eligible_share', 'share of requests that can wait for the batch tier') +
-    `engineering_hours_per_month: 8  # estimated; often 2-3x the first guess (seed 000 Part 0)\n` +
+    `engineering_hours_per_month: 8  # estimated; often 2-3x the first guess (Inference Field Guide, Part 0)\n` +
     `engineering_hourly_rate: 100\n` +
     `repair_cost_per_failure: 0.002  # cost to re-prompt a request that failed the gate\n` +
     `routes:\n` +

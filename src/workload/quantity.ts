@@ -10,7 +10,7 @@ const describe = (v: unknown) =>
 
 /**
  * A number in a workload file: `0.03`, or `{value: 0.03, evidence: measured, source: "..."}`.
- * A bare number is an assumption until someone says otherwise (seed 000 Part 0).
+ * A bare number is an assumption until someone says otherwise (Inference Field Guide, Part 0).
  */
 export function quantity(range: Range, hint = '') {
   return z.unknown().transform((raw, ctx): Sourced => {
@@ -44,7 +44,7 @@ export function quantity(range: Range, hint = '') {
     const ok = inRange(v, range);
     // A rate written as a percent (95 for 95%): say how to write it.
     const percentHint = range.max === 1 && v > 1 && v <= 100 ? `; a rate is a fraction: write ${v / 100} for ${v}%` : '';
-    if (!ok) return fail(`${v} is out of range: allowed ${describeRange(range)}${hint}${percentHint}`, typeof raw === 'number' ? [] : ['value']);
+    if (!ok) return fail(`${shown(v)} is out of range: allowed ${describeRange(range)}${hint}${percentHint}`, typeof raw === 'number' ? [] : ['value']);
     if (q.uncertainty?.sampleSize !== undefined && !(range.max === 1 && (range.min ?? 0) >= 0)) {
       return fail('sample_size applies to rates (fractions 0–1); give standard_error for this input', ['sample_size']);
     }
@@ -102,6 +102,9 @@ function uncertaintyKeys(o: Record<string, unknown>, q: Sourced): { key: string;
   }
   return undefined;
 }
+
+/** A value as the message shows it: YAML's .inf and .nan by their YAML names, never as a number. */
+const shown = (v: number) => (Number.isNaN(v) ? '.nan (not a number)' : v === Infinity ? '.inf (infinite)' : v === -Infinity ? '-.inf (infinite)' : String(v));
 
 /** YYYY-MM-DD that exists on the calendar (2026-02-31 does not). */
 export function isCalendarDate(v: string): boolean {

@@ -24,3 +24,8 @@ export function tempYaml(text: string, name = 'workload.yaml'): string {
   writeFileSync(file, text);
   return file;
 }
+
+/** A fresh temp dir. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'routefit-'));
+}

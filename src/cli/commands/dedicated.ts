@@ -32,9 +32,11 @@ type DedicatedOpts = OptionValues<typeof options>;
 function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   if (opts.pattern && opts.patternCsv) throw new CliUsageError('give --pattern or --pattern-csv, not both');
   const priced = priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today);
-  const chosen = opts.workload ? priced.find((p) => p.prepared.name === opts.workload) : priced[0];
+  // Several workloads and no --workload: the first with a GPU route (else the first), said in the notes.
+  const withGpu = priced.find((p) => p.prepared.routes.some((r) => r.billing === 'gpu'));
+  const chosen = opts.workload ? priced.find((p) => p.prepared.name === opts.workload) : (withGpu ?? priced[0]);
   if (!chosen) throw new CliUsageError(`--workload ${opts.workload}: the file has ${priced.map((p) => p.prepared.name).join(', ')}`);
-  if (!opts.workload && priced.length > 1) throw new CliUsageError(`the file holds ${priced.length} workloads; say which with --workload (${priced.map((p) => p.prepared.name).join(', ')})`);
+  const pickedNote = !opts.workload && priced.length > 1 ? `the file holds ${priced.length} workloads; sized "${chosen.prepared.name}"${withGpu ? ', the first with a GPU route' : ''} (pick another with --workload: ${priced.map((p) => p.prepared.name).join(', ')})` : undefined;
   const { prepared, comparison } = chosen;
   const profile = prepared.profile;
   const routes: RouteSpec[] = prepared.routes;
@@ -46,7 +48,7 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
       return r as T;
     }
     const f = fallback();
-    if (!f) throw new CliUsageError(`${prepared.name} has no ${billing === 'gpu' ? 'GPU route (add e.g. lambda/h100-sxm with serves:)' : 'per-token route to compare with'}`);
+    if (!f) throw new CliUsageError(`needs a ${billing === 'gpu' ? 'GPU' : 'per-token'} route: ${prepared.name} has no ${billing === 'gpu' ? 'GPU route (add e.g. lambda/h100-sxm with serves:)' : 'per-token route to compare with'}; nothing was sized`);
     return f;
   };
   const gpu = pick<GpuRouteSpec>('--gpu', opts.gpu, 'gpu', () => routes.find((r): r is GpuRouteSpec => r.billing === 'gpu'));
@@ -87,7 +89,7 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
     gpusPerReplica,
   });
   const { requestsPerMonth, goodputPerHour: goodput, serverlessCostPerAccepted: cs, replicaLoad: _load, ...shape } = result;
-  const notes = [...result.notes];
+  const notes = [...(pickedNote ? [pickedNote] : []), ...result.notes];
   const fileRequests = v(profile.requestsPerMonth);
   if (Math.abs(requestsPerMonth - fileRequests) / fileRequests > 0.05) {
     notes.push(`the pattern carries ${count(requestsPerMonth)} requests/month; the workload file says ${count(fileRequests)}: costs follow the pattern`);

@@ -16,12 +16,19 @@ type ExplainOptions = OptionValues<typeof options>;
 /** The working behind one route's LCPR: every step with its formula, numbers and source, then every input. */
 function explain(file: string, opts: ExplainOptions, io: Io): number {
   const priced = priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today);
-  const candidates = opts.workload ? priced.filter((p) => p.prepared.name === opts.workload) : priced;
+  const has = (p: (typeof priced)[number]) => p.comparison.routes.some((r) => r.route === opts.route || r.label === opts.route) || p.comparison.unpriced.some((u) => u.route === opts.route);
+  let candidates = opts.workload ? priced.filter((p) => p.prepared.name === opts.workload) : priced;
   if (opts.workload && candidates.length === 0) {
     throw new CliUsageError(`--workload "${opts.workload}" is not in ${file}; it has: ${priced.map((p) => p.prepared.name).join(', ')}`);
   }
+  // Several workloads and no --workload: the first that lists the route, said so (never a refusal of the file).
+  let note: string | undefined;
   if (!opts.workload && priced.length > 1) {
-    throw new CliUsageError(`${file} holds ${priced.length} workloads; pick one with --workload (${priced.map((p) => p.prepared.name).join(', ')})`);
+    const withRoute = priced.filter(has);
+    if (withRoute.length) {
+      candidates = withRoute;
+      note = `${file} holds ${priced.length} workloads; explaining "${withRoute[0]!.prepared.name}", the first that lists ${opts.route} (pick another with --workload: ${priced.map((p) => p.prepared.name).join(', ')})`;
+    }
   }
   const { prepared, comparison } = candidates[0]!;
   const result = comparison.routes.find((r) => r.route === opts.route || r.label === opts.route);
@@ -34,7 +41,7 @@ function explain(file: string, opts: ExplainOptions, io: Io): number {
     throw new CliUsageError(`--route "${opts.route}" is not among ${prepared.name}'s routes: ${comparison.routes.map((r) => r.route).join(', ')}`);
   }
   if (opts.json) {
-    io.out(JSON.stringify({ workload: prepared.name, asOf: prepared.asOf, ...result }, null, 2) + '\n');
+    io.out(JSON.stringify({ workload: prepared.name, asOf: prepared.asOf, ...(note ? { note } : {}), ...result }, null, 2) + '\n');
     return EXIT_OK;
   }
   const fmt = (v: number, unit: string) =>
@@ -43,7 +50,7 @@ function explain(file: string, opts: ExplainOptions, io: Io): number {
       : unit.startsWith('USD')
         ? `$${v.toPrecision(4)}`
         : v.toLocaleString('en-US', { maximumFractionDigits: 4 });
-  const out: string[] = [];
+  const out: string[] = note ? [`Note: ${note}.`, ''] : [];
   out.push(`${result.route} (${result.mode}) for ${prepared.name}, priced as of ${prepared.asOf}`);
   out.push('');
   out.push(

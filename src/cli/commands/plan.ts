@@ -28,13 +28,13 @@ function renderWorkload(b: WorkloadBrief): string {
   L.push(`## ${b.workload} — ${ACTION[b.action]}`);
   L.push(b.headline);
   L.push('');
-  L.push(`  Stage ${b.stage.stage} (${b.stage.name}) on this workload's spend — seed 000 Part 5`);
+  L.push(`  Stage ${b.stage.stage} (${b.stage.name}) on this workload's spend — Inference Field Guide, Part 5`);
   L.push(`  Current:     ${b.current.route} (${b.current.mode}) LCPR ${usdPerRequest(b.current.lcpr)}, ${usd(b.current.monthlyCost)}/month (${b.current.spendEvidence})`);
   if (b.recommended) {
     L.push(`  Recommended: ${b.recommended.route} (${b.recommended.mode}) LCPR ${usdPerRequest(b.recommended.lcpr!)} (${b.recommended.evidence}), ${usd(b.recommended.monthlyCost)}/month — cheapest feasible cell, seed 001 ch. 15`);
   }
   if (b.savings) {
-    L.push(`  Savings:     ${usd(b.savings.monthly)}/month, ${usd(b.savings.yearly)}/year; payback ${months(b.savings.paybackFromCutoverMonths)} after cutover, ${months(b.savings.paybackFromDecisionMonths)} from the decision (16-week lead time, shadow weeks pay both routes — seed 000 Part 1)`);
+    L.push(`  Savings:     ${usd(b.savings.monthly)}/month, ${usd(b.savings.yearly)}/year; payback ${months(b.savings.paybackFromCutoverMonths)} after cutover, ${months(b.savings.paybackFromDecisionMonths)} from the decision (16-week lead time, shadow weeks pay both routes — Inference Field Guide, Part 1)`);
   }
   if (b.migration && b.savings) {
     L.push(`  Migration:   ${usd(b.migration.cost)} (${b.migration.evidence}: ${b.migration.basis})`);
@@ -45,7 +45,7 @@ function renderWorkload(b: WorkloadBrief): string {
   }
   if (b.engineeringHours && b.savings) {
     const h = b.engineeringHours;
-    L.push(`  Engineering: ${h.mode} takes ${h.setupHours[0]}-${h.setupHours[1]} h setup and ${h.monthlyHours[0]}-${h.monthlyHours[1]} h/month (${h.source}; seed 000 Part 1)`);
+    L.push(`  Engineering: ${h.mode} takes ${h.setupHours[0]}-${h.setupHours[1]} h setup and ${h.monthlyHours[0]}-${h.monthlyHours[1]} h/month (${h.source}; Inference Field Guide, Part 1)`);
   }
   if (b.leaveApi) {
     L.push('');
@@ -78,7 +78,7 @@ function renderWorkload(b: WorkloadBrief): string {
   const f = b.funnel;
   L.push(`  Funnel: ${f.counts.start} candidates → ${f.counts.constraints} after constraints → ${f.counts.capability} after capability → ${f.counts.economics} priced`);
   for (const c of f.cells.filter((x) => x.status !== 'priced')) L.push(`    ${c.route}: ${c.status === 'not_applicable' ? 'N/A' : `eliminated at ${c.eliminatedAt}`} — ${c.reasons.join('; ')}`);
-  L.push(`  Negotiation (seed 000 Part 4): ${b.negotiation.advice}`);
+  L.push(`  Negotiation (Inference Field Guide, Part 4): ${b.negotiation.advice}`);
   if (b.assumptions.length) L.push(`  Rests on assumptions: ${b.assumptions.join('; ')}`);
   if (b.measureNext.length) {
     L.push('  Measure next:');
@@ -95,7 +95,7 @@ function renderBrief(file: string, brief: FleetBrief): string {
   L.push(`Acting on every MIGRATE below saves ${usd(brief.totalMonthlySavings)}/month (${mig.length} of ${brief.workloads.length} workloads).`);
   const exits = brief.fleetStage.exits;
   if (exits.length) {
-    L.push(`Stage ${brief.fleetStage.stage} exit thresholds (seed 000 Part 5): ${exits.map((e) => `${e.title} — ${e.status === 'pass' ? 'MET' : e.status === 'fail' ? 'not met' : 'unknown'}`).join('; ')}.`);
+    L.push(`Stage ${brief.fleetStage.stage} exit thresholds (Inference Field Guide, Part 5): ${exits.map((e) => `${e.title} — ${e.status === 'pass' ? 'MET' : e.status === 'fail' ? 'not met' : 'unknown'}`).join('; ')}.`);
   }
   for (const r of brief.revertSignals) L.push(`Revert signal (${r.cite}): ${r.title} — ${r.status === 'fail' ? `FIRES: ${r.reason}` : 'quiet'}.`);
   L.push('');

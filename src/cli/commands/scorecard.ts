@@ -15,7 +15,7 @@ function scorecard(file: string, opts: OptionValues<typeof options>, io: Io): nu
     io.out(JSON.stringify({ file, workload: v.workload ?? null, requirements: v.requirements, vendors: cards, negotiation: tier }, null, 2) + '\n');
     return EXIT_OK;
   }
-  const L: string[] = [`Vendor scorecard for ${file}${v.workload ? ` (${v.workload})` : ''} — seven gates, seed 000 Part 4`, ''];
+  const L: string[] = [`Vendor scorecard for ${file}${v.workload ? ` (${v.workload})` : ''} — seven gates, Inference Field Guide, Part 4`, ''];
   const short = (s: Verdict['status']) => ({ pass: 'Pass', conditional: 'Cond.', fail: 'Fail', unknown: '?' })[s];
   L.push(table(['Vendor', ...cards[0]!.gates.map((g) => g.title), 'Outcome'], cards.map((c) => [c.vendor, ...c.gates.map((g) => short(g.status)), c.outcome.replace(/_/g, ' ')])));
   for (const c of cards) {

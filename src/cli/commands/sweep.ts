@@ -6,13 +6,14 @@ import { pickWorkloads, priceFile } from '../pricing.js';
 import { asUsage, pricedRoutes, renderSweep, unpricedNote } from '../uncertainty-text.js';
 
 type Span = ReturnType<typeof parseSpan>;
+const DEFAULT_VOLUME = '1e4:1e8';
 
 const options = {
-  volume: new Opt<Span>('--volume [lo:hi]', 'requests per month, log-spaced (default 1e4:1e8: 10K to 100M)', (t) => {
+  volume: new Opt<Span>('--volume [lo:hi]', 'requests per month, log-spaced (default 1e4:1e8: 10K to 100M; also what sweep does with neither flag)', (t) => {
     const s = parseSpan('--volume', t);
     if (!(s.lo > 0)) throw new CliUsageError(`--volume is "${t}"; requests per month must be above 0`);
     return s;
-  }).preset('1e4:1e8'),
+  }).preset(DEFAULT_VOLUME),
   outputTokens: new Opt<Span>('--output-tokens [lo:hi[:step]]', 'output tokens per request (default 100:2000; e.g. 100:2000:50)', (t) => parseSpan('--output-tokens', t)).preset('100:2000'),
   pointsPerDecade: opt.number('--points-per-decade <n>', 'volume grid density', { min: 1, max: 100, integer: true }).default(4),
   routes: opt.string('--routes <ids>', 'only these routes, comma-separated'),
@@ -24,9 +25,9 @@ const options = {
 type SweepOptions = OptionValues<typeof options>;
 
 function sweepCmd(file: string, opts: SweepOptions, io: Io): number {
-  if (!opts.volume && !opts.outputTokens) throw new CliUsageError('sweep needs --volume lo:hi and/or --output-tokens lo:hi[:step]');
   const perDecade = opts.pointsPerDecade;
-  const volume = opts.volume;
+  // Neither flag: the volume sweep over the range --help promises (10K to 100M requests per month).
+  const volume = opts.volume ?? (opts.outputTokens ? undefined : parseSpan('--volume', DEFAULT_VOLUME));
   const output = opts.outputTokens;
   const priced = pickWorkloads(priceFile(file, opts, io.today), file, opts.workload);
   const results = priced.map((p) => {

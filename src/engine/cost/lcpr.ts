@@ -47,7 +47,12 @@ interface RouteBase {
   provenance?: PriceProvenance;
   /** Overrides the workload's engineering hours for this route (self-managed needs more). */
   engineeringHoursPerMonth?: Quantity;
+  /** The route's own values of workload inputs that differ by route (quality differs by model). */
+  overrides?: RouteOverrides;
 }
+
+/** Workload inputs a route may carry as its own value and evidence label. */
+export type RouteOverrides = Partial<Record<'retryRate' | 'qualityPassRate' | 'repairCostPerFailure' | 'cacheHitRate', Quantity>>;
 
 export interface TokenRouteSpec extends RouteBase {
   billing: 'tokens';
@@ -155,16 +160,18 @@ function resolveProfile(p: WorkloadProfile, route: RouteSpec, inputs: Record<str
     return s.value;
   };
   const engHoursQ = route.engineeringHoursPerMonth ?? p.engineeringHoursPerMonth;
+  // A route's own value wins over the workload's (a cheaper model with a lower pass rate).
+  const own = route.overrides ?? {};
   const r: Resolved = {
     requests: take('requestsPerMonth', p.requestsPerMonth, boundsOf('requestsPerMonth')),
     inputTokens: take('inputTokens', p.inputTokens, boundsOf('inputTokens')),
     outputTokens: take('outputTokens', p.outputTokens, boundsOf('outputTokens')),
-    retryRate: take('retryRate', p.retryRate, boundsOf('retryRate')),
-    passRate: take('qualityPassRate', p.qualityPassRate, boundsOf('qualityPassRate')),
-    repairCost: take('repairCostPerFailure', p.repairCostPerFailure, boundsOf('repairCostPerFailure')),
+    retryRate: take('retryRate', own.retryRate ?? p.retryRate, boundsOf('retryRate')),
+    passRate: take('qualityPassRate', own.qualityPassRate ?? p.qualityPassRate, boundsOf('qualityPassRate')),
+    repairCost: take('repairCostPerFailure', own.repairCostPerFailure ?? p.repairCostPerFailure, boundsOf('repairCostPerFailure')),
     engHours: take('engineeringHoursPerMonth', engHoursQ, boundsOf('engineeringHoursPerMonth')),
     engRate: take('engineeringHourlyRate', p.engineeringHourlyRate, boundsOf('engineeringHourlyRate')),
-    cacheHit: take('cacheHitRate', p.cacheHitRate, boundsOf('cacheHitRate'), 0),
+    cacheHit: take('cacheHitRate', own.cacheHitRate ?? p.cacheHitRate, boundsOf('cacheHitRate'), 0),
     cacheWrite: take('cacheWriteRate', p.cacheWriteRate, boundsOf('cacheWriteRate'), 0),
     batchShare: take('batchEligibleShare', p.batchEligibleShare, boundsOf('batchEligibleShare'), 0),
     evalMonthly: take('evalCostPerMonth', p.evalCostPerMonth, boundsOf('evalCostPerMonth'), 0),
