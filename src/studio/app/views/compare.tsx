@@ -80,7 +80,8 @@ function Priced(props: ViewProps & { p: PricedWorkload }) {
             const own = entry && typeof entry === 'object' ? (entry as Record<string, unknown>).quality_pass_rate : undefined;
             const win = mc.status === 'done' ? mc.result.routes.find((u) => u.route === r.route)?.winProbability : undefined;
             return (
-              <tr class={r.route === selected?.route ? 'selected' : ''} data-route={r.route} onClick={() => set({ route: r.route })}>
+              // Keyed by route: when an edit reorders the ranking, the input being typed in moves with its route.
+              <tr key={r.route} class={r.route === selected?.route ? 'selected' : ''} data-route={r.route} onClick={() => set({ route: r.route })}>
                 <td>{r.label === r.route ? r.route : `${r.route} (${r.label})`}</td>
                 <td>{r.mode}</td>
                 <td class="num">{usdPerRequest(r.rawCostPerRequest)}</td>
