@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from './types.js';
+import { type CatalogWire, catalogFromWire, catalogToWire } from './wire.js';
 
 const VERSION = 2;
 
@@ -17,10 +18,8 @@ export function catalogFingerprint(dir: string): string {
   return h.digest('hex');
 }
 
-const MAPS = ['providers', 'tokenRoutes', 'gpuSkus', 'gpuSpecs', 'models', 'aliases'] as const;
-
 export function writeSnapshot(catalog: Catalog, file: string): void {
-  const body = { version: VERSION, fingerprint: catalogFingerprint(catalog.dir), ...Object.fromEntries(MAPS.map((k) => [k, [...catalog[k].entries()]])), loraTraining: catalog.loraTraining };
+  const body = { version: VERSION, fingerprint: catalogFingerprint(catalog.dir), ...catalogToWire(catalog) };
   writeFileSync(file, JSON.stringify(body));
 }
 
@@ -28,9 +27,9 @@ export function writeSnapshot(catalog: Catalog, file: string): void {
 export function readSnapshot(dir: string, file: string): Catalog | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { version: number; fingerprint: string };
+    const body = JSON.parse(readFileSync(file, 'utf8')) as CatalogWire & { version: number; fingerprint: string };
     if (body.version !== VERSION || body.fingerprint !== catalogFingerprint(dir)) return undefined;
-    return { dir, ...Object.fromEntries(MAPS.map((k) => [k, new Map(body[k] as [string, unknown][])])), loraTraining: body.loraTraining } as unknown as Catalog;
+    return { ...catalogFromWire(body), dir };
   } catch {
     return undefined;
   }

@@ -48,6 +48,7 @@ export const COMMANDS: Entry[] = [
   { name: 'sensitivity', summary: "tornado ranking: how much each input moves each route's LCPR, and where the cheapest route flips", load: () => import('./commands/sensitivity.js') },
   { name: 'sweep', summary: 'price every route across request volume and/or output length and mark where the cheapest route changes', load: () => import('./commands/sweep.js') },
   { name: 'report', summary: 'the buyer report: an HTML, PDF or Markdown document a budget holder can act on (verdict, fleet, charts, decisions, measured, assumptions, CSV)', load: () => import('./commands/report.js') },
+  { name: 'studio', summary: 'open the Studio, a local web workbench over the same engine: compare, edit, sweep, size, traces, catalog', load: () => import('./commands/studio.js') },
   { name: 'traces import', summary: 'import traces (CSV, JSONL, Parquet, OTLP GenAI spans, LiteLLM, Langfuse, Helicone), OTLP GenAI metrics, usage exports and invoices; all or nothing, idempotent', load: () => import('./commands/traces/import.js') },
   { name: 'traces summarize', summary: 'measured LCPR and the playbook metrics per workload × route (or any segment)', load: () => import('./commands/traces/summarize.js') },
   { name: 'traces reconcile', summary: 'trace cost vs invoice per provider × period (and per SKU): delta, flags above 5% and 10%, likely causes, trace-to-margin (DuckDB store only)', load: () => import('./commands/traces/reconcile.js') },

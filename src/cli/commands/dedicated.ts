@@ -1,10 +1,8 @@
 import { findRoute } from '../../catalog/lookup.js';
 import { valueOf } from '../../engine/evidence.js';
-import type { GpuRouteSpec, RouteSpec, TokenRouteSpec } from '../../engine/cost/lcpr.js';
-import { variableCostPerAccepted } from '../../engine/cost/variable-cost.js';
-import { type TrafficPattern, patternFromHourly, patternPreset } from '../../engine/capacity/traffic.js';
-import { estimatedGoodputPerHour, evaluateShape } from '../../engine/capacity/utilization-gate.js';
-import { HOURS_PER_MONTH } from '../../engine/units.js';
+import { type GpuRouteSpec, type RouteSpec, type TokenRouteSpec } from '../../engine/cost/lcpr.js';
+import { patternPreset } from '../../engine/capacity/traffic.js';
+import { dedicatedShape } from '../../engine/capacity/dedicated-shape.js';
 import { readHourlyCsv } from '../../io/hourly-csv.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
@@ -61,39 +59,6 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   });
 
   const v = (q: Parameters<typeof valueOf>[0]) => valueOf(q);
-  const retry = v(profile.retryRate);
-  const pass = v(profile.qualityPassRate);
-  const measuredGoodput = opts.goodput;
-  const goodput = measuredGoodput !== undefined
-    ? { value: measuredGoodput, evidence: 'measured' as const, source: '--goodput' }
-    : {
-        value: estimatedGoodputPerHour({ throughputTokensPerSecond: v(gpu.throughputTokensPerSecond), outputTokens: v(profile.outputTokens), inputTokens: v(profile.inputTokens), prefillEfficiency: v(gpu.prefillEfficiency), retryRate: retry, qualityPassRate: pass }),
-        evidence: 'estimated' as const,
-        source: 'throughput × 3,600 ÷ (tokens per attempt × (1 + retry)) × pass rate — measure it (seed 001 ch. 18)',
-      };
-
-  // The traffic shape in replica units.
-  let pattern: TrafficPattern;
-  if (opts.pattern) pattern = patternPreset(opts.pattern);
-  else if (opts.patternCsv) pattern = patternFromHourly(`hourly requests from ${opts.patternCsv}`, readHourlyCsv(opts.patternCsv).map((r) => r * pass), goodput.value);
-  else {
-    const perHour = (v(profile.requestsPerMonth) * pass) / HOURS_PER_MONTH;
-    pattern = { label: `flat: ${count(v(profile.requestsPerMonth))} requests/month spread evenly (give --pattern or --pattern-csv for the real shape)`, replicaLoad: Array(168).fill(perHour / goodput.value) };
-  }
-  const acceptedPerMonth = (pattern.replicaLoad.reduce((a, b) => a + b, 0) * HOURS_PER_MONTH * goodput.value) / pattern.replicaLoad.length;
-  const requestsPerMonth = acceptedPerMonth / pass;
-
-  // C_serverless: the serverless route's cost per accepted output at the pattern's volume, without the
-  // fixed monthly overheads a bare GPU side does not carry either (or measured from traces).
-  const measuredCs = opts.serverlessCost;
-  const variable = requestsPerMonth > 0 ? variableCostPerAccepted({ ...profile, requestsPerMonth }, serverless) : undefined;
-  const cs = measuredCs !== undefined
-    ? { value: measuredCs, evidence: 'measured' as const, source: '--serverless-cost' }
-    : variable
-      ? { value: variable.perAccepted, evidence: 'derived' as const, source: `${serverless.id}'s tokens, retries and repair per accepted output at ${count(requestsPerMonth)} requests/month, fixed monthly overheads left out` }
-      : undefined;
-  if (!cs) throw new CliUsageError('the traffic pattern carries no requests: nothing to compare');
-
   const catalog = openCatalog(opts.catalog);
   let gpusPerReplica = 1;
   let skuBillingMinutes: number | undefined;
@@ -106,24 +71,24 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   } catch {
     // A GPU route priced entirely in the workload file has no catalog entry: one GPU per replica.
   }
-  const minReplicas = opts.minReplicas ?? 1;
-  const minBilling = opts.minBillingMinutes ?? skuBillingMinutes ?? 0;
-  const result = evaluateShape(
-    {
-      gpuHourly: gpu.gpuHourly,
-      opsPerHour: { value: opts.opsPerHour ?? 0, evidence: opts.opsPerHour !== undefined ? 'estimated' : 'assumed', source: opts.opsPerHour !== undefined ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (seed 001 ch. 18 uses $0.50/h)' },
-      minReplicas,
-      goodputPerHour: goodput,
-      serverlessCostPerAccepted: cs,
-    },
-    pattern,
-    {
-      maxUtilization: opts.maxUtilization ?? 1,
-      coldStartMinutes: opts.coldStartMinutes ?? 0,
-      minBillingMinutes: minBilling,
-      gpusPerReplica,
-    },
-  );
+  const measuredGoodput = opts.goodput;
+  const measuredCs = opts.serverlessCost;
+  const result = dedicatedShape({
+    profile,
+    gpu,
+    serverless,
+    ...(opts.pattern ? { pattern: patternPreset(opts.pattern) } : {}),
+    ...(opts.patternCsv ? { hourlyRequests: { label: `hourly requests from ${opts.patternCsv}`, values: readHourlyCsv(opts.patternCsv) } } : {}),
+    ...(measuredGoodput !== undefined ? { goodput: measuredGoodput } : {}),
+    ...(measuredCs !== undefined ? { serverlessCost: measuredCs } : {}),
+    ...(opts.opsPerHour !== undefined ? { opsPerHour: opts.opsPerHour } : {}),
+    minReplicas: opts.minReplicas ?? 1,
+    maxUtilization: opts.maxUtilization ?? 1,
+    coldStartMinutes: opts.coldStartMinutes ?? 0,
+    minBillingMinutes: opts.minBillingMinutes ?? skuBillingMinutes ?? 0,
+    gpusPerReplica,
+  });
+  const { requestsPerMonth, goodputPerHour: goodput, serverlessCostPerAccepted: cs, replicaLoad: _load, serverlessVariable: variable, ...shape } = result;
   const notes = [...(pickedNote ? [pickedNote] : []), ...result.notes];
   const fileRequests = v(profile.requestsPerMonth);
   if (Math.abs(requestsPerMonth - fileRequests) / fileRequests > 0.05) {
@@ -139,7 +104,7 @@ function dedicated(file: string, opts: DedicatedOpts, io: Io): number {
   if (measuredGoodput === undefined) notes.push(`goodput ${count(goodput.value)} accepted/replica-hour is estimated from ${count(v(gpu.throughputTokensPerSecond))} tok/s; measure it under your SLO and pass --goodput`);
 
   if (opts.json) {
-    io.out(JSON.stringify({ file, workload: prepared.name, asOf: prepared.asOf, gpuRoute: gpu.id, serverlessRoute: serverless.id, requestsPerMonth, ...result, notes }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, workload: prepared.name, asOf: prepared.asOf, gpuRoute: gpu.id, serverlessRoute: serverless.id, requestsPerMonth, ...shape, notes }, null, 2) + '\n');
     return EXIT_OK;
   }
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 // Named exports of this folder: one line per module, so what the folder offers is read here.
 export { dedicatedBreakeven, managedCrossover, type Breakeven, type BreakevenInput, type Crossover } from './breakeven.js';
+export { dedicatedShape, type DedicatedShape, type DedicatedShapeInput } from './dedicated-shape.js';
 export { monthlyFromHourly, sizeGpus, type GpuDemand, type GpuSizing, type GpuSupply } from './capacity.js';
 export { INTERCONNECTS, kvTransfer, type Interconnect, type KvTransfer, type KvTransferInput } from './disaggregation.js';
 export { LOADED_FTE_MONTHLY, ON_CALL_FLOOR_FTE, SELF_MANAGED_MIN_GPUS, devolutionSignals, managedVsSelfManaged, operationalTax, type DevolutionSignal, type FleetHealth, type ManagedVsSelf, type OperationalTax, type Overhead } from './self-managed.js';

@@ -1,0 +1,32 @@
+import type { JSX } from 'preact';
+import type { Session } from '../api.js';
+import type { ViewProps } from '../types.js';
+import type { View } from '../url-state.js';
+import { CatalogView } from './catalog.js';
+import { CompareView } from './compare.js';
+import { DedicatedView } from './dedicated.js';
+import { EditorView } from './editor.js';
+import { SensitivityView } from './sensitivity.js';
+import { SizingView } from './sizing.js';
+import { TracesView } from './traces.js';
+import { VolumeView } from './volume.js';
+
+export interface ViewEntry {
+  id: View;
+  title: string;
+  available: (s: Session) => boolean;
+  render: (p: ViewProps) => JSX.Element;
+}
+
+/** The views in the nav. A view is listed only when it works; none is a placeholder. */
+export const VIEW_LIST: ViewEntry[] = [
+  { id: 'compare', title: 'Compare', available: () => true, render: (p) => <CompareView {...p} /> },
+  { id: 'editor', title: 'Workload editor', available: () => true, render: (p) => <EditorView {...p} /> },
+  { id: 'volume', title: 'Volume & crossover', available: () => true, render: (p) => <VolumeView {...p} /> },
+  { id: 'dedicated', title: 'Dedicated & traffic shape', available: () => true, render: (p) => <DedicatedView {...p} /> },
+  { id: 'sensitivity', title: 'Sensitivity & uncertainty', available: () => true, render: (p) => <SensitivityView {...p} /> },
+  { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
+  // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.
+  { id: 'traces', title: 'Traces', available: (s) => s.store !== null, render: (p) => <TracesView {...p} /> },
+  { id: 'catalog', title: 'Catalog', available: () => true, render: (p) => <CatalogView {...p} /> },
+];

@@ -1,0 +1,194 @@
+/**
+ * The Studio's HTTP side: the built app, the catalog, workload files in one folder, and trace-store
+ * summaries. Pricing happens in the page (pricing.ts); the server only reads, validates and writes.
+ */
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { loadCatalog } from '../catalog/load.js';
+import { InputFileError } from '../io/yaml-file.js';
+import { parseWorkloadText } from '../workload/load.js';
+import { PRESETS, presetYaml } from '../workload/presets.js';
+import { PathRefused, checkRequest, containedYaml } from './guard.js';
+import { type Edit, applyEdits } from './pricing.js';
+import { catalogToWire } from '../catalog/wire.js';
+
+/** Largest request body accepted (a workload file edit or a whole file). */
+export const MAX_BODY_BYTES = 1_000_000;
+/** Largest workload file read or written. */
+export const MAX_FILE_BYTES = 1_000_000;
+
+export interface StudioConfig {
+  /** Folder whose YAML files the Studio may read and write. */
+  root: string;
+  /** The file opened first, relative to root. */
+  file?: string;
+  /** Trace store: a DuckDB file (--db) or a ClickHouse URL. */
+  db?: string;
+  clickhouse?: string;
+  catalogDir?: string;
+  /** Built app (index.html + assets/). */
+  assetsDir: string;
+  allowedHosts: Set<string>;
+  /** Required on every request when the server listens beyond loopback. */
+  token?: string;
+  today: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+type Fail = { error: string; problems?: { line?: number; column?: number; field?: string; message: string }[] };
+
+export function studioApp(cfg: StudioConfig): Hono {
+  const app = new Hono();
+  const catalog = cfg.catalogDir ? loadCatalog(cfg.catalogDir) : loadCatalog();
+  const catalogJson = JSON.stringify(catalogToWire(catalog));
+
+  app.use('*', async (c, next) => {
+    const u = new URL(c.req.url);
+    const token = c.req.header('x-routefit-token') ?? getCookie(c, 'routefit_token') ?? u.searchParams.get('token') ?? undefined;
+    const verdict = checkRequest(
+      { method: c.req.method, host: c.req.header('host'), origin: c.req.header('origin'), secFetchSite: c.req.header('sec-fetch-site'), token },
+      cfg.allowedHosts,
+      cfg.token,
+    );
+    if (!verdict.ok) return c.json({ error: verdict.reason } satisfies Fail, verdict.status);
+    if (cfg.token && u.searchParams.get('token') === cfg.token) {
+      setCookie(c, 'routefit_token', cfg.token, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    }
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => {
+        // The rest of the body is not read: tell the client this connection ends here.
+        c.header('Connection', 'close');
+        return c.json({ error: `request body over ${MAX_BODY_BYTES} bytes refused` } satisfies Fail, 413);
+      },
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof PathRefused) return c.json({ error: err.message } satisfies Fail, 403);
+    if (err instanceof InputFileError) return c.json({ error: 'the workload file is invalid; nothing was written', problems: err.problems } satisfies Fail, 422);
+    if (err instanceof BadRequest) return c.json({ error: err.message } satisfies Fail, 400);
+    return c.json({ error: `internal error: ${err instanceof Error ? err.message : String(err)}` } satisfies Fail, 500);
+  });
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } satisfies Fail, 404));
+
+  app.get('/api/session', (c) =>
+    c.json({
+      today: cfg.today,
+      file: cfg.file ?? null,
+      files: listYaml(cfg.root),
+      store: cfg.clickhouse ? { kind: 'clickhouse' } : cfg.db ? { kind: 'duckdb', name: cfg.db.split(/[\\/]/).pop() } : null,
+      presets: Object.values(PRESETS).map((p) => ({ name: p.name, title: p.title, card: p.card, text: presetYaml(p) })),
+    }),
+  );
+  app.get('/api/catalog', (c) => c.body(catalogJson, 200, { 'Content-Type': 'application/json' }));
+
+  app.get('/api/file', (c) => {
+    const full = containedYaml(cfg.root, c.req.query('path'), true);
+    return c.json({ path: relative(cfg.root, full), text: readCapped(full) });
+  });
+
+  // Save: edits are applied to the file as it is on disk now (comments kept); a file that would not load is not written.
+  app.put('/api/file', async (c) => {
+    const body = await jsonBody(c.req.raw);
+    const rel = body.path;
+    const full = containedYaml(cfg.root, rel, body.text === undefined);
+    let text: string;
+    if (body.text !== undefined) {
+      if (typeof body.text !== 'string') throw new BadRequest('"text" must be a string');
+      if (existsSync(full) && body.overwrite !== true) throw new BadRequest(`"${String(rel)}" exists; send "overwrite": true or edits`);
+      text = body.text;
+    } else {
+      if (!Array.isArray(body.edits)) throw new BadRequest('send "edits": [{path, value}] or "text"');
+      text = applyEdits(readCapped(full), body.edits as Edit[]);
+    }
+    if (Buffer.byteLength(text) > MAX_FILE_BYTES) throw new BadRequest(`file would be over ${MAX_FILE_BYTES} bytes`);
+    parseWorkloadText(String(rel), text);
+    writeFileSync(full, text);
+    return c.json({ path: relative(cfg.root, full), text });
+  });
+
+  app.get('/api/traces/summarize', async (c) => {
+    if (!cfg.db && !cfg.clickhouse) return c.json({ error: 'no trace store: start with --db PATH or --clickhouse URL' } satisfies Fail, 404);
+    const args = ['traces', 'summarize', '--json', ...(cfg.clickhouse ? ['--clickhouse', cfg.clickhouse] : ['--db', cfg.db!])];
+    for (const k of ['by', 'from', 'to'] as const) {
+      const v = c.req.query(k);
+      if (v === undefined || v === '') continue;
+      if (k === 'by' ? !/^[a-z_,]{1,80}$/.test(v) : !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new BadRequest(`${k}="${v}" is not allowed`);
+      args.push(`--${k}`, v);
+    }
+    const { out, err, code } = await runCli(args, cfg.today);
+    if (code !== 0) return c.json({ error: err.trim() || `traces summarize exited ${code}` } satisfies Fail, 422);
+    return c.body(out, 200, { 'Content-Type': 'application/json' });
+  });
+
+  app.get('/', (c) => c.body(readFileSync(join(cfg.assetsDir, 'index.html')), 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
+  app.get('/assets/:name', (c) => {
+    const name = c.req.param('name');
+    // Built asset names only: no separators, no dot-files.
+    if (!/^[\w-][\w.-]*$/.test(name) || name.includes('..')) return c.json({ error: 'not an asset' } satisfies Fail, 404);
+    const full = join(cfg.assetsDir, 'assets', name);
+    if (!existsSync(full)) return c.json({ error: `no asset ${name}` } satisfies Fail, 404);
+    return c.body(readFileSync(full), 200, { 'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream', 'Cache-Control': 'max-age=31536000, immutable' });
+  });
+  return app;
+}
+
+class BadRequest extends Error {}
+
+async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new BadRequest(`request body is not JSON: ${(err as Error).message}`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new BadRequest('request body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+function readCapped(full: string): string {
+  if (statSync(full).size > MAX_FILE_BYTES) throw new BadRequest(`file is over ${MAX_FILE_BYTES} bytes`);
+  return readFileSync(full, 'utf8');
+}
+
+function listYaml(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isFile() && /\.ya?ml$/i.test(d.name))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Runs a routefit command in-process (the same code and JSON `routefit … --json` prints). */
+async function runCli(argv: string[], today: string): Promise<{ out: string; err: string; code: number }> {
+  const { run } = await import('../cli/program.js');
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (s) => (out += s), err: (s) => (err += s), today });
+  return { out, err, code };
+}
