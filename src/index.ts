@@ -49,4 +49,4 @@ export { DEFAULTS, isDefault } from './workload/defaults.js';
 export { PRESETS, presetYaml, type Preset } from './workload/presets.js';
 export { workloadSchema, fleetSchema, type WorkloadInput, type FleetInput } from './workload/schema.js';
 export { loadFleet, briefWorkloads, fleetFacts, type LoadedFleet, type FleetWorkload } from './fleet/load.js';
-export { loadVendors } from './fleet/vendors.js';
+export { loadVendors } from './fleet/vendors-file.js';

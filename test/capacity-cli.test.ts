@@ -138,18 +138,18 @@ describe('routefit tco', () => {
     expect(j.firstSelfHostedWin).toBeNull();
   });
   it('finds where self-hosting wins when compute is cheap enough', async () => {
-    const f = tempYaml('serverless_per_million: 0.88\ninstance: { on_demand_hourly: 6, throughput_tokens_per_second: 4762, utilization: 0.7 }\ndaily_output_tokens: [1e6, 100e6, 250e6]\n', 'tco.yaml');
+    const f = tempYaml('tco:\n  serverless_per_million: 0.88\n  instance: { on_demand_hourly: 6, throughput_tokens_per_second: 4762, utilization: 0.7 }\n  daily_output_tokens: [1e6, 100e6, 250e6]\n', 'tco.yaml');
     const r = await cli('tco', f, '--json');
     const j = JSON.parse(r.stdout);
     expect(j.rows.map((x: { winner: string }) => x.winner)).toEqual(['serverless', 'serverless', 'self_hosted']);
     expect(j.firstSelfHostedWin).toBe(250e6);
   });
   it('names file, line and field for a bad value, exit 2', async () => {
-    const f = tempYaml('serverless_per_million: 0.88\ninstance:\n  on_demand_hourly: -6\n  tokens_per_day: 50e6\ndaily_output_tokens: [1e6]\n', 'tco.yaml');
+    const f = tempYaml('tco:\n  serverless_per_million: 0.88\n  instance:\n    on_demand_hourly: -6\n    tokens_per_day: 50e6\n  daily_output_tokens: [1e6]\n', 'tco.yaml');
     const r = await cli('tco', f);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${f}:3`);
-    expect(r.stderr).toContain('instance.on_demand_hourly');
+    expect(r.stderr).toContain(`${f}:4`);
+    expect(r.stderr).toContain('tco.instance.on_demand_hourly');
   });
 });
 

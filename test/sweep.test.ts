@@ -89,11 +89,14 @@ describe('tornado', () => {
     expect(out.high).toBeCloseTo(600 - Math.sqrt(0.1 * 400 * 200), 9);
   });
 
-  it('a route with its own engineering hours lists the workload lever as skipped instead of a zero swing', () => {
+  it("a route with its own engineering hours: the lever moves the route's own hours (issue 10), not a zero swing", () => {
     const own = { ...byId('together/deepseek-v3'), engineeringHoursPerMonth: 40 };
     const [t] = tornado(profile, [own]);
-    expect(t!.bars.map((b) => b.name)).not.toContain('engineering_hours_per_month');
-    expect(t!.skipped).toEqual([{ lever: 'engineering_hours_per_month', reason: expect.stringContaining('the route sets its own') }]);
+    const bar = t!.bars.find((b) => b.name === 'engineering_hours_per_month')!;
+    expect(bar.base).toBe(40);
+    expect(t!.skipped).toEqual([]);
+    expect(bar.lcprAtHigh).toBeCloseTo(computeLcpr(profile, { ...own, engineeringHoursPerMonth: bar.high }).lcpr, 12);
+    expect(bar.swing).toBeGreaterThan(0);
   });
 
   it('on a GPU route, utilization and the GPU price are levers; token prices are not', () => {

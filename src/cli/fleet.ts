@@ -1,6 +1,7 @@
 /** What the fleet-reading commands (plan, matrix, procurement) share: loading the file, the unpriced exit. */
 import { loadFleet } from '../fleet/load.js';
 import { opt } from './command.js';
+import { type FieldValues, fieldOptions, fieldValues } from './field-flags.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from './io.js';
 import { openCatalog } from './pricing.js';
 
@@ -9,9 +10,10 @@ export const fleetOptions = () => ({
   asOf: opt.asOf(),
   catalog: opt.catalog(),
   catalogOverlay: opt.catalogOverlay(),
+  ...fieldOptions(),
 });
 
-export interface FleetOptions {
+export interface FleetOptions extends FieldValues {
   asOf?: string | undefined;
   catalog?: string | undefined;
   catalogOverlay?: string[] | undefined;
@@ -19,7 +21,7 @@ export interface FleetOptions {
 }
 
 export function fleetFrom(file: string, opts: FleetOptions, io: Io) {
-  const fleet = loadFleet(file, openCatalog(opts.catalog, opts.catalogOverlay), { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+  const fleet = loadFleet(file, openCatalog(opts.catalog, opts.catalogOverlay), { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}), fields: fieldValues(opts) });
   if (opts.workload && !fleet.workloads.some((w) => w.name === opts.workload)) {
     throw new CliUsageError(`--workload "${opts.workload}" is not in ${file} (${fleet.workloads.map((w) => w.name).join(', ')})`);
   }

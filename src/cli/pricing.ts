@@ -1,6 +1,7 @@
 import { type PriceConflict, priceConflicts } from '../catalog/conflicts.js';
 import { defaultCatalogDir, loadCatalog } from '../catalog/load.js';
 import { findRoute } from '../catalog/lookup.js';
+import { type FieldValues, fieldValues } from './field-flags.js';
 import type { Catalog } from '../catalog/types.js';
 import { type Comparison, compareRoutes } from '../engine/cost/compare.js';
 import { loadWorkloadFile } from '../workload/load.js';
@@ -8,7 +9,8 @@ import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js'
 import { optionalDate, parseList } from './flags.js';
 import { CliUsageError } from './io.js';
 
-export interface PricingOptions {
+/** Workload-field flags (field-flags.ts) ride along: a command that spreads fieldOptions() passes its opts. */
+export interface PricingOptions extends FieldValues {
   asOf?: string;
   routes?: string;
   catalog?: string;
@@ -38,7 +40,7 @@ export function priceFile(file: string, opts: PricingOptions, today: string, mea
   const catalog = openCatalog(opts.catalog, opts.catalogOverlay);
   const asOf = optionalDate('--as-of', opts.asOf);
   const routes = parseList(opts.routes);
-  const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}) });
+  const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}), fields: fieldValues(opts) });
   // `measured` swaps a workload's assumed inputs for those its traces measured (compare --traces).
   return prepared.map((p0) => {
     const p = measured ? measured(p0) : p0;

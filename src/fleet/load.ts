@@ -8,7 +8,8 @@ import { InputFileError, type Problem, type YamlSource, locate, pathToField, rea
 import { dirname, resolve } from 'node:path';
 import { type VendorRequirements, scoreVendor } from '../engine/decisions/vendor-scorecard.js';
 import { flag } from '../engine/decisions/verdict.js';
-import { loadVendors, toVendorFacts, vendorKeys } from './vendors.js';
+import { workloadVendorRequirements } from './vendors.js';
+import { vendorsOf } from './vendors-file.js';
 import { loadWorkloadFile } from '../workload/load.js';
 import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
 import type { DecisionFleetInput, FleetWorkloadInput } from './schema.js';
@@ -46,7 +47,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
   const at = (i: number, ...rest: (string | number)[]) => [...loaded.pathOf(i), ...rest];
 
   const problems: Problem[] = [];
-  const vendorFacts = fleet.vendors ? fleet.vendors.map(toVendorFacts) : fleet.vendors_file ? loadVendors(resolve(dirname(file), fleet.vendors_file)).vendors : [];
+  const vendorFacts = vendorsOf({ file, source: src, facts: fleet })?.vendors ?? [];
   const workloads = prepared.map((p, i) => {
     const w = fleet.workloads[i]!;
     const written = loaded.workloads[i]!.routes.map((r) => (typeof r.entry === 'string' ? r.entry : r.entry.route));
@@ -64,12 +65,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       } else currentRoute = spec.id;
     }
     // Seed 000 Part 4: each vendor scored against this workload's requirements; its routes carry the result.
-    const requirements: VendorRequirements = {
-      ...(w.constraints?.certifications?.length ? { certifications: w.constraints.certifications, regulated: true } : {}),
-      ...(w.constraints?.residency ? { residency: w.constraints.residency } : {}),
-      ...(w.ownership?.zero_retention_required !== undefined && flag(w.ownership.zero_retention_required).value ? { zeroRetention: true, regulated: true } : {}),
-      ...(w.slo?.p99_latency_ms ? { p99SloMs: w.slo.p99_latency_ms.value } : {}),
-    };
+    const requirements: VendorRequirements = workloadVendorRequirements(w);
     const cards = new Map(vendorFacts.map((v) => [v.name, scoreVendor(v, requirements)]));
     const vendorFor = (routeId: string) => {
       const c = cards.get(routeId.split('/')[0]!);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVIDENCE } from '../engine/evidence.js';
 import { VENDOR_GATES, type VendorFacts, type VendorRequirements } from '../engine/decisions/vendor-scorecard.js';
-import { InputFileError, readYaml, validate } from '../io/yaml-file.js';
+import { type Flag, flag } from '../engine/decisions/verdict.js';
 
 const gateAnswer = z.strictObject({
   status: z.enum(['pass', 'conditional', 'fail']),
@@ -30,7 +30,7 @@ export const vendorSchema = z.strictObject({
   lcpr: z.number().min(0).optional(),
 });
 
-const requirementsSchema = z.strictObject({
+export const vendorRequirementsSchema = z.strictObject({
   p99_slo_ms: z.number().positive().optional(),
   uptime_required: z.number().min(0).max(1).optional(),
   certifications: z.array(z.string()).optional(),
@@ -39,49 +39,29 @@ const requirementsSchema = z.strictObject({
   regulated: z.boolean().optional(),
 });
 
-export const vendorsFileSchema = z.strictObject({
-  workload: z.string().optional(),
-  monthly_spend: z.number().min(0).optional(),
-  requirements: requirementsSchema.optional(),
-  vendors: z.array(vendorSchema).min(1, 'list at least one vendor'),
-});
-
-export interface LoadedVendors {
-  workload?: string;
-  monthlySpend?: number;
-  requirements: VendorRequirements;
-  vendors: VendorFacts[];
+/** The `vendor_requirements:` block → engine requirements. */
+export function toVendorRequirements(r: z.output<typeof vendorRequirementsSchema>): VendorRequirements {
+  return {
+    ...(r.p99_slo_ms !== undefined ? { p99SloMs: r.p99_slo_ms } : {}),
+    ...(r.uptime_required !== undefined ? { uptimeRequired: r.uptime_required } : {}),
+    ...(r.certifications ? { certifications: r.certifications } : {}),
+    ...(r.zero_retention !== undefined ? { zeroRetention: r.zero_retention } : {}),
+    ...(r.residency ? { residency: r.residency } : {}),
+    ...(r.regulated !== undefined ? { regulated: r.regulated } : {}),
+  };
 }
 
-/** Reads a vendors file for `routefit scorecard` (Inference Field Guide, Part 4); errors carry file:line. */
-export function loadVendors(file: string): LoadedVendors {
-  const src = readYaml(file);
-  const d = src.data;
-  if (d !== null && typeof d === 'object' && !Array.isArray(d) && !('vendors' in d)) {
-    // A workload or fleet file: say which facts the scorecard needs instead of listing its keys as unknown.
-    throw new InputFileError(file, [{ line: 1, message: 'needs vendor facts: this file has no vendors block (requirements: {...}, vendors: [{name, …}]; see examples/vendors.yaml); nothing was scored' }]);
-  }
-  const v = validate(src, vendorsFileSchema);
-  const names = new Set<string>();
-  v.vendors.forEach((x, i) => {
-    if (names.has(x.name)) throw new InputFileError(file, [{ field: `vendors[${i}].name`, message: `duplicate vendor "${x.name}"` }]);
-    names.add(x.name);
-  });
-  const r = v.requirements ?? {};
-  const lcprs = v.vendors.map((x) => x.lcpr).filter((x): x is number => x !== undefined);
+/** What a workload asks of a vendor, from its constraints, ownership and SLO (Inference Field Guide, Part 4). */
+export function workloadVendorRequirements(w: {
+  constraints?: { certifications?: string[] | undefined; residency?: string | undefined } | undefined;
+  ownership?: { zero_retention_required?: Flag | undefined } | undefined;
+  slo?: { p99_latency_ms?: { value: number } | undefined } | undefined;
+}): VendorRequirements {
   return {
-    ...(v.workload ? { workload: v.workload } : {}),
-    ...(v.monthly_spend !== undefined ? { monthlySpend: v.monthly_spend } : {}),
-    requirements: {
-      ...(r.p99_slo_ms !== undefined ? { p99SloMs: r.p99_slo_ms } : {}),
-      ...(r.uptime_required !== undefined ? { uptimeRequired: r.uptime_required } : {}),
-      ...(r.certifications ? { certifications: r.certifications } : {}),
-      ...(r.zero_retention !== undefined ? { zeroRetention: r.zero_retention } : {}),
-      ...(r.residency ? { residency: r.residency } : {}),
-      ...(r.regulated !== undefined ? { regulated: r.regulated } : {}),
-      ...(lcprs.length ? { bestLcpr: Math.min(...lcprs) } : {}),
-    },
-    vendors: v.vendors.map(toVendorFacts),
+    ...(w.constraints?.certifications?.length ? { certifications: w.constraints.certifications, regulated: true } : {}),
+    ...(w.constraints?.residency ? { residency: w.constraints.residency } : {}),
+    ...(w.ownership?.zero_retention_required !== undefined && flag(w.ownership.zero_retention_required).value ? { zeroRetention: true, regulated: true } : {}),
+    ...(w.slo?.p99_latency_ms ? { p99SloMs: w.slo.p99_latency_ms.value } : {}),
   };
 }
 

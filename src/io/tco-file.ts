@@ -1,50 +1,52 @@
-import { z } from 'zod';
-import { InputFileError, readYaml, validate } from './yaml-file.js';
+import { InputFileError } from './yaml-file.js';
+import { loadFactsFile } from '../workload/facts-file.js';
+import { valueOf } from '../engine/evidence.js';
+import type { TcoBlock } from '../workload/tco-block.js';
 
-const usd = z.number().nonnegative();
-const tokens = z.number().positive().max(1e15);
+export interface TcoFile {
+  name?: string;
+  as_of?: string;
+  tco: TcoBlock & { daily_output_tokens: number[] };
+  /** What routefit did in place of a fact the file left out, for the reader. */
+  notes: string[];
+}
+
+const DAYS_PER_MONTH = 365 / 12;
 
 /**
- * `routefit tco FILE`: self-hosting vs serverless over daily volumes (seed 003, "The Break-Even Calculator").
- * Prices come from the catalog (`serverless_route`, `sku`) or are written out; numbers in the file win.
+ * `routefit tco FILE`: the `tco:` block of any workload file (The Break-Even Calculator). Without
+ * `daily_output_tokens` the file's workloads give the volume; without a `tco` block the command says
+ * it needs one (exit 2) and what to write.
  */
-export const tcoFileSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  as_of: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
-  serverless_route: z.string().optional(),
-  serverless_per_million: z.number().positive().optional(),
-  instance: z.strictObject({
-    sku: z.string().optional(),
-    name: z.string().optional(),
-    on_demand_hourly: usd.optional(),
-    reserved_term: z.string().optional(),
-    reserved_hourly: usd.optional(),
-    /** Output tokens one instance carries per day at its planned utilization. */
-    tokens_per_day: tokens.optional(),
-    throughput_tokens_per_second: z.number().positive().optional(),
-    utilization: z.number().gt(0).max(1).optional(),
-  }),
-  /** Annual overhead items in USD (engineer, on-call, monitoring …), spread over 365 days. */
-  overhead_per_year: z.record(z.string(), usd).optional(),
-  daily_output_tokens: z.array(tokens).min(1, 'list at least one daily volume'),
-});
-export type TcoFile = z.output<typeof tcoFileSchema>;
-
 export function loadTcoFile(file: string): TcoFile {
-  const src = readYaml(file);
-  const d = src.data;
-  if (d !== null && typeof d === 'object' && !Array.isArray(d) && !('instance' in d)) {
-    // A workload or fleet file: say which facts the TCO needs instead of listing its keys as unknown.
-    throw new InputFileError(file, [{ line: 1, message: 'needs TCO facts: this file has no instance block (instance: {sku or on_demand_hourly, tokens_per_day}, serverless_route or serverless_per_million, overhead_per_year, daily_output_tokens; see examples/seed003-tco.yaml); nothing was computed' }]);
+  const f = loadFactsFile(file);
+  const t = f.facts.tco;
+  if (!t) {
+    throw new InputFileError(file, [
+      {
+        line: 1,
+        message: `needs TCO facts: this file has no tco block (tco: {instance: {sku or on_demand_hourly, tokens_per_day}, serverless_route or serverless_per_million, overhead_per_year}; see examples/seed003-tco.yaml); nothing was computed${f.loaded ? ' — `routefit dedicated FILE` sizes this file\'s GPU routes at its own volume meanwhile' : ''}`,
+      },
+    ]);
   }
-  const data = validate(src, tcoFileSchema);
-  const i = data.instance;
+  const i = t.instance;
   if (i.tokens_per_day === undefined && i.throughput_tokens_per_second === undefined) {
-    throw new InputFileError(file, [{ field: 'instance', message: 'give tokens_per_day, or throughput_tokens_per_second (with utilization)' }]);
+    throw new InputFileError(file, [{ field: 'tco.instance', message: 'give tokens_per_day, or throughput_tokens_per_second (with utilization)' }]);
   }
-  if (data.serverless_route === undefined && data.serverless_per_million === undefined) {
-    throw new InputFileError(file, [{ message: 'give serverless_route (a catalog id) or serverless_per_million' }]);
+  if (t.serverless_route === undefined && t.serverless_per_million === undefined) {
+    throw new InputFileError(file, [{ field: 'tco', message: 'give serverless_route (a catalog id) or serverless_per_million' }]);
   }
-  return data;
+  const notes: string[] = [];
+  let daily = t.daily_output_tokens;
+  if (!daily) {
+    const ws = f.loaded?.workloads ?? [];
+    // Output tokens per day the workloads generate, retries included: requests × (1 + retry rate) × output tokens ÷ 30.4 days.
+    const perDay = ws.reduce((s, w) => s + (valueOf(w.profile.requestsPerMonth) * (1 + valueOf(w.profile.retryRate)) * valueOf(w.profile.outputTokens)) / DAYS_PER_MONTH, 0);
+    if (!(perDay > 0)) {
+      throw new InputFileError(file, [{ field: 'tco.daily_output_tokens', message: 'needs daily volumes: list daily_output_tokens (e.g. [1e6, 10e6, 100e6]) or give the file a workload with requests_per_month and output_tokens' }]);
+    }
+    daily = [perDay];
+    notes.push(`daily_output_tokens not given: used the file's workloads' own volume (${ws.map((w) => w.name).join(', ')}), retries included`);
+  }
+  return { ...(f.name ? { name: f.name } : {}), ...(f.asOf ? { as_of: f.asOf } : {}), tco: { ...t, daily_output_tokens: daily }, notes };
 }

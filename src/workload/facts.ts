@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { WORKLOAD_EVIDENCE } from '../engine/evidence.js';
 import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
 import { MIGRATION_GATES } from '../engine/decisions/migration-checklist.js';
-import { vendorSchema } from '../fleet/vendors.js';
+import { vendorRequirementsSchema, vendorSchema } from '../fleet/vendors.js';
+import { tcoBlockSchema } from './tco-block.js';
 import { quantity } from './quantity.js';
 
 /**
@@ -140,8 +141,14 @@ export const decisionFleetFields = {
   team: teamSchema.optional(),
   /** Vendor facts for the seven-gate scorecard (Inference Field Guide, Part 4); a vendor is a provider id (`together`). */
   vendors: z.array(vendorSchema).optional(),
-  /** Or a vendors file (as `routefit scorecard` reads), relative to the fleet file. */
+  /** Or another workload file holding a vendors block, relative to this file. */
   vendors_file: z.string().min(1).optional(),
+  /** What the scorecard checks vendors against; without it, the workloads' constraints, ownership and SLO. */
+  vendor_requirements: vendorRequirementsSchema.optional(),
+  /** Spend with the vendor per month, for the negotiation tier (Inference Field Guide, Part 4). */
+  monthly_spend: quantity({ min: 0 }, ' (USD per month)').optional(),
+  /** Self-hosting vs serverless break-even facts (`routefit tco`). */
+  tco: tcoBlockSchema.optional(),
   /** Inference Field Guide, Part 5 revert-signal facts for the fleet. */
   operations: operationsSchema.optional(),
   /** Inference Field Guide, Part 5 exit facts (stage 0 → 1, 2 → 3). */

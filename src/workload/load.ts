@@ -3,7 +3,7 @@ import type { Sourced } from '../engine/evidence.js';
 import type { WorkloadProfile } from '../engine/cost/lcpr.js';
 import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
 import { InputFileError, type YamlSource, locate, parseYaml, pathToField, readYaml, validate } from '../io/yaml-file.js';
-import { type FleetInput, type WorkloadInput, fleetSchema, routeEntry, singleWorkloadSchema } from './schema.js';
+import { FLEET_ONLY_KEYS, type FleetInput, type WorkloadInput, fleetSchema, routeEntry, singleWorkloadSchema } from './schema.js';
 import { WORKLOAD_FIELDS } from './fields.js';
 import type { z } from 'zod';
 
@@ -49,7 +49,7 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
   }
   const fallbackName = basename(src.file).replace(/\.(ya?ml)$/i, '');
   if (!['workloads', 'requests_per_month', 'input_tokens', 'routes'].some((k) => k in data)) {
-    const holds = 'instance' in data ? 'TCO facts only (routefit tco reads them)' : 'vendors' in data || 'requirements' in data ? 'vendor facts only (routefit scorecard reads them)' : 'no workload';
+    const holds = 'tco' in data ? 'TCO facts only (routefit tco reads them)' : 'vendors' in data || 'vendor_requirements' in data ? 'vendor facts only (routefit scorecard reads them)' : 'no workload';
     throw new InputFileError(src.file, [{ line: 1, message: `needs a workload: this file holds ${holds}; add requests_per_month, input_tokens and routes (or workloads: [...]) to price it; nothing was priced` }]);
   }
 
@@ -76,17 +76,13 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
   const workloads = [toLoaded(w, fallbackName, [], w.routes, (j) => ['routes', j], w.as_of)];
   duplicateRoutes(src, workloads);
   // A fleet of one: the fleet-level facts stay at the top, the workload is the whole file.
-  const { team, vendors, vendors_file, operations, signals, monthly_revenue, ...workload } = w;
-  const input: FleetInput = {
-    ...(w.name ? { name: w.name } : {}),
-    ...(team ? { team } : {}),
-    ...(vendors ? { vendors } : {}),
-    ...(vendors_file ? { vendors_file } : {}),
-    ...(operations ? { operations } : {}),
-    ...(signals ? { signals } : {}),
-    ...(monthly_revenue ? { monthly_revenue } : {}),
-    workloads: [workload],
-  };
+  const workload: Record<string, unknown> = { ...w };
+  const top: Record<string, unknown> = {};
+  for (const k of FLEET_ONLY_KEYS) {
+    if (workload[k] !== undefined) top[k] = workload[k];
+    delete workload[k];
+  }
+  const input = { ...(w.name ? { name: w.name } : {}), ...top, workloads: [workload] } as FleetInput;
   return { file: src.file, source: src, workloads, input, pathOf: () => [], ...measuredFrom(src.file, w.measured_from) };
 }
 

@@ -29,6 +29,8 @@ export interface PrepareOptions {
   asOf?: string;
   /** --routes: keep only these route ids (as written in the file or canonical). */
   routes?: string[];
+  /** Workload fields set on the command line (engine name → value): they replace the file's for every workload. */
+  fields?: Record<string, Sourced>;
 }
 
 /** Resolves every workload's routes against the catalog. Unknown routes and bad route fields are file errors. */
@@ -48,12 +50,13 @@ export function prepareWorkloads(loaded: LoadedFile, catalog: Catalog, opts: Pre
 
 function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opts: PrepareOptions, problems: Problem[]): PreparedWorkload {
   const asOf = opts.asOf ?? w.asOf ?? opts.today;
+  const profile = opts.fields && Object.keys(opts.fields).length ? ({ ...w.profile, ...opts.fields } as WorkloadProfile) : w.profile;
   const routes: RouteSpec[] = [];
   const unpriced: RouteFailure[] = [];
   for (const { entry, path } of w.routes) {
     const req = toRequest(entry, opts.asOf ?? (typeof entry === 'string' ? undefined : entry.as_of) ?? asOf);
     try {
-      const spec = withModeHours(resolveRoute(catalog, req, { utilization: DEFAULTS.utilization }), w.profile);
+      const spec = withModeHours(resolveRoute(catalog, req, { utilization: DEFAULTS.utilization }), profile);
       if (opts.routes?.length && !opts.routes.includes(spec.id) && !opts.routes.includes(req.id)) continue;
       routes.push(spec);
     } catch (err) {
@@ -67,7 +70,7 @@ function prepareOne(loaded: LoadedFile, w: LoadedWorkload, catalog: Catalog, opt
       }
     }
   }
-  return { name: w.name, profile: w.profile, asOf, routes, unpriced, ...(w.correlations ? { correlations: w.correlations } : {}) };
+  return { name: w.name, profile, asOf, routes, unpriced, ...(w.correlations ? { correlations: w.correlations } : {}) };
 }
 
 /**

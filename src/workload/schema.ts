@@ -95,3 +95,8 @@ export type FleetInput = z.output<typeof fleetSchema>;
  */
 export const singleWorkloadSchema = z.strictObject({ ...workloadFields, ...decisionFleetFields, planning_horizon_months: workloadFields.planning_horizon_months, migration: workloadFields.migration });
 export type SingleWorkloadInput = z.output<typeof singleWorkloadSchema>;
+
+/** A file of fleet-level facts only (vendors, tco, team …) and no workload: scorecard and tco read it; pricing commands say they need a workload. */
+export const factsOnlySchema = z.strictObject({ name: z.string().optional(), description: z.string().optional(), as_of: date.optional(), ...decisionFleetFields });
+/** Keys that belong to the fleet, not to the workload, when a single-workload file carries them at its top. */
+export const FLEET_ONLY_KEYS = Object.keys(decisionFleetFields).filter((k) => !(k in workloadFields)) as (keyof typeof decisionFleetFields)[];

@@ -10,6 +10,7 @@ import { type OptionValues, defineCommand, opt } from '../command.js';
 import { DEFAULT_SAMPLES, DEFAULT_SEED } from '../../engine/uncertainty/monte-carlo.js';
 import { STALE_AFTER_DAYS } from '../../engine/uncertainty/confidence.js';
 import { loadWorkloadFile } from '../../workload/load.js';
+import { fieldOptions } from '../field-flags.js';
 
 const options = {
   routes: opt.string('--routes <ids>', 'only these routes, comma-separated'),
@@ -35,6 +36,7 @@ const options = {
   traces: opt.string('--traces <db>', 'replace assumed inputs with those measured in this trace store (matched by workload name): a DuckDB file or a ClickHouse URL http[s]://HOST:PORT[/DATABASE]; shows both'),
   from: opt.string('--from <date>', 'with --traces: window start (UTC)'),
   to: opt.string('--to <date>', 'with --traces: window end (UTC)'),
+  ...fieldOptions(),
 };
 export type CompareOptions = OptionValues<typeof options>;
 

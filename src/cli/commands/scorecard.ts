@@ -1,6 +1,6 @@
 import { negotiationTier, scoreVendor } from '../../engine/decisions/vendor-scorecard.js';
 import type { Verdict } from '../../engine/decisions/verdict.js';
-import { loadVendors } from '../../fleet/vendors.js';
+import { loadVendors } from '../../fleet/vendors-file.js';
 import { table, usd } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
@@ -11,8 +11,15 @@ function scorecard(file: string, opts: OptionValues<typeof options>, io: Io): nu
   const v = loadVendors(file);
   const cards = v.vendors.map((x) => scoreVendor(x, v.requirements));
   const tier = v.monthlySpend !== undefined ? negotiationTier(v.monthlySpend) : null;
+  // Facts the file left out, and what the scorecard did instead.
+  const notes = [
+    ...(v.vendorsFrom === 'route providers' ? [`no vendors block: scored the providers of this file's routes (${v.vendors.map((x) => x.name).join(', ')}) from no facts, so their gates are unknown — add vendors: [{name, serves_model, p99_ms, uptime, certifications, …}] (see examples/vendors.yaml)`] : []),
+    ...(v.requirementsFrom === 'workloads' ? ["no vendor_requirements block: checked vendors against the strictest of the workloads' constraints, ownership and SLO"] : []),
+    ...(v.requirementsFrom === 'none' ? ['no vendor_requirements block and no workload: checked vendors against no requirements'] : []),
+    ...(tier ? [] : ['no monthly_spend (or current_spend_per_month): no negotiation tier']),
+  ];
   if (opts.json) {
-    io.out(JSON.stringify({ file, workload: v.workload ?? null, requirements: v.requirements, vendors: cards, negotiation: tier }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, workload: v.workload ?? null, requirements: v.requirements, requirementsFrom: v.requirementsFrom, vendorsFrom: v.vendorsFrom, vendors: cards, negotiation: tier, notes }, null, 2) + '\n');
     return EXIT_OK;
   }
   const L: string[] = [`Vendor scorecard for ${file}${v.workload ? ` (${v.workload})` : ''} — seven gates, Inference Field Guide, Part 4`, ''];
@@ -23,14 +30,15 @@ function scorecard(file: string, opts: OptionValues<typeof options>, io: Io): nu
     for (const g of c.gates.filter((x) => x.status !== 'pass')) L.push(`  - ${g.title}: ${g.reason}${g.restsOnAssumptions ? ' [rests on assumptions]' : ''}`);
   }
   L.push('', 'A Fail eliminates unless a compensating control exists: reliability can be mitigated by failover; compliance on a regulated workload cannot. Two or more Conditionals: evaluate deeper.');
+  for (const n of notes) L.push(`Note: ${n}.`);
   if (tier) L.push(`Negotiation at ${usd(v.monthlySpend!)}/month: ${tier.advice}.`);
   io.out(L.join('\n') + '\n');
   return EXIT_OK;
 }
 
 export default defineCommand({
-  args: [{ name: '<vendors>', description: 'vendors YAML (requirements, vendors: [...])' }],
+  args: [{ name: '<file>', description: 'workload file; its vendors block (else its routes\' providers) and vendor_requirements (else its workloads\' constraints)' }],
   options,
-  examples: ['routefit scorecard examples/vendors.yaml', 'routefit scorecard examples/vendors.yaml --json'],
+  examples: ['routefit scorecard examples/vendors.yaml', 'routefit scorecard examples/fleet.yaml', 'routefit scorecard examples/vendors.yaml --json'],
   run: (opts, { args, io }) => scorecard(args[0]!, opts, io),
 });

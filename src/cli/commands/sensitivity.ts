@@ -7,6 +7,7 @@ import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 import { parseList, parseSpan } from '../flags.js';
 import { type Priced, pickWorkloads, priceFile } from '../pricing.js';
+import { fieldOptions } from '../field-flags.js';
 import { asUsage, bar, fmtValue, pricedRoutes, renderSweep, unpricedNote } from '../uncertainty-text.js';
 
 const options = {
@@ -18,6 +19,7 @@ const options = {
   asOf: opt.asOf(),
   json: opt.json(),
   catalog: opt.catalog(),
+  ...fieldOptions(),
 };
 type SensitivityOptions = OptionValues<typeof options>;
 
@@ -32,7 +34,7 @@ function sensitivity(file: string, opts: SensitivityOptions, io: Io): number {
     return { lever, lo, hi, values: asUsage(`--vary ${lever.name}`, () => linearGrid(lo, hi, step ?? (hi - lo || 1) / 10)) };
   });
   const routeIds = parseList(opts.route);
-  const priced = pickWorkloads(priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today), file, opts.workload);
+  const priced = pickWorkloads(priceFile(file, opts, io.today), file, opts.workload);
   const ranges: LeverRange[] = varies.map((v) => ({ lever: v.lever.key, low: v.lo, high: v.hi }));
 
   const results = priced.map((p) => {

@@ -1,3 +1,4 @@
+import { fieldOptions } from '../field-flags.js';
 import { type Sweep, logGrid, sweep, sweepOutputTokens } from '../../engine/uncertainty/sweep.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../command.js';
@@ -21,6 +22,8 @@ const options = {
   asOf: opt.asOf(),
   json: opt.json(),
   catalog: opt.catalog(),
+  // --output-tokens is the sweep's own axis here, not the field flag.
+  ...fieldOptions('outputTokens'),
 };
 type SweepOptions = OptionValues<typeof options>;
 
@@ -29,7 +32,7 @@ function sweepCmd(file: string, opts: SweepOptions, io: Io): number {
   // Neither flag: the volume sweep over the range --help promises (10K to 100M requests per month).
   const volume = opts.volume ?? (opts.outputTokens ? undefined : parseSpan('--volume', DEFAULT_VOLUME));
   const output = opts.outputTokens;
-  const priced = pickWorkloads(priceFile(file, opts, io.today), file, opts.workload);
+  const priced = pickWorkloads(priceFile(file, { ...opts, outputTokens: undefined }, io.today), file, opts.workload);
   const results = priced.map((p) => {
     const routes = pricedRoutes(p);
     const sweeps: Sweep[] = [];

@@ -17,12 +17,13 @@ const options = {
 type TcoOpts = OptionValues<typeof options>;
 
 function tco(file: string, opts: TcoOpts, io: Io): number {
-  const f = loadTcoFile(file);
-  const asOf = opts.asOf ?? f.as_of ?? io.today;
+  const file_ = loadTcoFile(file);
+  const f = file_.tco;
+  const asOf = opts.asOf ?? file_.as_of ?? io.today;
   const needCatalog = f.serverless_route !== undefined || f.instance.sku !== undefined;
   const catalog = needCatalog ? openCatalog(opts.catalog) : undefined;
   let serverlessPerMillion = f.serverless_per_million;
-  let serverlessSource = 'the TCO file';
+  let serverlessSource = 'the tco block';
   if (serverlessPerMillion === undefined) {
     const r = tokenRoute(catalog!, f.serverless_route!, asOf);
     serverlessPerMillion = r.price.output!.value;
@@ -34,17 +35,17 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
   let instanceName = i.name ?? i.sku ?? 'instance';
   if (i.sku) {
     const e = findRoute(catalog!, i.sku);
-    if (e.kind !== 'gpu') throw new CliUsageError(`instance.sku ${i.sku} is a per-token route; give a GPU SKU`);
+    if (e.kind !== 'gpu') throw new CliUsageError(`tco.instance.sku ${i.sku} is a per-token route; give a GPU SKU`);
     const point = pointAt(e, asOf);
     onDemand ??= point.sheet.onDemand?.value;
     if (reserved === undefined && i.reserved_term) {
       const r = point.sheet.reserved.find((x) => x.term === i.reserved_term);
-      if (!r) throw new RoutefitError('missing_price', `${e.id} has no reserved term "${i.reserved_term}" on ${asOf} (terms: ${point.sheet.reserved.map((x) => x.term).join(', ') || 'none'})`, { field: 'instance.reserved_term' });
+      if (!r) throw new RoutefitError('missing_price', `${e.id} has no reserved term "${i.reserved_term}" on ${asOf} (terms: ${point.sheet.reserved.map((x) => x.term).join(', ') || 'none'})`, { field: 'tco.instance.reserved_term' });
       reserved = r.hourly.value;
     }
     instanceName = i.name ?? e.name;
   }
-  if (onDemand === undefined) throw new CliUsageError(`${file}: instance needs on_demand_hourly (or a sku with an on-demand price)`);
+  if (onDemand === undefined) throw new CliUsageError(`${file}: tco.instance needs on_demand_hourly (or a sku with an on-demand price)`);
   const tokensPerDay = i.tokens_per_day ?? i.throughput_tokens_per_second! * 86_400 * (i.utilization ?? 1);
   const overhead = f.overhead_per_year ? overheadPerDay(f.overhead_per_year) : undefined;
   const tco = selfHostingTco({
@@ -56,11 +57,11 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
     dailyOutputTokens: f.daily_output_tokens,
   });
   if (opts.json) {
-    io.out(JSON.stringify({ file, asOf, serverlessPerMillion, serverlessSource, instance: { name: instanceName, onDemandHourly: onDemand, reservedHourly: reserved ?? null, tokensPerDay }, overhead: overhead ?? null, ...tco }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, name: file_.name ?? null, notes: file_.notes, asOf, serverlessPerMillion, serverlessSource, instance: { name: instanceName, onDemandHourly: onDemand, reservedHourly: reserved ?? null, tokensPerDay }, overhead: overhead ?? null, ...tco }, null, 2) + '\n');
     return EXIT_OK;
   }
   const lines = [
-    `${f.name ?? file}: ${instanceName} (${usd(onDemand, 2)}/h on demand${reserved !== undefined ? `, ${usd(reserved, 2)}/h reserved` : ''}, ${fmtTokens(tokensPerDay)} output tokens per instance-day) vs serverless ${usd(serverlessPerMillion, 2)}/M — ${serverlessSource}`,
+    `${file_.name ?? file}: ${instanceName} (${usd(onDemand, 2)}/h on demand${reserved !== undefined ? `, ${usd(reserved, 2)}/h reserved` : ''}, ${fmtTokens(tokensPerDay)} output tokens per instance-day) vs serverless ${usd(serverlessPerMillion, 2)}/M — ${serverlessSource}`,
     overhead ? `Overhead: ${usd(overhead.perYear)}/year = ${usd(overhead.perDay, 2)}/day (${Object.entries(f.overhead_per_year!).map(([k, v]) => `${k} ${usd(v)}`).join(', ')})` : 'Overhead: none given — raw compute only (seed 003: "Daily compute cost is not TCO")',
     '',
     table(
@@ -78,6 +79,7 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
     ),
     '',
     tco.firstSelfHostedWin === null ? 'Self-hosting wins at none of these volumes.' : `Self-hosting first wins at ${fmtTokens(tco.firstSelfHostedWin)} output tokens/day.`,
+    ...file_.notes.map((n) => `Note: ${n}.`),
     '',
     'Working:',
     ...tco.formulas.map((x) => `  ${x.label}: ${x.formula}  [${x.cite}]`),
@@ -87,7 +89,7 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
 }
 
 export default defineCommand({
-  args: [{ name: '<file>', description: 'TCO YAML (see examples/seed003-tco.yaml)' }],
+  args: [{ name: '<file>', description: 'workload file with a tco block (see examples/seed003-tco.yaml)' }],
   options,
   examples: ['routefit tco examples/seed003-tco.yaml', 'routefit tco examples/seed003-tco.yaml --json'],
   run: (opts, { args, io }) => tco(args[0]!, opts, io),

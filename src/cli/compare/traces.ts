@@ -1,3 +1,4 @@
+import { type FieldValues, fieldValues } from '../field-flags.js';
 /** `routefit compare --traces`: the assumed and the measured comparison side by side. */
 import { type Comparison, compareRoutes } from '../../engine/cost/compare.js';
 import type { Sourced } from '../../engine/evidence.js';
@@ -20,7 +21,7 @@ interface Side {
   note?: string;
 }
 
-interface CompareTracesOpts {
+interface CompareTracesOpts extends FieldValues {
   traces: string;
   asOf?: string | undefined;
   routes?: string | undefined;
@@ -37,7 +38,7 @@ export async function compareWithTraces(file: string, opts: CompareTracesOpts, i
   const catalog = openCatalog(opts.catalog);
   const asOf = opts.asOf;
   const routes = parseList(opts.routes);
-  const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}) });
+  const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}), fields: fieldValues(opts) });
   const measured = await measuredByWorkload(opts.traces, catalog, opts);
   const sides: Side[] = prepared.map((p) => {
     const assumed = compareRoutes(p.profile, p.routes);

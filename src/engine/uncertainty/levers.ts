@@ -1,7 +1,7 @@
 import type { Bounds } from './distributions.js';
 import { type Sourced, sourced } from '../evidence.js';
 import { RoutefitError } from '../errors.js';
-import type { RouteSpec, WorkloadProfile } from '../cost/lcpr.js';
+import type { RouteOverrides, RouteSpec, WorkloadProfile } from '../cost/lcpr.js';
 import { FIELDS } from '../../workload/fields.js';
 
 /**
@@ -45,9 +45,21 @@ export function findLever(name: string): Lever {
 type PriceKey = 'input' | 'output' | 'cachedInput';
 const priceKey = (lever: Lever) => lever.key.slice('price.'.length) as PriceKey;
 
-/** The lever's current value on a profile/route, or undefined when that input is not set (or not on this kind of route). */
+/**
+ * The route's own value of a workload input (a per-route `quality_pass_rate`, `retry_rate` … or its
+ * own engineering hours), which wins over the workload's on that route; undefined when it has none.
+ */
+export function routeOwnValue(lever: Lever, route: RouteSpec): Sourced | undefined {
+  if (lever.scope !== 'workload') return undefined;
+  const q = lever.key === 'engineeringHoursPerMonth' ? route.engineeringHoursPerMonth : route.overrides?.[lever.key as keyof RouteOverrides];
+  return q === undefined ? undefined : sourced(q);
+}
+
+/** The lever's current value on a profile/route (the route's own value first), or undefined when that input is not set (or not on this kind of route). */
 export function readLever(lever: Lever, profile: WorkloadProfile, route?: RouteSpec): Sourced | undefined {
   if (lever.scope === 'workload') {
+    const own = route ? routeOwnValue(lever, route) : undefined;
+    if (own) return own;
     const q = profile[lever.key as WorkloadKey];
     return q === undefined ? undefined : sourced(q);
   }
@@ -74,8 +86,17 @@ export function setWorkloadLever(lever: Lever, profile: WorkloadProfile, value: 
   return { ...profile, [key]: s };
 }
 
-/** A copy of the route with the lever set to `value`; routes the lever does not apply to come back unchanged. */
+/**
+ * A copy of the route with the lever set to `value`; routes the lever does not apply to come back
+ * unchanged. A workload lever moves the route's own value of that input, when it has one.
+ */
 export function setRouteLever(lever: Lever, route: RouteSpec, value: number): RouteSpec {
+  if (lever.scope === 'workload') {
+    const own = routeOwnValue(lever, route);
+    if (!own) return route;
+    const next: Sourced = { ...own, value };
+    return lever.key === 'engineeringHoursPerMonth' ? { ...route, engineeringHoursPerMonth: next } : { ...route, overrides: { ...route.overrides, [lever.key]: next } };
+  }
   if (!appliesTo(lever, route)) return route;
   if (route.billing === 'tokens') {
     const k = priceKey(lever);
@@ -91,4 +112,10 @@ export function setRouteLever(lever: Lever, route: RouteSpec, value: number): Ro
 export function withLever(lever: Lever, value: number, profile: WorkloadProfile, routes: readonly RouteSpec[]): { profile: WorkloadProfile; routes: RouteSpec[] } {
   if (lever.scope === 'workload') return { profile: setWorkloadLever(lever, profile, value), routes: [...routes] };
   return { profile, routes: routes.map((r) => setRouteLever(lever, r, value)) };
+}
+
+/** One route priced with the lever at `value`: where the route has its own value of a workload input, that value moves (it is the one its LCPR uses). */
+export function leverOn(lever: Lever, value: number, profile: WorkloadProfile, route: RouteSpec): { profile: WorkloadProfile; route: RouteSpec } {
+  if (lever.scope === 'workload' && !routeOwnValue(lever, route)) return { profile: setWorkloadLever(lever, profile, value), route };
+  return { profile, route: setRouteLever(lever, route, value) };
 }

@@ -6,7 +6,7 @@ import { type Distribution, cholesky, describeDistribution, normalCdf, normalQua
 import type { Evidence } from '../evidence.js';
 import { RoutefitError, requireInRange } from '../errors.js';
 import type { RouteSpec, WorkloadProfile } from '../cost/lcpr.js';
-import { LEVERS, type Lever, appliesTo, findLever, readLever, setRouteLever } from './levers.js';
+import { LEVERS, type Lever, appliesTo, findLever, readLever, routeOwnValue, setRouteLever } from './levers.js';
 import { payback } from '../decisions/migration.js';
 
 export const DEFAULT_SAMPLES = 10_000;
@@ -317,9 +317,10 @@ function variables(profile: WorkloadProfile, routes: readonly RouteSpec[], point
   routes.forEach((route, j) => {
     // Only the prices and GPU figures the route's LCPR used (a cached-input price is moot without cache hits).
     const used = point.routes.find((r) => r.route === route.id)?.inputs ?? {};
-    for (const lever of LEVERS.filter((l) => l.scope === 'route' && appliesTo(l, route))) {
-      const s = readLever(lever, profile, route);
-      if (!s || !(lever.key in used)) continue;
+    for (const lever of LEVERS.filter((l) => appliesTo(l, route))) {
+      // Route levers the LCPR used, and the route's own values of workload inputs (per-route overrides).
+      const s = lever.scope === 'workload' ? routeOwnValue(lever, route) : readLever(lever, profile, route);
+      if (!s || (lever.scope === 'route' && !(lever.key in used))) continue;
       const r = resolveInput(`${route.id}:${lever.name}`, s, lever.bounds, conf);
       out.push({ ...describe(s, r), id: `${route.id}:${lever.key}`, name: lever.name, route: route.id, lever, routeIndex: j });
     }

@@ -3,7 +3,7 @@ import { quantile, resolveInput } from './distributions.js';
 import type { Evidence } from '../evidence.js';
 import { RoutefitError, requireInRange } from '../errors.js';
 import { type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from '../cost/lcpr.js';
-import { LEVERS, type Lever, appliesTo, findLever, readLever, setRouteLever, setWorkloadLever } from './levers.js';
+import { LEVERS, type Lever, appliesTo, findLever, leverOn, readLever } from './levers.js';
 
 /** An explicit low/high for one lever (e.g. from `--vary retry_rate=0:0.3:0.05`). */
 export interface LeverRange {
@@ -81,10 +81,6 @@ export function tornado(profile: WorkloadProfile, routes: readonly RouteSpec[], 
       const current = readLever(lever, profile, route);
       const range = given.get(lever.key);
       if (!current && !range) continue;
-      if (lever.key === 'engineeringHoursPerMonth' && route.engineeringHoursPerMonth !== undefined) {
-        skipped.push({ lever: lever.name, reason: 'the route sets its own engineering_hours_per_month; the workload value does not reach it' });
-        continue;
-      }
       const s = current ?? { value: 0, evidence: 'assumed' as const };
       let low: number;
       let high: number;
@@ -130,7 +126,7 @@ export function tornado(profile: WorkloadProfile, routes: readonly RouteSpec[], 
 }
 
 function price(lever: Lever, value: number, profile: WorkloadProfile, route: RouteSpec): RouteResult {
-  return lever.scope === 'workload'
-    ? computeLcpr(setWorkloadLever(lever, profile, value), route, { explain: false })
-    : computeLcpr(profile, setRouteLever(lever, route, value), { explain: false });
+  // A route's own value of a workload input is the one its LCPR uses: that is what moves (levers.ts).
+  const at = leverOn(lever, value, profile, route);
+  return computeLcpr(at.profile, at.route, { explain: false });
 }

@@ -4,7 +4,10 @@ import type { RouteSpec, WorkloadProfile } from '../../../engine/cost/lcpr.js';
 import { type MeasuredOverheads, withMeasuredInputs } from '../../../engine/measured/measured.js';
 import { RoutefitError } from '../../../engine/errors.js';
 import { storeLabel } from '../../../traces/clickhouse/connection.js';
+import { existsSync } from 'node:fs';
 import { DEFAULTS } from '../../../workload/defaults.js';
+import { loadWorkloadFile } from '../../../workload/load.js';
+import { prepareWorkloads } from '../../../workload/prepare.js';
 import { val } from '../../compare/traces.js';
 import { snake, table, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
@@ -14,8 +17,9 @@ import { type OptionValues, defineCommand, opt } from '../../command.js';
 import { clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
 
 const options = {
-  workload: opt.string('--workload <name>', 'workload name as in the traces').required(),
-  route: opt.string('--route <id>', 'catalog route to price it on').required(),
+  workload: opt.string('--workload <file|name>', 'a workload file (its workloads, inputs and routes) or a workload name as in the traces').required(),
+  name: opt.string('--name <workload>', 'with a workload file: only this workload of it'),
+  route: opt.string('--route <id>', 'catalog route to price it on (required with a name; with a file, default: the file\'s routes)'),
   serves: opt.string('--serves <model>', 'GPU routes: the model it serves (looks up throughput)'),
   utilization: opt.number('--utilization <fraction>', 'GPU routes: planned utilization (default 0.40)', { min: 0, minExclusive: true, max: 1, percent: true }),
   db: dbOpt(),
@@ -28,21 +32,62 @@ const options = {
 };
 type WhatifOpts = OptionValues<typeof options>;
 
+/** One workload to re-price: its inputs the traces cannot see, and the routes to price it on. */
+interface Target {
+  name: string;
+  /** The file's profile (or the defaults): measured inputs replace what the traces measure. */
+  base: WorkloadProfile;
+  /** Routes from the file (its own entries, per-route values included); none: --route alone. */
+  routes: RouteSpec[];
+}
+
+const isFile = (x: string) => /\.ya?ml$/i.test(x) || x === '-' || existsSync(x);
+
 /** Re-prices a workload's measured token profile on another route (issue 5, "traces whatif"). */
 async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
   const catalog = openCatalog(opts.catalog);
   const asOf = opts.asOf ?? io.today;
-  // Overheads the traces cannot see keep the seed's defaults, labelled as such, on both sides.
-  const overheads: MeasuredOverheads = {
-    repairCostPerFailure: DEFAULTS.repairCostPerFailure,
-    engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
-    engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
-  };
-  const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
-  const g = measured.get(opts.workload);
-  if (!g) throw new CliUsageError(`--workload "${opts.workload}" has no traces in ${storeLabel(opts.db)}; it has: ${[...measured.keys()].join(', ') || 'none'}`);
-  const base: WorkloadProfile = {
-    name: opts.workload,
+  let targets: Target[];
+  let file: string | undefined;
+  if (isFile(opts.workload)) {
+    // The one workload file: its workloads' own inputs (repair cost, engineering hours …) and routes.
+    file = opts.workload;
+    const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+    const chosen = opts.name ? prepared.filter((p) => p.name === opts.name) : prepared;
+    if (!chosen.length) throw new CliUsageError(`--name "${opts.name}" is not a workload of ${file} (it has: ${prepared.map((p) => p.name).join(', ')})`);
+    targets = chosen.map((p) => ({ name: p.name, base: p.profile, routes: p.routes }));
+  } else {
+    if (opts.name) throw new CliUsageError('--name picks a workload of a file: give --workload FILE, or --workload NAME alone');
+    if (!opts.route) throw new CliUsageError('--route is required with a workload name (or give --workload FILE to price on the file\'s routes)');
+    targets = [{ name: opts.workload, base: defaultProfile(opts.workload), routes: [] }];
+  }
+  const results: WhatifResult[] = [];
+  const untraced: string[] = [];
+  let known: string[] = [];
+  for (const t of targets) {
+    const r = await whatifOne(t, opts, asOf, catalog);
+    if ('untraced' in r) {
+      untraced.push(t.name);
+      known = r.untraced;
+    } else results.push(r);
+  }
+  if (!results.length) {
+    throw new CliUsageError(`needs traces: ${file ? `no workload of ${file} (${untraced.join(', ')}) has` : `--workload "${opts.workload}" has no`} traces in ${storeLabel(opts.db)}; it has: ${known.join(', ') || 'none'}`);
+  }
+  if (opts.json) {
+    const body = file ? { file, asOf, workloads: results.map((r) => r.json), untraced } : { ...results[0]!.json, asOf };
+    io.out(JSON.stringify(body, null, 2) + '\n');
+  } else {
+    const out = results.flatMap((r) => [...r.lines, '']);
+    if (untraced.length) out.push(`No traces for ${untraced.join(', ')} in ${storeLabel(opts.db)}: not re-priced.`);
+    io.out(out.join('\n').replace(/\n+$/, '') + '\n');
+  }
+  return results.every((r) => r.priced) ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+function defaultProfile(name: string): WorkloadProfile {
+  return {
+    name,
     requestsPerMonth: 1,
     inputTokens: 0,
     outputTokens: DEFAULTS.outputTokens,
@@ -52,53 +97,71 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
     engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
     engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
   };
-  const { profile } = withMeasuredInputs(base, g.measured, sourceOf(opts.db, g));
+}
+
+interface WhatifResult {
+  json: Record<string, unknown>;
+  lines: string[];
+  priced: boolean;
+}
+
+async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>): Promise<WhatifResult | { untraced: string[] }> {
+  // Overheads the traces cannot see: the file's values, else the seed's defaults, labelled as such, on both sides.
+  const overheads: MeasuredOverheads = {
+    repairCostPerFailure: t.base.repairCostPerFailure ?? DEFAULTS.repairCostPerFailure,
+    engineeringHoursPerMonth: t.base.engineeringHoursPerMonth ?? DEFAULTS.engineeringHoursPerMonth,
+    engineeringHourlyRate: t.base.engineeringHourlyRate ?? DEFAULTS.engineeringHourlyRate,
+  };
+  const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
+  const g = measured.get(t.name);
+  if (!g) return { untraced: [...measured.keys()] };
+  const { profile } = withMeasuredInputs(t.base, g.measured, sourceOf(opts.db, g));
   const utilization = opts.utilization;
-  const target = resolveRoute(
-    catalog,
-    { id: opts.route, asOf, ...(opts.serves ? { serves: opts.serves } : {}), ...(utilization !== undefined ? { utilization } : {}) },
-    { utilization: DEFAULTS.utilization },
-  );
-  // The traced routes go through the same engine path, so the two LCPRs differ only by route.
+  const targetRoutes = opts.route
+    ? [resolveRoute(catalog, { id: opts.route, asOf, ...(opts.serves ? { serves: opts.serves } : {}), ...(utilization !== undefined ? { utilization } : {}) }, { utilization: DEFAULTS.utilization })]
+    : t.routes;
+  const targetIds = new Set(targetRoutes.map((r) => r.id));
+  // The traced routes go through the same engine path, so the LCPRs differ only by route.
   const traced: RouteSpec[] = [];
   for (const id of g.routes) {
-    if (id === target.id) continue;
+    if (targetIds.has(id)) continue;
     try {
       traced.push(resolveRoute(catalog, { id, asOf }, { utilization: DEFAULTS.utilization }));
     } catch (err) {
       if (!(err instanceof RoutefitError)) throw err;
     }
   }
-  const comparison = compareRoutes(profile, [...traced, target]);
-  const result = comparison.routes.find((r) => r.route === target.id);
+  const comparison = compareRoutes(profile, [...traced, ...targetRoutes]);
+  const whatifs = comparison.routes.filter((r) => targetIds.has(r.route));
+  const result = whatifs[0];
   const billed = g.lcpr;
-  if (opts.json) {
-    io.out(
-      JSON.stringify(
-        { workload: opts.workload, asOf, tracedRoutes: g.routes, measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null }, routes: comparison.routes, whatif: result ?? null, unpriced: comparison.unpriced },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    const lines = [`${opts.workload}: measured profile (traced on ${g.routes.join(', ')}) re-priced as of ${asOf}`, ''];
-    const rows: string[][] = [['billed from traces (traced routes)', billed.naiveCostPerRequest === null ? 'unpriced' : usdPerRequest(billed.naiveCostPerRequest), billed.lcpr === null ? '—' : usdPerRequest(billed.lcpr), '']];
-    for (const r of comparison.routes) rows.push([`${r.route}${r.route === target.id ? ' (what-if)' : ' (traced)'}`, usdPerRequest(r.rawCostPerRequest), usdPerRequest(r.lcpr), `$${Math.round(r.monthlyCost).toLocaleString('en-US')}`]);
-    lines.push(table(['', 'Raw $/req', 'LCPR', 'Monthly'], rows, ['left', 'right', 'right', 'right']));
-    for (const u of comparison.unpriced) lines.push(`unpriced: ${u.route}: ${u.message}`);
-    if (billed.missing) lines.push(`billed from traces: no LCPR — ${billed.missing}`);
-    if (result) {
-      lines.push('', 'Inputs (value · evidence · source):');
-      for (const [k, s] of Object.entries(result.inputs)) lines.push(`  ${snake(k).padEnd(28)} ${val(s).padStart(12)}  ${s.evidence.padEnd(17)} ${s.source ?? ''}`);
-    }
-    io.out(lines.join('\n') + '\n');
+  const json = {
+    workload: t.name,
+    tracedRoutes: g.routes,
+    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null },
+    routes: comparison.routes,
+    whatif: result ?? null,
+    ...(targetRoutes.length > 1 ? { whatifs } : {}),
+    unpriced: comparison.unpriced,
+  };
+  const lines = [`${t.name}: measured profile (traced on ${g.routes.join(', ')}) re-priced as of ${asOf}`, ''];
+  const rows: string[][] = [['billed from traces (traced routes)', billed.naiveCostPerRequest === null ? 'unpriced' : usdPerRequest(billed.naiveCostPerRequest), billed.lcpr === null ? '—' : usdPerRequest(billed.lcpr), '']];
+  for (const r of comparison.routes) rows.push([`${r.route}${targetIds.has(r.route) ? ' (what-if)' : ' (traced)'}`, usdPerRequest(r.rawCostPerRequest), usdPerRequest(r.lcpr), `$${Math.round(r.monthlyCost).toLocaleString('en-US')}`]);
+  lines.push(table(['', 'Raw $/req', 'LCPR', 'Monthly'], rows, ['left', 'right', 'right', 'right']));
+  for (const u of comparison.unpriced) lines.push(`unpriced: ${u.route}: ${u.message}`);
+  if (billed.missing) lines.push(`billed from traces: no LCPR — ${billed.missing}`);
+  if (result) {
+    lines.push('', `Inputs of ${result.route} (value · evidence · source):`);
+    for (const [k, s] of Object.entries(result.inputs)) lines.push(`  ${snake(k).padEnd(28)} ${val(s).padStart(12)}  ${s.evidence.padEnd(17)} ${s.source ?? ''}`);
   }
-  return result ? EXIT_OK : EXIT_BAD_INPUT;
+  return { json, lines, priced: whatifs.length > 0 };
 }
 
 export default defineCommand({
   options,
   examples: [
+    'routefit traces whatif --workload examples/saas-chat.yaml',
+    'routefit traces whatif --workload examples/fleet.yaml --name support-resolution --route together/deepseek-v3',
     'routefit traces whatif --workload saas-chat --route together/deepseek-v3',
     'routefit traces whatif --workload saas-chat --route lambda/h100-sxm --serves llama-3.3-70b --json',
     'routefit traces whatif --workload saas-chat --route together/deepseek-v3 --clickhouse http://127.0.0.1:8123/traces',
