@@ -122,15 +122,16 @@ describe('routefit agent', () => {
     expect(j.routing.steps.map((s: { to: string }) => s.to)).toEqual(['realtime', 'batch', 'async', 'realtime']);
   });
   it('a bad phase names the file, line and field (exit 2)', async () => {
-    const f = tempYaml(`user_prompt_tokens: 500
-task_success_rate: 0.9
-phases:
-  - { name: a, calls: 2, input_tokens: 100, output_tokens: 10, facing: machine, route: openai/gpt-5.5, cache_hit_rate: 1.5 }
-  - { name: b, calls: 2, input_tokens: 100, output_tokens: 10, facing: robot, price: { input: 1, output: 2 } }
+    const f = tempYaml(`agent:
+  user_prompt_tokens: 500
+  task_success_rate: 0.9
+  phases:
+    - { name: a, calls: 2, input_tokens: 100, output_tokens: 10, facing: machine, route: openai/gpt-5.5, cache_hit_rate: 1.5 }
+    - { name: b, calls: 2, input_tokens: 100, output_tokens: 10, facing: robot, price: { input: 1, output: 2 } }
 `, 'agent.yaml');
     const r = await cli('agent', f);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('agent.yaml:4');
+    expect(r.stderr).toContain('agent.yaml:5');
     expect(r.stderr).toContain('phases[0].cache_hit_rate');
     expect(r.stderr).toContain('phases[1].facing');
   });

@@ -4,6 +4,7 @@ import { DEPLOYMENT_MODES } from '../engine/cost/lcpr.js';
 import { MIGRATION_GATES } from '../engine/decisions/migration-checklist.js';
 import { vendorRequirementsSchema, vendorSchema } from '../fleet/vendors.js';
 import { tcoBlockSchema } from './tco-block.js';
+import { agentBlockSchema } from './agent-block.js';
 import { quantity } from './quantity.js';
 
 /**
@@ -149,6 +150,8 @@ export const decisionFleetFields = {
   monthly_spend: quantity({ min: 0 }, ' (USD per month)').optional(),
   /** Self-hosting vs serverless break-even facts (`routefit tco`). */
   tco: tcoBlockSchema.optional(),
+  /** One agent task phase by phase (`routefit agent`). */
+  agent: agentBlockSchema.optional(),
   /** Inference Field Guide, Part 5 revert-signal facts for the fleet. */
   operations: operationsSchema.optional(),
   /** Inference Field Guide, Part 5 exit facts (stage 0 → 1, 2 → 3). */

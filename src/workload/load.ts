@@ -49,7 +49,7 @@ export function fromSource(src: YamlSource & { data: unknown }): LoadedFile {
   }
   const fallbackName = basename(src.file).replace(/\.(ya?ml)$/i, '');
   if (!['workloads', 'requests_per_month', 'input_tokens', 'routes'].some((k) => k in data)) {
-    const holds = 'tco' in data ? 'TCO facts only (routefit tco reads them)' : 'vendors' in data || 'vendor_requirements' in data ? 'vendor facts only (routefit scorecard reads them)' : 'no workload';
+    const holds = 'tco' in data ? 'TCO facts only (routefit tco reads them)' : 'agent' in data ? 'an agent workflow only (routefit agent reads it)' : 'vendors' in data || 'vendor_requirements' in data ? 'vendor facts only (routefit scorecard reads them)' : 'no workload';
     throw new InputFileError(src.file, [{ line: 1, message: `needs a workload: this file holds ${holds}; add requests_per_month, input_tokens and routes (or workloads: [...]) to price it; nothing was priced` }]);
   }
 
