@@ -240,7 +240,7 @@ describe('routefit report: every example, bad input', () => {
   });
 
   it('names documents by title in cited text', () => {
-    expect(cite('seed 000 Part 1; seed 001 ch. 15')).toBe('Inference Field Guide, Part 1; Routefit Playbook, ch. 15');
+    expect(cite('seed 000 Part 1; seed 001 ch. 15')).toBe('Inference Field Guide, Part 1; Inference Economics Playbook, ch. 15');
     expect(basename(FLEET)).toBe('fleet.yaml');
   });
 });

@@ -34,7 +34,7 @@ export interface RouteRequest {
 }
 
 export interface ResolveDefaults {
-  /** Planned GPU utilization when the route does not say (seed 000 Part 0: 40%, industry estimate). */
+  /** Planned GPU utilization when the route does not say (Inference Field Guide, Part 0: 40%, industry estimate). */
   utilization: Sourced;
 }
 

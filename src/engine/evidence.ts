@@ -1,6 +1,6 @@
 /**
  * Evidence labels: how much a number can be trusted. Workload inputs use the first six
- * (seed 000 Part 0, assumption-confidence table); catalog prices use public/reported/derived/assumed.
+ * (Inference Field Guide, Part 0, assumption-confidence table); catalog prices use public/reported/derived/assumed.
  */
 export const WORKLOAD_EVIDENCE = [
   'assumed',
@@ -45,7 +45,7 @@ export interface UncertaintySpec {
   sampleSize?: number;
 }
 
-/** Seed 000 Part 0: "Replace each Assumed with Measured from logs"; Part 0 reconciliation; contracts. */
+/** Inference Field Guide, Part 0: "Replace each Assumed with Measured from logs"; Part 0 reconciliation; contracts. */
 export const CONFIDENCE_STATUSES = ['assumed', 'measured_in_logs', 'load_tested', 'invoice_reconciled', 'contract_confirmed', 'stale'] as const;
 export type ConfidenceStatus = (typeof CONFIDENCE_STATUSES)[number];
 

@@ -16,7 +16,7 @@ import { type GatewayModel, type GatewayModels, gatewayModelFor } from '../catal
 export const RAMP_STAGE_IDS = RAMP_STAGES.map((s) => s.stage) as ['shadow', 'canary', 'majority', 'full'];
 export type RampStageId = (typeof RAMP_STAGE_IDS)[number];
 
-/** Seed 000 Part 2 failover: reroute on 5xx responses and rate-limit errors. */
+/** Inference Field Guide, Part 2 failover: reroute on 5xx responses and rate-limit errors. */
 export const RETRY_STATUS_CODES = [429, 500, 502, 503, 504] as const;
 /** Retries per request when the user does not say (an assumption, labelled in the export). */
 export const DEFAULT_RETRIES = 2;
@@ -169,9 +169,9 @@ function workloadExport(b: WorkloadBrief, w: BriefWorkload, table: GatewayModels
   let newShare = moving ? ctx.share : 0;
   let revert: RevertExport | null = null;
   if (moving) {
-    // Seed 001 ch. 22: a firing reversion signal holds the ramp and reverts to the previous stage.
+    // Inference Economics Playbook, ch. 22: a firing reversion signal holds the ramp and reverts to the previous stage.
     const ch22 = b.reversion?.signals.filter((s) => s.status === 'fail') ?? [];
-    // Seed 000 Part 5 revert signals that bear on this workload's move.
+    // Inference Field Guide, Part 5 revert signals that bear on this workload's move.
     const part5 = ctx.firing.filter((s) => s.rule === 'revert-1-0' || (s.rule === 'revert-2-1' && GPU_MODES.includes(recMode!)) || (s.rule === 'revert-3-2' && recMode === 'self_managed'));
     if (part5.length) {
       revert = { signals: part5.map((s) => s.title), fromShare: newShare, toShare: 0, reason: part5.map((s) => s.reason).join('; ') + ' (Inference Field Guide, Part 5, The revert signals)' };

@@ -64,7 +64,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
         problem(at(i, 'current_route'), unpriced ? `the current route cannot be priced: ${unpriced.message}` : `"${w.current_route}" is not one of this workload's routes (${written.join(', ')})`);
       } else currentRoute = spec.id;
     }
-    // Seed 000 Part 4: each vendor scored against this workload's requirements; its routes carry the result.
+    // Inference Field Guide, Part 4: each vendor scored against this workload's requirements; its routes carry the result.
     const requirements: VendorRequirements = workloadVendorRequirements(w);
     const cards = new Map(vendorFacts.map((v) => [v.name, scoreVendor(v, requirements)]));
     const vendorFor = (routeId: string) => {
@@ -148,7 +148,7 @@ export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions):
       ...(pr?.utilization ? { utilization: pr.utilization } : {}),
       ...(pr?.utilization_required !== undefined ? { utilizationRequired: pr.utilization_required } : {}),
       ...(pr?.memory_fits !== undefined ? { memoryFits: pr.memory_fits } : {}),
-      // Seed 002 "operations ownership": a team with inference engineers on call owns serving unless the file says otherwise.
+      // Inference Economics Playbook overview "operations ownership": a team with inference engineers on call owns serving unless the file says otherwise.
       ...(pr?.operations_owner !== undefined
         ? { operationsOwner: pr.operations_owner }
         : team?.inference_engineers !== undefined && team.on_call !== undefined

@@ -11,7 +11,7 @@ import { reconcileStore } from './reconcile.js';
 export type CheckOptions = Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog };
 
 /**
- * The trace-derived series the detectors read (seed 000 Part 5, Red-flag triggers; seed 001 ch. 22,
+ * The trace-derived series the detectors read (Inference Field Guide, Part 5, Red-flag triggers; Inference Economics Playbook, ch. 22,
  * Reversion signals). Each store computes them in its own SQL (here DuckDB; ClickHouse in
  * clickhouse/checks.ts); everything after that is `redFlagInput` + `detectRedFlags`, shared.
  */
@@ -34,7 +34,7 @@ export interface StoreExtras {
 export const checkWindow = (opts: { from?: string; to?: string }): { from?: string; to?: string } => ({ ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) });
 
 /**
- * The latency-variance signal (seed 001 ch. 22, Reversion signals: e2e p99/p50 up more than 50%)
+ * The latency-variance signal (Inference Economics Playbook, ch. 22, Reversion signals: e2e p99/p50 up more than 50%)
  * compares the LATENCY_WEEK_DAYS days up to the latest trace with the LATENCY_WEEK_DAYS before them.
  */
 export const LATENCY_WEEK_DAYS = 7;
@@ -62,7 +62,7 @@ export function dailyPoint(r: Row): DailyPoint {
 export async function traceSeries(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<TraceSeries> {
   const a = attemptsSql(window);
   // Per workload and day (of the request's first attempt): the counts the week-over-week rates are
-  // built from in detectRedFlags (seed 000 Part 5, Red-flag triggers).
+  // built from in detectRedFlags (Inference Field Guide, Part 5, Red-flag triggers).
   const daily = (
     await query(
       store.conn,
@@ -78,8 +78,8 @@ export async function traceSeries(store: Store, window: { from?: string; to?: st
        FROM a GROUP BY 1, 2 ORDER BY 1, 2`,
     )
   ).map(dailyPoint);
-  // Hourly p99s of successful attempts (seed 000 Part 5 "P99 latency breach sustained 4+ hours";
-  // seed 001 ch. 22 TTFT/TPOT p99 over SLO); TPOT = (e2e − TTFT) ÷ (output tokens − 1).
+  // Hourly p99s of successful attempts (Inference Field Guide, Part 5 "P99 latency breach sustained 4+ hours";
+  // Inference Economics Playbook, ch. 22 TTFT/TPOT p99 over SLO); TPOT = (e2e − TTFT) ÷ (output tokens − 1).
   const hourly = (
     await query(
       store.conn,
@@ -90,7 +90,7 @@ export async function traceSeries(store: Store, window: { from?: string; to?: st
        FROM (${a}) GROUP BY 1, 2 ORDER BY 1, 2`,
     )
   ).map((r) => r as unknown as HourlyLatency);
-  // e2e p99 ÷ p50 in the last week and the week before (seed 001 ch. 22, latency variance).
+  // e2e p99 ÷ p50 in the last week and the week before (Inference Economics Playbook, ch. 22, latency variance).
   const week = `INTERVAL ${LATENCY_WEEK_DAYS} DAY`;
   const twoWeeks = `INTERVAL ${2 * LATENCY_WEEK_DAYS} DAY`;
   const weeklyLatency = (

@@ -7,7 +7,7 @@ import { HOURS_PER_MONTH } from '../engine/units.js';
 
 /**
  * Synthetic traces (issue 5, "Generator"): realistic enough to exercise every metric, deterministic
- * for a seed. Diurnal arrivals, retries (attempts = requests × (1 + retry rate), seed 000 Part 0),
+ * for a seed. Diurnal arrivals, retries (attempts = requests × (1 + retry rate), Inference Field Guide, Part 0),
  * cache hits on a shared prompt prefix, lognormal token counts and latency with a heavy tail,
  * optional planted shifts and malformed rows. Rows come out in time order, streamed to the file.
  */
@@ -115,7 +115,7 @@ export function generateTraces(file: string, opts: GenerateOptions): GenerateRes
     for (const s of shifts) if (s.kind === kind && day >= s.fromDay && (!s.workload || s.workload === w.name)) v = kind === 'latency' || kind === 'volume' ? v * s.delta : v + s.delta;
     return v;
   };
-  // Expected requests per hour per workload: requests_per_month over a 720-hour month (seed 000
+  // Expected requests per hour per workload: requests_per_month over a 720-hour month (Inference Field Guide
   // Part 1 billing month), shaped by the diurnal curve (mean 0.6 over a day). `rows` scales them down
   // (or up) to a sample; without it the file carries the workload's volume.
   const hours = Math.ceil(opts.days * 24);

@@ -21,7 +21,7 @@ import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, c
  * - OTel GenAI metrics (OTLP JSON): aggregates, not ledgers, but imported the same way: see
  *   importers/otel-metrics.ts.
  * - Incidents CSV (date, provider, route, severity, minutes, description): for the operational
- *   reversion signals of seed 001 ch. 22.
+ *   reversion signals of Inference Economics Playbook, ch. 22.
  */
 export const LEDGER_FORMATS = ['focus', 'invoice', 'openai-usage', 'anthropic-usage', 'anthropic-cost', 'route-summary', 'otel-metrics', 'incidents'] as const;
 export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
@@ -203,7 +203,7 @@ export async function importLedger(store: Store, file: string, format: LedgerFor
     const [{ untyped }] = (await query(conn, 'SELECT count(*) FILTER (WHERE cost_type IS NULL) AS untyped FROM cost_src')) as [{ untyped: number }];
     if (Number(untyped)) notes.push(`${untyped} lines have no cost_type (the report was not grouped by description): their whole amount is compared with the traces' token cost`);
     notes.push('Anthropic cost report: amounts are in cents (lowest currency unit) and were divided by 100; server-tool costs (web search, code execution) are kept out of the token comparison; the report excludes Priority Tier costs');
-    // seed 000 Part 5 "invoice variance": the cost report is what Anthropic billed, in cents → USD.
+    // Inference Field Guide, Part 5 "invoice variance": the cost report is what Anthropic billed, in cents → USD.
     await conn.run(`CREATE OR REPLACE TEMP TABLE ledger_stg AS SELECT line,
         ${ts('starting_at')} AS period_start,
         coalesce(${ts('ending_at')}, ${ts('starting_at')} + INTERVAL 1 DAY) AS period_end,

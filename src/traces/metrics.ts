@@ -7,7 +7,7 @@ import { type Row, type Store, ident, lit, query } from './db.js';
 import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 
 /**
- * The playbook's metrics in DuckDB SQL (issue 5, "Metrics"; seed 002 "Cost levers" and seed 000
+ * The playbook's metrics in DuckDB SQL (issue 5, "Metrics"; Inference Economics Playbook overview "Cost levers" and Inference Field Guide
  * Part 5 reference cards). Rows are attempts; a request is its attempts sharing a request_id, with
  * the dimensions of its first attempt and the outcome of its last. Aggregates come back, never rows.
  * Needs the `priced` view from `preparePricing`.
@@ -29,7 +29,7 @@ export interface SummaryOptions {
   /** The window in seconds, stated by the caller (`--window`); default the span from first to last request. */
   windowSeconds?: number;
   overheads?: MeasuredOverheads;
-  /** Adds the Trace Kit's five derived metrics (seed 002) to each group, priced from this catalog. */
+  /** Adds the Trace Kit's five derived metrics (Inference Economics Playbook overview) to each group, priced from this catalog. */
   traceKit?: TraceKitContext;
 }
 
@@ -76,7 +76,7 @@ export interface GroupSummary {
     cachedAtInputRate: number;
     batchAtStandardRate: number;
   };
-  /** Seed 000 Part 0 decomposition over the window (engine `measuredLcpr`). */
+  /** Inference Field Guide, Part 0 decomposition over the window (engine `measuredLcpr`). */
   lcpr: MeasuredLcpr;
   goodput?: {
     acceptedWithinSlo: number;
@@ -93,7 +93,7 @@ export interface GroupSummary {
   };
   workflows?: { count: number; callsPerWorkflow: number; successRate: number; callsPerAcceptedTask: number | null; costPerAcceptedTask: number | null; tokenFanout: number | null };
   measured: MeasuredInputs;
-  /** The Trace Kit's five derived metrics (seed 002), when `SummaryOptions.traceKit` is given. */
+  /** The Trace Kit's five derived metrics (Inference Economics Playbook overview), when `SummaryOptions.traceKit` is given. */
   traceKit?: MeasuredTraceKitMetrics;
 }
 
@@ -237,7 +237,7 @@ export type WorkflowRow = { tasks: number; succeeded: number; calls: number; cos
 
 export const groupKey = (r: Row, by: Dimension[]) => JSON.stringify(by.map((d) => r[d] ?? null));
 
-/** Agent workflows (seed 000 Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
+/** Agent workflows (Inference Field Guide, Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
 async function workflowStats(store: Store, opts: SummaryOptions): Promise<Map<string, WorkflowRow>> {
   const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
   const cols = opts.by.map((d) => ident(d));

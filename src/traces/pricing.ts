@@ -160,7 +160,7 @@ export async function preparePricing(store: Store, catalog: Catalog): Promise<Pr
 }
 
 /**
- * The cost of one attempt in SQL, the same arithmetic as engine `attemptCost` (seed 000 Part 0:
+ * The cost of one attempt in SQL, the same arithmetic as engine `attemptCost` (Inference Field Guide, Part 0:
  * input × input rate + output × output rate) per row: uncached input, cache reads at the cached
  * rate, 5-minute and 1-hour cache writes at their premiums, batch-tier rows at batch rates, and the
  * long-context cliff (past the threshold the whole request pays the tier). Billing follows the tier

@@ -95,7 +95,7 @@ export const DDL = [
   `CREATE TABLE IF NOT EXISTS invoice_lines (
      period_start TIMESTAMP, period_end TIMESTAMP, provider VARCHAR, sku VARCHAR, model VARCHAR,
      quantity DOUBLE, unit VARCHAR, amount_usd DOUBLE, charge_category VARCHAR, import_id INTEGER, source_line BIGINT)`,
-  // Inference Trace Kit route summaries (seed 002): already aggregates, kept as such.
+  // Inference Trace Kit route summaries (Inference Economics Playbook overview): already aggregates, kept as such.
   `CREATE TABLE IF NOT EXISTS route_summaries (
      route VARCHAR, provider VARCHAR, model VARCHAR, workload VARCHAR, "inputTokens" DOUBLE, "outputTokens" DOUBLE,
      "cacheHitRate" DOUBLE, "batchEligible" DOUBLE, concurrency DOUBLE, "ttftMs" DOUBLE, "latencyP50Ms" DOUBLE, "latencyP95Ms" DOUBLE,
@@ -111,7 +111,7 @@ export const DDL = [
      metric VARCHAR, provider VARCHAR, model VARCHAR, token_type VARCHAR, operation VARCHAR, series VARCHAR,
      start_ts TIMESTAMP, end_ts TIMESTAMP, count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, bounds DOUBLE[], bucket_counts BIGINT[],
      cum_count BIGINT, cum_sum DOUBLE, cum_buckets BIGINT[], import_id INTEGER, source_line BIGINT)`,
-  // Incidents (seed 001 ch. 22 operational reversion signals): one per provider or route outage.
+  // Incidents (Inference Economics Playbook, ch. 22 operational reversion signals): one per provider or route outage.
   `CREATE TABLE IF NOT EXISTS incidents (
      day DATE, provider VARCHAR, route VARCHAR, severity VARCHAR, minutes DOUBLE, description VARCHAR, import_id INTEGER, source_line BIGINT)`,
 ];

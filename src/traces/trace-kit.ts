@@ -4,7 +4,7 @@ import { RoutefitError } from '../engine/errors.js';
 import { type MeasuredTraceKitMetrics, measuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 
 /**
- * The Trace Kit's five derived metrics (seed 002) for a `summarize` group, computed in TS from the
+ * The Trace Kit's five derived metrics (Inference Economics Playbook overview) for a `summarize` group, computed in TS from the
  * group's summary (no SQL of its own beyond the routes per group), so any store that produces a
  * `GroupSummary` gets them. Price ratios come from the catalog for the group's one route.
  */

@@ -64,7 +64,7 @@ const migrationSchema = z.strictObject({
 
 const MIGRATION_GATE_IDS = MIGRATION_GATES.map((g) => g.id) as [string, ...string[]];
 const frac = () => z.number().min(0).max(1);
-/** Post-migration monitoring for seed 001 ch. 22 reversion signals. */
+/** Post-migration monitoring for Inference Economics Playbook, ch. 22 reversion signals. */
 const reversionSchema = z.strictObject({
   pass_rate_windows: z.array(frac()).optional(),
   quality_floor: frac().optional(),

@@ -147,7 +147,7 @@ describe('Trace Kit metrics from per-request rows (seed 002)', () => {
     expect(noHours.traceKit.throughputHeadroom).toBeNull();
     expect(noHours.traceKit.reasons.throughputHeadroom).toBe('no --gpu-hours given for lambda/h100-sxm');
     const text = await cli('traces', 'summarize', '--db', db, '--by', 'route', '--gpu-hours', 'lambda/h100-sxm=1');
-    expect(text.stdout).toMatch(/Trace Kit metrics \(seed 002/);
+    expect(text.stdout).toMatch(/Trace Kit metrics \(Inference Economics Playbook overview/);
     const row = text.stdout.split('\n').find((l) => l.includes('openai/gpt-5.5') && l.includes('12.5%'));
     expect(row, text.stdout).toBeDefined();
     expect(text.stdout).toMatch(/throughputHeadroom: no --gpu-hours|throughputHeadroom: openai\/gpt-5\.5 is billed per token/);

@@ -150,6 +150,6 @@ export default defineCommand({
     'routefit dedicated examples/stage2.yaml --pattern-csv examples/hourly-week.csv',
     'routefit dedicated examples/stage2.yaml --pattern bursty:4x@60% --cold-start-minutes 2 --min-billing-minutes 5 --json',
   ],
-  notes: 'u_required = ((C_hw × R_min) + C_ops) / (G_slo × C_serverless) — seed 001 ch. 18, Derivation 4.',
+  notes: 'u_required = ((C_hw × R_min) + C_ops) / (G_slo × C_serverless) — Inference Economics Playbook, ch. 18, Derivation 4.',
   run: (opts, { args, io }) => dedicated(args[0]!, opts, io),
 });

@@ -31,7 +31,7 @@ function matrix(file: string, opts: MatrixOptions, io: Io): number {
       ),
     );
   } else {
-    const L: string[] = [`routefit matrix for ${file} — LCPR per accepted output (seed 001 ch. 15)`, ''];
+    const L: string[] = [`routefit matrix for ${file} — LCPR per accepted output (Inference Economics Playbook, ch. 15)`, ''];
     L.push(table(['Workload', ...m.routes, 'Recommended'], m.rows.map((r) => [r.workload, ...m.routes.map((route) => cellText(r.cells.find((c) => c.route === route), r.recommended?.route)), r.recommended ? `${r.recommended.route}${r.flags.length ? ' (flagged)' : ''}` : 'none feasible'])));
     L.push('');
     L.push('* recommended (cheapest feasible) · measured: LCPR from traces · modeled: computed from measured inputs and public prices · estimated: rests on assumptions');

@@ -17,8 +17,8 @@ const months = (m: number | null | undefined) => fmtMonths(m ?? null);
 /**
  * Each rule as the question the flowchart asks and its answer with where it leads (issue 11: "Needs
  * specialization? no → continue to the ownership gate"), so the verdict follows visibly from the rows.
- * A gate that passes is a reason to leave the closed API (seed 000 Part 1); a Do Nothing condition that
- * holds is a reason to stay (seed 001 ch. 16).
+ * A gate that passes is a reason to leave the closed API (Inference Field Guide, Part 1); a Do Nothing condition that
+ * holds is a reason to stay (Inference Economics Playbook, ch. 16).
  */
 type Answers = Partial<Record<Verdict['status'], string>>;
 const LEAVE = 'leave the closed API';
@@ -65,7 +65,7 @@ function renderWorkload(b: WorkloadBrief): string {
   L.push(`  Stage ${b.stage.stage} (${b.stage.name}) on this workload's spend — Inference Field Guide, Part 5`);
   L.push(`  Current:     ${b.current.route} (${b.current.mode}) LCPR ${usdPerRequest(b.current.lcpr)}, ${usd(b.current.monthlyCost)}/month (${b.current.spendEvidence})`);
   if (b.recommended) {
-    L.push(`  Recommended: ${b.recommended.route} (${b.recommended.mode}) LCPR ${usdPerRequest(b.recommended.lcpr!)} (${b.recommended.evidence}), ${usd(b.recommended.monthlyCost)}/month — cheapest feasible cell, seed 001 ch. 15`);
+    L.push(`  Recommended: ${b.recommended.route} (${b.recommended.mode}) LCPR ${usdPerRequest(b.recommended.lcpr!)} (${b.recommended.evidence}), ${usd(b.recommended.monthlyCost)}/month — cheapest feasible cell, Inference Economics Playbook, ch. 15`);
   }
   if (b.savings) {
     L.push(`  Savings:     ${usd(b.savings.monthly)}/month, ${usd(b.savings.yearly)}/year; payback ${months(b.savings.paybackFromCutoverMonths)} after cutover, ${months(b.savings.paybackFromDecisionMonths)} from the decision (16-week lead time, shadow weeks pay both routes — Inference Field Guide, Part 1)`);

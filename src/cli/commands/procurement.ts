@@ -13,7 +13,7 @@ function procurement(file: string, opts: OptionValues<typeof options>, io: Io): 
     io.out(JSON.stringify({ file, workloads: rows }, null, 2) + '\n');
     return EXIT_OK;
   }
-  const L: string[] = [`Hardware procurement matrix for ${file} — five gates over five routes (seed 002)`];
+  const L: string[] = [`Hardware procurement matrix for ${file} — five gates over five routes (Inference Economics Playbook overview)`];
   const short = (r: ProcurementResult, route: string, gate: string) => {
     const v = r.cells.find((c) => c.route === route && c.gate === gate)!.verdict;
     return v ? { pass: 'Pass', conditional: 'Cond.', fail: 'Fail', unknown: '?' }[v.status] : '·';

@@ -13,7 +13,7 @@ const options = {
   self: opt.string('--self <sku>', 'GPU SKU you would run yourself, e.g. lambda/h100-sxm').required(),
   managed: opt.string('--managed <sku>', 'managed dedicated SKU, e.g. fireworks/h100').required(),
   fte: opt.number('--fte <n>', 'loaded FTE running the fleet (default 2: the on-call floor)', { min: 0, max: 1000 }),
-  ftePerMonth: opt.number('--fte-per-month <usd>', 'loaded cost per FTE-month (default $30,000: seed 001 ch. 20)', { min: 0 }),
+  ftePerMonth: opt.number('--fte-per-month <usd>', 'loaded cost per FTE-month (default $30,000: Inference Economics Playbook, ch. 20)', { min: 0 }),
   hours: opt.number('--hours <h>', 'engineering hours per month instead of FTE', { min: 0 }),
   rate: opt.number('--rate <usd>', 'engineering hourly rate, with --hours', { min: 0 }),
   managedHours: opt.number('--managed-hours <h>', 'engineering hours per month the managed option still needs (at --rate, default $150/h)', { min: 0 }),
@@ -85,7 +85,7 @@ function selfManaged(opts: SelfManagedOpts, io: Io): number {
   ];
   if (r.notes.length) lines.push('', 'Notes:', ...r.notes.map((n) => `  ${n}`));
   if (signals) {
-    lines.push('', `Devolution signals (seed 001 ch. 20): ${signals.fired} of ${signals.signals.length} fired${signals.recommendGate ? ' — run the utilization gate against managed dedicated (routefit dedicated)' : ''}`);
+    lines.push('', `Devolution signals (Inference Economics Playbook, ch. 20): ${signals.fired} of ${signals.signals.length} fired${signals.recommendGate ? ' — run the utilization gate against managed dedicated (routefit dedicated)' : ''}`);
     lines.push(...signals.signals.map((s) => `  [${s.fired ? 'x' : ' '}] ${s.reason}`));
   }
   lines.push('', 'Working:', ...stepLines(r.steps));

@@ -62,7 +62,7 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
   }
   const lines = [
     `${file_.name ?? file}: ${instanceName} (${usd(onDemand, 2)}/h on demand${reserved !== undefined ? `, ${usd(reserved, 2)}/h reserved` : ''}, ${fmtTokens(tokensPerDay)} output tokens per instance-day) vs serverless ${usd(serverlessPerMillion, 2)}/M — ${serverlessSource}`,
-    overhead ? `Overhead: ${usd(overhead.perYear)}/year = ${usd(overhead.perDay, 2)}/day (${Object.entries(f.overhead_per_year!).map(([k, v]) => `${k} ${usd(v)}`).join(', ')})` : 'Overhead: none given — raw compute only (seed 003: "Daily compute cost is not TCO")',
+    overhead ? `Overhead: ${usd(overhead.perYear)}/year = ${usd(overhead.perDay, 2)}/day (${Object.entries(f.overhead_per_year!).map(([k, v]) => `${k} ${usd(v)}`).join(', ')})` : 'Overhead: none given — raw compute only (Open vs Closed LLM TCO Guide: "Daily compute cost is not TCO")',
     '',
     table(
       ['Daily output', 'Instances', 'Serverless', 'On-demand', ...(reserved !== undefined ? ['Reserved'] : []), ...(overhead ? ['+ Overhead', 'Total (best)'] : []), 'Verdict'],
@@ -89,8 +89,8 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
 }
 
 export default defineCommand({
-  args: [{ name: '<file>', description: 'workload file with a tco block (see examples/seed003-tco.yaml)' }],
+  args: [{ name: '<file>', description: 'workload file with a tco block (see examples/Open vs Closed LLM TCO Guide-tco.yaml)' }],
   options,
-  examples: ['routefit tco examples/seed003-tco.yaml', 'routefit tco examples/seed003-tco.yaml --json'],
+  examples: ['routefit tco examples/Open vs Closed LLM TCO Guide-tco.yaml', 'routefit tco examples/Open vs Closed LLM TCO Guide-tco.yaml --json'],
   run: (opts, { args, io }) => tco(args[0]!, opts, io),
 });

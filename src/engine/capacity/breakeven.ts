@@ -12,9 +12,9 @@ export interface BreakevenInput {
   gpuHourly: Quantity;
   /** Sustained output tokens per second of one instance at full (saturated) utilization. */
   throughputTokensPerSecond: Quantity;
-  /** Serverless price in USD per million output tokens (decode-bound workloads: seed 000 Part 1). */
+  /** Serverless price in USD per million output tokens (decode-bound workloads: Inference Field Guide, Part 1). */
   serverlessOutputPerMillion: Quantity;
-  /** Planned real utilization, for the utilization-adjusted figures (seed 000 Part 1 uses 40%). */
+  /** Planned real utilization, for the utilization-adjusted figures (Inference Field Guide, Part 1 uses 40%). */
   utilization?: Quantity;
   /** Response lengths (output tokens) at which to express the break-even as requests per day. */
   responseTokens?: number[];
@@ -46,7 +46,7 @@ export interface Breakeven {
 const n = (v: number, d = 4) => v.toLocaleString('en-US', { maximumFractionDigits: d });
 
 /**
- * Dedicated-vs-serverless break-even on output tokens (seed 000 Part 1, "The break-even math for dedicated GPU"):
+ * Dedicated-vs-serverless break-even on output tokens (Inference Field Guide, Part 1, "The break-even math for dedicated GPU"):
  * daily GPU cost ÷ serverless output price = break-even tokens/day.
  */
 export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
@@ -60,14 +60,14 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
   const steps: Step[] = [];
   const notes: string[] = [];
 
-  // Seed 000 Part 1: $3.99/hr × 720 h = $2,873/month.
+  // Inference Field Guide, Part 1: $3.99/hr × 720 h = $2,873/month.
   const monthlyGpuCost = hourly.value * HOURS_PER_MONTH;
   const dailyGpuCost = hourly.value * HOURS_PER_DAY;
-  steps.push({ id: 'monthly', label: 'GPU cost per month', formula: 'hourly × 720 h', expression: `$${n(hourly.value)} × 720`, value: monthlyGpuCost, unit: 'USD/month', cite: 'seed 000 Part 1' });
-  // Seed 000 Part 1: 1,500 tok/s × 86,400 s = 129.6M output tokens/day.
+  steps.push({ id: 'monthly', label: 'GPU cost per month', formula: 'hourly × 720 h', expression: `$${n(hourly.value)} × 720`, value: monthlyGpuCost, unit: 'USD/month', cite: 'Inference Field Guide, Part 1' });
+  // Inference Field Guide, Part 1: 1,500 tok/s × 86,400 s = 129.6M output tokens/day.
   const full = thr.value * SECONDS_PER_DAY;
-  steps.push({ id: 'full', label: 'Output tokens per day at 100%', formula: 'throughput × 86,400 s', expression: `${n(thr.value)} × 86,400`, value: full, unit: 'tokens/day', cite: 'seed 000 Part 1' });
-  // Seed 000 Part 1: break-even = daily GPU cost ÷ serverless $/token.
+  steps.push({ id: 'full', label: 'Output tokens per day at 100%', formula: 'throughput × 86,400 s', expression: `${n(thr.value)} × 86,400`, value: full, unit: 'tokens/day', cite: 'Inference Field Guide, Part 1' });
+  // Inference Field Guide, Part 1: break-even = daily GPU cost ÷ serverless $/token.
   const breakevenTokensPerDay = (dailyGpuCost / rate.value) * TOKENS_PER_MILLION;
   steps.push({
     id: 'breakeven',
@@ -76,13 +76,13 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
     expression: `$${n(hourly.value)} × 24 ÷ $${n(rate.value)}/M`,
     value: breakevenTokensPerDay,
     unit: 'tokens/day',
-    cite: 'seed 000 Part 1',
+    cite: 'Inference Field Guide, Part 1',
   });
   const requiredUtilization = breakevenTokensPerDay / full;
-  steps.push({ id: 'required-utilization', label: 'Utilization needed to break even', formula: 'break-even ÷ tokens per day at 100%', expression: `${n(breakevenTokensPerDay, 0)} ÷ ${n(full, 0)}`, value: requiredUtilization, unit: 'fraction', cite: 'seed 000 Part 5, Stage 2' });
-  // Seed 000 Part 5 Stage 2: "roughly 10-11 hours/day of saturated throughput".
+  steps.push({ id: 'required-utilization', label: 'Utilization needed to break even', formula: 'break-even ÷ tokens per day at 100%', expression: `${n(breakevenTokensPerDay, 0)} ÷ ${n(full, 0)}`, value: requiredUtilization, unit: 'fraction', cite: 'Inference Field Guide, Part 5, Stage 2' });
+  // Inference Field Guide, Part 5 Stage 2: "roughly 10-11 hours/day of saturated throughput".
   const saturatedHoursPerDay = requiredUtilization * HOURS_PER_DAY;
-  steps.push({ id: 'hours', label: 'Saturated hours per day needed', formula: 'required utilization × 24 h', expression: `${n(requiredUtilization)} × 24`, value: saturatedHoursPerDay, unit: 'hours/day', cite: 'seed 000 Part 5, Stage 2' });
+  steps.push({ id: 'hours', label: 'Saturated hours per day needed', formula: 'required utilization × 24 h', expression: `${n(requiredUtilization)} × 24`, value: saturatedHoursPerDay, unit: 'hours/day', cite: 'Inference Field Guide, Part 5, Stage 2' });
   if (requiredUtilization > 1) notes.push(`one instance cannot break even: it would need ${(requiredUtilization * 100).toFixed(0)}% utilization; serverless is cheaper at any volume one instance can carry`);
 
   const result: Breakeven = {
@@ -102,7 +102,7 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
     const u = sourced(input.utilization);
     requireInRange('utilization', u.value, { min: 0, minExclusive: true, max: 1 });
     inputs.utilization = u;
-    // Seed 000 Part 1: "At 40% real utilization, break-even against Together rises to 140.8M tokens/day" = 56.3M ÷ 0.4.
+    // Inference Field Guide, Part 1: "At 40% real utilization, break-even against Together rises to 140.8M tokens/day" = 56.3M ÷ 0.4.
     result.breakevenAtUtilizationTokensPerDay = breakevenTokensPerDay / u.value;
     steps.push({
       id: 'breakeven-at-u',
@@ -111,7 +111,7 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
       expression: `${n(breakevenTokensPerDay, 0)} ÷ ${n(u.value)}`,
       value: result.breakevenAtUtilizationTokensPerDay,
       unit: 'tokens/day',
-      cite: 'seed 000 Part 1',
+      cite: 'Inference Field Guide, Part 1',
     });
     // Dedicated $/M at utilization u, compared with the serverless price.
     result.dedicatedPerMillionAtUtilization = selfHostedPerMillion(hourly.value, thr.value, u.value);
@@ -123,7 +123,7 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
       expression: `${n(requiredUtilization)} ÷ ${n(u.value)}`,
       value: result.costMultipleAtUtilization,
       unit: '×',
-      cite: 'seed 000 Part 5, revert signals',
+      cite: 'Inference Field Guide, Part 5, revert signals',
     });
     if (u.value < requiredUtilization) {
       notes.push(
@@ -133,7 +133,7 @@ export function dedicatedBreakeven(input: BreakevenInput): Breakeven {
   }
   for (const len of input.responseTokens ?? []) {
     requireInRange('responseTokens', len, { min: 0, minExclusive: true });
-    // Seed 000 Part 1: 140.8M tokens/day ≈ 4.7M requests at 30 tokens, 469,000 at 300.
+    // Inference Field Guide, Part 1: 140.8M tokens/day ≈ 4.7M requests at 30 tokens, 469,000 at 300.
     result.requestsPerDay.push({
       responseTokens: len,
       atFull: breakevenTokensPerDay / len,
@@ -158,15 +158,15 @@ export interface Crossover {
 
 /**
  * Serverless → managed dedicated crossover in sustained output tokens per minute
- * (seed 000 Part 1, "The middle path: managed dedicated"): hourly ÷ 60 ÷ serverless $/token.
+ * (Inference Field Guide, Part 1, "The middle path: managed dedicated"): hourly ÷ 60 ÷ serverless $/token.
  */
 export function managedCrossover(hourly: number, serverlessOutputPerMillion: number, throughputTokensPerSecond?: number): Crossover {
   requireInRange('gpuHourly', hourly, { min: 0, minExclusive: true });
   requireInRange('serverlessOutputPerMillion', serverlessOutputPerMillion, { min: 0, minExclusive: true });
   const perMinute = ((hourly / 60) / serverlessOutputPerMillion) * TOKENS_PER_MILLION;
   const steps: Step[] = [
-    { id: 'crossover', label: 'Crossover output tokens per minute', formula: 'hourly ÷ 60 ÷ serverless output price', expression: `$${n(hourly)} ÷ 60 ÷ $${n(serverlessOutputPerMillion)}/M`, value: perMinute, unit: 'tokens/minute', cite: 'seed 000 Part 1' },
-    { id: 'monthly', label: 'Monthly cost at the crossover', formula: 'hourly × 720 h', expression: `$${n(hourly)} × 720`, value: hourly * HOURS_PER_MONTH, unit: 'USD/month', cite: 'seed 000 Part 1' },
+    { id: 'crossover', label: 'Crossover output tokens per minute', formula: 'hourly ÷ 60 ÷ serverless output price', expression: `$${n(hourly)} ÷ 60 ÷ $${n(serverlessOutputPerMillion)}/M`, value: perMinute, unit: 'tokens/minute', cite: 'Inference Field Guide, Part 1' },
+    { id: 'monthly', label: 'Monthly cost at the crossover', formula: 'hourly × 720 h', expression: `$${n(hourly)} × 720`, value: hourly * HOURS_PER_MONTH, unit: 'USD/month', cite: 'Inference Field Guide, Part 1' },
   ];
   const notes: string[] = [];
   const out: Crossover = { outputTokensPerMinute: perMinute, monthlyAtCrossover: hourly * HOURS_PER_MONTH, steps, notes };

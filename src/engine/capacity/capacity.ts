@@ -36,7 +36,7 @@ export interface GpuSizing {
 const STEP_TOLERANCE = 1e-9;
 
 /**
- * Dedicated capacity (seed 000 Part 0/Part 1): GPUs = ceil(demand ÷ (throughput × utilization × s/month)), at least
+ * Dedicated capacity (Inference Field Guide, Part 0/Part 1): GPUs = ceil(demand ÷ (throughput × utilization × s/month)), at least
  * one; monthly cost = GPUs × hourly rate × 720.
  */
 export function sizeGpus(demand: GpuDemand, supply: GpuSupply): GpuSizing {
@@ -78,7 +78,7 @@ export function sizeGpus(demand: GpuDemand, supply: GpuSupply): GpuSizing {
   };
 }
 
-/** Monthly cost of an hourly price: × 720 h (seed 000 Part 3 hardware table). */
+/** Monthly cost of an hourly price: × 720 h (Inference Field Guide, Part 3 hardware table). */
 export function monthlyFromHourly(hourlyRate: number): number {
   return hourlyRate * HOURS_PER_MONTH;
 }

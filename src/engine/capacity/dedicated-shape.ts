@@ -36,7 +36,7 @@ export interface DedicatedShape extends ShapeResult {
 }
 
 /**
- * A workload's dedicated-vs-serverless-vs-hybrid question for one traffic shape (seed 001 ch. 18):
+ * A workload's dedicated-vs-serverless-vs-hybrid question for one traffic shape (Inference Economics Playbook, ch. 18):
  * goodput per replica-hour, the shape in replica units, the serverless side's cost per accepted
  * output at the shape's volume, then evaluateShape. What `routefit dedicated` and the Studio both run.
  */
@@ -51,7 +51,7 @@ export function dedicatedShape(i: DedicatedShapeInput): DedicatedShape {
       : {
           value: estimatedGoodputPerHour({ throughputTokensPerSecond: v(gpu.throughputTokensPerSecond), outputTokens: v(profile.outputTokens), inputTokens: v(profile.inputTokens), prefillEfficiency: v(gpu.prefillEfficiency), retryRate: retry, qualityPassRate: pass }),
           evidence: 'estimated',
-          source: 'throughput × 3,600 ÷ (tokens per attempt × (1 + retry)) × pass rate — measure it (seed 001 ch. 18)',
+          source: 'throughput × 3,600 ÷ (tokens per attempt × (1 + retry)) × pass rate — measure it (Inference Economics Playbook, ch. 18)',
         };
   let pattern: TrafficPattern;
   if (i.pattern) pattern = i.pattern;
@@ -78,7 +78,7 @@ export function dedicatedShape(i: DedicatedShapeInput): DedicatedShape {
   const result = evaluateShape(
     {
       gpuHourly: gpu.gpuHourly,
-      opsPerHour: { value: i.opsPerHour ?? 0, evidence: i.opsPerHour !== undefined ? 'estimated' : 'assumed', source: i.opsPerHour !== undefined ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (seed 001 ch. 18 uses $0.50/h)' },
+      opsPerHour: { value: i.opsPerHour ?? 0, evidence: i.opsPerHour !== undefined ? 'estimated' : 'assumed', source: i.opsPerHour !== undefined ? '--ops-per-hour' : 'default 0: pass --ops-per-hour (Inference Economics Playbook, ch. 18 uses $0.50/h)' },
       minReplicas: i.minReplicas ?? 1,
       goodputPerHour: goodput,
       serverlessCostPerAccepted: cs,

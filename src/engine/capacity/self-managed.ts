@@ -2,14 +2,14 @@ import { RoutefitError, requireInRange } from '../errors.js';
 import type { Step } from '../cost/lcpr.js';
 import { HOURS_PER_MONTH } from '../units.js';
 
-/** Seed 001 ch. 20: an on-call rotation needs at least two engineers; the realistic floor is 2-3 loaded FTE. */
+/** Inference Economics Playbook, ch. 20: an on-call rotation needs at least two engineers; the realistic floor is 2-3 loaded FTE. */
 export const ON_CALL_FLOOR_FTE = { min: 2, max: 3 } as const;
-/** Seed 001 ch. 20: 2-3 loaded FTE ≈ $60,000-$90,000/month, i.e. $30,000 per FTE-month. */
+/** Inference Economics Playbook, ch. 20: 2-3 loaded FTE ≈ $60,000-$90,000/month, i.e. $30,000 per FTE-month. */
 export const LOADED_FTE_MONTHLY = 30_000;
-/** Seed 001 ch. 20: "the fleet scale at which self-managed economics work is around 50 GPUs sustained". */
+/** Inference Economics Playbook, ch. 20: "the fleet scale at which self-managed economics work is around 50 GPUs sustained". */
 export const SELF_MANAGED_MIN_GPUS = 50;
 
-/** Engineering overhead: loaded FTE × monthly cost, or hours × rate (seed 000 Part 0's engineering term). */
+/** Engineering overhead: loaded FTE × monthly cost, or hours × rate (Inference Field Guide, Part 0's engineering term). */
 export type Overhead = { fte: number; monthlyPerFte?: number } | { hoursPerMonth: number; hourlyRate: number };
 
 function overheadMonthly(o: Overhead): { monthly: number; fte: number | null; expression: string } {
@@ -34,7 +34,7 @@ export interface OperationalTax {
   steps: Step[];
 }
 
-/** Operational tax = engineering overhead ÷ GPU spend (seed 001 ch. 20, "The better model"). */
+/** Operational tax = engineering overhead ÷ GPU spend (Inference Economics Playbook, ch. 20, "The better model"). */
 export function operationalTax(gpus: number, gpuHourly: number, overhead: Overhead, targetTax = 0.1): OperationalTax {
   requireInRange('gpus', gpus, { min: 0, minExclusive: true });
   requireInRange('gpuHourly', gpuHourly, { min: 0, minExclusive: true });
@@ -50,9 +50,9 @@ export function operationalTax(gpus: number, gpuHourly: number, overhead: Overhe
     gpusForTargetTax,
     targetTax,
     steps: [
-      { id: 'overhead', label: 'Engineering overhead', formula: 'loaded FTE × monthly cost (or hours × rate)', expression: o.expression, value: o.monthly, unit: 'USD/month', cite: 'seed 001 ch. 20' },
-      { id: 'gpu', label: 'GPU spend', formula: 'GPUs × hourly × 720 h', expression: `${gpus} × $${gpuHourly} × 720`, value: gpuMonthly, unit: 'USD/month', cite: 'seed 001 ch. 20' },
-      { id: 'tax', label: 'Operational tax', formula: 'overhead ÷ GPU spend', expression: `$${o.monthly.toFixed(0)} ÷ $${gpuMonthly.toFixed(0)}`, value: tax, unit: 'fraction', cite: 'seed 001 ch. 20' },
+      { id: 'overhead', label: 'Engineering overhead', formula: 'loaded FTE × monthly cost (or hours × rate)', expression: o.expression, value: o.monthly, unit: 'USD/month', cite: 'Inference Economics Playbook, ch. 20' },
+      { id: 'gpu', label: 'GPU spend', formula: 'GPUs × hourly × 720 h', expression: `${gpus} × $${gpuHourly} × 720`, value: gpuMonthly, unit: 'USD/month', cite: 'Inference Economics Playbook, ch. 20' },
+      { id: 'tax', label: 'Operational tax', formula: 'overhead ÷ GPU spend', expression: `$${o.monthly.toFixed(0)} ÷ $${gpuMonthly.toFixed(0)}`, value: tax, unit: 'fraction', cite: 'Inference Economics Playbook, ch. 20' },
     ],
   };
 }
@@ -70,7 +70,7 @@ export interface ManagedVsSelf {
 }
 
 /**
- * Managed dedicated vs self-managed for the same fleet (seed 001 ch. 20; seed 000 Part 1 "The middle path"):
+ * Managed dedicated vs self-managed for the same fleet (Inference Economics Playbook, ch. 20; Inference Field Guide, Part 1 "The middle path"):
  * managed = GPUs × managed hourly × 720 + its (smaller) ops; self = GPUs × raw hourly × 720 + engineering overhead.
  */
 export function managedVsSelfManaged(input: {
@@ -91,10 +91,10 @@ export function managedVsSelfManaged(input: {
   const notes: string[] = [];
   const o = overheadMonthly(input.selfManagedOverhead);
   if (o.fte !== null && o.fte < ON_CALL_FLOOR_FTE.min) {
-    notes.push(`${o.fte} FTE is below the on-call floor of ${ON_CALL_FLOOR_FTE.min}-${ON_CALL_FLOOR_FTE.max} loaded FTE (seed 001 ch. 20): the overhead is understated`);
+    notes.push(`${o.fte} FTE is below the on-call floor of ${ON_CALL_FLOOR_FTE.min}-${ON_CALL_FLOOR_FTE.max} loaded FTE (Inference Economics Playbook, ch. 20): the overhead is understated`);
   }
   if (input.gpus < SELF_MANAGED_MIN_GPUS) {
-    notes.push(`${input.gpus} GPUs is below the ~${SELF_MANAGED_MIN_GPUS}-GPU sustained fleet at which seed 001 ch. 20 says self-managed economics work`);
+    notes.push(`${input.gpus} GPUs is below the ~${SELF_MANAGED_MIN_GPUS}-GPU sustained fleet at which Inference Economics Playbook, ch. 20 says self-managed economics work`);
   }
   const winner = selfManagedMonthly < managedMonthly ? 'self_managed' : 'managed_dedicated';
   return {
@@ -108,13 +108,13 @@ export function managedVsSelfManaged(input: {
     notes,
     steps: [
       ...tax.steps,
-      { id: 'managed', label: 'Managed dedicated per month', formula: 'GPUs × managed hourly × 720 h + managed ops', expression: `${input.gpus} × $${input.managedHourly} × 720 + $${managedOps.toFixed(0)}`, value: managedMonthly, unit: 'USD/month', cite: 'seed 001 ch. 20' },
-      { id: 'self', label: 'Self-managed per month', formula: 'GPU spend + engineering overhead', expression: `$${tax.gpuMonthly.toFixed(0)} + $${tax.overheadMonthly.toFixed(0)}`, value: selfManagedMonthly, unit: 'USD/month', cite: 'seed 001 ch. 20' },
+      { id: 'managed', label: 'Managed dedicated per month', formula: 'GPUs × managed hourly × 720 h + managed ops', expression: `${input.gpus} × $${input.managedHourly} × 720 + $${managedOps.toFixed(0)}`, value: managedMonthly, unit: 'USD/month', cite: 'Inference Economics Playbook, ch. 20' },
+      { id: 'self', label: 'Self-managed per month', formula: 'GPU spend + engineering overhead', expression: `$${tax.gpuMonthly.toFixed(0)} + $${tax.overheadMonthly.toFixed(0)}`, value: selfManagedMonthly, unit: 'USD/month', cite: 'Inference Economics Playbook, ch. 20' },
     ],
   };
 }
 
-/** The devolution signals of seed 001 ch. 20, "When self-managed stops earning its keep". */
+/** The devolution signals of Inference Economics Playbook, ch. 20, "When self-managed stops earning its keep". */
 export interface FleetHealth {
   /** Fleet size in each of the last quarters, oldest first. */
   fleetGpusByQuarter?: number[];
@@ -160,6 +160,6 @@ export function devolutionSignals(h: FleetHealth): { signals: DevolutionSignal[]
   }
   if (signals.length === 0) throw new RoutefitError('invalid_input', 'no fleet health facts given: nothing to check', { field: 'fleetHealth' });
   const fired = signals.filter((s) => s.fired).length;
-  // Seed 001 ch. 20: "When two or more of these fire, run the dedicated utilization gate … against managed dedicated pricing".
+  // Inference Economics Playbook, ch. 20: "When two or more of these fire, run the dedicated utilization gate … against managed dedicated pricing".
   return { signals, fired, recommendGate: fired >= 2 };
 }

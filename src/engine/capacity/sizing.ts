@@ -34,7 +34,7 @@ export interface GpuShape {
 
 const GB = 1e9;
 
-/** KV cache bytes = 2 × layers × KV heads × head_dim × sequence length × bytes × batch (seed 000 Part 1 quick reference). */
+/** KV cache bytes = 2 × layers × KV heads × head_dim × sequence length × bytes × batch (Inference Field Guide, Part 1 quick reference). */
 export function kvCacheBytes(m: Pick<ModelShape, 'layers' | 'kvHeads' | 'headDim'>, seqLen: number, bytes: number, batch: number): number {
   requireInRange('layers', m.layers, { min: 1 });
   requireInRange('kvHeads', m.kvHeads, { min: 1 });
@@ -46,14 +46,14 @@ export function kvCacheBytes(m: Pick<ModelShape, 'layers' | 'kvHeads' | 'headDim
   return 2 * m.layers * m.kvHeads * m.headDim * seqLen * bytes * batch;
 }
 
-/** Little's law: concurrent requests = arrival rate × average latency (seed 000 Part 1 quick reference). */
+/** Little's law: concurrent requests = arrival rate × average latency (Inference Field Guide, Part 1 quick reference). */
 export function littlesLaw(arrivalPerSecond: number, latencySeconds: number): number {
   requireInRange('arrivalPerSecond', arrivalPerSecond, { min: 0 });
   requireInRange('latencySeconds', latencySeconds, { min: 0 });
   return arrivalPerSecond * latencySeconds;
 }
 
-/** GPUs as a step function: ceil(demand ÷ (per-GPU capacity × utilization)), at least one (seed 000 Part 1). */
+/** GPUs as a step function: ceil(demand ÷ (per-GPU capacity × utilization)), at least one (Inference Field Guide, Part 1). */
 export function gpuStepCount(demandTokensPerSecond: number, perGpuTokensPerSecond: number, utilization = 1): number {
   requireInRange('demandTokensPerSecond', demandTokensPerSecond, { min: 0 });
   requireInRange('perGpuTokensPerSecond', perGpuTokensPerSecond, { min: 0, minExclusive: true });
@@ -95,7 +95,7 @@ export interface Sizing {
 }
 
 /**
- * Memory and roofline sizing for serving a model on `gpus` GPUs (seed 000 Part 1 quick reference):
+ * Memory and roofline sizing for serving a model on `gpus` GPUs (Inference Field Guide, Part 1 quick reference):
  * what the KV cache takes, how many sequences fit after the weights, and upper bounds on decode throughput
  * (memory-bandwidth bound: every step reads the active weights and the batch's KV cache) and prefill
  * throughput (compute bound: 2 FLOPs per active parameter per token). Roofline figures are ceilings;
@@ -126,7 +126,7 @@ export function sizeModel(s: SizingInput): Sizing {
     expression: `2 × ${m.layers} × ${m.kvHeads} × ${m.headDim} × ${s.context} × ${s.kvBytes} × ${s.batch}`,
     value: kvBatch / GB,
     unit: 'GB',
-    cite: 'seed 000 Part 1, KV cache memory sizing',
+    cite: 'Inference Field Guide, Part 1, KV cache memory sizing',
   });
   if (gqa) {
     notes.push(
@@ -138,7 +138,7 @@ export function sizeModel(s: SizingInput): Sizing {
   const usable = hbm * (1 - headroom);
   const free = usable - weights;
   const maxSeq = free > 0 ? Math.floor(free / kvSeq) : 0;
-  steps.push({ id: 'weights', label: 'Weights', formula: 'parameters × bytes per weight', expression: `${m.parameters.toExponential(3)} × ${s.weightBytes}`, value: weights / GB, unit: 'GB', cite: 'seed 000 Part 1, KV cache memory sizing' });
+  steps.push({ id: 'weights', label: 'Weights', formula: 'parameters × bytes per weight', expression: `${m.parameters.toExponential(3)} × ${s.weightBytes}`, value: weights / GB, unit: 'GB', cite: 'Inference Field Guide, Part 1, KV cache memory sizing' });
   steps.push({
     id: 'max-seq',
     label: 'Maximum concurrent sequences',
@@ -146,7 +146,7 @@ export function sizeModel(s: SizingInput): Sizing {
     expression: `floor((${s.gpu.hbmGb} GB × ${s.gpus} × ${1 - headroom} − ${(weights / GB).toFixed(1)} GB) ÷ ${(kvSeq / GB).toFixed(3)} GB)`,
     value: maxSeq,
     unit: 'sequences',
-    cite: 'seed 000 Part 1 ("batch size has a hard ceiling on dedicated GPUs")',
+    cite: 'Inference Field Guide, Part 1 ("batch size has a hard ceiling on dedicated GPUs")',
   });
   const fits = free > 0 && maxSeq >= s.batch;
   const perGpuUsable = s.gpu.hbmGb * GB * (1 - headroom);
@@ -158,7 +158,7 @@ export function sizeModel(s: SizingInput): Sizing {
     expression: `ceil((${(weights / GB).toFixed(1)} + ${(kvBatch / GB).toFixed(1)}) GB ÷ ${(perGpuUsable / GB).toFixed(1)} GB)`,
     value: gpusForBatch,
     unit: 'GPUs',
-    cite: 'seed 000 Part 1, utilization step economics (GPU cost is a step function)',
+    cite: 'Inference Field Guide, Part 1, utilization step economics (GPU cost is a step function)',
   });
   if (free <= 0) notes.push(`the weights (${(weights / GB).toFixed(1)} GB) do not fit in ${((usable / GB)).toFixed(1)} GB usable HBM on ${s.gpus} GPU(s): add GPUs or lower the precision`);
   else if (maxSeq < s.batch) notes.push(`batch ${s.batch} at ${s.context} tokens needs ${(kvBatch / GB).toFixed(1)} GB of KV cache; only ${maxSeq} sequences fit after the weights`);
@@ -184,7 +184,7 @@ export function sizeModel(s: SizingInput): Sizing {
     expression: `${s.batch} ÷ max(${(bytesPerStep / GB).toFixed(1)} GB ÷ ${(bandwidth / 1e12).toFixed(2)} TB/s, ${(2 * active * s.batch).toExponential(2)} ÷ ${(flops / 1e12).toFixed(0)} TFLOPS)`,
     value: decode.tokensPerSecond,
     unit: 'output tokens/s',
-    cite: 'seed 000 Part 1, prefill vs decode bottleneck (decode scales with memory bandwidth)',
+    cite: 'Inference Field Guide, Part 1, prefill vs decode bottleneck (decode scales with memory bandwidth)',
   });
   // Prefill roofline: all prompt tokens in parallel, 2 FLOPs per active parameter per token.
   const prefill = { tokensPerSecond: flops / (2 * active) };
@@ -195,9 +195,9 @@ export function sizeModel(s: SizingInput): Sizing {
     expression: `${(flops / 1e12).toFixed(0)} TFLOPS ÷ (2 × ${active.toExponential(3)})`,
     value: prefill.tokensPerSecond,
     unit: 'input tokens/s',
-    cite: 'seed 000 Part 1, prefill vs decode bottleneck (prefill scales with compute)',
+    cite: 'Inference Field Guide, Part 1, prefill vs decode bottleneck (prefill scales with compute)',
   });
-  notes.push('roofline figures are upper bounds: measured serving throughput runs well below them (seed 000 Part 1 uses 1,500 tok/s for a 70B FP8 model on an H100)');
+  notes.push('roofline figures are upper bounds: measured serving throughput runs well below them (Inference Field Guide, Part 1 uses 1,500 tok/s for a 70B FP8 model on an H100)');
   return {
     weightsGb: weights / GB,
     kvPerSequenceGb: kvSeq / GB,

@@ -11,11 +11,11 @@ export interface SpecDecode {
   notes: string[];
 }
 
-/** Seed 000 Part 0: the gain vanishes from batch ~8 (measured 0.92x throughput at batch 12). */
+/** Inference Field Guide, Part 0: the gain vanishes from batch ~8 (measured 0.92x throughput at batch 12). */
 export const SPECDEC_BATCH_CAVEAT = 8;
 
 /**
- * Speculative decoding at draft acceptance α and draft length γ (seed 000 Part 0; Leviathan et al. 2023).
+ * Speculative decoding at draft acceptance α and draft length γ (Inference Field Guide, Part 0; Leviathan et al. 2023).
  * Single-request arithmetic only: at batch ≥ 8 the seed measured the gain vanishing (0.92× at batch 12).
  */
 export function speculativeDecoding(alpha: number, gamma: number, draftCostRatio: number, batch = 1): SpecDecode {
@@ -28,7 +28,7 @@ export function speculativeDecoding(alpha: number, gamma: number, draftCostRatio
   const notes: string[] = [];
   if (batch >= SPECDEC_BATCH_CAVEAT) {
     notes.push(
-      `at batch ${batch} the single-request speedup does not carry over: sequences accept different numbers of draft tokens and the verification and KV-cache cost of two models eats the gain (seed 000 Part 0 measured 0.92x at batch 12)`,
+      `at batch ${batch} the single-request speedup does not carry over: sequences accept different numbers of draft tokens and the verification and KV-cache cost of two models eats the gain (Inference Field Guide, Part 0 measured 0.92x at batch 12)`,
     );
   }
   return { expectedTokensPerStep, costMultiplier, netSpeedup: expectedTokensPerStep / costMultiplier, notes };

@@ -3,7 +3,7 @@ import { TOKENS_PER_MILLION } from '../units.js';
 
 const DAYS_PER_YEAR = 365;
 
-/** Self-hosted USD per million output tokens at a utilization: hourly ÷ (throughput × 3,600 × u) (seed 003, "Self-hosted"). */
+/** Self-hosted USD per million output tokens at a utilization: hourly ÷ (throughput × 3,600 × u) (Open vs Closed LLM TCO Guide, "Self-hosted"). */
 export function selfHostedPerMillion(hourly: number, throughputTokensPerSecond: number, utilization: number): number {
   requireInRange('hourly', hourly, { min: 0 });
   requireInRange('throughputTokensPerSecond', throughputTokensPerSecond, { min: 0, minExclusive: true });
@@ -18,7 +18,7 @@ export function selfHostedBreakevenUtilization(hourly: number, throughputTokensP
   return (hourly * TOKENS_PER_MILLION) / (throughputTokensPerSecond * 3600 * serverlessPerMillion);
 }
 
-/** Annual overhead items (seed 003, "But this is the wrong math") → USD per day. */
+/** Annual overhead items (Open vs Closed LLM TCO Guide, "But this is the wrong math") → USD per day. */
 export function overheadPerDay(annualItems: Record<string, number>): { perYear: number; perDay: number } {
   let perYear = 0;
   for (const [k, v] of Object.entries(annualItems)) perYear += requireInRange(`overhead.${k}`, v, { min: 0 });
@@ -65,7 +65,7 @@ export interface Tco {
 }
 
 /**
- * Self-hosting vs serverless at daily output volumes (seed 003, "The Break-Even Calculator"):
+ * Self-hosting vs serverless at daily output volumes (Open vs Closed LLM TCO Guide, "The Break-Even Calculator"):
  * instances = ceil(tokens ÷ tokens per instance-day); compute = instances × hourly × 24; + daily overhead;
  * serverless = tokens × price. The verdict is whatever these numbers say.
  */
@@ -112,16 +112,16 @@ export function selfHostingTco(input: TcoInput): Tco {
     rows,
     firstSelfHostedWin: win ? win.dailyOutputTokens : null,
     formulas: [
-      { label: 'Instances', formula: `max(1, ceil(daily output tokens ÷ ${input.instanceTokensPerDay.toLocaleString('en-US')} per instance-day))`, cite: 'seed 003, The Break-Even Calculator' },
-      { label: 'Daily compute', formula: `instances × $${input.onDemandHourly}/h on demand${input.reservedHourly !== undefined ? ` ($${input.reservedHourly}/h reserved)` : ''} × 24 h`, cite: 'seed 003, The Break-Even Calculator' },
-      { label: 'Daily serverless', formula: `daily output tokens × $${input.serverlessPerMillion}/M`, cite: 'seed 003, The Break-Even Calculator' },
-      { label: 'Daily overhead', formula: `$${overhead.toFixed(2)} fixed per day`, cite: 'seed 003, But this is the wrong math' },
+      { label: 'Instances', formula: `max(1, ceil(daily output tokens ÷ ${input.instanceTokensPerDay.toLocaleString('en-US')} per instance-day))`, cite: 'Open vs Closed LLM TCO Guide, The Break-Even Calculator' },
+      { label: 'Daily compute', formula: `instances × $${input.onDemandHourly}/h on demand${input.reservedHourly !== undefined ? ` ($${input.reservedHourly}/h reserved)` : ''} × 24 h`, cite: 'Open vs Closed LLM TCO Guide, The Break-Even Calculator' },
+      { label: 'Daily serverless', formula: `daily output tokens × $${input.serverlessPerMillion}/M`, cite: 'Open vs Closed LLM TCO Guide, The Break-Even Calculator' },
+      { label: 'Daily overhead', formula: `$${overhead.toFixed(2)} fixed per day`, cite: 'Open vs Closed LLM TCO Guide, But this is the wrong math' },
     ],
   };
 }
 
 /**
- * Monthly token bill at a total volume split into input and output (seed 003, "Cost Modeling at Three
+ * Monthly token bill at a total volume split into input and output (Open vs Closed LLM TCO Guide, "Cost Modeling at Three
  * Realistic Scales": 60% input, 40% output), less a negotiated discount.
  */
 export function monthlyTokenCost(totalTokens: number, inputShare: number, inputPerMillion: number, outputPerMillion: number, discount = 0): number {

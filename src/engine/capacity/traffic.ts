@@ -1,11 +1,11 @@
 import { RoutefitError, requireInRange } from '../errors.js';
 
-/** Hours in the week-long hourly profile the seeds ask teams to plot (seed 001 ch. 18, "What to measure"). */
+/** Hours in the week-long hourly profile the seeds ask teams to plot (Inference Economics Playbook, ch. 18, "What to measure"). */
 export const HOURS_PER_WEEK = 168;
 
 /**
  * A traffic shape as load on one dedicated replica, hour by hour over a week: 0.7 means 70% of one
- * replica's goodput. Presets mirror seed 001 ch. 18's worked example table.
+ * replica's goodput. Presets mirror Inference Economics Playbook, ch. 18's worked example table.
  */
 export interface TrafficPattern {
   label: string;
@@ -26,7 +26,7 @@ function week(day: number[]): number[] {
 }
 
 /**
- * Parses a pattern preset (seed 001 ch. 18 traffic-pattern table):
+ * Parses a pattern preset (Inference Economics Playbook, ch. 18 traffic-pattern table):
  *  - `stable:N%`        N% of one replica, 24/7;
  *  - `diurnal:Hh@X%`    X% for H hours a day (from 08:00), idle otherwise;
  *  - `bursty:Px@A%[,Hh]` an average of A% with H hours a day (default 2, from 12:00) at P× the base load.

@@ -5,7 +5,7 @@ import type { TrafficPattern } from './traffic.js';
 import { HOURS_PER_MONTH } from '../units.js';
 import { sig6 } from '../units.js';
 
-/** Inputs of seed 001 ch. 18, Derivation 4 (symbols as the seed names them). */
+/** Inputs of Inference Economics Playbook, ch. 18, Derivation 4 (symbols as the seed names them). */
 export interface GateInput {
   /** C_hw: USD per hour for one replica. */
   gpuHourly: Quantity;
@@ -41,7 +41,7 @@ function resolveGate(g: GateInput) {
   return { hw, ops, goodput, cs, inputs: { gpuHourly: hw, opsPerHour: ops, goodputPerHour: goodput, serverlessCostPerAccepted: cs } as Record<string, Sourced> };
 }
 
-/** u_required = ((C_hw × R_min) + C_ops) / (G_slo × C_serverless) — seed 001 ch. 18, Derivation 4. */
+/** u_required = ((C_hw × R_min) + C_ops) / (G_slo × C_serverless) — Inference Economics Playbook, ch. 18, Derivation 4. */
 export function utilizationGate(g: GateInput): UtilizationGate {
   const { hw, ops, goodput, cs, inputs } = resolveGate(g);
   const replicas = Math.max(1, g.minReplicas);
@@ -60,7 +60,7 @@ export function utilizationGate(g: GateInput): UtilizationGate {
         expression: `(${sig6(hw.value)} × ${replicas} + ${sig6(ops.value)}) ÷ (${sig6(goodput.value)} × ${sig6(cs.value)})`,
         value: uRequired,
         unit: 'fraction',
-        cite: 'seed 001 ch. 18, Derivation 4',
+        cite: 'Inference Economics Playbook, ch. 18, Derivation 4',
       },
       {
         id: 'dedicated-monthly',
@@ -69,16 +69,16 @@ export function utilizationGate(g: GateInput): UtilizationGate {
         expression: `(${sig6(hw.value)} × ${replicas} + ${sig6(ops.value)}) × 720`,
         value: dedicatedMonthly,
         unit: 'USD/month',
-        cite: 'seed 001 ch. 18, worked example',
+        cite: 'Inference Economics Playbook, ch. 18, worked example',
       },
     ],
   };
 }
 
 export interface ShapeOptions {
-  /** Highest load one replica may carry, for p99 headroom (seed 001 ch. 18). 1 = the seed's arithmetic. */
+  /** Highest load one replica may carry, for p99 headroom (Inference Economics Playbook, ch. 18). 1 = the seed's arithmetic. */
   maxUtilization?: number;
-  /** Minutes a new replica spends warming up, billed and producing nothing (seed 001 ch. 18, cold start). */
+  /** Minutes a new replica spends warming up, billed and producing nothing (Inference Economics Playbook, ch. 18, cold start). */
   coldStartMinutes?: number;
   /** Minimum billing window in minutes (e.g. 5 for Bedrock custom model units): a start bills at least this. */
   minBillingMinutes?: number;
@@ -122,7 +122,7 @@ export interface ShapeResult {
 const usd = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 
 /**
- * Dedicated vs serverless vs hybrid for a traffic shape (seed 001 ch. 18): the fixed fleet sized to the peak,
+ * Dedicated vs serverless vs hybrid for a traffic shape (Inference Economics Playbook, ch. 18): the fixed fleet sized to the peak,
  * an autoscaled fleet paying warm-up and billing windows, and the base-plus-burst hybrid whose replica count
  * minimizes monthly cost.
  */
@@ -148,10 +148,10 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
   const steps: Step[] = [...gate.steps];
 
   const serverlessFor = (overflowReplicaHours: number) => overflowReplicaHours * weight * goodput.value * cs.value;
-  // Seed 001 ch. 18: volume/month = goodput × utilization × active hours; serverless = volume × C_serverless.
+  // Inference Economics Playbook, ch. 18: volume/month = goodput × utilization × active hours; serverless = volume × C_serverless.
   const serverlessMonthly = volumePerMonth * cs.value;
-  steps.push({ id: 'volume', label: 'Accepted outputs per month', formula: 'Σ hourly load × G_slo × (720 ÷ profile hours)', expression: `${sig6(sum)} × ${sig6(goodput.value)} × ${sig6(weight)}`, value: volumePerMonth, unit: 'accepted/month', cite: 'seed 001 ch. 18, worked example' });
-  steps.push({ id: 'serverless', label: 'All-serverless cost per month', formula: 'volume × C_serverless', expression: `${volumePerMonth.toFixed(0)} × ${sig6(cs.value)}`, value: serverlessMonthly, unit: 'USD/month', cite: 'seed 001 ch. 18, worked example' });
+  steps.push({ id: 'volume', label: 'Accepted outputs per month', formula: 'Σ hourly load × G_slo × (720 ÷ profile hours)', expression: `${sig6(sum)} × ${sig6(goodput.value)} × ${sig6(weight)}`, value: volumePerMonth, unit: 'accepted/month', cite: 'Inference Economics Playbook, ch. 18, worked example' });
+  steps.push({ id: 'serverless', label: 'All-serverless cost per month', formula: 'volume × C_serverless', expression: `${volumePerMonth.toFixed(0)} × ${sig6(cs.value)}`, value: serverlessMonthly, unit: 'USD/month', cite: 'Inference Economics Playbook, ch. 18, worked example' });
 
   const opsMonthly = ops.value * HOURS_PER_MONTH;
   const replicasFor = (l: number) => Math.ceil(l / maxU - 1e-9);
@@ -193,7 +193,7 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
     expression: `max(${g.minReplicas}, ceil(${peakLoad.toFixed(4)} ÷ ${maxU}))`,
     value: peakReplicas,
     unit: 'replicas',
-    cite: 'seed 000 Part 1 (GPU count is a step function)',
+    cite: 'Inference Field Guide, Part 1 (GPU count is a step function)',
   });
 
   // Autoscaled: replicas follow the load hour by hour; every start pays its warm-up, rounded up to the billing window.
@@ -228,7 +228,7 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
       expression: `${(starts * weight).toFixed(1)} × ${sig6(hw.value)} × ${sig6(billedWarmupMinutes)} ÷ 60`,
       value: warmup,
       unit: 'USD/month',
-      cite: 'seed 001 ch. 18 (cold start and minimum billing windows are costs)',
+      cite: 'Inference Economics Playbook, ch. 18 (cold start and minimum billing windows are costs)',
     });
   }
 
@@ -248,7 +248,7 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
     expression: `k = ${hybrid.replicas}: ${usd(hybrid.parts.dedicated)} + ${usd(hybrid.parts.ops)} + ${usd(hybrid.parts.serverless)}`,
     value: hybrid.monthlyCost,
     unit: 'USD/month',
-    cite: 'seed 001 ch. 18, "The better model" (base dedicated for the floor, serverless burst for peaks)',
+    cite: 'Inference Economics Playbook, ch. 18, "The better model" (base dedicated for the floor, serverless burst for peaks)',
   });
 
   const options = [serverless, dedicated, autoscaled, hybrid];
@@ -256,15 +256,15 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
   const cheapest = options.reduce((a, b) => (b.monthlyCost < a.monthlyCost - 1e-9 ? b : a));
   const troughU = dedicated.troughUtilization ?? 0;
   if (troughU < gate.uRequired) {
-    notes.push(`trough utilization ${(troughU * 100).toFixed(0)}% is below u_required ${(gate.uRequired * 100).toFixed(0)}%: pure dedicated pays for idle hours (seed 001 ch. 18)`);
+    notes.push(`trough utilization ${(troughU * 100).toFixed(0)}% is below u_required ${(gate.uRequired * 100).toFixed(0)}%: pure dedicated pays for idle hours (Inference Economics Playbook, ch. 18)`);
   }
   if (gate.uRequired > maxU) notes.push(`u_required ${(gate.uRequired * 100).toFixed(0)}% exceeds the ${(maxU * 100).toFixed(0)}% a replica may carry: dedicated cannot break even at these prices`);
-  // Seed 001 ch. 18: dedicated pays only "with headroom for p99 latency"; flag a plan that runs replicas near 100%.
+  // Inference Economics Playbook, ch. 18: dedicated pays only "with headroom for p99 latency"; flag a plan that runs replicas near 100%.
   if (maxU === 1 && cheapest.replicas > 0) {
     const busiest = cheapest.id === 'autoscaled' ? Math.max(...load.map((l, i) => (perHour[i]! > 0 ? Math.min(l, perHour[i]!) / perHour[i]! : 0))) : Math.min(peakLoad, cheapest.replicas) / cheapest.replicas;
     if (busiest > 0.85) notes.push(`the cheapest plan runs replicas at ${(busiest * 100).toFixed(0)}% in the busiest hour: set a max utilization (e.g. 0.8) to keep headroom for p99 latency`);
   }
-  if (coldStart > 60) notes.push(`cold start of ${coldStart} min is longer than an hour-long traffic step: autoscaling arrives after the spike (seed 001 ch. 18); price always-on capacity instead`);
+  if (coldStart > 60) notes.push(`cold start of ${coldStart} min is longer than an hour-long traffic step: autoscaling arrives after the spike (Inference Economics Playbook, ch. 18); price always-on capacity instead`);
   return {
     pattern: pattern.label,
     gate,
@@ -283,7 +283,7 @@ export function evaluateShape(g: GateInput, pattern: TrafficPattern, opts: Shape
 }
 
 /**
- * Accepted outputs per replica-hour from a throughput figure (seed 001 ch. 18's G_slo, estimated):
+ * Accepted outputs per replica-hour from a throughput figure (Inference Economics Playbook, ch. 18's G_slo, estimated):
  * throughput × 3,600 ÷ (GPU tokens per attempt × (1 + retry rate)) × pass rate. Measure it where you can:
  * provider benchmarks run synthetic prompts at optimal batch sizes.
  */

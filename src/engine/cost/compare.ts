@@ -64,9 +64,9 @@ export interface BlendedRoute {
 }
 
 export const BLEND_WARNING =
-  'A blended LCPR hides workload variation: a cheap chat workload can mask an expensive extraction one. Decide per workload (seed 000 Part 0, "Three ways LCPR lies to you", #3).';
+  'A blended LCPR hides workload variation: a cheap chat workload can mask an expensive extraction one. Decide per workload (Inference Field Guide, Part 0, "Three ways LCPR lies to you", #3).';
 
-/** Volume-weighted LCPR per route across a fleet (seed 000 Part 0: "run each workload profile separately, then weight by volume"). */
+/** Volume-weighted LCPR per route across a fleet (Inference Field Guide, Part 0: "run each workload profile separately, then weight by volume"). */
 export function blendComparisons(comparisons: readonly Comparison[]): { routes: BlendedRoute[]; warning: string } {
   const acc = new Map<string, BlendedRoute>();
   for (const c of comparisons) {

@@ -205,7 +205,7 @@ export interface LcprOptions {
 }
 
 /**
- * Loaded cost per accepted request for one route (seed 000 Part 0):
+ * Loaded cost per accepted request for one route (Inference Field Guide, Part 0):
  *   LCPR = (token_cost + repair_cost + engineering_cost [+ eval + human + ops + delta]) / successful_requests
  */
 export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: LcprOptions = {}): RouteResult {
@@ -216,7 +216,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
   const explain = opts.explain ?? true;
   const w = resolveProfile(profile, route, inputs);
 
-  // Seed 000 Part 0: total attempts = requests × (1 + retry rate).
+  // Inference Field Guide, Part 0: total attempts = requests × (1 + retry rate).
   const attempts = requireFinite(w.requests * (1 + w.retryRate), 'attempts per month', 'requests × (1 + retry_rate)', { requestsPerMonth: w.requests, retryRate: w.retryRate });
   if (explain) steps.push({
     id: 'attempts',
@@ -225,7 +225,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: `${num(w.requests)} × (1 + ${num(w.retryRate)})`,
     value: attempts,
     unit: 'attempts/month',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
 
   let raw: number;
@@ -269,7 +269,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
         : `${usd(attempt.parts.uncachedInput, 6)} + ${usd(attempt.parts.cachedInput, 6)} + ${usd(attempt.parts.cacheWrite, 6)} + ${usd(attempt.parts.output, 6)}`,
       value: raw,
       unit: 'USD/request',
-      cite: 'seed 000 Part 0',
+      cite: 'Inference Field Guide, Part 0',
     });
     tokenCost = requireFinite(raw * attempts, 'token cost per month', 'raw cost per request × attempts', { rawCostPerRequest: raw, requestsPerMonth: w.requests });
     retryCost = raw * w.requests * w.retryRate;
@@ -280,7 +280,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       expression: `${usd(raw, 6)} × ${num(w.requests)} × (1 + ${num(w.retryRate)})`,
       value: tokenCost,
       unit: 'USD/month',
-      cite: 'seed 000 Part 0',
+      cite: 'Inference Field Guide, Part 0',
     });
   } else {
     const hourly = sourced(route.gpuHourly);
@@ -317,7 +317,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
           : `ceil(${num(sizing.demandTokensPerMonth)} ÷ (${num(thr.value)} × ${num(util.value)} × 2,592,000))`,
       value: sizing.count,
       unit: 'GPUs',
-      cite: 'seed 000 Part 0/Part 1',
+      cite: 'Inference Field Guide, Part 0/Part 1',
     });
     gpuCost = requireFinite(sizing.monthlyCost, 'GPU cost per month', 'GPUs × hourly rate × 720 h', {
       requestsPerMonth: w.requests,
@@ -332,7 +332,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       expression: `${sizing.count} × ${usd(hourly.value)} × 720`,
       value: gpuCost,
       unit: 'USD/month',
-      cite: 'seed 000 Part 1',
+      cite: 'Inference Field Guide, Part 1',
     });
     raw = gpuCost / w.requests;
     if (explain) steps.push({
@@ -342,7 +342,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       expression: `${usd(gpuCost)} ÷ ${num(w.requests)}`,
       value: raw,
       unit: 'USD/request',
-      cite: 'seed 000 Part 0',
+      cite: 'Inference Field Guide, Part 0',
     });
     if (explain && sizing.realizedUtilization < util.value * 0.5) {
       notes.push(
@@ -351,7 +351,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     }
   }
 
-  // Seed 000 Part 0: repair = requests × (1 − pass rate) × repair cost per failure.
+  // Inference Field Guide, Part 0: repair = requests × (1 − pass rate) × repair cost per failure.
   const repair = requireFinite(w.requests * (1 - w.passRate) * w.repairCost, 'repair cost', 'requests × (1 − quality_pass_rate) × repair_cost_per_failure', {
     requestsPerMonth: w.requests,
     repairCostPerFailure: w.repairCost,
@@ -363,9 +363,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: `${num(w.requests)} × (1 − ${num(w.passRate)}) × ${usd(w.repairCost, 4)}`,
     value: repair,
     unit: 'USD/month',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
-  // Seed 000 Part 0: engineering = hours per month × hourly rate.
+  // Inference Field Guide, Part 0: engineering = hours per month × hourly rate.
   const engineering = requireFinite(w.engHours * w.engRate, 'engineering cost', 'engineering_hours_per_month × engineering_hourly_rate', {
     engineeringHoursPerMonth: w.engHours,
     engineeringHourlyRate: w.engRate,
@@ -377,9 +377,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: `${num(w.engHours)} h × ${usd(w.engRate)}`,
     value: engineering,
     unit: 'USD/month',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
-  // Later decomposition (seed 000 Part 0, "The Denominator Problem"): eval + human escalation + ops + invoice delta.
+  // Later decomposition (Inference Field Guide, Part 0, "The Denominator Problem"): eval + human escalation + ops + invoice delta.
   const human = requireFinite(w.requests * w.humanRate * w.humanCost, 'human escalation cost', 'requests × escalation_rate × cost_per_escalation', {
     requestsPerMonth: w.requests,
     humanCostPerEscalation: w.humanCost,
@@ -398,7 +398,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       expression: `${usd(w.evalMonthly)} + ${num(w.requests)} × ${num(w.humanRate)} × ${usd(w.humanCost)} + ${usd(w.opsMonthly)} + ${usd(w.invoiceDelta)}`,
       value: others,
       unit: 'USD/month',
-      cite: 'seed 000 Part 0 (full decomposition)',
+      cite: 'Inference Field Guide, Part 0 (full decomposition)',
     });
   }
 
@@ -421,9 +421,9 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: [route.billing === 'tokens' ? usd(tokenCost) : usd(gpuCost), usd(repair), usd(engineering), ...(others ? [usd(others)] : [])].join(' + '),
     value: monthly,
     unit: 'USD/month',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
-  // Seed 000 Part 0: successful = requests × quality gate pass rate.
+  // Inference Field Guide, Part 0: successful = requests × quality gate pass rate.
   const accepted = requireFinite(w.requests * w.passRate, 'accepted requests', 'requests × quality_pass_rate', { requestsPerMonth: w.requests, qualityPassRate: w.passRate });
   if (explain) steps.push({
     id: 'accepted',
@@ -432,7 +432,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: `${num(w.requests)} × ${num(w.passRate)}`,
     value: accepted,
     unit: 'requests/month',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
   const lcpr = requireFinite(monthly / accepted, 'LCPR', 'monthly cost ÷ accepted requests', { monthlyCost: monthly, acceptedRequests: accepted });
   if (explain) steps.push({
@@ -442,7 +442,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
     expression: `${usd(monthly)} ÷ ${num(accepted)}`,
     value: lcpr,
     unit: 'USD/accepted request',
-    cite: 'seed 000 Part 0',
+    cite: 'Inference Field Guide, Part 0',
   });
   const overheadRatio = raw > 0 ? lcpr / raw : null;
   if (overheadRatio !== null) {
@@ -453,7 +453,7 @@ export function computeLcpr(profile: WorkloadProfile, route: RouteSpec, opts: Lc
       expression: `${usd(lcpr, 4)} ÷ ${usd(raw, 4)}`,
       value: overheadRatio,
       unit: '×',
-      cite: 'seed 000 Part 0',
+      cite: 'Inference Field Guide, Part 0',
     });
   } else if (explain) {
     notes.push('raw cost is zero: no overhead ratio');

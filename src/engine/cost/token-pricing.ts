@@ -77,7 +77,7 @@ export function batchCacheFactor(sheet: TokenPriceSheet): number {
 }
 
 /**
- * Token cost of a single attempt (seed 000 Part 0: input × input rate + output × output rate),
+ * Token cost of a single attempt (Inference Field Guide, Part 0: input × input rate + output × output rate),
  * with prompt caching, cache writes by TTL, batch share and the long-context cliff folded in.
  */
 export function attemptCost(sheet: TokenPriceSheet, shape: AttemptShape, routeId: string): AttemptCost {
@@ -90,7 +90,7 @@ export function attemptCost(sheet: TokenPriceSheet, shape: AttemptShape, routeId
   let output = need(sheet, 'output', routeId);
   let cached = sheet.cachedInput;
   if (longContextTier && lc) {
-    // Long-context cliff (seed 000 Part 0 "≤200K context"; provider billing): the whole request pays the tier.
+    // Long-context cliff (Inference Field Guide, Part 0 "≤200K context"; provider billing): the whole request pays the tier.
     input = lc.input;
     output = lc.output;
     cached = lc.cachedInput ?? cached;

@@ -10,7 +10,7 @@ export interface VariableCost {
 
 /**
  * A route's cost per accepted output without the fixed monthly overheads (engineering, eval, ops,
- * invoice delta): the per-output rate to set against a GPU's hourly price (seed 001 ch. 18's
+ * invoice delta): the per-output rate to set against a GPU's hourly price (Inference Economics Playbook, ch. 18's
  * C_serverless). The full LCPR spreads a fixed $800/month of engineering over the volume, which a
  * bare-GPU side does not carry: comparing the two is not the same basis (issue 11 item 5).
  */

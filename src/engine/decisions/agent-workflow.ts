@@ -3,14 +3,14 @@ import { RoutefitError, requireInRange } from '../errors.js';
 const CARD = 'Inference Field Guide, workload reference cards, Agent workflows';
 const CH21 = 'the playbook, ch. 21, Background agents and memory-hierarchy routing';
 
-/** Workflow failure = 1 − (1 − p)^calls (seed 000 reference card: 5% across 6 calls → 26%). */
+/** Workflow failure = 1 − (1 − p)^calls (Inference Field Guide reference card: 5% across 6 calls → 26%). */
 export function workflowFailureRate(perCallFailure: number, calls: number): number {
   requireInRange('perCallFailure', perCallFailure, { min: 0, max: 1 });
   requireInRange('callsPerWorkflow', calls, { min: 1 });
   return 1 - (1 - perCallFailure) ** calls;
 }
 
-/** Worst-case latency of chained calls = P99 × calls (seed 000 Part 1: 2 s across 5 calls is 10 s). */
+/** Worst-case latency of chained calls = P99 × calls (Inference Field Guide, Part 1: 2 s across 5 calls is 10 s). */
 export function chainedWorstCaseMs(p99Ms: number, calls: number): number {
   requireInRange('p99Ms', p99Ms, { min: 0 });
   requireInRange('chainedCalls', calls, { min: 1 });
@@ -33,7 +33,7 @@ export interface WorkflowCost {
   cite: string;
 }
 
-/** Per-call → per-workflow cost and failure, with the retry cascade (seed 000 reference card "Agent workflows"). */
+/** Per-call → per-workflow cost and failure, with the retry cascade (Inference Field Guide reference card "Agent workflows"). */
 export function agentWorkflowCost(perCallLcpr: number, calls: number, perCallFailure: number): WorkflowCost {
   requireInRange('perCallLcpr', perCallLcpr, { min: 0 });
   const fail = workflowFailureRate(perCallFailure, calls);
@@ -56,7 +56,7 @@ export function agentWorkflowCost(perCallLcpr: number, calls: number, perCallFai
   };
 }
 
-/** Seed 001 ch. 21: serving surfaces by latency requirement, with their price relative to standard per-token. */
+/** Inference Economics Playbook, ch. 21: serving surfaces by latency requirement, with their price relative to standard per-token. */
 export const LATENCY_TIERS = {
   realtime: { label: 'Real-time streaming', latency: 'TTFT < 500ms', priceFactor: 1 },
   async: { label: 'Standard async', latency: 'E2E < 60s', priceFactor: 1 },
@@ -87,7 +87,7 @@ export interface StepRouting {
 }
 
 /**
- * Seed 001 ch. 21: route human-facing steps to real-time and machine-facing steps to batch (50% off)
+ * Inference Economics Playbook, ch. 21: route human-facing steps to real-time and machine-facing steps to batch (50% off)
  * where their latency tolerance allows (a day), else async.
  */
 export function routeAgentSteps(steps: readonly AgentStep[]): StepRouting {

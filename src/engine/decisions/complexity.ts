@@ -1,6 +1,6 @@
 import { RoutefitError, requireInRange } from '../errors.js';
 
-/** Seed 000 Part 1 "Assessing migration complexity": six factors, each Low (1), Medium (2) or High (3), in the seed's order. */
+/** Inference Field Guide, Part 1 "Assessing migration complexity": six factors, each Low (1), Medium (2) or High (3), in the seed's order. */
 export const COMPLEXITY_FACTORS = [
   { id: 'workloadCount', label: 'Workload count', levels: ['1-2 models, single use case', '3-5 models, 2-3 use cases', '6+ models, mixed latency/throughput requirements'] },
   { id: 'promptPortability', label: 'Prompt portability', levels: ['Simple prompts, no structured output', 'Moderate prompt engineering, JSON mode', 'Complex chains, tool use, function calling, custom schemas'] },
@@ -17,12 +17,12 @@ export interface TierSpec {
   scoreRange: [number, number];
   timelineWeeks: [number, number];
   engineers: [number, number] | null;
-  /** Engineer-weeks of migration work for this kind of migration (seed 000 Part 1, Gate 1 list). */
+  /** Engineer-weeks of migration work for this kind of migration (Inference Field Guide, Part 1, Gate 1 list). */
   engineerWeeks: [number, number];
   approach: string;
 }
 
-/** Seed 000 Part 1: the three tiers with their timelines and team sizes; engineer-weeks from the Volume Gate's migration list. */
+/** Inference Field Guide, Part 1: the three tiers with their timelines and team sizes; engineer-weeks from the Volume Gate's migration list. */
 export const COMPLEXITY_TIERS: readonly TierSpec[] = [
   { tier: 'Simple', scoreRange: [6, 9], timelineWeeks: [4, 6], engineers: [1, 2], engineerWeeks: [2, 4], approach: 'serverless-first; self-service using the guide' },
   { tier: 'Standard', scoreRange: [10, 14], timelineWeeks: [8, 12], engineers: [2, 3], engineerWeeks: [6, 10], approach: 'evaluation framework required before cutover; consider managed dedicated for the primary workload' },
@@ -37,7 +37,7 @@ export interface ComplexityResult {
   cite: string;
 }
 
-/** Sum of the six factor scores → tier (seed 000 Part 1: 6-9 Simple, 10-14 Standard, 15-18 Complex). */
+/** Sum of the six factor scores → tier (Inference Field Guide, Part 1: 6-9 Simple, 10-14 Standard, 15-18 Complex). */
 export function complexityScore(factors: readonly number[]): ComplexityResult {
   if (factors.length !== COMPLEXITY_FACTORS.length) {
     throw new RoutefitError('invalid_input', `complexity factors: expected ${COMPLEXITY_FACTORS.length} scores (${COMPLEXITY_FACTORS.map((f) => f.label).join(', ')}); got ${factors.length}`, {
@@ -53,7 +53,7 @@ export function complexityScore(factors: readonly number[]): ComplexityResult {
   });
   const score = rows.reduce((a, r) => a + r.score, 0);
   const spec = COMPLEXITY_TIERS.find((t) => score >= t.scoreRange[0] && score <= t.scoreRange[1])!;
-  return { factors: rows, score, tier: spec.tier, spec, cite: 'seed 000 Part 1, Assessing migration complexity' };
+  return { factors: rows, score, tier: spec.tier, spec, cite: 'Inference Field Guide, Part 1, Assessing migration complexity' };
 }
 
 /** One readiness gap: a factor level that blocks the approach its tier requires, and what closing it costs. */

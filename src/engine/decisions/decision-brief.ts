@@ -13,7 +13,7 @@ import { type NegotiationTier, negotiationTier } from './vendor-scorecard.js';
 import { type Flag, type Verdict, flag, fmtMonths } from './verdict.js';
 import { DAYS_PER_MONTH } from '../units.js';
 
-/** Seed 000 Part 1: 8 engineer-weeks at $150/h is the worked migration; used when a fleet file says nothing better. */
+/** Inference Field Guide, Part 1: 8 engineer-weeks at $150/h is the worked migration; used when a fleet file says nothing better. */
 export const DEFAULT_MIGRATION = { engineerWeeks: 8, hourlyRate: 150 } as const;
 
 /** One workload of a fleet with what the decisions need. */
@@ -37,7 +37,7 @@ export interface BriefWorkload extends FunnelWorkload {
   migrationGates?: Partial<Record<MigrationGateId, Flag>>;
   /** Post-migration monitoring, when the workload is already ramping (ch. 22 reversion signals). */
   reversion?: ReversionMetrics;
-  /** Team fact for the self-managed step (seed 000 Part 1). */
+  /** Team fact for the self-managed step (Inference Field Guide, Part 1). */
   inferenceEngineers?: number;
   /** Traffic is steady (for the Stage 1 exit on 50M output tokens/day). */
   steadyTraffic?: Flag;
@@ -60,7 +60,7 @@ export interface WorkloadBrief {
   current: { route: string; mode: string; lcpr: number; monthlyCost: number; spendEvidence: string };
   /** The three Part 1 gates in flowchart order (only when leaving a closed API). */
   leaveApi: LeaveApiDecision | null;
-  /** Seed 000 Part 1: is the recommended route's deployment mode a step the team should take now? */
+  /** Inference Field Guide, Part 1: is the recommended route's deployment mode a step the team should take now? */
   deploymentStep: Verdict | null;
   funnel: FunnelResult;
   recommended: (MatrixCell & { monthlyCost: number }) | null;
@@ -69,9 +69,9 @@ export interface WorkloadBrief {
   leadTime: LeadTimeSchedule | null;
   doNothing: DoNothingResult | null;
   negotiation: NegotiationTier;
-  /** Seed 000 Part 1 engineering hours for the recommended route's deployment mode (setup and monthly). */
+  /** Inference Field Guide, Part 1 engineering hours for the recommended route's deployment mode (setup and monthly). */
   engineeringHours: (HoursBand & { mode: string }) | null;
-  /** Seed 001 ch. 22: migration gates as a checklist, the staged ramp and its stop criteria (when moving). */
+  /** Inference Economics Playbook, ch. 22: migration gates as a checklist, the staged ramp and its stop criteria (when moving). */
   migrationGates: ChecklistResult | null;
   ramp: { stages: typeof RAMP_STAGES; stopCriteria: string } | null;
   reversion: ReturnType<typeof reversionSignals> | null;
@@ -85,7 +85,7 @@ export interface FleetBrief {
   totalCurrentMonthly: number;
   fleetStage: StageResult;
   totalMonthlySavings: number;
-  /** Seed 000 Part 5 revert signals for the fleet (only those with facts). */
+  /** Inference Field Guide, Part 5 revert signals for the fleet (only those with facts). */
   revertSignals: Verdict[];
   cite: string;
 }
@@ -132,7 +132,7 @@ export function decisionBrief(workloads: readonly BriefWorkload[], fleet: FleetF
     fleetStage: playbookStage(stageFacts),
     revertSignals: fleet.revert ? revertSignals(fleet.revert) : [],
     totalMonthlySavings: briefs.reduce((a, b) => a + (b.action === 'migrate' && b.savings ? b.savings.monthly : 0), 0),
-    cite: 'seed 000 Parts 1, 4, 5; seed 001 ch. 15-16, 22',
+    cite: 'Inference Field Guide, Parts 1, 4, 5; Inference Economics Playbook, ch. 15-16, 22',
   };
 }
 
@@ -170,7 +170,7 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     const [lo, hi] = complexity.spec.engineerWeeks;
     weeks = { value: (lo + hi) / 2, evidence: 'estimated', basis: `${complexity.tier} migration (score ${complexity.score}): ${lo}-${hi} engineer-weeks, midpoint` };
   } else {
-    weeks = { value: DEFAULT_MIGRATION.engineerWeeks, evidence: 'assumed', basis: 'no complexity factors: the seed’s 8 engineer-weeks (seed 000 Part 1)' };
+    weeks = { value: DEFAULT_MIGRATION.engineerWeeks, evidence: 'assumed', basis: 'no complexity factors: the seed’s 8 engineer-weeks (Inference Field Guide, Part 1)' };
   }
   const direct = w.migrationCost !== undefined ? sourced(w.migrationCost) : undefined;
   const cost = direct ? direct.value : engineerWeeksCost(weeks.value, rate.value);
@@ -264,7 +264,7 @@ function workloadBrief(w: BriefWorkload): WorkloadBrief {
     const blockers = dn!.conditions.filter((c) => c.status === 'fail');
     const currentCell = funnel.cells.find((c) => c.route === w.currentRoute);
     if (currentCell && currentCell.status !== 'priced') {
-      // The funnel eliminated the route the workload runs on: staying is not an option (seed 001 ch. 15-16).
+      // The funnel eliminated the route the workload runs on: staying is not an option (Inference Economics Playbook, ch. 15-16).
       action = 'migrate';
       const delta = savings!.monthly;
       headline = `move to ${rec.route}: the current route fails the funnel (${currentCell.reasons.join('; ')}); the move ${delta >= 0 ? `saves ${fmt(delta)}` : `costs ${fmt(-delta)} more`}/month`;

@@ -2,7 +2,7 @@ import { type Quantity, isAssumption, sourced } from '../evidence.js';
 import { requireInRange } from '../errors.js';
 import { type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
 
-const CH16 = 'seed 001 ch. 16, Do Nothing Is A Decision';
+const CH16 = 'Inference Economics Playbook, ch. 16, Do Nothing Is A Decision';
 
 export interface DoNothingInput {
   currentLcpr: Quantity;
@@ -32,7 +32,7 @@ export interface DoNothingResult {
   cite: string;
 }
 
-/** Seed 001 ch. 16: payback = migration cost ÷ ((current LCPR − target LCPR) × monthly accepted volume). */
+/** Inference Economics Playbook, ch. 16: payback = migration cost ÷ ((current LCPR − target LCPR) × monthly accepted volume). */
 export function doNothingPayback(currentLcpr: number, targetLcpr: number, acceptedPerMonth: number, migrationCost: number): { monthlySavings: number; paybackMonths: number | null } {
   requireInRange('currentLcpr', currentLcpr, { min: 0 });
   requireInRange('targetLcpr', targetLcpr, { min: 0 });
@@ -43,7 +43,7 @@ export function doNothingPayback(currentLcpr: number, targetLcpr: number, accept
 }
 
 /**
- * Seed 001 ch. 16: stay when payback exceeds the planning horizon, when it exceeds 6 months on an
+ * Inference Economics Playbook, ch. 16: stay when payback exceeds the planning horizon, when it exceeds 6 months on an
  * unmeasured target LCPR, or when any of the five conditions holds.
  */
 export function doNothing(input: DoNothingInput): DoNothingResult {
@@ -132,9 +132,9 @@ export interface StayPermanentlyInput {
   monthlySpend?: Quantity;
 }
 
-/** Seed 000 Part 1 "When to stay on closed APIs permanently": a 15+ point quality gap, rotation every 2-3 months, or no ML engineers under $50K/month. */
+/** Inference Field Guide, Part 1 "When to stay on closed APIs permanently": a 15+ point quality gap, rotation every 2-3 months, or no ML engineers under $50K/month. */
 export function stayOnClosedApi(input: StayPermanentlyInput): Verdict[] {
-  const cite = 'seed 000 Part 1, When to stay on closed APIs permanently';
+  const cite = 'Inference Field Guide, Part 1, When to stay on closed APIs permanently';
   const out: Verdict[] = [];
   if (input.qualityGap !== undefined) {
     const g = sourced(input.qualityGap);

@@ -7,7 +7,7 @@ const CH19 = 'the playbook, ch. 19, Fine-Tuning and Post-Training as Cost Levers
 
 /**
  * A posted LoRA training rate (USD per million training tokens) for base models up to `maxParamsB`
- * billion parameters. The rates are catalog data (catalog/fine-tuning.yaml, seed 001 ch. 19 "LoRA
+ * billion parameters. The rates are catalog data (catalog/fine-tuning.yaml, Inference Economics Playbook, ch. 19 "LoRA
  * economics"): the caller passes the tiers in force, with their source.
  */
 export interface LoraTrainingTier {
@@ -18,9 +18,9 @@ export interface LoraTrainingTier {
   asOf?: string;
 }
 
-/** Seed 001 ch. 19: DPO costs roughly 2-3x the equivalent SFT run. */
+/** Inference Economics Playbook, ch. 19: DPO costs roughly 2-3x the equivalent SFT run. */
 export const DPO_MULTIPLIER: [number, number] = [2, 3];
-/** Seed 001 ch. 19 "Hidden costs": data prep, evals, drift and refresh add up to 2-5x compute. */
+/** Inference Economics Playbook, ch. 19 "Hidden costs": data prep, evals, drift and refresh add up to 2-5x compute. */
 export const HIDDEN_COST_MULTIPLIER: [number, number] = [2, 5];
 
 export interface TrainingCostInput {
@@ -43,7 +43,7 @@ export interface TrainingCost {
   cite: string;
 }
 
-/** Training cost = examples × tokens per example × epochs × tier rate (seed 001 ch. 19: 50K × 1,500 on a 7B base at $0.48/M is under $40). */
+/** Training cost = examples × tokens per example × epochs × tier rate (Inference Economics Playbook, ch. 19: 50K × 1,500 on a 7B base at $0.48/M is under $40). */
 export function loraTrainingCost(input: TrainingCostInput): TrainingCost {
   requireInRange('examples', input.examples, { min: 0 });
   requireInRange('tokensPerExample', input.tokensPerExample, { min: 0 });
@@ -89,7 +89,7 @@ export interface FineTunePayback {
   cite: string;
 }
 
-/** Seed 001 ch. 19 "Calculator hook": payback = upfront ÷ (LCPR × reduction × volume − iteration cost); break-even volume where the two meet. */
+/** Inference Economics Playbook, ch. 19 "Calculator hook": payback = upfront ÷ (LCPR × reduction × volume − iteration cost); break-even volume where the two meet. */
 export function fineTunePayback(input: FineTunePaybackInput): FineTunePayback {
   requireInRange('upfrontCost', input.upfrontCost, { min: 0 });
   const lcpr = requireInRange('lcprBefore', sourced(input.lcprBefore).value, { min: 0 });
@@ -116,7 +116,7 @@ export interface FineTuneReadinessInput {
   requestsPerDay?: number;
 }
 
-/** Seed 001 ch. 19 "Readiness scorecard": all five must hold before greenlighting a fine-tune (volume floor ~1K requests/day). */
+/** Inference Economics Playbook, ch. 19 "Readiness scorecard": all five must hold before greenlighting a fine-tune (volume floor ~1K requests/day). */
 export function fineTuneReadiness(input: FineTuneReadinessInput): { ready: boolean; items: Verdict[] } {
   const cite = `${CH19}, Readiness scorecard`;
   const item = (rule: string, title: string, f: Flag | undefined, measure: string) =>

@@ -4,9 +4,9 @@ import { type DeploymentMode, type RouteSpec, type WorkloadProfile, computeLcpr 
 import { type Flag, flag, weakestEvidence } from './verdict.js';
 import type { VendorScorecard } from './vendor-scorecard.js';
 
-const CH15 = 'seed 001 ch. 15, The Model Candidate Funnel And routefit matrix';
+const CH15 = 'Inference Economics Playbook, ch. 15, The Model Candidate Funnel And routefit matrix';
 
-/** What a workload demands (seed 001 ch. 15, Stage 1 hard constraints). */
+/** What a workload demands (Inference Economics Playbook, ch. 15, Stage 1 hard constraints). */
 export interface WorkloadConstraints {
   p95ContextTokens?: number;
   modalities?: string[];
@@ -35,7 +35,7 @@ export interface CandidateFacts {
   passRate?: Quantity;
   /** LCPR per accepted output measured from traces; otherwise the engine models it. */
   lcpr?: Quantity;
-  /** The provider's seven-gate scorecard for this workload (seed 000 Part 4): a Fail eliminates "for that workload". */
+  /** The provider's seven-gate scorecard for this workload (Inference Field Guide, Part 4): a Fail eliminates "for that workload". */
   vendor?: Pick<VendorScorecard, 'vendor' | 'outcome' | 'reason'>;
 }
 
@@ -64,7 +64,7 @@ export interface MatrixCell {
   unknowns: string[];
 }
 
-/** Seed 001 ch. 15 Stage 1: each hard constraint is pass, fail (eliminates, with why) or unknown. */
+/** Inference Economics Playbook, ch. 15 Stage 1: each hard constraint is pass, fail (eliminates, with why) or unknown. */
 export function hardConstraints(c: WorkloadConstraints, f: CandidateFacts, mode: DeploymentMode, requestsPerMonth: number): ConstraintCheck[] {
   const checks: ConstraintCheck[] = [];
   const add = (constraint: string, status: ConstraintCheck['status'], detail: string) => checks.push({ constraint, status, detail });
@@ -136,7 +136,7 @@ export interface FunnelResult {
   cite: string;
 }
 
-/** Seed 001 ch. 15: constraints, then capability (pass rate vs the floor), then LCPR per accepted output; cheapest feasible cell wins. */
+/** Inference Economics Playbook, ch. 15: constraints, then capability (pass rate vs the floor), then LCPR per accepted output; cheapest feasible cell wins. */
 export function runFunnel(w: FunnelWorkload): FunnelResult {
   const requests = sourced(w.profile.requestsPerMonth).value;
   const floor = w.constraints.qualityFloor;
@@ -204,7 +204,7 @@ export interface RoutefitMatrix {
   cite: string;
 }
 
-/** Seed 001 ch. 15 "The routefit matrix": workloads × routes, each cell an LCPR with its evidence or the stage that eliminated it. */
+/** Inference Economics Playbook, ch. 15 "The routefit matrix": workloads × routes, each cell an LCPR with its evidence or the stage that eliminated it. */
 export function routefitMatrix(workloads: readonly FunnelWorkload[]): RoutefitMatrix {
   const rows = workloads.map(runFunnel);
   const routes = [...new Set(rows.flatMap((r) => r.cells.map((c) => c.route)))];

@@ -1,9 +1,9 @@
 import { type Flag, type Verdict, flag, flagFact, verdict } from './verdict.js';
 import { requireInRange } from '../errors.js';
 
-const CH22 = 'seed 001 ch. 22, Migration Gates And Reversion Signals';
+const CH22 = 'Inference Economics Playbook, ch. 22, Migration Gates And Reversion Signals';
 
-/** Seed 001 ch. 22: the seven migration gates and the evidence each requires. */
+/** Inference Economics Playbook, ch. 22: the seven migration gates and the evidence each requires. */
 export const MIGRATION_GATES = [
   { id: 'eval_readiness', title: 'Eval readiness', evidence: 'eval set with coverage analysis' },
   { id: 'quality_floor', title: 'Quality floor', evidence: 'eval results on the candidate route' },
@@ -23,7 +23,7 @@ export interface ChecklistResult {
   cite: string;
 }
 
-/** Seed 001 ch. 22 migration gates as a checklist: each met / not met / unknown with the evidence it needs. */
+/** Inference Economics Playbook, ch. 22 migration gates as a checklist: each met / not met / unknown with the evidence it needs. */
 export function migrationChecklist(facts: Partial<Record<MigrationGateId, Flag>>): ChecklistResult {
   const gates = MIGRATION_GATES.map((g) => {
     const f = facts[g.id];
@@ -41,7 +41,7 @@ export function migrationChecklist(facts: Partial<Record<MigrationGateId, Flag>>
   return { gates, risk: missing.length === 0 ? 'low' : missing.length <= 2 ? 'elevated' : 'high', missing, cite: CH22 };
 }
 
-/** Seed 001 ch. 22 "The better model": the staged ramp with traffic shares and durations. */
+/** Inference Economics Playbook, ch. 22 "The better model": the staged ramp with traffic shares and durations. */
 export const RAMP_STAGES = [
   { stage: 'shadow', traffic: [0.05, 0.1], weeks: [1, 2], note: 'compare quality, latency and LCPR; not exposed to users' },
   { stage: 'canary', traffic: [0.1, 0.25], weeks: [2, 4], note: 'a controlled share of users; watch quality signals and feedback' },
@@ -49,7 +49,7 @@ export const RAMP_STAGES = [
   { stage: 'full', traffic: [1, 1], weeks: [0, 0], note: 'decommission the old route only after a clean majority stage; keep rollback tested one more quarter' },
 ] as const;
 
-export const STOP_CRITERIA = 'If any reversion signal fires during a stage, hold the ramp; if it persists, revert to the previous stage and document why (seed 001 ch. 22).';
+export const STOP_CRITERIA = 'If any reversion signal fires during a stage, hold the ramp; if it persists, revert to the previous stage and document why (Inference Economics Playbook, ch. 22).';
 
 export interface ReversionMetrics {
   /** Eval pass rate per measurement window on the new route, newest last. */
@@ -72,7 +72,7 @@ export interface ReversionMetrics {
   p99OverP50After?: number;
 }
 
-/** Seed 001 ch. 22 reversion signals; fail = the signal fires. Signals without data are left out, and listed as unmeasured. */
+/** Inference Economics Playbook, ch. 22 reversion signals; fail = the signal fires. Signals without data are left out, and listed as unmeasured. */
 export function reversionSignals(m: ReversionMetrics): { signals: Verdict[]; unmeasured: string[]; action: 'continue' | 'hold' ; cite: string } {
   const out: Verdict[] = [];
   const unmeasured: string[] = [];

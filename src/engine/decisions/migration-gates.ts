@@ -3,9 +3,9 @@ import { requireInRange } from '../errors.js';
 import { payback } from './migration.js';
 import { type Compared, type Flag, type Verdict, flag, flagFact, fmtMonths, numberFact, verdict } from './verdict.js';
 
-const PART1 = 'seed 000 Part 1';
+const PART1 = 'Inference Field Guide, Part 1';
 
-/** Seed 000 Part 1, Gate 1: closed-API spend bands. */
+/** Inference Field Guide, Part 1, Gate 1: closed-API spend bands. */
 export const VOLUME_BANDS = { marginalBelow: 10_000, absorbsFrictionAbove: 50_000 } as const;
 
 export type VolumeBand = 'marginal' | 'execution_risk' | 'absorbs_friction';
@@ -16,7 +16,7 @@ export interface VolumeGateInput {
   /** Monthly cost of the target route, when one has been priced. */
   targetMonthly?: Quantity;
   migrationCost?: Quantity;
-  /** Longest acceptable payback after cutover; default 12 months (seed 000 Part 1: past a year is a failed migration). */
+  /** Longest acceptable payback after cutover; default 12 months (Inference Field Guide, Part 1: past a year is a failed migration). */
   paybackHorizonMonths?: number;
   /** Has the team done a migration like this before? Matters in the $10K-$50K band. */
   teamHasMigratedBefore?: Flag;
@@ -26,12 +26,12 @@ export interface VolumeGate extends Verdict {
   band: VolumeBand;
   monthlySavings?: number;
   paybackMonths?: number | null;
-  /** Payback if the migration overruns by half again (8 → 12 weeks), seed 000 Part 1's sensitivity. */
+  /** Payback if the migration overruns by half again (8 → 12 weeks), Inference Field Guide, Part 1's sensitivity. */
   paybackIfOverrun?: number | null;
 }
 
 /**
- * Seed 000 Part 1, Gate 1: spend below $10K is marginal, $10K-$50K works with execution risk, above
+ * Inference Field Guide, Part 1, Gate 1: spend below $10K is marginal, $10K-$50K works with execution risk, above
  * $50K absorbs friction; and the savings must repay the amortized migration cost.
  */
 export function volumeGate(input: VolumeGateInput): VolumeGate {
@@ -74,7 +74,7 @@ export function volumeGate(input: VolumeGateInput): VolumeGate {
     status = 'conditional';
     reason = `spend ${fmt(spend.value)}/month clears the $10,000 band, but no target route and migration cost were given to test the savings`;
   } else if (band === 'execution_risk') {
-    // Seed 000 Part 1: $10K-$50K passes ("the economics work") but execution risk matters.
+    // Inference Field Guide, Part 1: $10K-$50K passes ("the economics work") but execution risk matters.
     const experienced = input.teamHasMigratedBefore === undefined ? undefined : flag(input.teamHasMigratedBefore);
     if (experienced) compared.push(flagFact('team has done this migration before', input.teamHasMigratedBefore!));
     status = experienced?.value === false ? 'conditional' : 'pass';
@@ -100,11 +100,11 @@ export interface SpecializationGateInput {
   chainedCalls?: number;
   /** (c) model-level modifications needed: constrained decoding, custom sampling, tokenizers, steering. */
   modelModifications?: Flag;
-  /** Passing needs eval infrastructure (seed 000 Part 1, "Quality degradation risk"). */
+  /** Passing needs eval infrastructure (Inference Field Guide, Part 1, "Quality degradation risk"). */
   evalSuite?: Flag;
 }
 
-/** Seed 000 Part 1, Gate 2: any of (a) fine-tune parity, (b) P99 SLO under 500 ms on chained calls, (c) model-level modifications passes, regardless of volume. */
+/** Inference Field Guide, Part 1, Gate 2: any of (a) fine-tune parity, (b) P99 SLO under 500 ms on chained calls, (c) model-level modifications passes, regardless of volume. */
 export function specializationGate(input: SpecializationGateInput): Verdict {
   const compared = [];
   const unknowns: string[] = [];
@@ -151,7 +151,7 @@ export interface OwnershipGateInput {
   monthlyRevenue?: Quantity;
 }
 
-/** Seed 000 Part 1, Gate 3: regulatory data handling, or a single-provider outage costing more than 1% of monthly revenue, passes regardless of volume. */
+/** Inference Field Guide, Part 1, Gate 3: regulatory data handling, or a single-provider outage costing more than 1% of monthly revenue, passes regardless of volume. */
 export function ownershipGate(input: OwnershipGateInput): Verdict {
   const compared = [];
   const unknowns: string[] = [];
@@ -196,7 +196,7 @@ export interface LeaveApiDecision {
   cite: string;
 }
 
-/** Seed 000 Part 1 "The decision flowchart": Specialization, then Ownership, then Volume; none passing means stay. */
+/** Inference Field Guide, Part 1 "The decision flowchart": Specialization, then Ownership, then Volume; none passing means stay. */
 export function leaveApiDecision(specialization: Verdict, ownership: Verdict, volume: Verdict): LeaveApiDecision {
   const gates = [specialization, ownership, volume];
   const first = gates.find((g) => g.status === 'pass');
@@ -217,7 +217,7 @@ export function leaveApiDecision(specialization: Verdict, ownership: Verdict, vo
   return { decision: 'stay', decidedBy: null, reason: 'none of the three gates passes: stay on the closed API for this workload', gates, cite };
 }
 
-/** Seed 000 Part 1 "The lead time reality": the four phases of a standard migration. */
+/** Inference Field Guide, Part 1 "The lead time reality": the four phases of a standard migration. */
 export const LEAD_TIME_PHASES = [
   { phase: 'prepare', weeks: [1, 4], what: 'eval suite, model selection, prompt adaptation: no savings yet' },
   { phase: 'shadow', weeks: [5, 8], what: 'both providers in parallel: cost increases' },
@@ -225,7 +225,7 @@ export const LEAD_TIME_PHASES = [
   { phase: 'full', weeks: [13, 16], what: 'old provider deprecated: full savings' },
 ] as const;
 
-/** Share of traffic on the new route in each cutover week (seed 000 Part 1: 10% → 50% → 100% over 3-4 weeks). */
+/** Share of traffic on the new route in each cutover week (Inference Field Guide, Part 1: 10% → 50% → 100% over 3-4 weeks). */
 const CUTOVER_SHARES = [0.1, 0.5, 1, 1];
 const WEEKS_PER_MONTH = 52 / 12;
 
@@ -233,7 +233,7 @@ export interface LeadTimeInput {
   currentMonthly: number;
   targetMonthly: number;
   migrationCost: number;
-  /** Share of traffic mirrored to the target route during shadow weeks; default 1 (both providers in full, seed 000 Part 1). */
+  /** Share of traffic mirrored to the target route during shadow weeks; default 1 (both providers in full, Inference Field Guide, Part 1). */
   shadowShare?: number;
   /** Weeks before anything runs on the new route; default 4. */
   prepareWeeks?: number;
@@ -250,7 +250,7 @@ export interface LeadTimeSchedule {
 }
 
 /**
- * Cash flow week by week from the decision (seed 000 Part 1, lead time): migration cost paid up front,
+ * Cash flow week by week from the decision (Inference Field Guide, Part 1, lead time): migration cost paid up front,
  * shadow weeks pay for both routes, cutover ramps the savings. Simulates up to 10 years.
  */
 export function leadTimeSchedule(input: LeadTimeInput): LeadTimeSchedule {
@@ -312,7 +312,7 @@ export interface DeploymentStepInput {
 }
 
 /**
- * Seed 000 Part 1, last step of the flowchart: start with serverless; managed dedicated past ~130K
+ * Inference Field Guide, Part 1, last step of the flowchart: start with serverless; managed dedicated past ~130K
  * output tokens/minute sustained; self-managed only when GPU spend exceeds $50K/month AND the team
  * has inference engineers.
  */

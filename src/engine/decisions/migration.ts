@@ -1,7 +1,7 @@
 import { requireInRange } from '../errors.js';
 import { HOURS_PER_ENGINEER_WEEK } from '../units.js';
 
-/** One-time migration cost: engineer-weeks × 40 h × hourly rate (seed 000 Part 1: 8 weeks at $150/h = $48,000). */
+/** One-time migration cost: engineer-weeks × 40 h × hourly rate (Inference Field Guide, Part 1: 8 weeks at $150/h = $48,000). */
 export function migrationCost(engineerWeeks: number, hourlyRate: number, hoursPerWeek = HOURS_PER_ENGINEER_WEEK): number {
   requireInRange('migrationEngineerWeeks', engineerWeeks, { min: 0 });
   requireInRange('migrationHourlyRate', hourlyRate, { min: 0 });
@@ -15,7 +15,7 @@ export interface Payback {
   paybackMonths: number | null;
 }
 
-/** Payback after cutover = migration cost ÷ monthly savings (seed 000 Part 1 Volume Gate; seed 001 ch. 16). */
+/** Payback after cutover = migration cost ÷ monthly savings (Inference Field Guide, Part 1 Volume Gate; Inference Economics Playbook, ch. 16). */
 export function payback(currentMonthly: number, targetMonthly: number, oneTimeCost: number): Payback {
   requireInRange('migrationCost', oneTimeCost, { min: 0 });
   const monthlySavings = currentMonthly - targetMonthly;

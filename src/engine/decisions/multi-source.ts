@@ -13,7 +13,7 @@ export interface MultiSourceOverhead {
   cite: string;
 }
 
-/** Seed 000 Part 2: two providers with two models each take 8-16 engineering hours a month; at $100/h that is $800-$1,600. */
+/** Inference Field Guide, Part 2: two providers with two models each take 8-16 engineering hours a month; at $100/h that is $800-$1,600. */
 export function multiSourceOverhead(hours: [number, number] = [8, 16], hourlyRate = 100): MultiSourceOverhead {
   requireInRange('hours.low', hours[0], { min: 0 });
   requireInRange('hours.high', hours[1], { min: hours[0] });
@@ -27,11 +27,11 @@ export interface NetBenefit {
   netBenefit: number;
   /** overhead ÷ gross savings. */
   overheadShare: number | null;
-  /** Seed 000 Part 5 revert signal (Stage 1 → 0): overhead above 20% of savings. */
+  /** Inference Field Guide, Part 5 revert signal (Stage 1 → 0): overhead above 20% of savings. */
   revert: Verdict;
 }
 
-/** Net benefit = savings − multi-source overhead (seed 000 Part 2: $5,000 − $1,200 = $3,800), with the 20% revert rule of Part 5. */
+/** Net benefit = savings − multi-source overhead (Inference Field Guide, Part 2: $5,000 − $1,200 = $3,800), with the 20% revert rule of Part 5. */
 export function multiSourceNetBenefit(grossSavings: Quantity, overhead: Quantity): NetBenefit {
   const g = requireInRange('grossSavings', valueOf(grossSavings), {});
   const o = requireInRange('overhead', valueOf(overhead), { min: 0 });
@@ -49,7 +49,7 @@ export function multiSourceNetBenefit(grossSavings: Quantity, overhead: Quantity
       reason: fires
         ? `overhead is ${share === null ? 'spent with no savings' : `${(share * 100).toFixed(0)}% of the savings`} (> 20%): simplify back to a single provider`
         : `overhead is ${(share! * 100).toFixed(0)}% of the savings (≤ 20%)`,
-      cite: 'seed 000 Part 5, The revert signals',
+      cite: 'Inference Field Guide, Part 5, The revert signals',
       compared: [
         { label: 'multi-source overhead (USD/month)', value: o, evidence: sourced(overhead).evidence },
         { label: 'inference savings (USD/month)', value: g, evidence: sourced(grossSavings).evidence },
@@ -86,7 +86,7 @@ export interface SplitResult {
 }
 
 /**
- * Per-provider LCPR for a split workload (seed 001 ch. 21): each slice priced by computeLcpr with its
+ * Per-provider LCPR for a split workload (Inference Economics Playbook, ch. 21): each slice priced by computeLcpr with its
  * own error-rate delta and its own (fragmented) cache hit rate, plus the routing layer's cost.
  */
 export function splitWorkload(profile: WorkloadProfile, providers: readonly ProviderShare[], routingOverheadPerMonth = 0): SplitResult {
@@ -122,7 +122,7 @@ export function splitWorkload(profile: WorkloadProfile, providers: readonly Prov
     }
     return { ...r, share: p.share };
   });
-  // Fixed monthly costs (engineering, eval, ops) are charged once per slice: each provider is a stack to maintain (seed 000 Part 2).
+  // Fixed monthly costs (engineering, eval, ops) are charged once per slice: each provider is a stack to maintain (Inference Field Guide, Part 2).
   const monthlyCost = results.reduce((a, r) => a + r.monthlyCost, 0) + routingOverheadPerMonth;
   const accepted = results.reduce((a, r) => a + r.acceptedRequestsPerMonth, 0);
   return {

@@ -2,11 +2,11 @@ import { type Quantity, sourced } from '../evidence.js';
 import { requireInRange } from '../errors.js';
 import { type Flag, type Verdict, flag, flagFact, numberFact, verdict } from './verdict.js';
 
-const PART5 = 'seed 000 Part 5, The staged playbook';
+const PART5 = 'Inference Field Guide, Part 5, The staged playbook';
 
 export type Stage = 0 | 1 | 2 | 3;
 
-/** Seed 000 Part 5: stage by monthly inference spend (configurable defaults, not laws). */
+/** Inference Field Guide, Part 5: stage by monthly inference spend (configurable defaults, not laws). */
 export const STAGES = [
   { stage: 0, name: 'Prototype', spend: [0, 10_000], architecture: 'single closed API; no gateway, no fallback, no dedicated GPU' },
   { stage: 1, name: 'Scale', spend: [10_000, 100_000], architecture: 'primary closed API + AI gateway + one or two serverless open-weights providers' },
@@ -39,7 +39,7 @@ export interface StageResult {
   cite: string;
 }
 
-/** Stage 0-3 from spend (seed 000 Part 5), with the current stage's exit thresholds checked against the facts. */
+/** Stage 0-3 from spend (Inference Field Guide, Part 5), with the current stage's exit thresholds checked against the facts. */
 export function playbookStage(f: StageFacts): StageResult {
   const spend = sourced(f.monthlySpend);
   requireInRange('monthlySpend', spend.value, { min: 0 });
@@ -77,7 +77,7 @@ export interface RevertFacts {
   opsTimeShare?: Quantity;
 }
 
-/** Seed 000 Part 5 "The revert signals": fail = the signal fires. */
+/** Inference Field Guide, Part 5 "The revert signals": fail = the signal fires. */
 export function revertSignals(f: RevertFacts): Verdict[] {
   const cite = `${PART5}, The revert signals`;
   const out: Verdict[] = [];

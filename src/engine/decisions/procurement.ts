@@ -2,9 +2,9 @@ import { type Quantity, sourced } from '../evidence.js';
 import { requireInRange } from '../errors.js';
 import { type Compared, type Flag, type GateStatus, type Verdict, flag, flagFact, numberFact, verdict } from './verdict.js';
 
-const SEED002 = 'seed 002, Hardware Procurement Matrix';
+const SEED002 = 'Inference Economics Playbook overview, Hardware Procurement Matrix';
 
-/** Seed 002: the five routes a buyer chooses among, least to most commitment. */
+/** Inference Economics Playbook overview: the five routes a buyer chooses among, least to most commitment. */
 export const PROCUREMENT_ROUTES = [
   { id: 'managed_api', title: 'Managed API' },
   { id: 'hosted_open_weight', title: 'Hosted open-weight' },
@@ -14,7 +14,7 @@ export const PROCUREMENT_ROUTES = [
 ] as const;
 export type ProcurementRoute = (typeof PROCUREMENT_ROUTES)[number]['id'];
 
-/** Seed 002: the five gates and what each asks for. */
+/** Inference Economics Playbook overview: the five gates and what each asks for. */
 export const PROCUREMENT_GATES = [
   { id: 'demand_shape', title: 'Demand shape', question: 'Is the workload bursty, steady, interactive, or offline?', evidence: 'hourly request histogram, p95 latency target, batchable share, concurrency peaks, idle windows' },
   { id: 'utilization_proof', title: 'Utilization proof', question: 'Can the buyer keep the accelerator busy enough to beat hosted inference?', evidence: 'accepted output tokens/s, GPU occupancy, queue depth, autoscaling floor, peak-to-idle ratio' },
@@ -24,7 +24,7 @@ export const PROCUREMENT_GATES = [
 ] as const;
 export type ProcurementGate = (typeof PROCUREMENT_GATES)[number]['id'];
 
-/** Which gates a route must clear (seed 002: the further from a managed API, the more gates apply). */
+/** Which gates a route must clear (Inference Economics Playbook overview: the further from a managed API, the more gates apply). */
 const APPLIES: Record<ProcurementRoute, ProcurementGate[]> = {
   managed_api: [],
   hosted_open_weight: ['fallback_economics'],
@@ -93,7 +93,7 @@ function gate(id: ProcurementGate, f: ProcurementFacts, route: ProcurementRoute)
   }
 }
 
-/** Seed 002: five gates over five routes; the decision is which route survives, not API versus hardware. */
+/** Inference Economics Playbook overview: five gates over five routes; the decision is which route survives, not API versus hardware. */
 export function procurementMatrix(f: ProcurementFacts): ProcurementResult {
   const cells: ProcurementResult['cells'] = [];
   const routes = PROCUREMENT_ROUTES.map((r) => {
@@ -111,7 +111,7 @@ export function procurementMatrix(f: ProcurementFacts): ProcurementResult {
     cells,
     routes,
     furthestViable: furthest,
-    notes: ['Security, residency, vendor support, and budget horizon still need buyer-specific input (seed 002).'],
+    notes: ['Security, residency, vendor support, and budget horizon still need buyer-specific input (Inference Economics Playbook overview).'],
     cite: SEED002,
   };
 }

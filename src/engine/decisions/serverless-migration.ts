@@ -3,9 +3,9 @@ import { requireInRange } from '../errors.js';
 import { type RouteResult, type RouteSpec, type WorkloadProfile, computeLcpr } from '../cost/lcpr.js';
 import { type Compared, numberFact } from './verdict.js';
 
-const CH17 = 'seed 001 ch. 17, Move Workloads To Serverless Open Models';
+const CH17 = 'Inference Economics Playbook, ch. 17, Move Workloads To Serverless Open Models';
 
-/** What a canary measures on one route (seed 001 ch. 17 worked example). */
+/** What a canary measures on one route (Inference Economics Playbook, ch. 17 worked example). */
 export interface CanaryMetrics {
   cacheHitRate?: Quantity;
   qualityPassRate?: Quantity;
@@ -25,8 +25,8 @@ const METRIC_LABELS: Record<keyof CanaryMetrics, { label: string; higherIsBetter
 /**
  * A workload profile with a canary's measured rates in place of the planning ones, so computeLcpr
  * prices the route as the canary saw it: cache hit → cache_hit_rate, pass → quality_pass_rate,
- * escalation → human_escalation_rate (seed 001 ch. 17). Repair rates are reported, not priced:
- * the engine charges repair on failed requests (seed 000 Part 0).
+ * escalation → human_escalation_rate (Inference Economics Playbook, ch. 17). Repair rates are reported, not priced:
+ * the engine charges repair on failed requests (Inference Field Guide, Part 0).
  */
 export function canaryProfile(profile: WorkloadProfile, m: CanaryMetrics): WorkloadProfile {
   for (const [k, q] of Object.entries(m)) if (q !== undefined) requireInRange(k, sourced(q).value, { min: 0, max: 1 });
@@ -71,7 +71,7 @@ export interface ServerlessMigration {
   cite: string;
 }
 
-/** Seed 001 ch. 17: economic when (LCPR_current − LCPR_serverless) × volume × horizon > migration cost; payback = cost ÷ monthly savings, plus ramp-up. */
+/** Inference Economics Playbook, ch. 17: economic when (LCPR_current − LCPR_serverless) × volume × horizon > migration cost; payback = cost ÷ monthly savings, plus ramp-up. */
 export function serverlessMigration(input: ServerlessMigrationInput): ServerlessMigration {
   const base = sourced(input.baselineLcpr);
   const cand = sourced(input.candidateLcpr);
@@ -134,7 +134,7 @@ export interface CanaryComparisonInput {
 }
 
 /**
- * Seed 001 ch. 17 end to end: each route priced by computeLcpr with the rates its canary measured,
+ * Inference Economics Playbook, ch. 17 end to end: each route priced by computeLcpr with the rates its canary measured,
  * then savings and payback on the accepted volume the workload needs.
  */
 export function canaryComparison(input: CanaryComparisonInput): ServerlessMigration & { baselineResult: RouteResult; candidateResult: RouteResult } {

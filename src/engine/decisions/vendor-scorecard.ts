@@ -2,9 +2,9 @@ import type { Evidence } from '../evidence.js';
 import { requireInRange } from '../errors.js';
 import { type Compared, type GateStatus, type Verdict, verdict } from './verdict.js';
 
-const PART4 = 'seed 000 Part 4, Vendor Evaluation';
+const PART4 = 'Inference Field Guide, Part 4, Vendor Evaluation';
 
-/** Seed 000 Part 4: the seven gates, in order, with what verifies each. */
+/** Inference Field Guide, Part 4: the seven gates, in order, with what verifies each. */
 export const VENDOR_GATES = [
   { id: 'model_availability', title: 'Model availability', verify: 'the model at your precision via the API, not the catalog page' },
   { id: 'latency_under_load', title: 'Latency under load', verify: 'P50/P95/P99 TTFT and inter-token latency at your concurrency for at least 7 days' },
@@ -67,7 +67,7 @@ export interface VendorScorecard {
 }
 
 /**
- * Seed 000 Part 4 "Using the scorecard": each gate Pass / Conditional / Fail. A Fail eliminates unless a
+ * Inference Field Guide, Part 4 "Using the scorecard": each gate Pass / Conditional / Fail. A Fail eliminates unless a
  * compensating control exists: reliability can be mitigated by multi-vendor failover, compliance on a
  * regulated workload cannot. Two or more Conditionals trigger deeper evaluation.
  */
@@ -108,7 +108,7 @@ function gateVerdict(id: VendorGateId, title: string, verify: string, v: VendorF
   } else {
     [status, reason, compared] = derive(id, v, req);
   }
-  // Compensating controls (seed 000 Part 4): reliability by failover; compliance never on a regulated workload.
+  // Compensating controls (Inference Field Guide, Part 4): reliability by failover; compliance never on a regulated workload.
   if (status === 'fail') {
     if (id === 'reliability' && v.failover && !control) control = 'multi-vendor failover on the same model';
     if (id === 'compliance' && req.regulated) {
@@ -193,7 +193,7 @@ export interface NegotiationTier {
   cite: string;
 }
 
-/** Seed 000 Part 4 "Negotiating pricing tiers" by monthly spend: < $25K, $25K-$100K, $100K-$500K, $500K+. */
+/** Inference Field Guide, Part 4 "Negotiating pricing tiers" by monthly spend: < $25K, $25K-$100K, $100K-$500K, $500K+. */
 export function negotiationTier(monthlySpend: number): NegotiationTier {
   requireInRange('monthlySpend', monthlySpend, { min: 0 });
   const cite = `${PART4}, Negotiating pricing tiers`;

@@ -75,7 +75,7 @@ export function histogramQuantile(h: Histogram, q: number, floor = 0): Quantile 
       if (hi === null) return { value: lo, atLeast: true };
       if (typeof h.max === 'number') hi = Math.min(hi, h.max);
       if (hi < lo) hi = lo;
-      // seed 002 "Queueing and tail latency" percentiles from buckets: linear inside the bucket (rank share × width).
+      // Inference Economics Playbook overview "Queueing and tail latency" percentiles from buckets: linear inside the bucket (rank share × width).
       return { value: lo + (hi - lo) * Math.max(0, rank - before) / c, atLeast: false };
     }
     before += c;

@@ -4,7 +4,7 @@ import type { Step, WorkloadProfile } from '../cost/lcpr.js';
 import { DAYS_PER_MONTH } from '../units.js';
 
 /**
- * Measured LCPR (issue 5, Trace Kit): the same decomposition as `computeLcpr` (seed 000 Part 0,
+ * Measured LCPR (issue 5, Trace Kit): the same decomposition as `computeLcpr` (Inference Field Guide, Part 0,
  * "The Denominator Problem": (inference + repair + engineering + eval + human + ops) ÷ accepted),
  * but with the inference cost as billed per attempt from traces instead of tokens × list price,
  * over an observed window instead of a month. Pure: the trace store does the aggregation.
@@ -48,7 +48,7 @@ export interface MeasuredLcpr {
   overheadRatio: number | null;
   passRate: number | null;
   retryRate: number;
-  /** Requests × pass rate (seed 000 Part 0: successful = requests × quality pass rate). */
+  /** Requests × pass rate (Inference Field Guide, Part 0: successful = requests × quality pass rate). */
   accepted: number | null;
   /** Window cost by part (USD over the window). */
   breakdown: { tokens: number; repair: number; engineering: number; eval: number; human: number; ops: number };
@@ -77,9 +77,9 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   const steps: Step[] = [];
   const notes: string[] = [];
   const passRate = m.labelled > 0 ? m.passed / m.labelled : null;
-  // Seed 000 Part 0: attempts = requests × (1 + retry rate), so retry rate = attempts ÷ requests − 1.
+  // Inference Field Guide, Part 0: attempts = requests × (1 + retry rate), so retry rate = attempts ÷ requests − 1.
   const retryRate = m.requests > 0 ? m.attempts / m.requests - 1 : 0;
-  // Seed 000 Part 0: successful = requests × pass rate; unlabelled requests take the labelled rate.
+  // Inference Field Guide, Part 0: successful = requests × pass rate; unlabelled requests take the labelled rate.
   const accepted = passRate === null ? null : m.requests * passRate;
   if (m.labelled < m.requests && passRate !== null) {
     notes.push(`${m.requests - m.labelled} of ${m.requests} requests have no quality label: the pass rate of the labelled ${m.labelled} is applied to all`);
@@ -91,10 +91,10 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   const ops = take('opsCostPerMonth', o.opsCostPerMonth) * share;
   const total = m.tokenCostUsd + repair + engineering + evalCost + human + ops;
   steps.push(
-    { id: 'tokens', label: 'Billed token cost', formula: 'Σ attempt cost at catalog prices, retries included', expression: `${m.attempts} attempts`, value: m.tokenCostUsd, unit: 'USD/window', cite: 'seed 000 Part 0' },
-    { id: 'repair', label: 'Repair cost', formula: 'requests × (1 − pass rate) × repair cost per failure', expression: `${m.requests} × (1 − ${passRate ?? '?'})`, value: repair, unit: 'USD/window', cite: 'seed 000 Part 0' },
-    { id: 'fixed', label: 'Engineering, eval and ops', formula: '(engineering + eval + ops per month) × window days ÷ 30', expression: `× ${m.windowDays.toFixed(3)} ÷ ${DAYS_PER_MONTH}`, value: engineering + evalCost + ops, unit: 'USD/window', cite: 'seed 000 Part 0 (full decomposition)' },
-    { id: 'human', label: 'Human escalation', formula: 'escalated requests × cost per escalation', expression: `${m.escalated} escalations`, value: human, unit: 'USD/window', cite: 'seed 000 Part 0 (full decomposition)' },
+    { id: 'tokens', label: 'Billed token cost', formula: 'Σ attempt cost at catalog prices, retries included', expression: `${m.attempts} attempts`, value: m.tokenCostUsd, unit: 'USD/window', cite: 'Inference Field Guide, Part 0' },
+    { id: 'repair', label: 'Repair cost', formula: 'requests × (1 − pass rate) × repair cost per failure', expression: `${m.requests} × (1 − ${passRate ?? '?'})`, value: repair, unit: 'USD/window', cite: 'Inference Field Guide, Part 0' },
+    { id: 'fixed', label: 'Engineering, eval and ops', formula: '(engineering + eval + ops per month) × window days ÷ 30', expression: `× ${m.windowDays.toFixed(3)} ÷ ${DAYS_PER_MONTH}`, value: engineering + evalCost + ops, unit: 'USD/window', cite: 'Inference Field Guide, Part 0 (full decomposition)' },
+    { id: 'human', label: 'Human escalation', formula: 'escalated requests × cost per escalation', expression: `${m.escalated} escalations`, value: human, unit: 'USD/window', cite: 'Inference Field Guide, Part 0 (full decomposition)' },
   );
   let lcpr: number | null = null;
   let missing: string | undefined;
@@ -103,7 +103,7 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   else if (accepted === 0) missing = 'no request was accepted in the window';
   else {
     lcpr = total / accepted;
-    steps.push({ id: 'lcpr', label: 'Measured LCPR', formula: 'window cost ÷ accepted requests', expression: `${total.toFixed(4)} ÷ ${accepted.toFixed(1)}`, value: lcpr, unit: 'USD/accepted request', cite: 'seed 000 Part 0' });
+    steps.push({ id: 'lcpr', label: 'Measured LCPR', formula: 'window cost ÷ accepted requests', expression: `${total.toFixed(4)} ÷ ${accepted.toFixed(1)}`, value: lcpr, unit: 'USD/accepted request', cite: 'Inference Field Guide, Part 0' });
   }
   const naive = m.unpricedAttempts > 0 ? null : m.naiveCostPerRequest;
   return {
@@ -148,7 +148,7 @@ export interface MeasuredInputs {
  */
 export function withMeasuredInputs(profile: WorkloadProfile, m: MeasuredInputs, source: string): { profile: WorkloadProfile; replaced: { field: keyof WorkloadProfile; assumed: Sourced | undefined; measured: Sourced }[] } {
   requireInRange('windowDays', m.windowDays, { min: 0, minExclusive: true });
-  // Seed 000 Part 0: "Replace each Assumed with Measured from logs" — status measured_in_logs, dated.
+  // Inference Field Guide, Part 0: "Replace each Assumed with Measured from logs" — status measured_in_logs, dated.
   const q = (value: number, sampleSize?: number): Sourced => ({
     value,
     evidence: 'measured',
@@ -197,7 +197,7 @@ export interface GpuWindow {
 }
 
 /**
- * Measured utilization of a GPU route (seed 000 Part 0/Part 1, same definition as `sizeGpus`'s
+ * Measured utilization of a GPU route (Inference Field Guide, Part 0/Part 1, same definition as `sizeGpus`'s
  * realized utilization): tokens served ÷ (GPU-hours × 3,600 s × throughput). Headroom is the unused share.
  */
 export function measuredGpu(g: GpuWindow): { costUsd: number; utilization: number; headroom: number; spareTokensPerSecond: number; costPerAccepted: number | null; steps: Step[] } {
@@ -216,8 +216,8 @@ export function measuredGpu(g: GpuWindow): { costUsd: number; utilization: numbe
     spareTokensPerSecond: (capacity - demand) / (g.windowDays * 86_400),
     costPerAccepted: g.accepted > 0 ? cost / g.accepted : null,
     steps: [
-      { id: 'gpu_cost', label: 'GPU cost', formula: 'GPU-hours × hourly rate', expression: `${g.gpuHours} × ${g.hourlyRate}`, value: cost, unit: 'USD/window', cite: 'seed 000 Part 1' },
-      { id: 'utilization', label: 'Measured utilization', formula: 'tokens served ÷ (GPU-hours × 3,600 × throughput)', expression: `${demand} ÷ (${g.gpuHours} × 3600 × ${g.throughputTokensPerSecond})`, value: utilization, unit: 'fraction', cite: 'seed 000 Part 0/Part 1' },
+      { id: 'gpu_cost', label: 'GPU cost', formula: 'GPU-hours × hourly rate', expression: `${g.gpuHours} × ${g.hourlyRate}`, value: cost, unit: 'USD/window', cite: 'Inference Field Guide, Part 1' },
+      { id: 'utilization', label: 'Measured utilization', formula: 'tokens served ÷ (GPU-hours × 3,600 × throughput)', expression: `${demand} ÷ (${g.gpuHours} × 3600 × ${g.throughputTokensPerSecond})`, value: utilization, unit: 'fraction', cite: 'Inference Field Guide, Part 0/Part 1' },
     ],
   };
 }

@@ -1,11 +1,11 @@
 import { requireInRange } from '../errors.js';
 
 /**
- * Trace-to-invoice reconciliation (issue 5, "Reconciliation"; seed 000 Part 5 red flag "invoice
+ * Trace-to-invoice reconciliation (issue 5, "Reconciliation"; Inference Field Guide, Part 5 red flag "invoice
  * variance > 10% from your LCPR model prediction"). Pure: the store aggregates, this judges.
  */
 
-/** Variance thresholds: 5% is worth a look, 10% is seed 000 Part 5's red flag. */
+/** Variance thresholds: 5% is worth a look, 10% is Inference Field Guide, Part 5's red flag. */
 export const VARIANCE_WATCH = 0.05;
 export const VARIANCE_RED_FLAG = 0.1;
 
@@ -137,7 +137,7 @@ export function reconcile(p: PeriodLedger): Reconciliation {
     });
   }
   if (p.metered && p.metered.inputTokens + p.metered.outputTokens > 0) {
-    // seed 000 Part 5 invoice variance ("metering"): metrics count every call; traces can be sampled or dropped.
+    // Inference Field Guide, Part 5 invoice variance ("metering"): metrics count every call; traces can be sampled or dropped.
     const metered = p.metered.inputTokens + p.metered.outputTokens;
     const traced = p.tracedInputTokens + p.tracedOutputTokens;
     const missing = (metered - traced) / metered;

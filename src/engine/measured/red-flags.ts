@@ -2,7 +2,7 @@ import { requireInRange } from '../errors.js';
 import { blendedWriteRate, cacheBreakEven } from '../cost/cache-gate.js';
 
 /**
- * Red-flag triggers (seed 000 Part 5, "Red-flag triggers") and reversion signals (seed 001 ch. 22,
+ * Red-flag triggers (Inference Field Guide, Part 5, "Red-flag triggers") and reversion signals (Inference Economics Playbook, ch. 22,
  * "Reversion signals") evaluated on measured series. Pure: the store supplies daily counts per
  * workload and hourly latency; this decides what fired. A rate change compares the trailing 7 days
  * with the 7 days before them (a 2-week window), at every day of the series.
@@ -57,7 +57,7 @@ export interface RedFlagInput {
   /** From reconciliation: |invoice − traces| ÷ invoice per provider × period. */
   invoiceVariance?: { provider: string; period: string; deltaPct: number | null }[];
   slo?: { e2eP99Ms?: number; ttftP99Ms?: number; tpotP99Ms?: number };
-  /** Eval pass-rate floor for the reversion signal (seed 001 ch. 22). */
+  /** Eval pass-rate floor for the reversion signal (Inference Economics Playbook, ch. 22). */
   qualityFloor?: number;
   /** Catalog price changes of the routes the traces use, in or near the window; undefined = not looked up. */
   priceChanges?: PriceChange[];
@@ -65,7 +65,7 @@ export interface RedFlagInput {
   routeUse?: RouteUse[];
   /** Imported incidents in the window; undefined = none imported (the operational signals are not checked). */
   incidents?: Incident[];
-  /** The team's mean-time-to-resolve SLO, minutes (seed 001 ch. 22 operational signal). */
+  /** The team's mean-time-to-resolve SLO, minutes (Inference Economics Playbook, ch. 22 operational signal). */
   incidentSloMinutes?: number;
   /** Cache prices of each workload's latest route; undefined = not looked up (no catalog). */
   cachePrices?: CachePrice[];
@@ -76,7 +76,7 @@ export interface RedFlagInput {
   unavailable?: { invoiceVariance?: string; incidents?: string };
 }
 
-/** A price point of a traced route that replaced an earlier one (seed 000 Part 5: "Provider pricing page update"). */
+/** A price point of a traced route that replaced an earlier one (Inference Field Guide, Part 5: "Provider pricing page update"). */
 export interface PriceChange {
   route: string;
   /** YYYY-MM-DD the new price took effect. */
@@ -198,8 +198,8 @@ function rateChange(workload: string, pairs: ReturnType<typeof weekPairs>, rate:
 export function detectRedFlags(input: RedFlagInput): Signal[] {
   const out: Signal[] = [];
   const workloads = [...new Set(input.daily.map((d) => d.workload))].sort();
-  const red = (id: string) => ({ id, kind: 'red_flag' as const, cite: 'seed 000 Part 5, Red-flag triggers' });
-  const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'seed 001 ch. 22, Reversion signals' });
+  const red = (id: string) => ({ id, kind: 'red_flag' as const, cite: 'Inference Field Guide, Part 5, Red-flag triggers' });
+  const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'Inference Economics Playbook, ch. 22, Reversion signals' });
   const pairsBy = new Map(workloads.map((w) => [w, weekPairs(input.daily.filter((d) => d.workload === w))]));
 
   if (input.invoiceVariance?.length) {
@@ -249,7 +249,7 @@ export function detectRedFlags(input: RedFlagInput): Signal[] {
   } else {
     out.push({ ...red('traffic_mix_shift_3x'), fired: false, checked: false, detail: 'needs two or more workloads' });
   }
-  // P99 latency breach sustained 4+ hours (seed 000) and p99 over SLO in > 1% of windows (seed 001).
+  // P99 latency breach sustained 4+ hours (Inference Field Guide) and p99 over SLO in > 1% of windows (Inference Economics Playbook).
   const slo = input.slo ?? {};
   for (const w of workloads) {
     const hours = input.hourly.filter((h) => h.workload === w).sort((a, b) => a.hour.localeCompare(b.hour));
@@ -318,9 +318,9 @@ function cacheBreakEvenSignals(input: RedFlagInput, workloads: string[]): Signal
 const hits = (i: Incident, route: string, provider: string | null) => (i.route ? i.route === route : i.provider !== null && i.provider === provider);
 const days = (from: string, to: string) => dayIndex(to) - dayIndex(from) + 1;
 
-/** seed 000 Part 5, Red-flag triggers: "Provider pricing page update. Re-run the LCPR calculator". */
+/** Inference Field Guide, Part 5, Red-flag triggers: "Provider pricing page update. Re-run the LCPR calculator". */
 function pricingSignals(input: RedFlagInput): Signal[] {
-  const base = { id: 'pricing_page_change', kind: 'red_flag' as const, cite: 'seed 000 Part 5, Red-flag triggers' };
+  const base = { id: 'pricing_page_change', kind: 'red_flag' as const, cite: 'Inference Field Guide, Part 5, Red-flag triggers' };
   if (input.priceChanges === undefined) return [{ ...base, fired: false, checked: false, detail: 'catalog price history not looked up' }];
   if (!input.priceChanges.length) return [{ ...base, fired: false, checked: true, detail: 'no catalog price change for the traced routes in or near the window' }];
   const fmt = (v: number | null) => (v === null ? '—' : `$${v}`);
@@ -334,13 +334,13 @@ function pricingSignals(input: RedFlagInput): Signal[] {
 }
 
 /**
- * seed 001 ch. 22, Reversion signals, operational: "Incident frequency on the new route exceeds the
+ * Inference Economics Playbook, ch. 22, Reversion signals, operational: "Incident frequency on the new route exceeds the
  * old route by 2x" and "Mean time to resolve incidents exceeds the team's SLO". Per workload, the
  * old route is the one the traces saw first, the new one the one they saw last; frequency is
  * incidents per day the route was in use.
  */
 function incidentSignals(input: RedFlagInput): Signal[] {
-  const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'seed 001 ch. 22, Reversion signals' });
+  const rev = (id: string) => ({ id, kind: 'reversion' as const, cite: 'Inference Economics Playbook, ch. 22, Reversion signals' });
   if (input.incidents === undefined) {
     const detail = input.unavailable?.incidents ?? 'no incidents imported (traces import FILE --format incidents)';
     return [

@@ -1,7 +1,7 @@
 import { requireInRange } from '../errors.js';
 
 /**
- * The published Inference Trace Kit route-summary contract (seed 002, "Inference Trace Kit":
+ * The published Inference Trace Kit route-summary contract (Inference Economics Playbook overview, "Inference Trace Kit":
  * 16 trace fields, 5 derived metrics). Rows are already aggregates per route × workload and are
  * kept as such. The seed names the five metrics without formulas; the readings used are stated
  * on each field below and in docs/traces.md. The same five formulas serve imported route summaries
@@ -34,7 +34,7 @@ export interface RouteSummary {
 }
 
 export interface TraceKitMetrics {
-  /** costUsd ÷ acceptedOutputRate (seed 002: "cost per accepted output"). */
+  /** costUsd ÷ acceptedOutputRate (Inference Economics Playbook overview: "cost per accepted output"). */
   costPerAcceptedOutput: number | null;
   /** p95 latency with the concurrency it was measured at, and the p95/p50 tail ratio. */
   p95LatencyAtConcurrency: { p95Ms: number; concurrency: number; p95OverP50: number | null };
@@ -46,13 +46,13 @@ export interface TraceKitMetrics {
   throughputHeadroom: number | null;
 }
 
-// seed 002 "Quality-adjusted cost": cost per request ÷ accepted share = cost ÷ accepted outputs.
+// Inference Economics Playbook overview "Quality-adjusted cost": cost per request ÷ accepted share = cost ÷ accepted outputs.
 export const costPerAccepted = (costPerRequest: number, acceptedRate: number): number | null => (acceptedRate > 0 ? costPerRequest / acceptedRate : null);
-// seed 002 "Queueing and tail latency": the p95/p50 tail ratio.
+// Inference Economics Playbook overview "Queueing and tail latency": the p95/p50 tail ratio.
 export const tailRatio = (p95: number | null, p50: number | null): number | null => (p50 && p95 !== null ? p95 / p50 : null);
-// seed 002 "Prompt cache shape": cached tokens weigh cached/input price; a null ratio counts them as free (uncached tokens only).
+// Inference Economics Playbook overview "Prompt cache shape": cached tokens weigh cached/input price; a null ratio counts them as free (uncached tokens only).
 export const cacheAdjustedInputBurden = (inputTokens: number, cacheHitRate: number, cachedOverInput: number | null): number => inputTokens * (1 - cacheHitRate * (1 - (cachedOverInput ?? 0)));
-// seed 002 "Batch eligibility": the batch share × the discount the batch tier gives; null without a batch price.
+// Inference Economics Playbook overview "Batch eligibility": the batch share × the discount the batch tier gives; null without a batch price.
 export const batchDisplacementShare = (batchShare: number, batchOverStandard: number | null): number | null => (batchOverStandard === null ? null : batchShare * (1 - batchOverStandard));
 
 export function traceKitMetrics(s: RouteSummary, prices: { cachedOverInput?: number; batchOverStandard?: number } = {}): TraceKitMetrics {
@@ -60,7 +60,7 @@ export function traceKitMetrics(s: RouteSummary, prices: { cachedOverInput?: num
     requireInRange(k, s[k], { min: 0 });
   }
   for (const k of ['cacheHitRate', 'batchEligible', 'acceptedOutputRate'] as const) requireInRange(k, s[k], { min: 0, max: 1 });
-  // seed 002 "Throughput and utilization": demand = each of `concurrency` streams emits outputTokens over one p50 latency.
+  // Inference Economics Playbook overview "Throughput and utilization": demand = each of `concurrency` streams emits outputTokens over one p50 latency.
   const demand = s.latencyP50Ms > 0 ? (s.concurrency * s.outputTokens) / (s.latencyP50Ms / 1000) : 0;
   return {
     costPerAcceptedOutput: costPerAccepted(s.costUsd, s.acceptedOutputRate),
@@ -118,7 +118,7 @@ export interface MeasuredTraceKitMetrics {
 
 /**
  * The five Trace Kit metrics for a group of per-request rows, through the formulas above. Readings
- * (docs/traces.md): cost per accepted output is the measured LCPR, because seed 002 counts "rejected
+ * (docs/traces.md): cost per accepted output is the measured LCPR, because Inference Economics Playbook overview counts "rejected
  * outputs or review fallout" against a cheap model, which the LCPR's retries, repair and human cost
  * carry and a token-cost-only ratio drops; latency is e2e p95 at the Little's-law mean concurrency;
  * the batch share is the share that ran on batch (not what could have); headroom is the GPU route's.
@@ -146,7 +146,7 @@ export function measuredTraceKitMetrics(m: MeasuredTraceKitInputs): MeasuredTrac
     p95LatencyAtConcurrency: { p95Ms: m.e2eP95Ms, concurrency: m.meanConcurrency, p95OverP50: tailRatio(m.e2eP95Ms, m.e2eP50Ms) },
     cacheAdjustedInputBurden: cacheAdjustedInputBurden(m.meanInputTokens, m.cacheHitRate, m.cachedOverInput),
     batchDisplacementShare: batchDisplacementShare(m.batchShare, m.batchOverStandard),
-    // seed 000 Part 0/1 via traces/gpu.ts `measuredGpu`: headroom = 1 − tokens served ÷ GPU capacity paid for.
+    // Inference Field Guide, Part 0/1 via traces/gpu.ts `measuredGpu`: headroom = 1 − tokens served ÷ GPU capacity paid for.
     throughputHeadroom: m.gpu ? m.gpu.headroom : null,
     prices: { cachedOverInput: m.cachedOverInput, batchOverStandard: m.batchOverStandard },
     reasons,

@@ -2,8 +2,8 @@ import { type ConfidenceStatus, type Sourced, isAssumption } from '../evidence.j
 import { RoutefitError } from '../errors.js';
 
 /**
- * A measurement older than this turns `stale`. Seed 001 ch. 15 "Update the routefit matrix quarterly",
- * ch. 16 "Review the decision quarterly"; seed 000 Part 0 "Review pricing monthly". The quarter is the
+ * A measurement older than this turns `stale`. Inference Economics Playbook, ch. 15 "Update the routefit matrix quarterly",
+ * ch. 16 "Review the decision quarterly"; Inference Field Guide, Part 0 "Review pricing monthly". The quarter is the
  * default; surfaces may pass another age.
  */
 export const STALE_AFTER_DAYS = 90;
@@ -38,7 +38,7 @@ function days(from: string, to: string, field: string): number {
   return Math.round((b - a) / DAY_MS);
 }
 
-/** The status an evidence label implies when the input does not declare one (seed 000 Part 0 confidence table). */
+/** The status an evidence label implies when the input does not declare one (Inference Field Guide, Part 0 confidence table). */
 export function statusFromEvidence(s: Sourced): InputStatus {
   if (isAssumption(s.evidence)) return 'assumed';
   switch (s.evidence) {

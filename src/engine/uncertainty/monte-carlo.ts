@@ -125,7 +125,7 @@ interface Variable extends UncertainInput {
 }
 
 /**
- * Seeded, deterministic Monte Carlo over every uncertain input (issue 6; seed 000 Part 0: "An LCPR
+ * Seeded, deterministic Monte Carlo over every uncertain input (issue 6; Inference Field Guide, Part 0: "An LCPR
  * model built on six assumptions is a hypothesis"). Each sample draws all inputs, prices every route
  * with compareRoutes, and records the cheapest. Gives P10/P50/P90 of LCPR and monthly cost, the
  * probability each route is cheapest, the probability a migration pays back, and which input's

@@ -51,7 +51,7 @@ export interface SensitivityOptions extends ConfidenceOptions {
 }
 
 /**
- * One-at-a-time sensitivity with a tornado ranking (seed 000 Part 0, "The numbers change when
+ * One-at-a-time sensitivity with a tornado ranking (Inference Field Guide, Part 0, "The numbers change when
  * reliability changes"): each input moves alone from low to high while the others stay at their
  * values, and computeLcpr prices the route at both ends.
  */

@@ -45,7 +45,7 @@ export interface SweepOptions {
 
 /**
  * Prices every route at each value of one lever through compareRoutes and marks where the cheapest
- * route changes (seed 000 Part 0 "The I/O ratio matters"; Part 1 "Dedicated wins at scale; the
+ * route changes (Inference Field Guide, Part 0 "The I/O ratio matters"; Part 1 "Dedicated wins at scale; the
  * crossover is higher than most teams expect").
  */
 export function sweep(profile: WorkloadProfile, routes: readonly RouteSpec[], leverName: string, values: readonly number[], opts: SweepOptions = {}): Sweep {
@@ -132,7 +132,7 @@ export function logGrid(lo: number, hi: number, perDecade = 4): number[] {
   return out;
 }
 
-/** The output lengths of seed 000 Part 0's I/O-ratio table (classification, essay default, long-form, code gen). */
+/** The output lengths of Inference Field Guide, Part 0's I/O-ratio table (classification, essay default, long-form, code gen). */
 export const IO_RATIO_OUTPUT_TOKENS = [100, 400, 1000, 1500] as const;
 
 /** Volume sweep, 10K → 100M requests/month by default (issue 6). */

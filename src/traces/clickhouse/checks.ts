@@ -38,7 +38,7 @@ export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: s
   const and = where ? `${where} AND` : 'WHERE';
 
   // Per workload and day of the request's first attempt: the counts the week-over-week rates are built
-  // from in detectRedFlags (seed 000 Part 5, Red-flag triggers). Aliases differ from every column
+  // from in detectRedFlags (Inference Field Guide, Part 5, Red-flag triggers). Aliases differ from every column
   // name: a ClickHouse alias is visible to the whole SELECT.
   const daily = (
     await ch.query(
@@ -55,8 +55,8 @@ export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: s
     )
   ).map((r) => dailyPoint({ ...r, workload: r.d_workload, day: r.d_day }));
 
-  // Hourly p99s of successful attempts (seed 000 Part 5 "P99 latency breach sustained 4+ hours";
-  // seed 001 ch. 22 TTFT/TPOT p99 over SLO), by the attempt's own workload and hour as on DuckDB.
+  // Hourly p99s of successful attempts (Inference Field Guide, Part 5 "P99 latency breach sustained 4+ hours";
+  // Inference Economics Playbook, ch. 22 TTFT/TPOT p99 over SLO), by the attempt's own workload and hour as on DuckDB.
   // They read only the attempt's own columns, so `requests` directly (the same rows as the priced
   // attempts in the window: the price join adds no row). Exact quantiles: DuckDB's quantile_cont
   // over arraySort(groupArray(x)); a NULL latency is skipped by groupArray as by quantile_cont.
@@ -75,7 +75,7 @@ export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: s
   ).map((r): HourlyLatency => ({ workload: String(r.h_workload), hour: String(r.h_hour), e2eP99Ms: first(r.e2e), ttftP99Ms: first(r.ttft), tpotP99Ms: first(r.tpot) }));
 
   // e2e p99 ÷ p50 in the LATENCY_WEEK_DAYS up to the latest attempt of the window and the ones before
-  // (seed 001 ch. 22, latency variance). The latest attempt is looked up first (18.16 has no CTE);
+  // (Inference Economics Playbook, ch. 22, latency variance). The latest attempt is looked up first (18.16 has no CTE);
   // `ts_us > t − week` is DuckDB's `ts > max(ts) − INTERVAL 7 DAY` in microseconds.
   const [m] = await ch.query(`SELECT count() AS n, max(ts_us) AS t FROM ${requests} ${where}`);
   let weeklyLatency: WeeklyLatency[] = [];

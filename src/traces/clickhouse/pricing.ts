@@ -5,7 +5,7 @@ import type { ChStore } from './connection.js';
 
 /**
  * Query-time pricing on ClickHouse: the same catalog resolution as the DuckDB store (`pricingData`)
- * and the same per-attempt arithmetic as `pricedSql` in ../pricing.ts (engine `attemptCost`, seed 000
+ * and the same per-attempt arithmetic as `pricedSql` in ../pricing.ts (engine `attemptCost`, Inference Field Guide
  * Part 0: tokens × rate per class, cache reads and 5-minute/1-hour writes, batch tier served, the
  * long-context cliff), written for ClickHouse 18.16.
  *

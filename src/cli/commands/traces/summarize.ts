@@ -193,10 +193,10 @@ function renderOtel(rows: OtelMetricSummary[]): string {
   return lines.join('\n');
 }
 
-/** The Trace Kit's five derived metrics per group (seed 002), with why a metric is missing or a bound. */
+/** The Trace Kit's five derived metrics per group (Inference Economics Playbook overview), with why a metric is missing or a bound. */
 function renderTraceKit(groups: GroupSummary[], by: Dimension[], name: (g: GroupSummary) => string): string {
   const lines = [
-    'Trace Kit metrics (seed 002; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
+    'Trace Kit metrics (Inference Economics Playbook overview; $/accepted = measured LCPR, latency = e2e p95 at the mean concurrency, input burden = full-price-equivalent input tokens per attempt):',
     table(
       [...by.map((d) => d[0]!.toUpperCase() + d.slice(1).replace(/_/g, ' ')), '$/accepted', 'p95 e2e ms @ conc.', 'p95/p50', 'Input burden', 'Cached price/input price', 'Batch displaced', 'Headroom'],
       groups.map((g) => {

@@ -260,7 +260,7 @@ function Explain({ r }: { r: RouteResult }) {
 
 /** Documents are named by title on screen, never by internal file names. */
 export function citeTitle(cite: string): string {
-  return cite.replace(/seed 000/g, 'Inference Field Guide').replace(/seed 001/g, 'the playbook');
+  return cite.replace(/Inference Field Guide/g, 'Inference Field Guide').replace(/Inference Economics Playbook/g, 'the playbook');
 }
 
 /** A chart spec rebuilt only when its comparison changes. */
