@@ -167,7 +167,7 @@ describe('routefit catalog', () => {
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     cpSync(join(ROOT, 'catalog'), dir, { recursive: true });
     const file = join(dir, 'token-prices.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('        source: "seed 000 Part 0 worked example: DeepInfra GPT-OSS-120B at $0.039/$0.19"\n', ''));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('        source: "Inference Field Guide, Part 0 worked example: DeepInfra GPT-OSS-120B at $0.039/$0.19"\n', ''));
     const bad = await cli('catalog', 'validate', '--catalog', dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`${file}:\\d+:\\d+: routes\\[\\d+\\]\\.prices\\[0\\]\\.source: missing required key`));

@@ -100,7 +100,7 @@ describe('Studio in Chromium', () => {
     const file = join(dir, 'saas-chat.yaml');
     const saved = readFileSync(file, 'utf8');
     expect(saved).toContain('requests_per_month: 2000000');
-    expect(saved).toContain('# Seed 000, Part 0 "Worked example');
+    expect(saved).toContain('# Inference Field Guide, Part 0 "Worked example');
     const r = await cli('compare', file, '--json');
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout) as { workloads: { routes: { route: string; lcpr: number }[] }[] };
