@@ -65,6 +65,14 @@ export function reportCsv(m: ReportModel): string {
       add('measured', g.key.workload ?? '', g.key.route ?? null, 'token_cost', g.cost.tokenCostUsd, 'USD', 'measured', m.measured.store);
       add('measured', g.key.workload ?? '', g.key.route ?? null, 'requests', g.requests, 'requests', 'measured', m.measured.store);
     }
+    const pc = m.measured.periods;
+    for (const [section, w, gs] of pc ? ([['this_period', pc.current, pc.thisPeriod], ['last_period', pc.previous, pc.lastPeriod]] as const) : []) {
+      for (const g of gs) {
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'measured_lcpr', g.lcpr.lcpr, 'USD/accepted request', 'measured', `${w.from}/${w.to}`);
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'requests', g.requests, 'requests', 'measured', `${w.from}/${w.to}`);
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'pass_rate', g.rates.pass, 'fraction', 'measured', `${w.from}/${w.to}`);
+      }
+    }
     for (const l of m.measured.reconciliation?.providers ?? []) {
       add('reconciliation', '', l.provider, 'invoice', l.invoiceUsd, 'USD', 'invoice_reconciled', `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);
       add('reconciliation', '', l.provider, 'traces', l.traceCostUsd, 'USD', 'measured', `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);

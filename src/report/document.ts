@@ -10,6 +10,7 @@ import type { WorkloadBrief } from '../engine/decisions/decision-brief.js';
 import type { VendorScorecard } from '../engine/decisions/vendor-scorecard.js';
 import type { Verdict } from '../engine/decisions/verdict.js';
 import { fmtMonths } from '../engine/decisions/verdict.js';
+import type { GroupSummary } from '../traces/metrics.js';
 import type { Block, Inline, Table } from './blocks.js';
 import { cite } from './citations.js';
 import type { ReportModel, WorkloadSection } from './model.js';
@@ -389,6 +390,7 @@ function measuredSection(m: ReportModel): Block[] {
       const assumed = Object.fromEntries(w.comparison.routes.map((r) => [r.route, r.lcpr]));
       out.push({ kind: 'figure', id: `measured-${slug(w.name)}`, spec: measuredSeries(measuredPoints(days), { assumed, width: FIGURE_WIDTH }), width: FIGURE_WIDTH, height: 300, caption: 'Measured LCPR by day per route; the dashed line is the LCPR the file\'s assumptions give.' });
     }
+    out.push(...periodTable(ms, w.name));
   }
   if (ms.reconciliation) {
     const r = ms.reconciliation;
@@ -419,6 +421,32 @@ function measuredSection(m: ReportModel): Block[] {
     }),
   );
   return out;
+}
+
+/** This period vs the same-length period before, per route: two `traces summarize --from --to` runs side by side. */
+function periodTable(ms: NonNullable<ReportModel['measured']>, workload: string): Block[] {
+  const pc = ms.periods;
+  if (!pc) return [note('Pass --from and --to to set this period beside the same-length period before it.')];
+  const now = pc.thisPeriod.filter((g) => g.key.workload === workload);
+  const before = pc.lastPeriod.filter((g) => g.key.workload === workload);
+  const routes = [...new Set([...now, ...before].map((g) => g.key.route ?? '—'))].sort();
+  const lcpr = (g: GroupSummary | undefined) => (g?.lcpr.lcpr == null ? '—' : usdPerRequest(g.lcpr.lcpr));
+  const pass = (g: GroupSummary | undefined) => (g?.rates.pass == null ? '—' : percent(g.rates.pass, 1));
+  const span = (w: { from: string; to: string }) => `${w.from} – ${w.to}`;
+  return [
+    table({
+      head: ['Route', 'LCPR this period', 'LCPR last period', 'Change', 'Requests this', 'Requests last', 'Pass rate this', 'Pass rate last'],
+      numeric: [1, 2, 3, 4, 5, 6, 7],
+      rows: routes.map((r) => {
+        const a = now.find((g) => (g.key.route ?? '—') === r);
+        const b = before.find((g) => (g.key.route ?? '—') === r);
+        const x = a?.lcpr.lcpr;
+        const y = b?.lcpr.lcpr;
+        return [r, lcpr(a), lcpr(b), x != null && y != null && y !== 0 ? `${x >= y ? '+' : ''}${percent(x / y - 1, 1)}` : '—', a ? num(a.requests) : '0', b ? num(b.requests) : '0', pass(a), pass(b)];
+      }),
+      caption: `This period vs last (traces summarize --by workload,route): ${span(pc.current)} vs ${span(pc.previous)}, to-dates exclusive.`,
+    }),
+  ];
 }
 
 // ---------- 6. Assumptions ----------
