@@ -49,6 +49,47 @@ describe('routefit report --traces DB (section 5, Measured)', () => {
     expect(section).toMatch(/retry_rate\s+0\.03\s+assumed/);
   }, 120_000);
 
+  it('this period vs last: the table is two traces summarize --json --from/--to runs (the period and the same-length one before)', async () => {
+    const all = JSON.parse((await cli('traces', 'summarize', '--db', db, '--by', 'workload,route', '--json')).stdout);
+    const first = new Date(String((all.groups ?? all)[0].window.start).slice(0, 10) + 'T00:00:00Z').getTime();
+    const day = (n: number) => new Date(first + n * 86_400_000).toISOString().slice(0, 10);
+    const [from, to, before] = [day(7), day(14), day(0)];
+    const out = join(dir, 'period.md');
+    const r = await cli('report', SAAS, '--traces', db, '--from', from, '--to', to, '--out', out, '--samples', '300');
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    const at = md.indexOf(`This period vs last (traces summarize --by workload,route): ${from} – ${to} vs ${before} – ${from}`);
+    expect(at).toBeGreaterThan(0);
+    const tableText = md.slice(md.lastIndexOf('| Route | LCPR this period', at), at);
+    const run = async (f: string, t: string) => {
+      const j = JSON.parse((await cli('traces', 'summarize', '--db', db, '--by', 'workload,route', '--from', f, '--to', t, '--json')).stdout);
+      return (j.groups ?? j) as { key: { route: string }; requests: number; rates: { pass: number | null }; lcpr: { lcpr: number | null } }[];
+    };
+    const now = await run(from, to);
+    const last = await run(before, from);
+    expect(now.length).toBeGreaterThan(0);
+    expect(last.length).toBeGreaterThan(0);
+    for (const g of now) {
+      const p = last.find((x) => x.key.route === g.key.route)!;
+      const row = tableText.split('\n').find((l) => l.startsWith(`| ${g.key.route} |`))!;
+      expect(row, g.key.route).toBeDefined();
+      const cells = row.split('|').slice(2, -1).map((c) => c.trim());
+      expect(cells[0]).toBe(g.lcpr.lcpr === null ? '—' : usdPerRequest(g.lcpr.lcpr));
+      expect(cells[1]).toBe(p.lcpr.lcpr === null ? '—' : usdPerRequest(p.lcpr.lcpr));
+      expect(cells[3]!.replace(/,/g, '')).toBe(String(g.requests));
+      expect(cells[4]!.replace(/,/g, '')).toBe(String(p.requests));
+      expect(cells[5]).toBe(g.rates.pass === null ? '—' : `${(g.rates.pass * 100).toFixed(1)}%`);
+      expect(cells[6]).toBe(p.rates.pass === null ? '—' : `${(p.rates.pass * 100).toFixed(1)}%`);
+    }
+    // The CSV beside the Markdown carries both periods' rows.
+    const csv = readFileSync(join(dir, 'period.csv'), 'utf8');
+    for (const g of now) expect(csv).toContain(`this_period,saas-chat,${g.key.route},requests,${g.requests},requests,measured,${from}/${to}`);
+    for (const g of last) expect(csv).toContain(`last_period,saas-chat,${g.key.route},requests,${g.requests},requests,measured,${before}/${from}`);
+    // The two periods split the store: their requests add up to the whole (days 0-13 of 14).
+    const sum = (gs: { requests: number }[]) => gs.reduce((a, g) => a + g.requests, 0);
+    expect(sum(now) + sum(last)).toBe(sum(all.groups ?? all));
+  }, 180_000);
+
   it('a trace store that does not exist is bad input (exit 2) and writes nothing', async () => {
     const out = join(dir, 'none.html');
     const r = await cli('report', SAAS, '--traces', join(dir, 'missing.duckdb'), '--out', out);

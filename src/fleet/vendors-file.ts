@@ -1,4 +1,4 @@
-import type { VendorFacts, VendorRequirements } from '../engine/decisions/vendor-scorecard.js';
+import { type NegotiationTier, type VendorFacts, type VendorRequirements, type VendorScorecard, negotiationTier, scoreVendor } from '../engine/decisions/vendor-scorecard.js';
 import { InputFileError } from '../io/yaml-file.js';
 import { type LoadedFacts, loadFactsFile } from '../workload/facts-file.js';
 import { dirname, resolve } from 'node:path';
@@ -26,6 +26,36 @@ export function vendorsOf(f: LoadedFacts): { vendors: VendorFacts[]; from: 'vend
     return { vendors: other.facts.vendors.map(toVendorFacts), from: 'vendors_file' };
   }
   return undefined;
+}
+
+/** The file holds nothing a scorecard can score (no vendors block, no provider routes): exit 2 for `scorecard`, one sentence in the report. */
+export class NeedsVendorFactsError extends InputFileError {}
+
+/** What `routefit scorecard FILE --json` prints (less the file name): one source for the command and the report. */
+export interface VendorScorecardResult {
+  workload: string | null;
+  requirements: VendorRequirements;
+  requirementsFrom: LoadedVendors['requirementsFrom'];
+  vendorsFrom: LoadedVendors['vendorsFrom'];
+  vendors: VendorScorecard[];
+  negotiation: NegotiationTier | null;
+  monthlySpend: number | null;
+  /** Facts the file left out, and what the scorecard did instead. */
+  notes: string[];
+}
+
+/** The seven-gate scorecard of a file's vendors (Inference Field Guide, Part 4): the engine's scoreVendor per vendor and its negotiation tier. */
+export function vendorScorecard(file: string): VendorScorecardResult {
+  const v = loadVendors(file);
+  const vendors = v.vendors.map((x) => scoreVendor(x, v.requirements));
+  const negotiation = v.monthlySpend !== undefined ? negotiationTier(v.monthlySpend) : null;
+  const notes = [
+    ...(v.vendorsFrom === 'route providers' ? [`no vendors block: scored the providers of this file's routes (${v.vendors.map((x) => x.name).join(', ')}) from no facts, so their gates are unknown — add vendors: [{name, serves_model, p99_ms, uptime, certifications, …}] (see examples/vendors.yaml)`] : []),
+    ...(v.requirementsFrom === 'workloads' ? ["no vendor_requirements block: checked vendors against the strictest of the workloads' constraints, ownership and SLO"] : []),
+    ...(v.requirementsFrom === 'none' ? ['no vendor_requirements block and no workload: checked vendors against no requirements'] : []),
+    ...(negotiation ? [] : ['no monthly_spend (or current_spend_per_month): no negotiation tier']),
+  ];
+  return { workload: v.workload ?? null, requirements: v.requirements, requirementsFrom: v.requirementsFrom, vendorsFrom: v.vendorsFrom, vendors, negotiation, monthlySpend: v.monthlySpend ?? null, notes };
 }
 
 /** The strictest of the workloads' requirements: a vendor for the fleet must meet each workload's. */
@@ -56,7 +86,7 @@ export function loadVendors(file: string): LoadedVendors {
     const ids = (f.loaded?.workloads ?? []).flatMap((w) => w.routes.map((r) => (typeof r.entry === 'string' ? r.entry : r.entry.route)));
     const providers = [...new Set(ids.filter((id) => id.includes('/')).map((id) => id.split('/')[0]!))];
     if (!providers.length) {
-      throw new InputFileError(file, [{ line: 1, message: 'needs vendor facts: this file has no vendors block and no provider routes (vendors: [{name, serves_model, p99_ms, uptime, certifications, …}]; see examples/vendors.yaml); nothing was scored' }]);
+      throw new NeedsVendorFactsError(file, [{ line: 1, message: 'needs vendor facts: this file has no vendors block and no provider routes (vendors: [{name, serves_model, p99_ms, uptime, certifications, …}]; see examples/vendors.yaml); nothing was scored' }]);
     }
     vendors = providers.map((name) => ({ name }));
   }

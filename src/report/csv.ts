@@ -1,5 +1,6 @@
 import { type CsvColumn, type CsvValue, cents, csv, sig6 } from '../io/csv.js';
 import { cite } from './citations.js';
+import { evidenceOf } from './document.js';
 import type { ReportModel } from './model.js';
 
 // One value column holds totals and rates alike: each value is rounded for its unit before it is written.
@@ -64,11 +65,29 @@ export function reportCsv(m: ReportModel): string {
       add('measured', g.key.workload ?? '', g.key.route ?? null, 'token_cost', g.cost.tokenCostUsd, 'USD', 'measured', m.measured.store);
       add('measured', g.key.workload ?? '', g.key.route ?? null, 'requests', g.requests, 'requests', 'measured', m.measured.store);
     }
+    const pc = m.measured.periods;
+    for (const [section, w, gs] of pc ? ([['this_period', pc.current, pc.thisPeriod], ['last_period', pc.previous, pc.lastPeriod]] as const) : []) {
+      for (const g of gs) {
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'measured_lcpr', g.lcpr.lcpr, 'USD/accepted request', 'measured', `${w.from}/${w.to}`);
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'requests', g.requests, 'requests', 'measured', `${w.from}/${w.to}`);
+        add(section, g.key.workload ?? '', g.key.route ?? null, 'pass_rate', g.rates.pass, 'fraction', 'measured', `${w.from}/${w.to}`);
+      }
+    }
     for (const l of m.measured.reconciliation?.providers ?? []) {
       add('reconciliation', '', l.provider, 'invoice', l.invoiceUsd, 'USD', 'invoice_reconciled', `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);
       add('reconciliation', '', l.provider, 'traces', l.traceCostUsd, 'USD', 'measured', `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);
       add('reconciliation', '', l.provider, 'delta', l.deltaUsd, 'USD', null, `${l.periodStart.slice(0, 10)}/${l.periodEnd.slice(0, 10)}`);
     }
+  }
+  if ('scorecard' in m.vendors) {
+    // The scorecard's words as values (a gate result is a status, not a number): the same fields `scorecard --json` gives.
+    const v = m.vendors.scorecard;
+    const wl = v.workload ?? '';
+    for (const c of v.vendors) {
+      for (const g of c.gates) rows.push(['vendors', wl, c.vendor, g.rule, g.status, 'gate', evidenceOf(g) === '—' ? null : evidenceOf(g), cite(g.cite)]);
+      rows.push(['vendors', wl, c.vendor, 'outcome', c.outcome, 'outcome', null, cite(c.cite)]);
+    }
+    if (v.negotiation) rows.push(['vendors', wl, null, 'negotiation_tier', v.negotiation.tier, 'tier', null, cite(v.negotiation.cite)]);
   }
   return csv(HEAD, rows);
 }

@@ -7,8 +7,10 @@ import { sensitivityTornado } from '../charts/sensitivity-tornado.js';
 import { uncertaintyBands } from '../charts/uncertainty-bands.js';
 import type { RouteResult } from '../engine/cost/lcpr.js';
 import type { WorkloadBrief } from '../engine/decisions/decision-brief.js';
+import type { VendorScorecard } from '../engine/decisions/vendor-scorecard.js';
 import type { Verdict } from '../engine/decisions/verdict.js';
 import { fmtMonths } from '../engine/decisions/verdict.js';
+import type { GroupSummary } from '../traces/metrics.js';
 import type { Block, Inline, Table } from './blocks.js';
 import { cite } from './citations.js';
 import type { ReportModel, WorkloadSection } from './model.js';
@@ -28,7 +30,7 @@ const table = (t: Table): Block => ({ kind: 'table', table: t });
 export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
 
 /** Evidence of a verdict row: the labels of the facts it compared, or that it rests on assumptions. */
-function evidenceOf(v: Verdict): string {
+export function evidenceOf(v: Verdict): string {
   const labels = [...new Set(v.compared.map((c) => c.evidence).filter((e): e is NonNullable<typeof e> => !!e))];
   if (v.restsOnAssumptions) return labels.length ? `rests on assumptions (${labels.join(', ')})` : 'rests on assumptions';
   return labels.join(', ') || '—';
@@ -281,7 +283,8 @@ function workloadSection(w: WorkloadSection): Block[] {
 function decisionsSection(m: ReportModel): Block[] {
   const out: Block[] = [...(m.fleet ? [{ kind: 'pagebreak' } as Block] : []), h(2, '4. Decisions and their reasons', 'decisions')];
   if (!m.fleet) {
-    out.push(note('The decision gates (the three gates, Do Nothing, migration gates, reversion signals, vendor and procurement gates) need a fleet file with current_route, constraints and candidates per workload: see examples/fleet.yaml and routefit plan.'));
+    out.push(note('The decision gates (the three gates, Do Nothing, migration gates, reversion signals, procurement gates) need a fleet file with current_route, constraints and candidates per workload: see examples/fleet.yaml and routefit plan.'));
+    out.push(...vendorBlocks(m));
     return out;
   }
   for (const r of m.fleet.revertSignals) out.push(p(`Revert signal (${cite(r.cite)}): ${r.title}: `, { strong: r.status === 'fail' ? 'fires' : 'quiet' }, ` — ${cite(r.reason)}.`));
@@ -318,6 +321,33 @@ function decisionsSection(m: ReportModel): Block[] {
     }
     out.push(p(`Negotiation (${cite(b.negotiation.cite)}): ${cite(b.negotiation.advice)}.`));
   }
+  out.push(...vendorBlocks(m));
+  return out;
+}
+
+const OUTCOME: Record<VendorScorecard['outcome'], string> = { eliminated: 'Eliminated', deeper_evaluation: 'Evaluate deeper', shortlist: 'Shortlist', incomplete: 'Incomplete' };
+
+/** The seven-gate vendor scorecard (Inference Field Guide, Part 4), as `routefit scorecard` computes it. */
+function vendorBlocks(m: ReportModel): Block[] {
+  const out: Block[] = [h(3, 'Vendor scorecard: the seven gates')];
+  if ('needsFacts' in m.vendors) return [...out, note(m.vendors.needsFacts)];
+  const v = m.vendors.scorecard;
+  const gates = v.vendors[0]?.gates ?? [];
+  out.push(
+    table({
+      head: ['Vendor', ...gates.map((g) => g.title), 'Outcome'],
+      rows: v.vendors.map((c) => [c.vendor, ...c.gates.map((g) => STATUS[g.status]), OUTCOME[c.outcome]]),
+      caption: `Each gate Pass / Conditional / Fail per vendor, Unknown where the file gives no fact (${cite(gates[0]?.cite.replace(/, Gate .*$/, '') ?? 'Inference Field Guide, Part 4')}); requirements from ${v.requirementsFrom === 'vendor_requirements' ? 'the file\'s vendor_requirements' : v.requirementsFrom === 'workloads' ? 'the strictest of the workloads\' constraints' : 'nothing (no requirements given)'}.`,
+    }),
+  );
+  for (const c of v.vendors) {
+    out.push(p({ strong: `${c.vendor}: ${OUTCOME[c.outcome]}` }, ` — ${cite(c.reason)}`));
+    const open = c.gates.filter((g) => g.status !== 'pass');
+    if (open.length) out.push(table({ head: ['Gate', 'Result', 'Why', 'Evidence', 'Verify with'], rows: open.map((g) => [g.title, STATUS[g.status], cite(g.reason), evidenceOf(g), g.measureNext.join('; ') || '—']) }));
+  }
+  out.push(p('Elimination rules: a Fail eliminates unless a compensating control exists — reliability can be mitigated by multi-vendor failover; compliance on a regulated workload cannot. Two or more Conditionals: evaluate deeper.'));
+  if (v.negotiation) out.push(p(`Negotiation tier at ${usd(v.monthlySpend!)}/month (${cite(v.negotiation.cite)}): `, { strong: v.negotiation.tier.replace(/_/g, ' ') }, ` — ${cite(v.negotiation.advice)}.`));
+  for (const n of v.notes) out.push(note(`Note: ${cite(n)}.`));
   return out;
 }
 
@@ -360,6 +390,7 @@ function measuredSection(m: ReportModel): Block[] {
       const assumed = Object.fromEntries(w.comparison.routes.map((r) => [r.route, r.lcpr]));
       out.push({ kind: 'figure', id: `measured-${slug(w.name)}`, spec: measuredSeries(measuredPoints(days), { assumed, width: FIGURE_WIDTH }), width: FIGURE_WIDTH, height: 300, caption: 'Measured LCPR by day per route; the dashed line is the LCPR the file\'s assumptions give.' });
     }
+    out.push(...periodTable(ms, w.name));
   }
   if (ms.reconciliation) {
     const r = ms.reconciliation;
@@ -390,6 +421,32 @@ function measuredSection(m: ReportModel): Block[] {
     }),
   );
   return out;
+}
+
+/** This period vs the same-length period before, per route: two `traces summarize --from --to` runs side by side. */
+function periodTable(ms: NonNullable<ReportModel['measured']>, workload: string): Block[] {
+  const pc = ms.periods;
+  if (!pc) return [note('Pass --from and --to to set this period beside the same-length period before it.')];
+  const now = pc.thisPeriod.filter((g) => g.key.workload === workload);
+  const before = pc.lastPeriod.filter((g) => g.key.workload === workload);
+  const routes = [...new Set([...now, ...before].map((g) => g.key.route ?? '—'))].sort();
+  const lcpr = (g: GroupSummary | undefined) => (g?.lcpr.lcpr == null ? '—' : usdPerRequest(g.lcpr.lcpr));
+  const pass = (g: GroupSummary | undefined) => (g?.rates.pass == null ? '—' : percent(g.rates.pass, 1));
+  const span = (w: { from: string; to: string }) => `${w.from} – ${w.to}`;
+  return [
+    table({
+      head: ['Route', 'LCPR this period', 'LCPR last period', 'Change', 'Requests this', 'Requests last', 'Pass rate this', 'Pass rate last'],
+      numeric: [1, 2, 3, 4, 5, 6, 7],
+      rows: routes.map((r) => {
+        const a = now.find((g) => (g.key.route ?? '—') === r);
+        const b = before.find((g) => (g.key.route ?? '—') === r);
+        const x = a?.lcpr.lcpr;
+        const y = b?.lcpr.lcpr;
+        return [r, lcpr(a), lcpr(b), x != null && y != null && y !== 0 ? `${x >= y ? '+' : ''}${percent(x / y - 1, 1)}` : '—', a ? num(a.requests) : '0', b ? num(b.requests) : '0', pass(a), pass(b)];
+      }),
+      caption: `This period vs last (traces summarize --by workload,route): ${span(pc.current)} vs ${span(pc.previous)}, to-dates exclusive.`,
+    }),
+  ];
 }
 
 // ---------- 6. Assumptions ----------

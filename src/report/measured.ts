@@ -4,6 +4,7 @@ import { checkStore } from '../traces/checks.js';
 import { type Store, openStore, query } from '../traces/db.js';
 import { type GroupSummary, summarize } from '../traces/metrics.js';
 import { preparePricing } from '../traces/pricing.js';
+import { type TimestampWindow, previousWindow } from '../traces/time-window.js';
 import { type ReconcileLine, reconcileStore } from '../traces/reconcile.js';
 
 /** What the trace store says (section 5), from the same functions as `traces summarize`, `reconcile` and `check`. */
@@ -23,6 +24,23 @@ export interface MeasuredSection {
   signals: Signal[];
   /** Routes the catalog could not price in the traces (never $0). */
   unpriced: string[];
+  /** With --from and --to: traces summarize --by workload,route for that period and for the same-length period before. */
+  periods: PeriodComparison | null;
+}
+
+export interface PeriodComparison {
+  current: TimestampWindow;
+  previous: TimestampWindow;
+  thisPeriod: GroupSummary[];
+  lastPeriod: GroupSummary[];
+}
+
+/** Two runs of the store's summarize (the same function, two windows): no formula of its own. */
+async function periodsOf(o: MeasuredOptions, run: (w: TimestampWindow) => Promise<GroupSummary[]>): Promise<PeriodComparison | null> {
+  if (!o.from || !o.to) return null;
+  const current = { from: o.from, to: o.to };
+  const previous = previousWindow(current);
+  return { current, previous, thisPeriod: await run(current), lastPeriod: await run(previous) };
 }
 
 export interface MeasuredOptions {
@@ -47,6 +65,7 @@ export async function measureDuckDb(db: string, o: MeasuredOptions): Promise<Mea
       reconciliation: (await hasInvoices(store)) ? await reconcileStore(store, {}) : null,
       signals: await checkStore(store, { ...w, catalog: o.catalog }),
       unpriced: unresolved(pricing.unresolved),
+      periods: await periodsOf(o, (p) => summarize(store, { by: ['workload', 'route'], ...p })),
     };
   } finally {
     store.close();
@@ -76,6 +95,7 @@ export async function measureClickHouse(url: string, o: MeasuredOptions): Promis
       reconciliation: null,
       signals: await checkClickHouse(ch, { ...w, catalog: o.catalog }),
       unpriced: unresolved(pricing.unresolved),
+      periods: await periodsOf(o, (p) => summarizeClickHouse(ch, { by: ['workload', 'route'], ...p })),
     };
   } finally {
     await ch.close();

@@ -12,6 +12,7 @@ import { type RouteTornado, tornado } from '../engine/uncertainty/sensitivity.js
 import { type Sweep, sweepVolume } from '../engine/uncertainty/sweep.js';
 import { type InputStatus, confidenceOf } from '../engine/uncertainty/confidence.js';
 import { briefWorkloads, fleetFacts, loadFleet } from '../fleet/load.js';
+import { NeedsVendorFactsError, type VendorScorecardResult, vendorScorecard } from '../fleet/vendors-file.js';
 import { InputFileError } from '../io/yaml-file.js';
 import { loadWorkloadFile } from '../workload/load.js';
 import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
@@ -31,6 +32,8 @@ export interface ReportModel {
   fleet: FleetBrief | null;
   workloads: WorkloadSection[];
   measured: MeasuredSection | null;
+  /** The seven-gate vendor scorecard, exactly as `routefit scorecard FILE --json`; or what the file must add to get one. */
+  vendors: { scorecard: VendorScorecardResult } | { needsFacts: string };
 }
 
 export interface WorkloadSection {
@@ -123,7 +126,18 @@ export function buildReport(file: string, o: BuildOptions): ReportModel {
     fleet,
     workloads: sections,
     measured: o.measured ?? null,
+    vendors: vendorsOfFile(file),
   };
+}
+
+/** `routefit scorecard FILE`: the whole file's vendors (a --workload choice does not change who the vendors are). */
+export function vendorsOfFile(file: string): ReportModel['vendors'] {
+  try {
+    return { scorecard: vendorScorecard(file) };
+  } catch (e) {
+    if (e instanceof NeedsVendorFactsError) return { needsFacts: 'No vendor is scored: the file has no vendors block and no provider routes; add vendors: [{name, serves_model, p99_ms, uptime, certifications, …}] (see examples/vendors.yaml) to score each against the seven gates.' };
+    throw e;
+  }
 }
 
 function pick<T>(items: T[], name: string | undefined, file: string, nameOf: (t: T) => string): T[] {

@@ -121,3 +121,11 @@ export function parseRange(opts: { from?: string | undefined; to?: string | unde
   }
   return out;
 }
+
+/** The same-length window just before `from..to` (two YYYY-MM-DD dates, to exclusive): "this period vs last". */
+export function previousWindow(w: TimestampWindow): TimestampWindow {
+  const day = (v: string) => Date.UTC(Number(v.slice(0, 4)), Number(v.slice(5, 7)) - 1, Number(v.slice(8, 10)));
+  if (!validDay(w.from) || !validDay(w.to) || day(w.to) <= day(w.from)) throw new RoutefitError('invalid_input', `--from ${w.from} --to ${w.to}: the period needs two dates YYYY-MM-DD with from before to`, { field: 'from' });
+  const start = new Date(2 * day(w.from) - day(w.to)).toISOString().slice(0, 10);
+  return { from: start, to: w.from };
+}

@@ -1,6 +1,5 @@
-import { negotiationTier, scoreVendor } from '../../engine/decisions/vendor-scorecard.js';
 import type { Verdict } from '../../engine/decisions/verdict.js';
-import { loadVendors } from '../../fleet/vendors-file.js';
+import { vendorScorecard } from '../../fleet/vendors-file.js';
 import { table, usd } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
@@ -8,21 +7,12 @@ import { type OptionValues, defineCommand, opt } from '../command.js';
 const options = { json: opt.json() };
 
 function scorecard(file: string, opts: OptionValues<typeof options>, io: Io): number {
-  const v = loadVendors(file);
-  const cards = v.vendors.map((x) => scoreVendor(x, v.requirements));
-  const tier = v.monthlySpend !== undefined ? negotiationTier(v.monthlySpend) : null;
-  // Facts the file left out, and what the scorecard did instead.
-  const notes = [
-    ...(v.vendorsFrom === 'route providers' ? [`no vendors block: scored the providers of this file's routes (${v.vendors.map((x) => x.name).join(', ')}) from no facts, so their gates are unknown — add vendors: [{name, serves_model, p99_ms, uptime, certifications, …}] (see examples/vendors.yaml)`] : []),
-    ...(v.requirementsFrom === 'workloads' ? ["no vendor_requirements block: checked vendors against the strictest of the workloads' constraints, ownership and SLO"] : []),
-    ...(v.requirementsFrom === 'none' ? ['no vendor_requirements block and no workload: checked vendors against no requirements'] : []),
-    ...(tier ? [] : ['no monthly_spend (or current_spend_per_month): no negotiation tier']),
-  ];
+  const { workload, requirements, requirementsFrom, vendorsFrom, vendors: cards, negotiation: tier, monthlySpend, notes } = vendorScorecard(file);
   if (opts.json) {
-    io.out(JSON.stringify({ file, workload: v.workload ?? null, requirements: v.requirements, requirementsFrom: v.requirementsFrom, vendorsFrom: v.vendorsFrom, vendors: cards, negotiation: tier, notes }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, workload, requirements, requirementsFrom, vendorsFrom, vendors: cards, negotiation: tier, notes }, null, 2) + '\n');
     return EXIT_OK;
   }
-  const L: string[] = [`Vendor scorecard for ${file}${v.workload ? ` (${v.workload})` : ''} — seven gates, Inference Field Guide, Part 4`, ''];
+  const L: string[] = [`Vendor scorecard for ${file}${workload ? ` (${workload})` : ''} — seven gates, Inference Field Guide, Part 4`, ''];
   const short = (s: Verdict['status']) => ({ pass: 'Pass', conditional: 'Cond.', fail: 'Fail', unknown: '?' })[s];
   L.push(table(['Vendor', ...cards[0]!.gates.map((g) => g.title), 'Outcome'], cards.map((c) => [c.vendor, ...c.gates.map((g) => short(g.status)), c.outcome.replace(/_/g, ' ')])));
   for (const c of cards) {
@@ -31,7 +21,7 @@ function scorecard(file: string, opts: OptionValues<typeof options>, io: Io): nu
   }
   L.push('', 'A Fail eliminates unless a compensating control exists: reliability can be mitigated by failover; compliance on a regulated workload cannot. Two or more Conditionals: evaluate deeper.');
   for (const n of notes) L.push(`Note: ${n}.`);
-  if (tier) L.push(`Negotiation at ${usd(v.monthlySpend!)}/month: ${tier.advice}.`);
+  if (tier) L.push(`Negotiation at ${usd(monthlySpend!)}/month: ${tier.advice}.`);
   io.out(L.join('\n') + '\n');
   return EXIT_OK;
 }
