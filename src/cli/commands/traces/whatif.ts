@@ -11,7 +11,7 @@ import { prepareWorkloads } from '../../../workload/prepare.js';
 import { val } from '../../compare/traces.js';
 import { snake, table, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
-import { measuredByWorkload, sourceOf } from '../../measured.js';
+import { measuredByWorkload, overheadsLine, overheadsOfProfile, sourceOf } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
 import { clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
@@ -65,7 +65,7 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
   const untraced: string[] = [];
   let known: string[] = [];
   for (const t of targets) {
-    const r = await whatifOne(t, opts, asOf, catalog);
+    const r = await whatifOne(t, opts, asOf, catalog, file);
     if ('untraced' in r) {
       untraced.push(t.name);
       known = r.untraced;
@@ -105,12 +105,14 @@ interface WhatifResult {
   priced: boolean;
 }
 
-async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>): Promise<WhatifResult | { untraced: string[] }> {
+async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>, file?: string): Promise<WhatifResult | { untraced: string[] }> {
   // Overheads the traces cannot see: the file's values, else the seed's defaults, labelled as such, on both sides.
+  // Every overhead the file gives (eval, human, ops too), the same set summarize and reconcile read from it.
   const overheads: MeasuredOverheads = {
-    repairCostPerFailure: t.base.repairCostPerFailure ?? DEFAULTS.repairCostPerFailure,
-    engineeringHoursPerMonth: t.base.engineeringHoursPerMonth ?? DEFAULTS.engineeringHoursPerMonth,
-    engineeringHourlyRate: t.base.engineeringHourlyRate ?? DEFAULTS.engineeringHourlyRate,
+    repairCostPerFailure: DEFAULTS.repairCostPerFailure,
+    engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
+    engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
+    ...overheadsOfProfile(t.base, file),
   };
   const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
   const g = measured.get(t.name);
@@ -138,7 +140,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   const json = {
     workload: t.name,
     tracedRoutes: g.routes,
-    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null },
+    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null, overheadsIncluded: billed.overheadsIncluded, overheadsNotIncluded: billed.overheadsNotIncluded },
     routes: comparison.routes,
     whatif: result ?? null,
     ...(targetRoutes.length > 1 ? { whatifs } : {}),
@@ -150,6 +152,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   lines.push(table(['', 'Raw $/req', 'LCPR', 'Monthly'], rows, ['left', 'right', 'right', 'right']));
   for (const u of comparison.unpriced) lines.push(`unpriced: ${u.route}: ${u.message}`);
   if (billed.missing) lines.push(`billed from traces: no LCPR — ${billed.missing}`);
+  else lines.push(`billed from traces: ${overheadsLine(billed.overheadsIncluded, billed.overheadsNotIncluded)}`);
   if (result) {
     lines.push('', `Inputs of ${result.route} (value · evidence · source):`);
     for (const [k, s] of Object.entries(result.inputs)) lines.push(`  ${snake(k).padEnd(28)} ${val(s).padStart(12)}  ${s.evidence.padEnd(17)} ${s.source ?? ''}`);
