@@ -31,6 +31,8 @@ describe('one measured cost per accepted output on every surface', () => {
     const w = await cli('traces', 'whatif', '--db', db, '--workload', wl, '--json');
     expect(w.code, w.stderr).toBe(0);
     const wb = JSON.parse(w.stdout).workloads[0].measuredBilled;
+    // Re-priced as of the traces' own period (last traced day), not the day the command runs.
+    expect(JSON.parse(w.stdout).asOf).toBe('2026-05-09');
     const r = await cli('traces', 'reconcile', '--db', db, '--workload', wl, '--json');
     expect(r.code, r.stderr).toBe(0);
     const rm = JSON.parse(r.stdout).providers[0].margin;

@@ -24,7 +24,7 @@ const options = {
   utilization: opt.number('--utilization <fraction>', 'GPU routes: planned utilization (default 0.40)', { min: 0, minExclusive: true, max: 1, percent: true }),
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
-  asOf: opt.asOf('price as of this date (default: today)'),
+  asOf: opt.asOf('price as of this date (default: the last traced day, so the re-pricing matches the traces\' period)'),
   from: windowOpt('--from', 'window start (UTC)'),
   to: windowOpt('--to', 'window end (UTC)'),
   json: opt.json(),
@@ -46,13 +46,14 @@ const isFile = (x: string) => /\.ya?ml$/i.test(x) || x === '-' || existsSync(x);
 /** Re-prices a workload's measured token profile on another route (issue 5, "traces whatif"). */
 async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
   const catalog = openCatalog(opts.catalog);
-  const asOf = opts.asOf ?? io.today;
+  // Priced as of the traces' own period (the last traced day), as summarize and reconcile price them, not today (issue 11, item 3).
+  const asOf = opts.asOf ?? (await tracedUntil(opts, catalog)) ?? io.today;
   let targets: Target[];
   let file: string | undefined;
   if (isFile(opts.workload)) {
     // The one workload file: its workloads' own inputs (repair cost, engineering hours …) and routes.
     file = opts.workload;
-    const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+    const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, asOf });
     const chosen = opts.name ? prepared.filter((p) => p.name === opts.name) : prepared;
     if (!chosen.length) throw new CliUsageError(`--name "${opts.name}" is not a workload of ${file} (it has: ${prepared.map((p) => p.name).join(', ')})`);
     targets = chosen.map((p) => ({ name: p.name, base: p.profile, routes: p.routes }));
@@ -83,6 +84,12 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
     io.out(out.join('\n').replace(/\n+$/, '') + '\n');
   }
   return results.every((r) => r.priced) ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+/** The last day any workload was traced (YYYY-MM-DD), in the window asked for; undefined with no traces. */
+async function tracedUntil(opts: WhatifOpts, catalog: ReturnType<typeof openCatalog>): Promise<string | undefined> {
+  const ends = [...(await measuredByWorkload(opts.db, catalog, opts)).values()].map((g) => String(g.window.end).slice(0, 10)).sort();
+  return ends.at(-1);
 }
 
 function defaultProfile(name: string): WorkloadProfile {
