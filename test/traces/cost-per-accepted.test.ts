@@ -50,3 +50,12 @@ describe('measuredCostPerAccepted', () => {
     expect(s.overheadsNotIncluded).toContain('engineering');
   });
 });
+
+describe('measuredLcpr with no labelled request', () => {
+  it('lists a given repair cost without crashing (no pass rate: repair is $0, LCPR is missing)', () => {
+    const w = { windowDays: 1, requests: 4, attempts: 4, labelled: 0, passed: 0, escalated: 0, tokenCostUsd: 1, unpricedAttempts: 0, naiveCostPerRequest: 0.25 };
+    const r = measuredLcpr(w, { repairCostPerFailure: { value: 0.5, evidence: 'assumed', source: 'w.yaml: repair_cost_per_failure' } });
+    expect(r.lcpr).toBeNull();
+    expect(r.overheadsIncluded).toEqual([{ name: 'repair', usd: 0, source: 'w.yaml: repair_cost_per_failure' }]);
+  });
+});

@@ -94,7 +94,7 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   const human = m.escalated * take('humanCostPerEscalation', o.humanCostPerEscalation);
   const ops = take('opsCostPerMonth', o.opsCostPerMonth) * share;
   // The one definition of cost per accepted output (cost-per-accepted.ts): an overhead is included when its inputs were given.
-  const src = (...fields: string[]) => fields.map((f) => inputs[f]!.source ?? inputs[f]!.evidence).join(' × ');
+  const src = (...fields: (keyof MeasuredOverheads)[]) => fields.map((f) => { const q = sourced(o[f] ?? 0); return q.source ?? q.evidence; }).join(' × ');
   const given = (...qs: (Quantity | undefined)[]) => qs.every((q) => q !== undefined);
   const terms: MeasuredOverheadTerms = {
     ...(given(o.repairCostPerFailure) ? { repair: { usd: repair, source: src('repairCostPerFailure') } } : {}),
