@@ -6,7 +6,13 @@ import type { Catalog } from '../catalog/types.js';
 import { type MeasuredOverheads, withMeasuredInputs } from '../engine/measured/measured.js';
 import { type GroupSummary, summarize } from '../traces/metrics.js';
 import { type PricingContext, preparePricing } from '../traces/pricing.js';
-import type { PreparedWorkload } from '../workload/prepare.js';
+import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
+import { loadWorkloadFile } from '../workload/load.js';
+import type { WorkloadProfile } from '../engine/cost/lcpr.js';
+import { CliUsageError } from './io.js';
+import { sourced } from '../engine/evidence.js';
+import { field } from '../workload/fields.js';
+import type { CostPerAcceptedResult } from '../engine/measured/cost-per-accepted.js';
 import { storeLabel } from '../traces/clickhouse/connection.js';
 import { openCatalog } from './pricing.js';
 import { withClickHouse, withStore } from './stores.js';
@@ -51,3 +57,35 @@ export async function measuredSwap(db: string, opts: { catalog?: string | undefi
 
 export const sourceOf = (db: string, g: GroupSummary) => `traces ${storeLabel(db)}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;
 
+
+/** The overheads traces cannot see, as a workload's profile gives them (file values, else the registry defaults, each with its source). */
+export function overheadsOfProfile(p: WorkloadProfile, file?: string): MeasuredOverheads {
+  const o: MeasuredOverheads = {};
+  for (const k of ['repairCostPerFailure', 'engineeringHoursPerMonth', 'engineeringHourlyRate', 'evalCostPerMonth', 'humanCostPerEscalation', 'opsCostPerMonth'] as const) {
+    const q = p[k];
+    if (q === undefined) continue;
+    const s = sourced(q);
+    // Name the file and the key a value was read from, so every surface prints the same, checkable source.
+    o[k] = file && (s.source === undefined || s.source === 'workload file') ? { ...s, source: `${file}: ${field(k)?.key ?? k}` } : s;
+  }
+  return o;
+}
+
+/**
+ * Overheads from a workload file for `traces summarize --workload` and `traces reconcile --workload`: the one
+ * place they come from when a file is given, so every surface counts the same overheads (issue 11, item 3).
+ */
+export function workloadFileOverheads(file: string, name: string | undefined, catalog: Catalog, today: string): { name: string; overheads: MeasuredOverheads } {
+  const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today });
+  const chosen = name ? prepared.filter((p) => p.name === name) : prepared;
+  if (chosen.length !== 1) {
+    throw new CliUsageError(name ? `--name "${name}" is not a workload of ${file} (it has: ${prepared.map((p) => p.name).join(', ')})` : `${file} has ${prepared.length} workloads (${prepared.map((p) => p.name).join(', ')}): pick one with --name`);
+  }
+  return { name: chosen[0]!.name, overheads: overheadsOfProfile(chosen[0]!.profile, file) };
+}
+
+/** One line saying which overheads a measured cost per accepted output includes, and where each came from. */
+export function overheadsLine(included: CostPerAcceptedResult['included'], notIncluded: CostPerAcceptedResult['notIncluded']): string {
+  const inc = included.map((t) => `${t.name} $${t.usd.toFixed(2)} (${t.source})`).join(', ');
+  return `overheads included: ${inc || 'none'}${notIncluded.length ? `; not included (counted as $0): ${notIncluded.join(', ')}` : ''}`;
+}

@@ -1,6 +1,8 @@
 import { RoutefitError } from '../engine/errors.js';
 import { type PeriodLedger, type Reconciliation, reconcile, traceToMargin } from '../engine/measured/reconciliation.js';
 import { type Row, type Store, query } from './db.js';
+import { type MeasuredOverheads } from '../engine/measured/measured.js';
+import { sourced } from '../engine/evidence.js';
 
 /**
  * Trace cost vs invoice per provider × charge period (and per SKU/model where the invoice names
@@ -13,6 +15,8 @@ export interface ReconcileOptions {
   opsCostPerMonth?: number;
   humanCostPerEscalation?: number;
   revenuePerAccepted?: number;
+  /** The overheads as one set (workload file or flags, each with its source): when given, used instead of the three numbers above. */
+  overheads?: MeasuredOverheads;
 }
 
 export interface ReconcileLine extends Reconciliation {
@@ -43,7 +47,8 @@ function ledgerSql(bySku: boolean): string {
         coalesce(sum(p.input_tokens), 0) AS t_in, coalesce(sum(p.cached_input_tokens), 0) AS t_cached, coalesce(sum(p.output_tokens), 0) AS t_out,
         sum(p.cost_usd) AS logged,
         count(*) FILTER (WHERE p.quality = 'pass') AS passed_attempts,
-        count(*) FILTER (WHERE p.escalated_to_human) AS escalated
+        count(*) FILTER (WHERE p.escalated_to_human) AS escalated,
+        count(DISTINCT p.request_id) AS requests
       FROM inv i LEFT JOIN priced p ON p.provider = i.provider AND p.ts >= i.period_start AND p.ts < i.period_end ${skuMatch}
       GROUP BY ALL),
     us AS (
@@ -115,14 +120,30 @@ export async function reconcileStore(store: Store, opts: ReconcileOptions = {}):
         const share = n(r.span_s) / (30 * 86_400);
         // Accepted = attempts that passed (an attempt that passes ends its request).
         const accepted = n(r.passed_attempts);
+        const o = opts.overheads;
+        const v = (q: MeasuredOverheads[keyof MeasuredOverheads]) => (q === undefined ? undefined : sourced(q));
+        const src = (q: MeasuredOverheads[keyof MeasuredOverheads]) => { const x = v(q); return x ? x.source ?? x.evidence : undefined; };
+        const sources = o
+          ? Object.fromEntries(
+              Object.entries({
+                eval: src(o.evalCostPerMonth),
+                human: src(o.humanCostPerEscalation),
+                ops: src(o.opsCostPerMonth),
+                repair: src(o.repairCostPerFailure),
+                engineering: o.engineeringHoursPerMonth !== undefined && o.engineeringHourlyRate !== undefined ? `${src(o.engineeringHoursPerMonth)} × ${src(o.engineeringHourlyRate)}` : undefined,
+              }).filter(([, x]) => x !== undefined),
+            )
+          : {};
+        // Same terms as measuredLcpr: monthly overheads prorated to the period, failures = requests − accepted.
         line.margin = {
           accepted,
           ...traceToMargin({
             traceCostUsd: line.traceCostUsd,
             deltaUsd: line.deltaUsd,
-            evalUsd: (opts.evalCostPerMonth ?? 0) * share,
-            opsUsd: (opts.opsCostPerMonth ?? 0) * share,
-            humanUsd: n(r.escalated) * (opts.humanCostPerEscalation ?? 0),
+            evalUsd: (o ? (v(o.evalCostPerMonth)?.value ?? 0) : (opts.evalCostPerMonth ?? 0)) * share,
+            opsUsd: (o ? (v(o.opsCostPerMonth)?.value ?? 0) : (opts.opsCostPerMonth ?? 0)) * share,
+            humanUsd: n(r.escalated) * (o ? (v(o.humanCostPerEscalation)?.value ?? 0) : (opts.humanCostPerEscalation ?? 0)),
+            ...(o ? { engineeringUsd: (v(o.engineeringHoursPerMonth)?.value ?? 0) * (v(o.engineeringHourlyRate)?.value ?? 0) * share, repairUsd: Math.max(0, n(r.requests) - accepted) * (v(o.repairCostPerFailure)?.value ?? 0), sources } : {}),
             accepted,
             ...(opts.revenuePerAccepted !== undefined ? { revenuePerAccepted: opts.revenuePerAccepted } : {}),
           }),

@@ -5,3 +5,4 @@ export { VARIANCE_RED_FLAG, VARIANCE_WATCH, reconcile, traceToMargin, type Cause
 export { detectRedFlags, type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency } from './red-flags.js';
 export { batchDisplacementShare, cacheAdjustedInputBurden, costPerAccepted, measuredTraceKitMetrics, tailRatio, traceKitMetrics, type MeasuredTraceKitInputs, type MeasuredTraceKitMetrics, type RouteSummary, type TraceKitMetricName, type TraceKitMetrics } from './trace-kit.js';
 export { goodput, goodputFromCounts, shareWithinSlo, type Goodput, type GoodputInput, type LatencySpread } from './goodput.js';
+export { OVERHEAD_NAMES, measuredCostPerAccepted, type CostPerAcceptedInput, type CostPerAcceptedResult, type MeasuredOverheadTerms, type OverheadName, type OverheadTerm } from './cost-per-accepted.js';

@@ -2,6 +2,7 @@ import { type Quantity, type Sourced, sourced } from '../evidence.js';
 import { RoutefitError, requireInRange } from '../errors.js';
 import type { Step, WorkloadProfile } from '../cost/lcpr.js';
 import { DAYS_PER_MONTH } from '../units.js';
+import { type CostPerAcceptedResult, type MeasuredOverheadTerms, measuredCostPerAccepted } from './cost-per-accepted.js';
 
 /**
  * Measured LCPR (issue 5, Trace Kit): the same decomposition as `computeLcpr` (Inference Field Guide, Part 0,
@@ -58,6 +59,9 @@ export interface MeasuredLcpr {
   /** Why LCPR is null, when it is. */
   missing?: string;
   notes: string[];
+  /** The overheads LCPR counts, each with its USD for the window and source; and those not given (counted as $0). */
+  overheadsIncluded: CostPerAcceptedResult['included'];
+  overheadsNotIncluded: CostPerAcceptedResult['notIncluded'];
 }
 
 export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): MeasuredLcpr {
@@ -89,6 +93,18 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   const evalCost = take('evalCostPerMonth', o.evalCostPerMonth) * share;
   const human = m.escalated * take('humanCostPerEscalation', o.humanCostPerEscalation);
   const ops = take('opsCostPerMonth', o.opsCostPerMonth) * share;
+  // The one definition of cost per accepted output (cost-per-accepted.ts): an overhead is included when its inputs were given.
+  const src = (...fields: (keyof MeasuredOverheads)[]) => fields.map((f) => { const q = sourced(o[f] ?? 0); return q.source ?? q.evidence; }).join(' × ');
+  const given = (...qs: (Quantity | undefined)[]) => qs.every((q) => q !== undefined);
+  const terms: MeasuredOverheadTerms = {
+    ...(given(o.repairCostPerFailure) ? { repair: { usd: repair, source: src('repairCostPerFailure') } } : {}),
+    ...(given(o.engineeringHoursPerMonth, o.engineeringHourlyRate) ? { engineering: { usd: engineering, source: src('engineeringHoursPerMonth', 'engineeringHourlyRate') } } : {}),
+    ...(given(o.evalCostPerMonth) ? { eval: { usd: evalCost, source: src('evalCostPerMonth') } } : {}),
+    ...(given(o.humanCostPerEscalation) ? { human: { usd: human, source: src('humanCostPerEscalation') } } : {}),
+    ...(given(o.opsCostPerMonth) ? { ops: { usd: ops, source: src('opsCostPerMonth') } } : {}),
+  };
+  // Engineering given by half (hours without rate or the reverse) is still $0: count it in the total all the same.
+  const unified = measuredCostPerAccepted({ traceCostUsd: m.tokenCostUsd, accepted: accepted ?? 0, overheads: terms });
   const total = m.tokenCostUsd + repair + engineering + evalCost + human + ops;
   steps.push(
     { id: 'tokens', label: 'Billed token cost', formula: 'Σ attempt cost at catalog prices, retries included', expression: `${m.attempts} attempts`, value: m.tokenCostUsd, unit: 'USD/window', cite: 'Inference Field Guide, Part 0' },
@@ -102,8 +118,8 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   else if (accepted === null) missing = 'no request has a quality label (pass / fail / repaired): accepted outputs are unknown';
   else if (accepted === 0) missing = 'no request was accepted in the window';
   else {
-    lcpr = total / accepted;
-    steps.push({ id: 'lcpr', label: 'Measured LCPR', formula: 'window cost ÷ accepted requests', expression: `${total.toFixed(4)} ÷ ${accepted.toFixed(1)}`, value: lcpr, unit: 'USD/accepted request', cite: 'Inference Field Guide, Part 0' });
+    lcpr = unified.costPerAccepted;
+    steps.push({ id: 'lcpr', label: 'Measured LCPR', formula: 'window cost ÷ accepted requests', expression: `${total.toFixed(4)} ÷ ${accepted.toFixed(1)}`, value: lcpr!, unit: 'USD/accepted request', cite: 'Inference Field Guide, Part 0' });
   }
   const naive = m.unpricedAttempts > 0 ? null : m.naiveCostPerRequest;
   return {
@@ -119,6 +135,8 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
     steps,
     ...(missing ? { missing } : {}),
     notes,
+    overheadsIncluded: unified.included,
+    overheadsNotIncluded: unified.notIncluded,
   };
 }
 

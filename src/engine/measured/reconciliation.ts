@@ -1,4 +1,5 @@
 import { requireInRange } from '../errors.js';
+import { type CostPerAcceptedResult, type MeasuredOverheadTerms, measuredCostPerAccepted } from './cost-per-accepted.js';
 
 /**
  * Trace-to-invoice reconciliation (issue 5, "Reconciliation"; Inference Field Guide, Part 5 red flag "invoice
@@ -181,6 +182,11 @@ export interface MarginInputs {
   opsUsd: number;
   accepted: number;
   revenuePerAccepted?: number;
+  /** Where eval, human and ops came from (workload file, flag); an overhead with no source and $0 is not included. */
+  sources?: { eval?: string; human?: string; ops?: string; engineering?: string; repair?: string };
+  /** Engineering and repair for the period, when a workload file or flags give them. */
+  engineeringUsd?: number;
+  repairUsd?: number;
 }
 
 export interface TraceToMargin {
@@ -193,7 +199,10 @@ export interface TraceToMargin {
   marginPerAccepted: number | null;
   marginPct: number | null;
   /** Each term of the numerator, USD for the period. */
-  parts: { traceCostUsd: number; deltaUsd: number; evalUsd: number; humanUsd: number; opsUsd: number; totalUsd: number };
+  parts: { traceCostUsd: number; deltaUsd: number; evalUsd: number; humanUsd: number; opsUsd: number; engineeringUsd: number; repairUsd: number; totalUsd: number };
+  /** The overheads counted, with USD and source (the one definition: cost-per-accepted.ts). */
+  overheadsIncluded: CostPerAcceptedResult['included'];
+  overheadsNotIncluded: CostPerAcceptedResult['notIncluded'];
 }
 
 /**
@@ -204,12 +213,17 @@ export interface TraceToMargin {
 export function traceToMargin(m: MarginInputs): TraceToMargin {
   for (const k of ['traceCostUsd', 'evalUsd', 'humanUsd', 'opsUsd', 'accepted'] as const) requireInRange(k, m[k], { min: 0 });
   requireInRange('deltaUsd', m.deltaUsd, {});
-  const total = m.traceCostUsd + m.deltaUsd + m.evalUsd + m.humanUsd + m.opsUsd;
-  const parts = { traceCostUsd: m.traceCostUsd, deltaUsd: m.deltaUsd, evalUsd: m.evalUsd, humanUsd: m.humanUsd, opsUsd: m.opsUsd, totalUsd: total };
-  const loaded = m.accepted > 0 ? total / m.accepted : null;
-  const naive = m.accepted > 0 ? m.traceCostUsd / m.accepted : null;
+  const term = (usd: number, source: string | undefined) => (source !== undefined || usd !== 0 ? { usd, source: source ?? 'given for the period' } : undefined);
+  const raw = { repair: term(m.repairUsd ?? 0, m.sources?.repair), engineering: term(m.engineeringUsd ?? 0, m.sources?.engineering), invoiceDelta: term(m.deltaUsd, 'invoice − traces'), eval: term(m.evalUsd, m.sources?.eval), human: term(m.humanUsd, m.sources?.human), ops: term(m.opsUsd, m.sources?.ops) };
+  const overheads: MeasuredOverheadTerms = Object.fromEntries(Object.entries(raw).filter(([, t]) => t !== undefined));
+  const unified = measuredCostPerAccepted({ traceCostUsd: m.traceCostUsd, accepted: m.accepted, overheads });
+  const total = unified.totalUsd;
+  const parts = { traceCostUsd: m.traceCostUsd, deltaUsd: m.deltaUsd, evalUsd: m.evalUsd, humanUsd: m.humanUsd, opsUsd: m.opsUsd, engineeringUsd: m.engineeringUsd ?? 0, repairUsd: m.repairUsd ?? 0, totalUsd: total };
+  const loaded = unified.costPerAccepted;
+  const naive = unified.naiveCostPerAccepted;
   const ratio = loaded !== null && naive !== null && naive > 0 ? loaded / naive : null;
-  if (loaded === null || m.revenuePerAccepted === undefined) return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: null, marginPct: null, parts };
+  const listed = { overheadsIncluded: unified.included, overheadsNotIncluded: unified.notIncluded };
+  if (loaded === null || m.revenuePerAccepted === undefined) return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: null, marginPct: null, parts, ...listed };
   requireInRange('revenuePerAccepted', m.revenuePerAccepted, { min: 0, minExclusive: true });
-  return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: m.revenuePerAccepted - loaded, marginPct: (m.revenuePerAccepted - loaded) / m.revenuePerAccepted, parts };
+  return { loadedCostPerAccepted: loaded, naiveCostPerAccepted: naive, loadedOverNaive: ratio, marginPerAccepted: m.revenuePerAccepted - loaded, marginPct: (m.revenuePerAccepted - loaded) / m.revenuePerAccepted, parts, ...listed };
 }

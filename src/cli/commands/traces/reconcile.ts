@@ -2,7 +2,8 @@ import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../..
 import { reconcileLineJson } from '../../../traces/json-output.js';
 import { preparePricing } from '../../../traces/pricing.js';
 import { count, percent, table, usd, usdPerRequest } from '../../format.js';
-import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
+import { CliUsageError, EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
+import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
 import { dbOpt, withStore } from '../../stores.js';
@@ -15,6 +16,8 @@ const options = {
   opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
   humanCostPerEscalation: usdFlag('--human-cost-per-escalation <usd>', 'for trace-to-margin'),
   revenuePerAccepted: usdFlag('--revenue-per-accepted <usd>', 'revenue per accepted output, for the margin'),
+  workload: opt.string('--workload <file>', 'read the trace-to-margin overheads (repair, engineering, eval, human, ops) from this workload file'),
+  name: opt.string('--name <workload>', 'with --workload: the workload of the file whose overheads to use'),
   json: opt.json(),
   catalog: opt.catalog(),
 };
@@ -27,6 +30,16 @@ async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
     if (x !== undefined) ro[k] = x;
   }
   const catalog = openCatalog(opts.catalog);
+  // The one place overheads come from: the workload file when given, else the flags (issue 11, item 3).
+  if (opts.workload) {
+    const flagged = (['evalCostPerMonth', 'opsCostPerMonth', 'humanCostPerEscalation'] as const).filter((k) => opts[k] !== undefined);
+    if (flagged.length) throw new CliUsageError(`--workload gives the overheads; drop ${flagged.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} or set them in ${opts.workload}`);
+    ro.overheads = workloadFileOverheads(opts.workload, opts.name, catalog, io.today).overheads;
+  } else {
+    if (opts.name) throw new CliUsageError('--name picks a workload of a file: give --workload FILE too');
+    const flag = (k: 'evalCostPerMonth' | 'opsCostPerMonth' | 'humanCostPerEscalation', f: string) => (opts[k] === undefined ? {} : { [k]: { value: opts[k]!, evidence: 'assumed' as const, source: `${f} flag` } });
+    ro.overheads = { ...flag('evalCostPerMonth', '--eval-cost-per-month'), ...flag('opsCostPerMonth', '--ops-cost-per-month'), ...flag('humanCostPerEscalation', '--human-cost-per-escalation') };
+  }
   const result = await withStore(opts.db, false, async (store) => {
     const pricing = await preparePricing(store, catalog);
     return { ...(await reconcileStore(store, ro)), unpriced: pricing.unresolved };
@@ -63,10 +76,10 @@ async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
   for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases, server-tool fees) left out of the comparison`);
   const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
   if (margins.length) {
-    out.push('', 'Trace-to-margin: (traces + delta + eval + human + ops) ÷ accepted');
+    out.push('', 'Trace-to-margin: (traces + the overheads included) ÷ accepted');
     for (const l of margins) {
       const m = l.margin!;
-      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted!)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`);
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted!)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`, `    ${overheadsLine(m.overheadsIncluded, m.overheadsNotIncluded)}`);
     }
   }
   io.out(out.join('\n') + '\n');
@@ -79,6 +92,7 @@ export default defineCommand({
     'routefit traces import may-traces.csv invoice-focus.csv openai-usage.json',
     'routefit traces reconcile',
     'routefit traces reconcile --assumed-cache-hit-rate 0.3 --revenue-per-accepted 0.05 --json',
+    'routefit traces reconcile --workload examples/saas-chat.yaml --json',
   ],
   notes: 'Delta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (Inference Field Guide, Part 5 red flag).',
   run: (opts, { io }) => reconcile(opts, io),

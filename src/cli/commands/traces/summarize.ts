@@ -7,6 +7,7 @@ import { routeSummaries } from '../../../traces/route-summaries.js';
 import { gpuRoutes } from '../../../traces/gpu.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
 import { parsePairs } from '../../flags.js';
+import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { WORKLOAD_FIELDS, field } from '../../../workload/fields.js';
 import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
@@ -29,6 +30,8 @@ const options = {
   sloTpotMs: opt.number('--slo-tpot-ms <ms>', 'TPOT SLO for goodput', { min: 0 }),
   window: new Opt<number>('--window <duration>', 'the window rates are per, e.g. 10s, 90m, 24h, 30d (default: first to last request)', (t) => parseDuration('--window', t)),
   ...overheadFlags,
+  workload: opt.string('--workload <file>', 'read the overheads (repair, engineering, eval, human, ops) from this workload file instead of flags'),
+  name: opt.string('--name <workload>', 'with --workload: the workload of the file whose overheads to use'),
   gpuHours: opt.repeatable('--gpu-hours <route=hours>', 'GPU-hours billed for a GPU route in the window, repeatable: gives it a cost, utilization and headroom'),
   gpuThroughput: opt.repeatable('--gpu-throughput <route=tok/s>', 'output tokens/s of one instance, when the catalog has no figure for the model served'),
   json: opt.json(),
@@ -45,7 +48,14 @@ function parseDims(by: string): Dimension[] {
   return dims as Dimension[];
 }
 
-function overheadsFrom(opts: SummarizeOpts): MeasuredOverheads {
+/** The one place overheads come from: the workload file when given, else the flags, else none (counted as $0, and said). */
+function overheadsFrom(opts: SummarizeOpts, catalog: ReturnType<typeof openCatalog>, today: string): MeasuredOverheads {
+  const flagged = (Object.keys(overheadFlags) as OverheadName[]).filter((k) => opts[k] !== undefined);
+  if (opts.workload) {
+    if (flagged.length) throw new CliUsageError(`--workload gives the overheads; drop ${flagged.map((k) => field(k)!.flag).join(', ')} or set them in ${opts.workload}`);
+    return workloadFileOverheads(opts.workload, opts.name, catalog, today).overheads;
+  }
+  if (opts.name) throw new CliUsageError('--name picks a workload of a file: give --workload FILE too');
   const o: MeasuredOverheads = {};
   for (const k of Object.keys(overheadFlags) as OverheadName[]) {
     const n = opts[k];
@@ -67,7 +77,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     ...(opts.to ? { to: opts.to } : {}),
     ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
     ...(opts.window !== undefined ? { windowSeconds: opts.window } : {}),
-    overheads: overheadsFrom(opts),
+    overheads: overheadsFrom(opts, catalog, io.today),
   };
   const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
   type Result = {
@@ -268,6 +278,7 @@ function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: Pricing
     }
     if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
     if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
+    else extra.push(`  ${name(g)}: LCPR ${overheadsLine(g.lcpr.overheadsIncluded, g.lcpr.overheadsNotIncluded)}`);
     for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
     if (g.cost.cachedAtInputRate) extra.push(`  ${name(g)}: ${count(g.cost.cachedAtInputRate)} attempts have cached tokens but the route has no cached price: billed at the input rate`);
     if (g.cost.batchAtStandardRate) extra.push(`  ${name(g)}: ${count(g.cost.batchAtStandardRate)} batch attempts priced at standard rates: the route has no batch tier in the catalog`);
@@ -291,6 +302,7 @@ export default defineCommand({
     'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
     'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
     'routefit traces summarize --clickhouse http://127.0.0.1:8123/traces --by route,day',
+    'routefit traces summarize --by workload --workload examples/saas-chat.yaml --json',
   ],
   notes:
     'Cost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n' +

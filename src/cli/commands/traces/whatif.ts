@@ -11,7 +11,7 @@ import { prepareWorkloads } from '../../../workload/prepare.js';
 import { val } from '../../compare/traces.js';
 import { snake, table, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
-import { measuredByWorkload, sourceOf } from '../../measured.js';
+import { measuredByWorkload, overheadsLine, overheadsOfProfile, sourceOf } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
 import { clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
@@ -24,7 +24,7 @@ const options = {
   utilization: opt.number('--utilization <fraction>', 'GPU routes: planned utilization (default 0.40)', { min: 0, minExclusive: true, max: 1, percent: true }),
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
-  asOf: opt.asOf('price as of this date (default: today)'),
+  asOf: opt.asOf('price as of this date (default: the last traced day, so the re-pricing matches the traces\' period)'),
   from: windowOpt('--from', 'window start (UTC)'),
   to: windowOpt('--to', 'window end (UTC)'),
   json: opt.json(),
@@ -46,13 +46,14 @@ const isFile = (x: string) => /\.ya?ml$/i.test(x) || x === '-' || existsSync(x);
 /** Re-prices a workload's measured token profile on another route (issue 5, "traces whatif"). */
 async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
   const catalog = openCatalog(opts.catalog);
-  const asOf = opts.asOf ?? io.today;
+  // Priced as of the traces' own period (the last traced day), as summarize and reconcile price them, not today (issue 11, item 3).
+  const asOf = opts.asOf ?? (await tracedUntil(opts, catalog)) ?? io.today;
   let targets: Target[];
   let file: string | undefined;
   if (isFile(opts.workload)) {
     // The one workload file: its workloads' own inputs (repair cost, engineering hours …) and routes.
     file = opts.workload;
-    const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(opts.asOf ? { asOf: opts.asOf } : {}) });
+    const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, asOf });
     const chosen = opts.name ? prepared.filter((p) => p.name === opts.name) : prepared;
     if (!chosen.length) throw new CliUsageError(`--name "${opts.name}" is not a workload of ${file} (it has: ${prepared.map((p) => p.name).join(', ')})`);
     targets = chosen.map((p) => ({ name: p.name, base: p.profile, routes: p.routes }));
@@ -65,7 +66,7 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
   const untraced: string[] = [];
   let known: string[] = [];
   for (const t of targets) {
-    const r = await whatifOne(t, opts, asOf, catalog);
+    const r = await whatifOne(t, opts, asOf, catalog, file);
     if ('untraced' in r) {
       untraced.push(t.name);
       known = r.untraced;
@@ -83,6 +84,12 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
     io.out(out.join('\n').replace(/\n+$/, '') + '\n');
   }
   return results.every((r) => r.priced) ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+/** The last day any workload was traced (YYYY-MM-DD), in the window asked for; undefined with no traces. */
+async function tracedUntil(opts: WhatifOpts, catalog: ReturnType<typeof openCatalog>): Promise<string | undefined> {
+  const ends = [...(await measuredByWorkload(opts.db, catalog, opts)).values()].map((g) => String(g.window.end).slice(0, 10)).sort();
+  return ends.at(-1);
 }
 
 function defaultProfile(name: string): WorkloadProfile {
@@ -105,12 +112,14 @@ interface WhatifResult {
   priced: boolean;
 }
 
-async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>): Promise<WhatifResult | { untraced: string[] }> {
+async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>, file?: string): Promise<WhatifResult | { untraced: string[] }> {
   // Overheads the traces cannot see: the file's values, else the seed's defaults, labelled as such, on both sides.
+  // Every overhead the file gives (eval, human, ops too), the same set summarize and reconcile read from it.
   const overheads: MeasuredOverheads = {
-    repairCostPerFailure: t.base.repairCostPerFailure ?? DEFAULTS.repairCostPerFailure,
-    engineeringHoursPerMonth: t.base.engineeringHoursPerMonth ?? DEFAULTS.engineeringHoursPerMonth,
-    engineeringHourlyRate: t.base.engineeringHourlyRate ?? DEFAULTS.engineeringHourlyRate,
+    repairCostPerFailure: DEFAULTS.repairCostPerFailure,
+    engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
+    engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
+    ...overheadsOfProfile(t.base, file),
   };
   const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
   const g = measured.get(t.name);
@@ -138,7 +147,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   const json = {
     workload: t.name,
     tracedRoutes: g.routes,
-    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null },
+    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null, overheadsIncluded: billed.overheadsIncluded, overheadsNotIncluded: billed.overheadsNotIncluded },
     routes: comparison.routes,
     whatif: result ?? null,
     ...(targetRoutes.length > 1 ? { whatifs } : {}),
@@ -150,6 +159,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   lines.push(table(['', 'Raw $/req', 'LCPR', 'Monthly'], rows, ['left', 'right', 'right', 'right']));
   for (const u of comparison.unpriced) lines.push(`unpriced: ${u.route}: ${u.message}`);
   if (billed.missing) lines.push(`billed from traces: no LCPR — ${billed.missing}`);
+  else lines.push(`billed from traces: ${overheadsLine(billed.overheadsIncluded, billed.overheadsNotIncluded)}`);
   if (result) {
     lines.push('', `Inputs of ${result.route} (value · evidence · source):`);
     for (const [k, s] of Object.entries(result.inputs)) lines.push(`  ${snake(k).padEnd(28)} ${val(s).padStart(12)}  ${s.evidence.padEnd(17)} ${s.source ?? ''}`);
