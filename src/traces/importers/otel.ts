@@ -6,7 +6,7 @@ import { type Staged, buildStg, inFileOrder } from '../staging.js';
 /**
  * OpenTelemetry GenAI spans as OTLP JSON (one document, or the file exporter's one per line), read
  * and flattened by DuckDB. Attribute names: the current GenAI semantic conventions, their older
- * names, and the OpenInference aliases (../shared/notes/stack.md). `gen_ai.usage.input_tokens`
+ * names, and the OpenInference aliases (the verified stack notes). `gen_ai.usage.input_tokens`
  * includes cached tokens by the convention, as the normalized row does. Spans without a model or
  * token usage (HTTP, DB, tool spans) are skipped and counted, not rejected.
  */
