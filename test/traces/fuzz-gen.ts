@@ -6,16 +6,8 @@
  * (test/traces/import-fuzz.test.ts) and long in `npm run bench:fuzz`.
  */
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator's own seeded PRNG (mulberry32), so the fuzz cases are as reproducible as `traces generate`.
+export { rng } from '../../src/traces/generate.js';
 
 export type Rand = () => number;
 export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
