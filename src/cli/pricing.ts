@@ -3,9 +3,9 @@ import { defaultCatalogDir, loadCatalog } from '../catalog/load.js';
 import { findRoute } from '../catalog/lookup.js';
 import { type FieldValues, fieldValues } from './field-flags.js';
 import type { Catalog } from '../catalog/types.js';
-import { type Comparison, compareRoutes } from '../engine/cost/compare.js';
+import type { Comparison } from '../engine/cost/compare.js';
 import { loadWorkloadFile } from '../workload/load.js';
-import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
+import { type PreparedWorkload, prepareWorkloads, pricePrepared } from '../workload/prepare.js';
 import { optionalDate, parseList } from './flags.js';
 import { CliUsageError } from './io.js';
 
@@ -43,10 +43,7 @@ export function priceFile(file: string, opts: PricingOptions, today: string, mea
   const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}), fields: fieldValues(opts) });
   // `measured` swaps a workload's assumed inputs for those its traces measured (compare --traces).
   return prepared.map((p0) => {
-    const p = measured ? measured(p0) : p0;
-    const comparison = compareRoutes(p.profile, p.routes);
-    comparison.unpriced.unshift(...p.unpriced);
-    return { prepared: p, comparison };
+    return pricePrepared(measured ? measured(p0) : p0);
   });
 }
 

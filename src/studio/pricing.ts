@@ -5,11 +5,13 @@
  */
 import { type Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Catalog } from '../catalog/types.js';
-import { type Comparison, compareRoutes } from '../engine/cost/compare.js';
+import type { Comparison } from '../engine/cost/compare.js';
 import { RoutefitError } from '../engine/errors.js';
 import { InputFileError, type Problem } from '../io/yaml-file.js';
 import { type LoadedFile, parseWorkloadText } from '../workload/load.js';
-import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
+import { type PreparedWorkload, prepareWorkloads, pricePrepared } from '../workload/prepare.js';
+
+export { pricePrepared };
 
 export interface PricedWorkload {
   prepared: PreparedWorkload;
@@ -56,12 +58,6 @@ function lazyPriced(prepare: () => PreparedWorkload): PricedWorkload {
   };
 }
 
-/** One prepared workload priced as priceFile does it: unpriced catalog routes listed first. */
-export function pricePrepared(p: PreparedWorkload): PricedWorkload {
-  const comparison = compareRoutes(p.profile, p.routes);
-  comparison.unpriced.unshift(...p.unpriced);
-  return { prepared: p, comparison };
-}
 
 /** A change to one key of the file: `value: undefined` removes the key. */
 export interface Edit {

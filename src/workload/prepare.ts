@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/types.js';
 import { type RouteRequest, resolveRoute } from '../catalog/resolve.js';
 import { RoutefitError } from '../engine/errors.js';
-import type { RouteFailure } from '../engine/cost/compare.js';
+import { type Comparison, type RouteFailure, compareRoutes } from '../engine/cost/compare.js';
 import type { RouteOverrides, RouteSpec, WorkloadProfile } from '../engine/cost/lcpr.js';
 import type { Correlation } from '../engine/uncertainty/monte-carlo.js';
 import { InputFileError, type Problem, locate } from '../io/yaml-file.js';
@@ -139,4 +139,11 @@ export function snake(field: string): string {
 
 function fieldPathText(path: (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+}
+
+/** One prepared workload priced: its routes compared, the routes the catalog could not resolve listed first as unpriced (every surface prices this way). */
+export function pricePrepared(p: PreparedWorkload): { prepared: PreparedWorkload; comparison: Comparison } {
+  const comparison = compareRoutes(p.profile, p.routes);
+  comparison.unpriced.unshift(...p.unpriced);
+  return { prepared: p, comparison };
 }
