@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { checkCompressed, readPath } from './input-files.js';
@@ -27,7 +28,14 @@ export function detectFormat(file: string): string {
     const fd = openSync(file, 'r');
     try {
       const buf = Buffer.alloc(65536);
-      return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+      const raw = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+      // A .gz file is sniffed on its decompressed head, so a gzipped invoice or LiteLLM log is not taken for traces.
+      if (!file.toLowerCase().endsWith('.gz')) return raw.toString('utf8');
+      try {
+        return gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, 65536).toString('utf8');
+      } catch {
+        return ''; // Not gzip data: checkCompressed refuses the file with its reason before anything is read.
+      }
     } finally {
       closeSync(fd);
     }

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/engine/measured/reconciliation.js';
 import { cli } from '../helpers/cli.js';
@@ -50,6 +52,15 @@ describe('reconciliation against FOCUS invoices and usage exports', () => {
       ['focus', 3],
       ['openai-usage', 1],
     ]);
+  });
+
+  it('a gzipped FOCUS invoice is detected as an invoice from its decompressed header, not taken for traces', async () => {
+    const dir = tempDir();
+    const gz = join(dir, 'focus.csv.gz');
+    writeFileSync(gz, gzipSync(FOCUS));
+    const r = await cli('traces', 'import', gz, '--db', join(dir, 's.duckdb'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).imports.map((i: { format: string; kept: number }) => [i.format, i.kept])).toEqual([['focus', 3]]);
   });
 
   it('known deltas: OpenAI 9.1% (watch), Anthropic 28% (red flag) with causes; exit code 1 on a red flag', async () => {
