@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type Histogram, histogramQuantile, mergeHistograms } from '../../src/engine/measured/histogram.js';
 import { openStore, query } from '../../src/traces/db.js';
@@ -81,6 +83,16 @@ describe('histogram quantiles (engine)', () => {
 describe('OTel GenAI metrics import (OTLP JSON)', () => {
   it('is detected by "resourceMetrics"', () => {
     expect(detectFormat(writeTemp('m.json', JSON.stringify(METRICS)))).toBe('otel-metrics');
+  });
+
+  it('a gzipped export (.json.gz) is detected and imported like the plain file', async () => {
+    const dir = tempDir();
+    const gz = join(dir, 'm.json.gz');
+    writeFileSync(gz, gzipSync(JSON.stringify(METRICS)));
+    expect(detectFormat(gz)).toBe('otel-metrics');
+    const imp = await cli('traces', 'import', gz, '--db', join(dir, 's.duckdb'), '--json');
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(JSON.parse(imp.stdout).imports[0]).toMatchObject({ format: 'otel-metrics', rowsRead: 4, kept: 4, rejected: 0 });
   });
 
   it('stores histogram points; summarize shows tokens and latency (mean exact, percentiles interpolated)', async () => {

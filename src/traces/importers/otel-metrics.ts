@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { type Histogram, checkHistogram } from '../../engine/measured/histogram.js';
 import { RoutefitError } from '../../engine/errors.js';
 import { type Store, insertRows, lit, query, transaction } from '../db.js';
@@ -79,7 +80,9 @@ const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString().repl
 
 /** The documents of the file: one JSON document, or one per line (the OTLP file exporter). */
 function documents(file: string, structural: Reject[]): { line: number; doc: Json }[] {
-  const text = readFileSync(file, 'utf8');
+  // A .gz export is read whole (checkCompressed has already verified it to its end), as the span importer's DuckDB reader does.
+  const raw = readFileSync(file);
+  const text = (file.toLowerCase().endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
   try {
     const doc = obj(JSON.parse(text));
     if (doc) return [{ line: 1, doc }];
