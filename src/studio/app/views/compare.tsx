@@ -263,7 +263,10 @@ export function citeTitle(cite: string): string {
   return cite.replace(/Inference Field Guide/g, 'Inference Field Guide').replace(/Inference Economics Playbook/g, 'the playbook');
 }
 
-/** A chart spec rebuilt only when its comparison changes. */
-function useMemoSpec<T>(f: () => T, dep: unknown): T {
-  return useMemo(f, [dep]);
+/** A chart spec built when the chart draws (after the edits pause), once per comparison. */
+function useMemoSpec<T>(f: () => T, dep: unknown): () => T {
+  return useMemo(() => {
+    let spec: T | undefined;
+    return () => (spec ??= f());
+  }, [dep]);
 }
