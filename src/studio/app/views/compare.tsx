@@ -170,7 +170,7 @@ function Verdict({ p, mc }: { p: PricedWorkload; mc: McState }) {
       </div>
       <div class="sure" data-testid="how-sure">
         <span class="label">How sure</span>
-        {mc.status === 'running' ? <span class="progress">sampling {count(mc.samples)} scenarios…</span> : null}
+        {mc.status === 'running' ? <span class="progress" data-testid="mc-progress" data-done={String(mc.done)} data-total={String(mc.samples)}>sampling: {count(mc.done)} of {count(mc.samples)} samples…</span> : null}
         {mc.status === 'error' ? <span class="warn">{mc.error}</span> : null}
         {u && winU ? (
           <>
