@@ -95,7 +95,9 @@ async function measure(browser, url, label) {
             const obs = new MutationObserver(() => {
               if (cell.innerHTML !== before) {
                 obs.disconnect();
-                ok(performance.now() - t0);
+                const dom = performance.now() - t0;
+                // The frame that shows it: style, layout and paint run before the next rAF's task.
+                requestAnimationFrame(() => setTimeout(() => ok([dom, performance.now() - t0]), 0));
               }
             });
             obs.observe(cell, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -109,7 +111,7 @@ async function measure(browser, url, label) {
   }
   const cpu = ((await cpuSeconds(cdp)) - cpu0) / EDITS;
   await ctx.close();
-  return { label, tti, ttiCpu, edit: times, editCpuMs: cpu * 1000 };
+  return { label, tti, ttiCpu, edit: times.map((t) => t[0]), frame: times.map((t) => t[1]), editCpuMs: cpu * 1000 };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'routefit-bench-studio-'));
@@ -133,10 +135,12 @@ await browser.close();
 const [base, big] = results;
 const f = (n) => n.toFixed(1);
 console.log(`Studio bench (Chromium ${'headless'}, ${EDITS} edits, ${LOADS} page loads each)`);
-console.log('| case | TTI median ms | TTI max ms | renderer CPU per load s | edit→screen median ms | p95 ms | renderer CPU per edit ms |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| case | TTI median ms | TTI max ms | renderer CPU per load s | edit→DOM median ms | p95 ms | edit→next frame median ms | p95 ms | renderer CPU per edit ms |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${r.label} | ${f(q(r.tti, 0.5))} | ${f(Math.max(...r.tti))} | ${q(r.ttiCpu, 0.5).toFixed(2)} | ${f(q(r.edit, 0.5))} | ${f(q(r.edit, 0.95))} | ${f(r.editCpuMs)} |`);
+  console.log(`| ${r.label} | ${f(q(r.tti, 0.5))} | ${f(Math.max(...r.tti))} | ${q(r.ttiCpu, 0.5).toFixed(2)} | ${f(q(r.edit, 0.5))} | ${f(q(r.edit, 0.95))} | ${f(q(r.frame, 0.5))} | ${f(q(r.frame, 0.95))} | ${f(r.editCpuMs)} |`);
 }
 console.log(`ratio fleet/baseline: TTI ${(q(big.tti, 0.5) / q(base.tti, 0.5)).toFixed(2)}x, edit ${(q(big.edit, 0.5) / q(base.edit, 0.5)).toFixed(2)}x, edit CPU ${(big.editCpuMs / base.editCpuMs).toFixed(2)}x`);
-console.log(`budgets (issue 12): edit < 16 ms → ${q(big.edit, 0.5) < 16 ? 'met' : 'NOT met'} (median); first view < 1000 ms → ${q(big.tti, 0.5) < 1000 ? 'met' : 'NOT met'} (median)`);
+const r16 = (n) => `${(n / 16).toFixed(2)}x of 16 ms`;
+console.log(`fleet vs targets (issue 12): edit→DOM median ${r16(q(big.edit, 0.5))}, p95 ${r16(q(big.edit, 0.95))}; edit→frame median ${r16(q(big.frame, 0.5))}; first view median ${(q(big.tti, 0.5) / 1000).toFixed(2)}x of 1 s`);
+console.log(`budgets: edit < 16 ms → ${q(big.edit, 0.5) < 16 ? 'met' : 'NOT met'} (median); first view < 1000 ms → ${q(big.tti, 0.5) < 1000 ? 'met' : 'NOT met'} (median)`);

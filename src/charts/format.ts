@@ -8,8 +8,17 @@ export function usdPerRequest(n: number): string {
 
 /** USD with thousands separators (whole dollars by default). */
 export function usd(n: number, digits = 0): string {
-  const s = Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const s = usdFormat(digits).format(Math.abs(n));
   return `${n < 0 ? '-' : ''}$${s}`;
+}
+
+// toLocaleString with options builds a formatter per call; the Studio formats every route's parts on
+// each edit. Same options, same text.
+const USD_FORMATS = new Map<number, Intl.NumberFormat>();
+function usdFormat(digits: number): Intl.NumberFormat {
+  let f = USD_FORMATS.get(digits);
+  if (!f) USD_FORMATS.set(digits, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return f;
 }
 
 /** 1,250,000 → "1.25M"; for axis and marker labels. */

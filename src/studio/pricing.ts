@@ -35,9 +35,9 @@ export function priceLoaded(load: () => LoadedFile, catalog: Catalog, today: str
     const loaded = load();
     if (only === undefined) return { ok: true, priced: prepareWorkloads(loaded, catalog, { today }).map((p) => pricePrepared(p)) };
     // Only the workload on screen is resolved and priced now; the others when a view reads them.
-    const one = (i: number) => prepareWorkloads({ ...loaded, workloads: [loaded.workloads[i]!] }, catalog, { today })[0]!;
+    const one = (i: number) => pricedOnce(loaded, i, catalog, today);
     const shown = Math.min(Math.max(only, 0), loaded.workloads.length - 1);
-    return { ok: true, priced: loaded.workloads.map((_, i) => (i === shown ? pricePrepared(one(i)) : lazyPriced(() => one(i)))) };
+    return { ok: true, priced: loaded.workloads.map((_, i) => (i === shown ? one(i) : lazyPriced(() => one(i)))) };
   } catch (err) {
     if (err instanceof InputFileError) return { ok: false, problems: err.problems };
     if (err instanceof RoutefitError) return { ok: false, problems: [{ ...(err.field ? { field: err.field } : {}), message: err.message }] };
@@ -45,15 +45,41 @@ export function priceLoaded(load: () => LoadedFile, catalog: Catalog, today: str
   }
 }
 
-function lazyPriced(prepare: () => PreparedWorkload): PricedWorkload {
-  let prepared: PreparedWorkload | undefined;
-  let comparison: Comparison | undefined;
+/**
+ * Workload i resolved and priced, memoized on its loaded input: an edit to one workload of a fleet
+ * re-prices that one, the other 19 come back from here. The key is the whole loaded workload (profile
+ * with every value, evidence and source; routes as written; as-of; correlations) plus the date and
+ * the catalog, everything prepareOne and compareRoutes read, so a hit is the value a fresh call gives.
+ * A workload with problems is never stored: its messages carry lines of the file being loaded.
+ */
+const PRICED_CACHE_SIZE = 256;
+const pricedCache = new WeakMap<Catalog, Map<string, PricedWorkload>>();
+function pricedOnce(loaded: LoadedFile, i: number, catalog: Catalog, today: string): PricedWorkload {
+  const w = loaded.workloads[i]!;
+  const key = `${today}\u0000${JSON.stringify(w)}`;
+  let cache = pricedCache.get(catalog);
+  if (!cache) pricedCache.set(catalog, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) {
+    // Most recently used last, so the oldest entry is the one dropped.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const priced = pricePrepared(prepareWorkloads({ ...loaded, workloads: [w] }, catalog, { today })[0]!);
+  cache.set(key, priced);
+  if (cache.size > PRICED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return priced;
+}
+
+function lazyPriced(price: () => PricedWorkload): PricedWorkload {
+  let priced: PricedWorkload | undefined;
   return {
     get prepared() {
-      return (prepared ??= prepare());
+      return (priced ??= price()).prepared;
     },
     get comparison() {
-      return (comparison ??= pricePrepared(this.prepared).comparison);
+      return (priced ??= price()).comparison;
     },
   };
 }

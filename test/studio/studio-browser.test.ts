@@ -144,6 +144,8 @@ describe('Studio in Chromium', () => {
     await page.waitForSelector('[data-testid=scenarios] [data-card="0"]');
     const shown = await lcprs(page);
     const card = await page.$$eval('[data-card="0"] li', (l) => l.map((x) => x.getAttribute('data-lcpr')));
+    // The app writes the state into the URL once the edits pause.
+    await page.waitForSelector('html[data-url=current]');
     const url = page.url();
     expect(url).toMatch(/#s=/);
     const again = await open(url);

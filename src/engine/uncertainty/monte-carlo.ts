@@ -34,7 +34,11 @@ export interface MonteCarloOptions extends ConfidenceOptions {
   /** false: inputs without a declared range stay fixed (no evidence-based default spread). */
   defaultSpreads?: boolean;
   migration?: MigrationQuestion;
+  /** Called every PROGRESS_EVERY samples and after the last, with samples done of total (the Studio shows it); no effect on the result. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+const PROGRESS_EVERY = 250;
 
 export interface Band {
   p10: number;
@@ -173,7 +177,9 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
 
   const rng = xoroshiro128plus(seed);
   const u = new Float64Array(vars.length);
+  const onProgress = opts.onProgress;
   for (let i = 0; i < n; i++) {
+    if (onProgress && i > 0 && i % PROGRESS_EVERY === 0) onProgress(i, n);
     // One uniform per input per sample, drawn in a fixed order: runs that differ only in spreads share random numbers.
     for (let k = 0; k < vars.length; k++) u[k] = uniformFloat64(rng);
     copula?.(u);
@@ -224,6 +230,7 @@ export function monteCarlo(profile: WorkloadProfile, allRoutes: readonly RouteSp
     }
   }
 
+  onProgress?.(n, n);
   const wins = new Int32Array(R);
   for (let i = 0; i < n; i++) if (winner[i]! >= 0) wins[winner[i]!]!++;
   const pointById = new Map(point.routes.map((r) => [r.route, r]));

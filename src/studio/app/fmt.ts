@@ -18,6 +18,9 @@ export function count(n: number): string {
 export function percent(n: number, digits = 1): string {
   return `${(n * 100).toFixed(digits)}%`;
 }
+// One formatter reused: toLocaleString with options builds a new one per call (the Compare table
+// and its working call this hundreds of times per edit). Same options, same text.
+const upTo6 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
 export function num(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  return upTo6.format(n);
 }

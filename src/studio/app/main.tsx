@@ -4,7 +4,7 @@ import type { Catalog } from '../../catalog/types.js';
 import type { ViewProps } from './types.js';
 import { type Session, getCatalog, getFile, getSession, saveEdits } from './api.js';
 import { recompute } from './model.js';
-import { type StudioState, type View, MAX_PINS, decodeState, encodeState, initialState } from './url-state.js';
+import { type StudioState, type View, MAX_PINS, decodeState, flushUrl, initialState, writeUrlSoon } from './url-state.js';
 import { EditorView } from './views/editor.js';
 import { ScenarioCards } from './views/scenarios.js';
 import { VIEW_LIST } from './views/registry.js';
@@ -45,8 +45,12 @@ function App() {
   }, [state?.file]);
 
   useEffect(() => {
-    if (state) history.replaceState(null, '', encodeState(state));
+    if (state) writeUrlSoon(state);
   }, [state]);
+  useEffect(() => {
+    addEventListener('pagehide', flushUrl);
+    return () => removeEventListener('pagehide', flushUrl);
+  }, []);
 
   const computed = useMemo(() => {
     if (!state || !base || !catalog || !session || base.file !== state.file) return null;
@@ -101,7 +105,7 @@ function App() {
         <button disabled={!state.edits.length} onClick={save} data-testid="save">Save to file</button>
         <button disabled={!state.edits.length} onClick={() => set({ edits: [] })}>Discard changes</button>
         <button disabled={state.pins.length >= MAX_PINS} onClick={pin} data-testid="pin" title="pin this scenario as a card (up to four)">Pin scenario</button>
-        <button onClick={() => navigator.clipboard?.writeText(location.href)} title="the link holds the whole state">Copy link</button>
+        <button onClick={() => (flushUrl(), navigator.clipboard?.writeText(location.href))} title="the link holds the whole state">Copy link</button>
         {saveMsg ? <span class="save-msg" role="status">{saveMsg}</span> : null}
       </header>
       {linkNote ? <p class="note" role="alert">{linkNote}</p> : null}

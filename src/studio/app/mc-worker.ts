@@ -14,7 +14,8 @@ self.onmessage = (ev: MessageEvent<McRequest>) => {
   const { id, profile, routes, opts } = ev.data;
   try {
     const t0 = performance.now();
-    const result = monteCarlo(profile, routes, opts);
+    // Samples done of total, streamed to the page as the run goes (the result is the same run's).
+    const result = monteCarlo(profile, routes, { ...opts, onProgress: (done, total) => self.postMessage({ id, progress: { done, total } }) });
     self.postMessage({ id, ok: true, result, ms: performance.now() - t0 });
   } catch (err) {
     self.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });

@@ -3,7 +3,7 @@ import { DEFAULT_SAMPLES } from '../../engine/uncertainty/monte-carlo.js';
 import type { PricedWorkload } from '../pricing.js';
 import type { McRequest } from './mc-worker.js';
 
-export type McState = { status: 'idle' } | { status: 'running'; samples: number } | { status: 'done'; result: MonteCarloResult; ms: number } | { status: 'error'; error: string };
+export type McState = { status: 'idle' } | { status: 'running'; samples: number; done: number } | { status: 'done'; result: MonteCarloResult; ms: number } | { status: 'error'; error: string };
 
 let worker: Worker | undefined;
 let busy = false;
@@ -33,17 +33,26 @@ export function runMonteCarlo(p: PricedWorkload, onState: (s: McState) => void):
     routes,
     opts: { asOf: p.prepared.asOf, ...(p.prepared.correlations ? { correlations: p.prepared.correlations } : {}) },
   };
-  onState({ status: 'running', samples: DEFAULT_SAMPLES });
+  onState({ status: 'running', samples: DEFAULT_SAMPLES, done: 0 });
   const w = worker;
   const listener = (ev: MessageEvent) => {
     if (ev.data.id !== id) return;
+    if (ev.data.progress) {
+      if (id === seq) onState({ status: 'running', samples: ev.data.progress.total, done: ev.data.progress.done });
+      return;
+    }
     w.removeEventListener('message', listener);
     if (id !== seq) return;
     onState(ev.data.ok ? { status: 'done', result: ev.data.result, ms: ev.data.ms } : { status: 'error', error: ev.data.error });
   };
   w.addEventListener('message', listener);
   busy = true;
-  w.addEventListener('message', () => (busy = false), { once: true });
+  const idle = (ev: MessageEvent) => {
+    if (ev.data.id !== id || ev.data.progress) return;
+    busy = false;
+    w.removeEventListener('message', idle);
+  };
+  w.addEventListener('message', idle);
   w.postMessage(req);
   return () => w.removeEventListener('message', listener);
 }

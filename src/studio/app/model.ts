@@ -11,6 +11,9 @@ export interface Computed {
   raw: Record<string, unknown>[];
   /** Fleet-level keys (routes shared by every workload), when the file is a fleet. */
   fleet: Record<string, unknown> | null;
+  /** Workload names as the loader gives them (when the file loads): read these instead of
+   * `outcome.priced[i].prepared.name`, which prices workload i to answer. */
+  names: string[];
 }
 
 /** The base file parsed once per text: each edit works on a copy of its data instead of re-parsing. */
@@ -36,20 +39,25 @@ function baseSource(file: string, text: string) {
  */
 export function recompute(file: string, baseText: string, edits: readonly Edit[], catalog: Catalog, today: string, visible?: number): Computed {
   const base = baseSource(file, baseText);
-  if (!base.src) return { text: baseText, outcome: { ok: false, problems: base.problems }, raw: [], fleet: null };
+  if (!base.src) return { text: baseText, outcome: { ok: false, problems: base.problems }, raw: [], fleet: null, names: [] };
   let data = base.src.data;
   if (edits.length) {
     try {
       data = editData(base.src.data, edits);
     } catch (err) {
-      if (err instanceof InputFileError) return { text: baseText, outcome: { ok: false, problems: err.problems }, raw: [], fleet: null };
+      if (err instanceof InputFileError) return { text: baseText, outcome: { ok: false, problems: err.problems }, raw: [], fleet: null, names: [] };
       throw err;
     }
   }
   let text: string | undefined = edits.length ? undefined : baseText;
   const textOf = () => (text ??= applyEdits(baseText, edits));
   const src = base.src;
-  let outcome = priceLoaded(() => fromSource({ ...src, data }), catalog, today, visible);
+  let names: string[] = [];
+  let outcome = priceLoaded(() => {
+    const loaded = fromSource({ ...src, data });
+    names = loaded.workloads.map((w) => w.name);
+    return loaded;
+  }, catalog, today, visible);
   if (!outcome.ok && edits.length) outcome = priceText(file, textOf(), catalog, today, visible);
   const obj = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const isFleet = Array.isArray(obj.workloads);
@@ -61,6 +69,7 @@ export function recompute(file: string, baseText: string, edits: readonly Edit[]
     outcome,
     raw,
     fleet: isFleet ? obj : null,
+    names: names.length ? names : raw.map((w, i) => String(w.name ?? `workload ${i + 1}`)),
   };
 }
 

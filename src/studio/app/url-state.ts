@@ -87,3 +87,25 @@ export function withEdit(edits: readonly Edit[], path: Edit['path'], value: unkn
   const key = JSON.stringify(path);
   return [...edits.filter((e) => JSON.stringify(e.path) !== key), { path, value }];
 }
+
+/**
+ * Writes the state into the URL once the edits pause (compressing the state and replaceState cost a
+ * few ms, every keystroke). `<html data-url>` says "pending" until the address bar holds the state;
+ * leaving the page or "Copy link" writes it at once.
+ */
+const URL_WRITE_DELAY_MS = 100;
+let pending: StudioState | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+export function writeUrlSoon(s: StudioState): void {
+  pending = s;
+  document.documentElement.dataset.url = 'pending';
+  if (timer === undefined) timer = setTimeout(flushUrl, URL_WRITE_DELAY_MS);
+}
+
+export function flushUrl(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  timer = undefined;
+  if (pending) history.replaceState(null, '', encodeState(pending));
+  pending = undefined;
+  document.documentElement.dataset.url = 'current';
+}

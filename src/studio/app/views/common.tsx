@@ -14,7 +14,8 @@ export function Problems({ problems, file }: { problems: Problem[]; file: string
 }
 
 export function WorkloadPicker({ computed, state, set }: ViewProps) {
-  const names = computed.outcome.ok ? computed.outcome.priced.map((p) => p.prepared.name) : computed.raw.map((w, i) => String(w.name ?? `workload ${i + 1}`));
+  // The loader's names: reading priced[i].prepared.name would price every workload of the fleet.
+  const names = computed.names;
   if (names.length < 2) return null;
   return (
     <label class="picker">

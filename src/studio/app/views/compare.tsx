@@ -170,7 +170,7 @@ function Verdict({ p, mc }: { p: PricedWorkload; mc: McState }) {
       </div>
       <div class="sure" data-testid="how-sure">
         <span class="label">How sure</span>
-        {mc.status === 'running' ? <span class="progress">sampling {count(mc.samples)} scenarios…</span> : null}
+        {mc.status === 'running' ? <span class="progress" data-testid="mc-progress" data-done={String(mc.done)} data-total={String(mc.samples)}>sampling: {count(mc.done)} of {count(mc.samples)} samples…</span> : null}
         {mc.status === 'error' ? <span class="warn">{mc.error}</span> : null}
         {u && winU ? (
           <>
@@ -263,7 +263,10 @@ export function citeTitle(cite: string): string {
   return cite.replace(/Inference Field Guide/g, 'Inference Field Guide').replace(/Inference Economics Playbook/g, 'the playbook');
 }
 
-/** A chart spec rebuilt only when its comparison changes. */
-function useMemoSpec<T>(f: () => T, dep: unknown): T {
-  return useMemo(f, [dep]);
+/** A chart spec built when the chart draws (after the edits pause), once per comparison. */
+function useMemoSpec<T>(f: () => T, dep: unknown): () => T {
+  return useMemo(() => {
+    let spec: T | undefined;
+    return () => (spec ??= f());
+  }, [dep]);
 }

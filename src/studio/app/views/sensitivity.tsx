@@ -49,7 +49,7 @@ export function SensitivityView(props: ViewProps) {
         </table>
       ) : null}
       <h2>Uncertainty: every input at once</h2>
-      {mc.status === 'running' ? <p class="progress" role="status">Sampling {count(mc.samples)} scenarios in the background…</p> : null}
+      {mc.status === 'running' ? <p class="progress" role="status" data-testid="mc-progress" data-done={String(mc.done)} data-total={String(mc.samples)}>Sampling in the background: {count(mc.done)} of {count(mc.samples)} samples…</p> : null}
       {mc.status === 'error' ? <p class="warn">{mc.error}</p> : null}
       {u ? (
         <>
