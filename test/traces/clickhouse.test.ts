@@ -12,7 +12,7 @@ import { importFile } from '../../src/traces/import.js';
 import { type GroupSummary, type SummaryOptions, summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { loadWorkloadFile } from '../../src/workload/load.js';
-import { useClickHouse } from '../helpers/clickhouse.js';
+import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
 import { cli, tempYaml } from '../helpers/cli.js';
 import { HEADER, csvRows, differences, memoryStore, tempDir, writeTemp } from './helpers.js';
 
@@ -103,7 +103,7 @@ async function count(ch: ChStore, sql: string): Promise<number> {
 }
 
 async function leftovers(ch: ChStore): Promise<string[]> {
-  return (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => n !== 'requests' && n !== 'imports');
+  return (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => !STORE_TABLES.includes(n));
 }
 
 async function bothStores(file: string) {
@@ -244,7 +244,7 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
     try {
       await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), { today });
       const file = writeTemp('more.csv', [HEADER, ...csvRows(100, 100)].join('\n'));
-      for (const step of ['loaded', 'staged', 'attached'] as ChImportStep[]) {
+      for (const step of ['loaded', 'locked', 'written'] as ChImportStep[]) {
         const onStep = (s: ChImportStep) => {
           if (s === step) throw new Error(`connection lost after ${s}`);
         };
