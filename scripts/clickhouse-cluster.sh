@@ -3,6 +3,8 @@
 #
 #   scripts/clickhouse-cluster.sh start [STATE_DIR]   start two servers, print the two env lines
 #   scripts/clickhouse-cluster.sh stop  [STATE_DIR]   stop them by PID, remove the data
+#   scripts/clickhouse-cluster.sh start-shard STATE_DIR N   start shard N's server again (its data
+#                                       kept), e.g. after a test killed it; waits for /ping
 #
 # One clickhouse-server process per shard (Debian's /usr/sbin/clickhouse-server, 18.16, or
 # ROUTEFIT_CLICKHOUSE_SERVER), each with its own free tcp/http/interserver ports on 127.0.0.1 and
@@ -77,18 +79,23 @@ USERS_XML='<?xml version="1.0"?>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>'
 
+alive() { # alive PID: running (a killed server not yet reaped is a zombie: not running)
+  kill -0 "$1" 2>/dev/null || return 1
+  case "$(ps -o stat= -p "$1" 2>/dev/null)" in Z*|'') return 1 ;; esac
+}
+
 stop_dir() { # stop_dir DIR: SIGTERM each server by its PID, SIGKILL after 15 s, then remove DIR
   local dir=$1 pid
   for f in "$dir"/shard*/pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+    if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
   for f in "$dir"/shard*/pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   done
   rm -rf "$dir"
 }
@@ -122,7 +129,7 @@ start() {
       local d="$dir/shard$((i + 1))" up=0
       for _ in $(seq 1 300); do
         if curl -sf "http://127.0.0.1:${ports[3 * i]}/ping" >/dev/null 2>&1; then up=1; break; fi
-        kill -0 "$(cat "$d/pid")" 2>/dev/null || break
+        alive "$(cat "$d/pid")" || break
         sleep 0.1
       done
       if [ $up -eq 0 ]; then ok=0; echo "clickhouse-cluster: shard $((i + 1)) did not answer /ping (attempt $attempt): $(tail -n 3 "$d/stderr.log" "$d/server.err.log" 2>/dev/null | tr '\n' ' ')" >&2; fi
@@ -155,8 +162,25 @@ stop() {
   echo "clickhouse-cluster: stopped ($dir)" >&2
 }
 
+start_shard() { # start_shard DIR N
+  local d="$1/shard$2"
+  [ -f "$d/config.xml" ] || die "$d: no such shard"
+  if alive "$(cat "$d/pid" 2>/dev/null)"; then die "shard $2 is running (pid $(cat "$d/pid"))"; fi
+  (cd "$d" && exec setsid "$BIN" --config-file="$d/config.xml" </dev/null >>"$d/stdout.log" 2>>"$d/stderr.log") &
+  echo $! > "$d/pid"
+  local port
+  port=$(cat "$d/http_port")
+  for _ in $(seq 1 300); do
+    if curl -sf "http://127.0.0.1:$port/ping" >/dev/null 2>&1; then echo "clickhouse-cluster: shard $2 up (pid $(cat "$d/pid"))" >&2; return 0; fi
+    alive "$(cat "$d/pid")" || break
+    sleep 0.1
+  done
+  die "shard $2 did not answer /ping: $(tail -n 3 "$d/stderr.log" "$d/server.err.log" 2>/dev/null | tr '\n' ' ')"
+}
+
 case "${1:-}" in
+  start-shard) [ $# -eq 3 ] || die "usage: $0 start-shard STATE_DIR N"; start_shard "$2" "$3" ;;
   start) start "${2:-}" ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 start|stop [STATE_DIR]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop [STATE_DIR] | start-shard STATE_DIR N" >&2; exit 2 ;;
 esac

@@ -27,6 +27,17 @@ export const clickhouseOpt = () =>
     )
     .env(CLICKHOUSE_ENV);
 
+/** The env twin of --cluster, printed by scripts/clickhouse-cluster.sh start. */
+export const CLUSTER_ENV = 'ROUTEFIT_CLICKHOUSE_CLUSTER';
+
+export const clusterOpt = () =>
+  opt
+    .string(
+      '--cluster <name>',
+      'with --clickhouse: shard the store over this cluster of the server\'s remote_servers (a MergeTree table on each shard, Distributed tables over them, rows sharded by request id)',
+    )
+    .env(CLUSTER_ENV);
+
 export type StoreChoice = { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string };
 
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */

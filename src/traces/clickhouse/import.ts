@@ -150,7 +150,7 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
   const load = ch.table(`requests_load_${lease.token}`);
   const match = ch.table(`requests_match_${lease.token}`);
   const cols = REQUEST_COLUMNS.join(', ');
-  const leftovers = await dropLeftovers(ch, await lease.alive());
+  let leftovers: string[] = [];
   let written: number | undefined;
   try {
     await ch.command(`CREATE TABLE ${load} AS ${data} ENGINE = Log`);
@@ -161,6 +161,8 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
 
     await lease.acquire({ ...(o.lockWaitMs !== undefined ? { waitMs: o.lockWaitMs } : {}), ...(o.onLockWait ? { onWait: o.onLockWait } : {}) });
     await o.onStep?.('locked');
+    // Under the lock a killed holder is known dead (its lock was broken as stale): its tables go now.
+    leftovers = await dropLeftovers(ch, await lease.alive());
     const orphans = await dropUncommitted(ch, nodes);
     const id = await nextImportId(ch);
     // The stored rows with this file's keys (looked up only among its request ids: memory follows the
