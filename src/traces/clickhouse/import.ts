@@ -70,15 +70,17 @@ export async function nextImportId(ch: ChStore): Promise<number> {
 /** Opens the cluster's nodes (shard 1's first replica first) and makes sure the store's tables exist on each. */
 async function openLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: ChStore[]; lockUrl: string }> {
   const url = opts.url ?? ch.url;
-  if (!opts.cluster) {
+  // The store's own cluster (openClickHouse(url, { cluster }), the TraceStore's `--cluster`) unless the call names one.
+  const cluster = opts.cluster ?? ch.cluster;
+  if (!cluster) {
     await ensureSchema(ch);
     return { nodes: [], lockUrl: url };
   }
-  const urls = await clusterNodes(ch, url, opts.cluster);
+  const urls = await clusterNodes(ch, url, cluster);
   const nodes: ChStore[] = [];
   try {
     for (const u of urls) nodes.push(await openClickHouse(u));
-    await ensureSchema(ch, { cluster: opts.cluster, nodeStores: nodes });
+    await ensureSchema(ch, { cluster, nodeStores: nodes });
     // Distributed inserts wait for every shard's write (the default queues them and returns at once).
     await ch.command('SET insert_distributed_sync = 1');
   } catch (err) {
