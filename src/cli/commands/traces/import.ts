@@ -99,14 +99,13 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
           await importFileToClickHouse(ch, f, {
             ...common,
             url: where.url,
-            ...(opts.cluster ? { cluster: opts.cluster } : {}),
             onLockWait: lockWaitNote(io, f),
             whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
           }),
         );
       }
       return out;
-    });
+    }, where.cluster !== undefined ? { cluster: where.cluster } : {});
     return reportImports(summaries, { clickhouse: shown }, opts, io);
   }
   // Opened for an import: a file bloated by killed imports is compacted first (traces/compact.ts).
