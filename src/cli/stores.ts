@@ -27,22 +27,34 @@ export const clickhouseOpt = () =>
     )
     .env(CLICKHOUSE_ENV);
 
-export type StoreChoice = { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string };
+/** The env twin of --cluster, printed by scripts/clickhouse-cluster.sh start. */
+export const CLUSTER_ENV = 'ROUTEFIT_CLICKHOUSE_CLUSTER';
+
+export const clusterOpt = () =>
+  opt
+    .string(
+      '--cluster <name>',
+      'with --clickhouse: shard the store over this cluster of the server\'s remote_servers (a MergeTree table on each shard, Distributed tables over them, rows sharded by request id)',
+    )
+    .env(CLUSTER_ENV);
+
+export type { StoreChoice } from '../traces/store/types.js';
+import type { StoreChoice } from '../traces/store/types.js';
 
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
-export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined }): StoreChoice {
+export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined; cluster?: string | undefined }): StoreChoice {
   const dbGiven = cmd.getOptionValueSource('db') === 'cli';
   if (opts.clickhouse !== undefined && cmd.getOptionValueSource('clickhouse') === 'cli' && dbGiven) {
     throw new CliUsageError('--db and --clickhouse name two different stores; pass one');
   }
-  if (opts.clickhouse !== undefined && !dbGiven) return { kind: 'clickhouse', url: opts.clickhouse };
+  if (opts.clickhouse !== undefined && !dbGiven) return { kind: 'clickhouse', url: opts.clickhouse, ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}) };
   return { kind: 'duckdb', db: opts.db };
 }
 
 /** Connects to a ClickHouse store, runs `body`, closes the connection. */
-export async function withClickHouse<T>(url: string, body: (ch: ChStore) => Promise<T>): Promise<T> {
+export async function withClickHouse<T>(url: string, body: (ch: ChStore) => Promise<T>, opts: { cluster?: string } = {}): Promise<T> {
   const { openClickHouse } = await import('../traces/clickhouse/connection.js');
-  const ch = await openClickHouse(url);
+  const ch = await openClickHouse(url, opts.cluster !== undefined ? { cluster: opts.cluster } : {});
   try {
     return await body(ch);
   } finally {

@@ -34,3 +34,6 @@ export function useClickHouse(): { url: () => string; fresh: () => string } {
     fresh: () => `${url()}/t_${randomBytes(6).toString('hex')}`,
   };
 }
+
+/** A ClickHouse store's own tables (src/traces/clickhouse/schema.ts, import-lock.ts), in name order: anything else is a load, match or lock table left behind. */
+export const STORE_TABLES = ['import_beats', 'imports', 'replaced', 'requests', 'requests_data'];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chLit, openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
 import { importFile } from '../../src/traces/import.js';
-import { useClickHouse } from '../helpers/clickhouse.js';
+import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
 import { cli } from '../helpers/cli.js';
 import { HEADER, csvRows, memoryStore, tempDir, writeTemp } from './helpers.js';
 
@@ -77,7 +77,7 @@ describe('ClickHouse store: hostile input', () => {
     await ch.close();
   });
 
-  it('a corrected re-import is a conflict with counts; --replace is refused there (no transaction); nothing changes', async () => {
+  it('a corrected re-import is a conflict with counts and changes nothing; --replace makes the newer file win, once', async () => {
     const url = server.fresh();
     const first = writeTemp('a.csv', [HEADER, ...csvRows(4)].join('\n'));
     const fixed = csvRows(5);
@@ -86,17 +86,26 @@ describe('ClickHouse store: hostile input', () => {
     expect((await cli('traces', 'import', first, '--clickhouse', url)).code).toBe(0);
     const again = await cli('traces', 'import', first, '--clickhouse', url, '--json');
     expect(JSON.parse(again.stdout).imports[0]).toMatchObject({ kept: 0, alreadyStored: 4 });
-    for (const extra of [[], ['--replace']]) {
-      const r = await cli('traces', 'import', second, '--clickhouse', url, '--json', ...extra);
-      expect(r.code).toBe(2);
-      expect(JSON.parse(r.stdout).imports[0]).toMatchObject({ conflicts: 1, kept: 0 });
-      expect(r.stderr).toMatch(/1 row conflicts with rows the ClickHouse store holds .*first: r2, attempt 0/);
-      if (extra.length) expect(r.stderr).toMatch(/--replace is refused there/);
-    }
+    const r = await cli('traces', 'import', second, '--clickhouse', url, '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).imports[0]).toMatchObject({ conflicts: 1, kept: 0 });
+    expect(r.stderr).toMatch(/1 row conflicts with rows the ClickHouse store holds .*first: r2, attempt 0.*Pass --replace/);
     const ch = await openClickHouse(url);
-    expect(await ch.query(`SELECT count() AS n, sum(output_tokens) AS o FROM ${ch.table('requests')}`)).toEqual([{ n: 4, o: 400 }]);
-    expect(await tables(url)).toEqual(['imports', 'requests']);
-    await ch.close();
+    try {
+      expect(await ch.query(`SELECT count() AS n, sum(output_tokens) AS o FROM ${ch.table('requests')}`)).toEqual([{ n: 4, o: 400 }]);
+      const rep = await cli('traces', 'import', second, '--clickhouse', url, '--json', '--replace');
+      expect(rep.code).toBe(0);
+      // r2 corrected (100 → 101 output tokens), r4 new, r0 r1 r3 already stored.
+      expect(JSON.parse(rep.stdout).imports[0]).toMatchObject({ kept: 2, alreadyStored: 3, replaced: 1 });
+      expect(await ch.query(`SELECT count() AS n, sum(output_tokens) AS o, uniqExact(request_id, attempt) AS k FROM ${ch.table('requests')}`)).toEqual([{ n: 5, o: 501, k: 5 }]);
+      expect(await ch.query(`SELECT output_tokens FROM ${ch.table('requests')} WHERE request_id = 'r2'`)).toEqual([{ output_tokens: 101 }]);
+      // The same correction again is already stored: nothing replaced twice.
+      const twice = await cli('traces', 'import', second, '--clickhouse', url, '--json', '--replace');
+      expect(JSON.parse(twice.stdout).imports[0]).toMatchObject({ kept: 0, alreadyStored: 5, replaced: 0 });
+      expect(await tables(url)).toEqual(STORE_TABLES);
+    } finally {
+      await ch.close();
+    }
   });
 
   it('load/stage tables a killed import left are dropped by the next import', async () => {
@@ -104,13 +113,13 @@ describe('ClickHouse store: hostile input', () => {
     const file = writeTemp('a.csv', [HEADER, ...csvRows(3)].join('\n'));
     await cli('traces', 'import', file, '--clickhouse', url);
     const ch = await openClickHouse(url);
-    await ch.command(`CREATE TABLE ${ch.table('requests_load_7_0badc0de')} AS ${ch.table('requests')} ENGINE = Log`);
-    await ch.command(`CREATE TABLE ${ch.table('requests_stage_7_0badc0de')} AS ${ch.table('requests')}`);
+    await ch.command(`CREATE TABLE ${ch.table('requests_load_7_0badc0de')} AS ${ch.table('requests_data')} ENGINE = Log`);
+    await ch.command(`CREATE TABLE ${ch.table('requests_stage_7_0badc0de')} AS ${ch.table('requests_data')}`);
     await ch.close();
     const r = await cli('traces', 'import', writeTemp('b.csv', [HEADER, ...csvRows(2, 10)].join('\n')), '--clickhouse', url, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).imports[0].notes.join(' ')).toMatch(/dropped 2 load\/stage tables an interrupted import had left/);
-    expect(await tables(url)).toEqual(['imports', 'requests']);
+    expect(await tables(url)).toEqual(STORE_TABLES);
   });
 
   it('a truncated .csv.gz is refused before the server is touched', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { type ChStore, chLit, chString, openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
+import { importsDdl, requestsDdl } from '../../src/traces/clickhouse/schema.js';
 import { summarizeClickHouse } from '../../src/traces/clickhouse/metrics.js';
 import { prepareChPricing } from '../../src/traces/clickhouse/pricing.js';
 import { generateTraces } from '../../src/traces/generate.js';
@@ -12,7 +13,7 @@ import { importFile } from '../../src/traces/import.js';
 import { type GroupSummary, type SummaryOptions, summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { loadWorkloadFile } from '../../src/workload/load.js';
-import { useClickHouse } from '../helpers/clickhouse.js';
+import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
 import { cli, tempYaml } from '../helpers/cli.js';
 import { HEADER, csvRows, differences, memoryStore, tempDir, writeTemp } from './helpers.js';
 
@@ -103,7 +104,7 @@ async function count(ch: ChStore, sql: string): Promise<number> {
 }
 
 async function leftovers(ch: ChStore): Promise<string[]> {
-  return (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => n !== 'requests' && n !== 'imports');
+  return (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => !STORE_TABLES.includes(n));
 }
 
 async function bothStores(file: string) {
@@ -244,7 +245,7 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
     try {
       await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), { today });
       const file = writeTemp('more.csv', [HEADER, ...csvRows(100, 100)].join('\n'));
-      for (const step of ['loaded', 'staged', 'attached'] as ChImportStep[]) {
+      for (const step of ['loaded', 'locked', 'written'] as ChImportStep[]) {
         const onStep = (s: ChImportStep) => {
           if (s === step) throw new Error(`connection lost after ${s}`);
         };
@@ -258,6 +259,31 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
       expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(200);
       // CSV rows carry no stored line (as in DuckDB): NULL, never a made-up 0.
       expect(await count(ch, `SELECT countIf(isNull(source_line)) FROM ${ch.table('requests')}`)).toBe(200);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a store made before the ledger view (a requests table) is moved under it: committed rows stay, a partial import stays hidden', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      await ch.command(`CREATE DATABASE ${ch.database}`);
+      await ch.command(requestsDdl(ch.table('requests')));
+      await ch.command(importsDdl(ch.table('imports')));
+      const row = (id: string, imp: number) =>
+        `INSERT INTO ${ch.table('requests')} (ts_us, request_id, attempt, input_tokens, output_tokens, status, quality, escalated_to_human, batch, fallback, import_id) VALUES (1777593600000000, ${chLit(id)}, 0, 10, 5, 'ok', 'pass', 0, 0, 0, ${imp})`;
+      await ch.command(row('old-1', 1));
+      await ch.command(row('old-2', 1));
+      await ch.command(`INSERT INTO ${ch.table('imports')} VALUES (1, 'old.csv', 'csv', '2026-05-01', 2, 2, 0, 0)`);
+      // Import 2 was killed between its attach and its imports row (the old design's gap).
+      await ch.command(row('partial-1', 2));
+      const r = await importFileToClickHouse(ch, writeTemp('new.csv', [HEADER, ...csvRows(3)].join('\n')), { today });
+      // The partial import's rows are gone (its partition dropped), so its id is free again.
+      expect(r).toMatchObject({ importId: 2, kept: 3 });
+      expect(r.notes.join(' ')).toMatch(/removed the rows of 1 import that never committed \(2\)/);
+      const ids = (await ch.query(`SELECT request_id FROM ${ch.table('requests')} ORDER BY request_id`)).map((x) => x.request_id);
+      expect(ids).toEqual(['old-1', 'old-2', 'r0', 'r1', 'r2']);
+      expect(await leftovers(ch)).toEqual([]);
     } finally {
       await ch.close();
     }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,31 +6,36 @@ import { type Store, lit, openStore, query } from '../db.js';
 import { type ImportOptions, type ImportSummary, detectFormat, importFile } from '../import.js';
 import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
-import { type ChStore, chLit } from './connection.js';
-import { REQUEST_COLUMNS, chColumn, ensureSchema } from './schema.js';
+import { type ChStore, chLit, openClickHouse } from './connection.js';
+import { type ImportLease, STALE_S, openLease } from './import-lock.js';
+import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
 
 /**
- * Import into ClickHouse (issue 5, "a ClickHouse backend runs the same queries at scale").
+ * Import into ClickHouse (issue 5, "a ClickHouse backend runs the same queries at scale"; issue 14,
+ * "A real cluster"; issue 17, "--replace makes the newer file win, atomically").
  *
  * The file goes through the DuckDB importer unchanged (`importFile` into an in-memory store), so
  * format detection, every check, reject reason, line number and the 1% rule are the same code. The
  * checked rows are then written by DuckDB as JSON lines and streamed to ClickHouse:
  *
- *   1. load   `requests_load_<id>_<rand>`  all checked rows (Log engine)
- *   2. stage  `requests_stage_<id>_<rand>` the rows whose (request_id, attempt) ClickHouse does not
- *             already hold (idempotence against the server, not just within the file)
- *   3. attach `ALTER TABLE requests ATTACH PARTITION <id> FROM stage`: the import's rows appear in
- *             one statement (the table is partitioned by import_id)
- *   4. record the `imports` row.
+ *   1. load    `requests_load_<token>` (Log, on the node the importer was given): every checked row.
+ *              Many importers do this at once, each under its own token.
+ *   2. lock    the store's import lock (import-lock.ts): one importer at a time from here.
+ *   3. match   `requests_match_<token>`: the stored rows (committed imports, see schema.ts) with this
+ *              file's keys, each with `same` = its values equal the file's (a 64-bit hash of every column).
+ *   4. write   the file's rows whose key is not stored with the same values go into `requests_data`
+ *              under a new import id (on a cluster, a synchronous Distributed insert: each row on
+ *              its request's shard); with --replace, the stored rows they correct go into `replaced`.
+ *              None of this is visible yet: the `requests` view shows committed imports only.
+ *   5. commit  the `imports` row: one single-row insert makes the rows visible and, with --replace,
+ *              the replaced rows invisible, together.
  *
- * ClickHouse has no transactions. What holds: until step 3 nothing in `requests` changes; a failure
- * at or after step 3 drops partition <id> again (DROP PARTITION is synchronous); the load and stage
- * tables are dropped whatever happens. What does not: a process killed between 3 and 4 leaves the
- * rows without their `imports` row (ids stay unique: the next id is past both tables); two imports
- * running at once can both pass step 2 for the same key. Run one importer at a time.
+ * A failure or a kill before step 5 leaves nothing visible; the written rows of an uncommitted
+ * import are dropped (whole partitions) by the next importer that takes the lock. The lock makes
+ * steps 3–5 one importer's at a time, so two importers never both write one key.
  */
 
-export type ChImportStep = 'loaded' | 'staged' | 'attached';
+export type ChImportStep = 'loaded' | 'locked' | 'written';
 
 export interface ChImportOptions extends ImportOptions {
   /**
@@ -41,17 +45,49 @@ export interface ChImportOptions extends ImportOptions {
   onStep?: (step: ChImportStep) => void | Promise<void>;
   /** Runs the DuckDB check of the file (the long part on a big file): the CLI wraps it in its progress bar. */
   whileChecking?: <T>(store: Store, check: () => Promise<T>) => Promise<T>;
+  /** Shard the store over this cluster of the server's remote_servers (local tables on each shard, Distributed tables over them). */
+  cluster?: string;
+  /** The store URL with its credentials (the nodes of a cluster are reached with them); default: the store's URL. */
+  url?: string;
+  /** Called while another importer holds the lock. */
+  onLockWait?: (holder: string) => void;
+  /** How long to wait for the lock (default 30 minutes). */
+  lockWaitMs?: number;
 }
 
 /** ClickHouse 18.16's dates run from 1970-01-01 to 2105-12-31 (its date table ends there; DateTime is UInt32 seconds). */
 const MIN_US = 0;
 const MAX_US = Date.UTC(2105, 11, 31) * 1000;
 
+/** The next import id: past every committed import and every row or replacement written (an uncommitted import's too: a replacement row's delete is asynchronous, so its id is never reused). */
 export async function nextImportId(ch: ChStore): Promise<number> {
   const [row] = await ch.query(
-    `SELECT greatest((SELECT max(import_id) FROM ${ch.table('imports')}), (SELECT max(import_id) FROM ${ch.table('requests')})) + 1 AS id`,
+    `SELECT greatest(greatest((SELECT max(import_id) FROM ${ch.table('imports')}), (SELECT max(import_id) FROM ${ch.table('requests_data')})), (SELECT max(by_import) FROM ${ch.table('replaced')})) + 1 AS id`,
   );
   return Number(row?.id ?? 1);
+}
+
+/** Opens the cluster's nodes (shard 1's first replica first) and makes sure the store's tables exist on each. */
+async function openLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: ChStore[]; lockUrl: string }> {
+  const url = opts.url ?? ch.url;
+  // The store's own cluster (openClickHouse(url, { cluster }), the TraceStore's `--cluster`) unless the call names one.
+  const cluster = opts.cluster ?? ch.cluster;
+  if (!cluster) {
+    await ensureSchema(ch);
+    return { nodes: [], lockUrl: url };
+  }
+  const urls = await clusterNodes(ch, url, cluster);
+  const nodes: ChStore[] = [];
+  try {
+    for (const u of urls) nodes.push(await openClickHouse(u));
+    await ensureSchema(ch, { cluster, nodeStores: nodes });
+    // Distributed inserts wait for every shard's write (the default queues them and returns at once).
+    await ch.command('SET insert_distributed_sync = 1');
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.close()));
+    throw err;
+  }
+  return { nodes, lockUrl: urls[0]! };
 }
 
 export async function importFileToClickHouse(ch: ChStore, file: string, opts: ChImportOptions): Promise<ImportSummary> {
@@ -69,7 +105,8 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   try {
     // An in-memory DuckDB spills big files to ./.tmp by default: keep that out of the user's directory.
     await mem.conn.run(`SET temp_directory = ${lit(join(dir, 'spill'))}`);
-    const { onStep, whileChecking, ...importOpts } = opts;
+    const { onStep, whileChecking, cluster: _c, url: _u, onLockWait, lockWaitMs, ...importOpts } = opts;
+    // The DuckDB pass keeps every valid row, corrections included: what the ClickHouse store holds is decided below, under the lock.
     const check = () => importFile(mem, file, { ...importOpts, format });
     const summary = whileChecking ? await whileChecking(mem, check) : await check();
     if (summary.aborted || summary.importId === null) return summary;
@@ -80,91 +117,21 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
         field: 'timestamp',
       });
     }
-    // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
-    await ensureSchema(ch);
-    const leftovers = await dropLeftovers(ch);
-    const id = await nextImportId(ch);
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
-    await mem.conn.run(`COPY (SELECT ${select.join(', ')}, ${id} AS import_id, source_line FROM requests) TO ${lit(json)} (FORMAT json)`);
-    const suffix = `${id}_${randomBytes(4).toString('hex')}`;
-    const requests = ch.table('requests');
-    const load = ch.table(`requests_load_${suffix}`);
-    const stage = ch.table(`requests_stage_${suffix}`);
-    const cols = REQUEST_COLUMNS.join(', ');
-    let attached = false;
+    // import_id 0 is a placeholder: the id is taken under the lock.
+    await mem.conn.run(`COPY (SELECT ${select.join(', ')}, 0 AS import_id, source_line FROM requests) TO ${lit(json)} (FORMAT json)`);
+    // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
+    const { nodes, lockUrl } = await openLayout(ch, opts);
     try {
-      await ch.command(`CREATE TABLE ${load} AS ${requests} ENGINE = Log`);
-      await ch.insertStream(`INSERT INTO ${load} (${cols}) FORMAT JSONEachRow`, createReadStream(json));
-      const [loaded] = await ch.query(`SELECT count() AS n FROM ${load}`);
-      if (Number(loaded!.n) !== valid) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${valid} rows; nothing was imported`, { field: 'clickhouse' });
-      await onStep?.('loaded');
-      // Corrections: a row whose key the server holds with other values (compared by a hash of every
-      // column, NULL kept distinct from a value). ClickHouse has no transaction to replace stored
-      // rows in, so a conflict is refused whatever --replace says, before `requests` changes.
-      const mineKeys = `SELECT request_id FROM ${load}`;
-      const [conf] = await ch.query(
-        `SELECT count() AS n FROM ${load}
-         WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
-           AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))`,
-      );
-      const conflicts = Number(conf!.n);
-      if (conflicts) {
-        const [first] = await ch.query(
-          `SELECT request_id, attempt, source_line FROM ${load}
-           WHERE (request_id, attempt) IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (${mineKeys}))
-             AND ${rowHash} NOT IN (SELECT ${rowHash} FROM ${requests} WHERE request_id IN (${mineKeys}))
-           ORDER BY source_line LIMIT 1`,
-        );
-        const where = first!.source_line === null || first!.source_line === undefined ? '' : ` (${summary.lineLabel} ${first!.source_line})`;
-        return {
-          ...summary,
-          importId: null,
-          kept: 0,
-          conflicts,
-          aborted: `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with rows the ClickHouse store holds (same request_id + attempt, other values; first: ${String(first!.request_id)}, attempt ${String(first!.attempt)}${where}); nothing was imported. ${
-            opts.replace ? 'ClickHouse has no transaction to replace stored rows atomically: --replace is refused there; ' : ''
-          }Import the corrected file into a DuckDB store (--db … --replace), or drop the stored import's partition first`,
-        };
+      const lease = await openLease(lockUrl);
+      try {
+        return await writeImport(ch, nodes, lease, json, file, summary, valid, { onStep, onLockWait, lockWaitMs, replace: opts.replace === true, today: opts.today });
+      } finally {
+        await lease.close();
       }
-      await ch.command(`CREATE TABLE ${stage} AS ${requests}`);
-      // Keys already stored are looked up only among this file's request ids: memory follows the file, not the store.
-      await ch.command(
-        `INSERT INTO ${stage} (${cols}) SELECT ${cols} FROM ${load}
-         WHERE (request_id, attempt) NOT IN (SELECT request_id, attempt FROM ${requests} WHERE request_id IN (SELECT request_id FROM ${load}))`,
-      );
-      const [staged] = await ch.query(`SELECT count() AS n FROM ${stage}`);
-      const kept = Number(staged!.n);
-      await onStep?.('staged');
-      if (kept > 0) {
-        attached = true;
-        await ch.command(`ALTER TABLE ${requests} ATTACH PARTITION ${chLit(id)} FROM ${stage}`);
-      }
-      await onStep?.('attached');
-      const alreadyStored = valid - kept;
-      await ch.command(
-        `INSERT INTO ${ch.table('imports')} VALUES (${[id, file, summary.format, opts.today, summary.rowsRead, kept, summary.rejected, alreadyStored].map(chLit).join(', ')})`,
-      );
-      const notes = [...summary.notes];
-      if (leftovers.length) notes.push(`dropped ${leftovers.length} load/stage table${leftovers.length > 1 ? 's' : ''} an interrupted import had left (${leftovers.join(', ')})`);
-      if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
-      return { ...summary, importId: id, kept, alreadyStored, notes };
-    } catch (err) {
-      if (attached) {
-        try {
-          await ch.command(`ALTER TABLE ${requests} DROP PARTITION ${chLit(id)}`);
-        } catch (dropErr) {
-          throw new RoutefitError(
-            'invalid_input',
-            `${(err as Error).message}; and removing the partial import failed (${(dropErr as Error).message}): run ALTER TABLE ${requests} DROP PARTITION ${id}`,
-            { field: 'clickhouse' },
-          );
-        }
-      }
-      throw err;
     } finally {
-      await ch.command(`DROP TABLE IF EXISTS ${load}`).catch(() => undefined);
-      await ch.command(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+      await Promise.all(nodes.map((n) => n.close()));
     }
   } finally {
     mem.close();
@@ -172,16 +139,152 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   }
 }
 
+interface WriteOptions {
+  onStep: ChImportOptions['onStep'];
+  onLockWait: ChImportOptions['onLockWait'];
+  lockWaitMs: number | undefined;
+  replace: boolean;
+  today: string;
+}
+
+async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, json: string, file: string, summary: ImportSummary, valid: number, o: WriteOptions): Promise<ImportSummary> {
+  const data = ch.table('requests_data');
+  const load = ch.table(`requests_load_${lease.token}`);
+  const match = ch.table(`requests_match_${lease.token}`);
+  const cols = REQUEST_COLUMNS.join(', ');
+  let leftovers: string[] = [];
+  let written: number | undefined;
+  try {
+    await ch.command(`CREATE TABLE ${load} AS ${data} ENGINE = Log`);
+    await ch.insertStream(`INSERT INTO ${load} (${cols}) FORMAT JSONEachRow`, createReadStream(json));
+    const [loaded] = await ch.query(`SELECT count() AS n FROM ${load}`);
+    if (Number(loaded!.n) !== valid) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${valid} rows; nothing was imported`, { field: 'clickhouse' });
+    await o.onStep?.('loaded');
+
+    await lease.acquire({ ...(o.lockWaitMs !== undefined ? { waitMs: o.lockWaitMs } : {}), ...(o.onLockWait ? { onWait: o.onLockWait } : {}) });
+    await o.onStep?.('locked');
+    // Under the lock a killed holder is known dead (its lock was broken as stale): its tables go now.
+    leftovers = await dropLeftovers(ch, await lease.alive());
+    const orphans = await dropUncommitted(ch, nodes);
+    const id = await nextImportId(ch);
+    // The stored rows with this file's keys (looked up only among its request ids: memory follows the
+    // file, not the store), each marked same or different. Stored keys are unique (this lock), so a
+    // file row matches at most one stored row.
+    await ch.command(
+      `CREATE TABLE ${match} ENGINE = Log AS
+       SELECT request_id, attempt, old_import, toUInt8(h = lh) AS same, source_line
+       FROM (SELECT request_id, attempt, import_id AS old_import, ${rowHash} AS h FROM ${data}
+             WHERE request_id GLOBAL IN (SELECT request_id FROM ${load}) AND ${committed(ch)})
+       ANY INNER JOIN (SELECT request_id, attempt, ${rowHash} AS lh, source_line FROM ${load}) USING (request_id, attempt)`,
+    );
+    const [m] = await ch.query(`SELECT countIf(same = 1) AS n_same, countIf(same = 0) AS n_differ FROM ${match}`);
+    const alreadyStored = Number(m!.n_same);
+    const conflicts = Number(m!.n_differ);
+    if (conflicts && !o.replace) {
+      const [first] = await ch.query(`SELECT request_id, attempt, source_line FROM ${match} WHERE same = 0 ORDER BY source_line LIMIT 1`);
+      const where = first!.source_line === null || first!.source_line === undefined ? '' : ` (${summary.lineLabel} ${first!.source_line})`;
+      return {
+        ...summary,
+        importId: null,
+        kept: 0,
+        conflicts,
+        aborted: `${conflicts} row${conflicts > 1 ? 's conflict' : ' conflicts'} with rows the ClickHouse store holds (same request_id + attempt, other values; first: ${String(first!.request_id)}, attempt ${String(first!.attempt)}${where}); nothing was imported. Pass --replace to make this file win (the stored rows are replaced when the import commits, all at once), or fix the file`,
+      };
+    }
+    const kept = valid - alreadyStored;
+    written = id;
+    if (kept > 0) {
+      const selectCols = REQUEST_COLUMNS.map((c) => (c === 'import_id' ? `toUInt32(${chLit(id)}) AS import_id` : c)).join(', ');
+      await ch.command(
+        `INSERT INTO ${data} (${cols}) SELECT ${selectCols} FROM ${load}
+         WHERE (request_id, attempt) NOT IN (SELECT request_id, attempt FROM ${match} WHERE same = 1)`,
+      );
+      const [n] = await ch.query(`SELECT count() AS n FROM ${data} WHERE import_id = ${chLit(id)}`);
+      if (Number(n!.n) !== kept) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} stored ${n!.n} of ${kept} rows; nothing was imported`, { field: 'clickhouse' });
+    }
+    if (conflicts) {
+      await ch.command(`INSERT INTO ${ch.table('replaced')} (by_import, request_id, attempt, import_id) SELECT toUInt32(${chLit(id)}), request_id, attempt, old_import FROM ${match} WHERE same = 0`);
+    }
+    await o.onStep?.('written');
+    // The lock still names this importer: nobody else wrote since the match was taken.
+    if (!(await lease.holds())) throw new RoutefitError('invalid_input', `lost ${ch.url}'s import lock (this importer stalled for over ${STALE_S} s); nothing was imported: run the import again`, { field: 'clickhouse' });
+    await ch.command(
+      `INSERT INTO ${ch.table('imports')} VALUES (${[id, file, summary.format, o.today, summary.rowsRead, kept, summary.rejected, alreadyStored].map(chLit).join(', ')})`,
+    );
+    written = undefined;
+    const notes = [...summary.notes];
+    if (leftovers.length) notes.push(`dropped ${leftovers.length} load/stage table${leftovers.length > 1 ? 's' : ''} an interrupted import had left (${leftovers.join(', ')})`);
+    if (orphans.length) notes.push(`removed the rows of ${orphans.length} import${orphans.length > 1 ? 's' : ''} that never committed (${orphans.join(', ')}): they were never visible`);
+    if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
+    if (conflicts) notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
+    return { ...summary, importId: id, kept, alreadyStored, conflicts, replaced: conflicts, notes };
+  } catch (err) {
+    // Never visible (no imports row); dropped now if the servers answer, else by the next import.
+    if (written !== undefined) await dropImport(ch, nodes, written).catch(() => undefined);
+    throw err;
+  } finally {
+    await ch.command(`DROP TABLE IF EXISTS ${load}`).catch(() => undefined);
+    await ch.command(`DROP TABLE IF EXISTS ${match}`).catch(() => undefined);
+  }
+}
+
+/** The rows of committed imports, less the ones a committed --replace replaced (as the `requests` view). */
+function committed(ch: ChStore): string {
+  const imports = `(SELECT import_id FROM ${ch.table('imports')})`;
+  return `import_id GLOBAL IN ${imports}
+    AND (request_id, attempt, import_id) GLOBAL NOT IN (SELECT request_id, attempt, import_id FROM ${ch.table('replaced')} WHERE by_import GLOBAL IN ${imports})`;
+}
+
+/** The MergeTree tables holding rows and replacements: the store's own, or each shard's local ones. */
+const partsTables = (nodes: ChStore[]) => (nodes.length ? { rows: 'requests_local', replaced: 'replaced_local' } : { rows: 'requests_data', replaced: 'replaced' });
+
+/** Drops one import's rows (its partition) and replacement rows everywhere. */
+async function dropImport(ch: ChStore, nodes: ChStore[], id: number): Promise<void> {
+  const t = partsTables(nodes);
+  for (const n of nodes.length ? nodes : [ch]) {
+    await n.command(`ALTER TABLE ${n.table(t.rows)} DROP PARTITION ${chLit(id)}`);
+    await n.command(`ALTER TABLE ${n.table(t.replaced)} DELETE WHERE by_import = ${chLit(id)}`);
+  }
+}
+
 /**
- * Drops the load and stage tables of imports that were killed before their cleanup (issue 17,
- * "Resources"): they hold no committed rows (`requests` only changes by the attach). One importer
- * runs at a time (see above), so any such table is a leftover.
+ * Under the lock: drops the rows of imports that wrote but never committed (killed, or a shard went
+ * away). No other importer writes while the lock is held, so any partition without an imports row
+ * is one. Their replacement rows are inert (they act only once their import commits) and are removed too.
  */
-export async function dropLeftovers(ch: ChStore): Promise<string[]> {
+async function dropUncommitted(ch: ChStore, nodes: ChStore[]): Promise<number[]> {
+  const t = partsTables(nodes);
+  const done = new Set((await ch.query(`SELECT import_id FROM ${ch.table('imports')}`)).map((r) => Number(r.import_id)));
+  const found = new Set<number>();
+  for (const n of nodes.length ? nodes : [ch]) {
+    const parts = await n.query(`SELECT DISTINCT partition FROM system.parts WHERE database = ${chLit(n.database)} AND table = ${chLit(t.rows)} AND active`);
+    for (const p of parts) {
+      const id = Number(String(p.partition).replace(/'/g, ''));
+      if (Number.isInteger(id) && !done.has(id)) found.add(id);
+    }
+    const reps = await n.query(`SELECT DISTINCT by_import FROM ${n.table(t.replaced)}`);
+    for (const r of reps) if (!done.has(Number(r.by_import))) found.add(Number(r.by_import));
+  }
+  const ids = [...found].sort((a, b) => a - b);
+  for (const id of ids) await dropImport(ch, nodes, id);
+  return ids;
+}
+
+/**
+ * Drops the load and match tables of imports that were killed before their cleanup (issue 17,
+ * "Resources"): they hold no committed rows. A table is a leftover when its token (its importer)
+ * has stopped beating (import-lock.ts): other live importers' tables are left alone.
+ */
+export async function dropLeftovers(ch: ChStore, alive: Set<string>): Promise<string[]> {
   const rows = await ch.query(
-    `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_')) ORDER BY name`,
+    `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_') OR startsWith(name, 'requests_match_')) ORDER BY name`,
   );
-  const names = rows.map((r) => String(r.name)).filter((n) => /^requests_(load|stage)_[0-9]+_[0-9a-f]+$/.test(n));
+  const names = rows
+    .map((r) => String(r.name))
+    .filter((n) => {
+      const m = /^requests_(?:load|stage|match)_(?:[0-9]+_)?([0-9a-f]+)$/.exec(n);
+      return m !== null && !alive.has(m[1]!);
+    });
   for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
   return names;
 }

@@ -4,19 +4,20 @@ import type { Store } from '../../../traces/db.js';
 import { type ImportSummary, importFile } from '../../../traces/import.js';
 import { InputFileError } from '../../../io/input-error.js';
 import { count, percent } from '../../format.js';
-import { EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
+import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
 import { expandGlob, hasGlobChars } from '../../../traces/input-files.js';
 import { openStoreForImport } from '../../../traces/compact.js';
 import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, parseTimestampWindow } from '../../../traces/time-window.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withClickHouse } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, clusterOpt, dbOpt, storeChoice, withClickHouse } from '../../stores.js';
 
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  cluster: clusterOpt(),
   format: opt.string('--format <format>', 'override detection: csv, jsonl, parquet, otel, litellm, langfuse, helicone, focus, invoice, openai-usage, anthropic-usage, anthropic-cost, route-summary, otel-metrics, incidents'),
   acceptRejects: opt.flag('--accept-rejects', 'import even when more than 1% of rows are rejected'),
-  replace: opt.flag('--replace', 'a row (or invoice line) whose key is stored with other values replaces the stored one, in the same transaction (DuckDB store); without it such a correction refuses the import'),
+  replace: opt.flag('--replace', 'a row (or invoice line) whose key is stored with other values replaces the stored one, atomically (DuckDB: in the same transaction; ClickHouse: when the import commits); without it such a correction refuses the import'),
   glob: opt.flag('--glob', 'treat each argument as a glob pattern (*, ?, [...], **) and import every file it matches, listed; without it a path names exactly one file'),
   timestampWindow: new Opt<TimestampWindow>('--timestamp-window <from..to>', `timestamps outside it are rejected (default ${DEFAULT_TIMESTAMP_WINDOW.from}..${DEFAULT_TIMESTAMP_WINDOW.to})`, (t) =>
     parseTimestampWindow('--timestamp-window', t),
@@ -47,6 +48,8 @@ async function withProgress<T>(store: Store, label: string, enabled: boolean, bo
     bar.stop();
   }
 }
+
+const cmdClusterGiven = (opts: ImportOpts) => opts.cluster !== undefined && process.env.ROUTEFIT_CLICKHOUSE_CLUSTER !== opts.cluster;
 
 async function importFiles(files: string[], opts: ImportOpts, io: Io, where: StoreChoice): Promise<number> {
   const show = opts.showRejects;
@@ -81,6 +84,9 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     ...(opts.replace ? { replace: true } : {}),
     ...(opts.timestampWindow ? { timestampWindow: opts.timestampWindow } : {}),
   };
+  if (opts.cluster !== undefined && where.kind !== 'clickhouse' && cmdClusterGiven(opts)) {
+    throw new CliUsageError('--cluster shards a ClickHouse store: pass --clickhouse URL (a node of the cluster) too');
+  }
   if (where.kind === 'clickhouse') {
     let shown = where.url;
     const summaries = await withClickHouse(where.url, async (ch) => {
@@ -92,12 +98,14 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
         out.push(
           await importFileToClickHouse(ch, f, {
             ...common,
+            url: where.url,
+            onLockWait: lockWaitNote(io, f),
             whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
           }),
         );
       }
       return out;
-    });
+    }, where.cluster !== undefined ? { cluster: where.cluster } : {});
     return reportImports(summaries, { clickhouse: shown }, opts, io);
   }
   // Opened for an import: a file bloated by killed imports is compacted first (traces/compact.ts).
@@ -112,6 +120,16 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     return out;
   });
   return reportImports(summaries, { db: opts.db }, opts, io);
+}
+
+/** Says once per file that another importer holds the store's lock (the wait is not silent). */
+function lockWaitNote(io: Io, file: string): (holder: string) => void {
+  let said = false;
+  return (holder) => {
+    if (said) return;
+    said = true;
+    io.err(`${file}: waiting for another import (token ${holder}) to finish writing (this file is checked and loaded: it is written when the lock frees)\n`);
+  };
 }
 
 async function withOpenStore<T>(store: Store, body: () => Promise<T>): Promise<T> {
@@ -155,6 +173,7 @@ export default defineCommand({
     'routefit traces import anthropic-cost-report.json   # Admin API cost_report pages (amounts in cents)',
     'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations',
     'routefit traces import big.parquet --clickhouse http://127.0.0.1:8123/traces',
+    'routefit traces import day1.csv --clickhouse http://127.0.0.1:8123/traces --cluster routefit',
     "routefit traces import --glob 'logs/may-*.csv'   # every match is listed",
     'routefit traces import corrected-invoice.csv --replace   # the corrected lines replace the stored ones',
     'routefit traces import legacy.csv --timestamp-window 1995-01-01..2030-01-01',
@@ -162,6 +181,6 @@ export default defineCommand({
   notes:
     'Rows are keyed on request_id + attempt: importing a file again adds nothing; a row stored with other values is a conflict (refused, or replaced with --replace). Exit code 2 when a file is refused.\n' +
     'Epoch timestamps are read in the unit their magnitude names (s, ms, µs, ns); a timestamp outside --timestamp-window is a rejected row. A truncated .gz/.zst file is refused.\n' +
-    'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only.',
+    'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only. With --cluster NAME (or ROUTEFIT_CLICKHOUSE_CLUSTER) the store is sharded over that cluster; several machines may import into one store at once (one writes at a time, see docs/scale.md).',
   run: (opts, { args, io, cmd }) => importFiles(args, opts, io, storeChoice(cmd, opts)),
 });
