@@ -8,7 +8,8 @@ import { type GrowthScenario, parseScenario } from '../engine/decisions/forecast
 import { INTERCONNECTS, type Interconnect } from '../engine/capacity/disaggregation.js';
 import { parseNumber } from './flags.js';
 import { CliUsageError } from './io.js';
-import { Opt, opt } from './options.js';
+import { Opt, type OptionValues, opt } from './options.js';
+import type { GoodputInput } from '../engine/measured/goodput.js';
 
 // routefit cache-gate
 export const CACHE_GATE_OPTIONS = {
@@ -148,3 +149,28 @@ export const SELF_MANAGED_OPTIONS = {
   reviewEveryDays: opt.number('--review-every-days <n>', 'devolution check: days between quality-regression reviews', { min: 0, minExclusive: true }),
   asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
 };
+
+/** The goodput flags → the engine's input; the checks that span several flags (CLI and Studio alike). */
+export function goodputInput(opts: OptionValues<typeof GOODPUT_OPTIONS>): GoodputInput {
+  const ttft = spread('ttft', opts.ttftP50, opts.ttftP95, opts.sloTtftMs);
+  const tpot = spread('tpot', opts.tpotP50, opts.tpotP95, opts.sloTpotMs);
+  if (opts.sloShare !== undefined && (ttft || tpot)) throw new CliUsageError('give --slo-share or the latency percentiles with their SLOs, not both');
+  const cost = opts.costPerRequest;
+  return {
+    requestsPerSecond: opts.rps,
+    qualityPassRate: opts.passRate,
+    ...(opts.sloShare !== undefined ? { sloShare: opts.sloShare } : {}),
+    ...(ttft ? { ttft } : {}),
+    ...(tpot ? { tpot } : {}),
+    ...(cost !== undefined ? { costPerRequest: cost } : {}),
+  };
+}
+
+function spread(name: string, p50: number | undefined, p95: number | undefined, slo: number | undefined) {
+  const given = [p50, p95, slo].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given !== 3) throw new CliUsageError(`give --${name}-p50, --${name}-p95 and --slo-${name}-ms together`);
+  if (p95! < p50!) throw new CliUsageError(`--${name}-p95 (${p95}) is below --${name}-p50 (${p50}); allowed p95 ≥ p50`);
+  return { p50Ms: p50!, p95Ms: p95!, sloMs: slo! };
+}
+
