@@ -27,12 +27,14 @@ export const flagName = (o: AnyOpt) => /--[\w-]+/.exec(o.flags)?.[0] ?? o.flags;
  * Parses the texts of `keys` with their declarations; an empty text takes the declared default (or
  * none). `initial` holds the text shown before the user types (prefilled from the workload file).
  */
-export function useFlagForm<O extends Record<string, AnyOpt>>(p: Pick<ViewProps, 'state' | 'set'>, prefix: string, options: O, initial: Partial<Record<keyof O & string, string>> = {}): FlagForm<O> {
+export function useFlagForm<O extends Record<string, AnyOpt>>(p: Pick<ViewProps, 'state' | 'set'>, prefix: string, options: O, initial: Partial<Record<keyof O & string, string>> = {}, only?: readonly (keyof O & string)[]): FlagForm<O> {
   const o = p.state.opts;
   const text = (k: keyof O & string) => String(o[`${prefix}.${k}`] ?? initial[k] ?? '');
   const values: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const [k, opt] of Object.entries(options)) {
+    // A section that shows a few of a command's flags checks those (the rest are the command's, e.g. a required --route).
+    if (only && !only.includes(k)) continue;
     const t = text(k).trim();
     if (t === '') {
       if (opt.defaultValue !== undefined) values[k] = opt.defaultValue;

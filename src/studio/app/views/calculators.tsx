@@ -114,10 +114,11 @@ function MarginSection(props: ViewProps) {
 }
 
 const STANDARD_SCENARIOS = ['flat', 'linear:10%', 'compound:5%'];
+const FORECAST_KEYS = ['horizon', 'growth', 'route', 'budget', 'monthlyBudget'] as const;
 
 function ForecastSection(props: ViewProps) {
   const { computed } = props;
-  const form = useFlagForm(props, 'forecast', FORECAST_OPTIONS, { growth: 'linear:10%' });
+  const form = useFlagForm(props, 'forecast', FORECAST_OPTIONS, { growth: 'linear:10%' }, FORECAST_KEYS);
   const r = useMemo(() => {
     if (!form.ok) return null;
     const o = computed.outcome;
@@ -143,14 +144,13 @@ function ForecastSection(props: ViewProps) {
     });
   }, [props.state.opts, computed]);
   const labels: Record<string, string> = { horizon: 'Horizon months', growth: 'Growth scenario', route: 'Route (all workloads)', budget: 'Budget over horizon $', monthlyBudget: 'Monthly budget $', asOf: 'As of' };
-  const keys = (['horizon', 'growth', 'route', 'budget', 'monthlyBudget'] as const);
   const spec = useMemo(() => (r && r.ok ? spendForecast(r.value.scenarios, { title: 'Monthly spend per growth scenario', subtitle: 'Dots: gates crossed; dotted line: the month a budget runs out', ...(form.values.monthlyBudget !== undefined ? { monthlyBudget: form.values.monthlyBudget } : {}) }) : null), [r]);
   const f = r && r.ok ? r.value.main : null;
   return (
     <div class="calc-section" data-calc="forecast">
       <h2>Spend forecast</h2>
       <p class="muted">Monthly spend and LCPR over the planning horizon for every workload of this file (`routefit forecast FILE`): flat, linear, compound, or one workload growing 3× while the others stay flat — the playbook's red flag.</p>
-      <div class="filters">{keys.map((k) => <Flag form={form} options={FORECAST_OPTIONS} k={k} label={labels[k]!} placeholder={k === 'growth' ? 'flat, linear:10%, compound:5%, one-grows:NAME:3' : undefined} />)}</div>
+      <div class="filters">{FORECAST_KEYS.map((k) => <Flag form={form} options={FORECAST_OPTIONS} k={k} label={labels[k]!} placeholder={k === 'growth' ? 'flat, linear:10%, compound:5%, one-grows:NAME:3' : undefined} />)}</div>
       {r === null ? fieldsNeedFixing('forecast') : !r.ok ? <Refusal id="forecast" message={r.message} /> : (
         <>
           {spec ? <Chart spec={spec} id="spend-forecast" height={340} /> : null}
@@ -232,8 +232,8 @@ function DevolutionSection(props: ViewProps) {
     seatOpenQuarters: n('specialist_seat_open_quarters'),
     majorsBehind: n('serving_engine_majors_behind'),
     reviewEveryDays: n('quality_review_cadence_days'),
-  });
-  const bad = DEVOLUTION_KEYS.some((k) => form.errors[k]);
+  }, DEVOLUTION_KEYS);
+  const bad = !form.ok;
   const r = useMemo(() => {
     if (bad) return null;
     const v = form.values;

@@ -184,7 +184,7 @@ function CacheGateSection(props: ViewProps) {
   const prepared = priced?.prepared;
   const hitQ = prepared?.profile.cacheHitRate;
   const hit = hitQ === undefined ? undefined : valueOf(hitQ);
-  const form = useFlagForm(props, 'cache', CACHE_GATE_OPTIONS, hit !== undefined ? { hitRate: String(hit) } : {});
+  const form = useFlagForm(props, 'cache', CACHE_GATE_OPTIONS, hit !== undefined ? { hitRate: String(hit) } : {}, CACHE_KEYS);
   const rows = useMemo(() => {
     if (!prepared || !form.ok) return [];
     const v = form.values;
@@ -212,7 +212,7 @@ function CacheGateSection(props: ViewProps) {
   const ttlBad = form.ok && form.values.ttl !== '5m' && form.values.ttl !== '1h';
   const reads = form.ok ? form.values.reads : [];
   return (
-    <div data-testid="cache-gate">
+    <div data-testid="cache-gate" data-as-of={prepared?.asOf ?? ""}>
       <h2>Cache break-even gate</h2>
       <p class="muted">How many reads of a cached prefix pay for writing it, and the hit rate below which caching loses money — per route of {prepared?.name ?? 'the workload'}, priced as of {prepared?.asOf ?? '—'} (the playbook, ch. 7). `traces check` fires when a measured hit rate falls below h*.</p>
       <WorkloadPicker {...props} />
