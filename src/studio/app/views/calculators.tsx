@@ -176,6 +176,7 @@ function FineTuneSection(props: ViewProps) {
   const first = w?.comparison.routes[0];
   const form = useFlagForm(props, 'finetune', FINE_TUNE_OPTIONS, {
     examples: '50000',
+    method: 'sft',
     tokensPerExample: '1500',
     baseParamsB: '8',
     reduction: '0.05',
