@@ -124,9 +124,15 @@ describe('Sizing view', () => {
         for (const s of want.savings) expect(shown[`savings.${s.reads}`], `${row.route} savings at ${s.reads}`).toBe(s.savingsUsd);
       }
     };
-    await check('5m');
-    await page.selectOption('[data-flag="cache.ttl"]', '1h');
-    await check('1h');
+    // Prefilled with the file's cache_write_ttl (5m when it has none); then the other TTL.
+    const ttl = await page.inputValue('[data-flag="cache.ttl"]');
+    expect(['5m', '1h']).toContain(ttl);
+    await check(ttl);
+    const other = ttl === '5m' ? '1h' : '5m';
+    await page.selectOption('[data-flag="cache.ttl"]', other);
+    // The re-render is flushed by the next frame (Preact schedules it; the table follows the state).
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    await check(other);
     await refusesLikeCli(page, 'cache.hitRate', '1.5', ['cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--hit-rate', '1.5']);
     await page.screenshot({ path: join(SHOTS, 'studio-sizing-cache-gate.png'), fullPage: true });
     await page.close();

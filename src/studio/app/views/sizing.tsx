@@ -184,7 +184,7 @@ function CacheGateSection(props: ViewProps) {
   const prepared = priced?.prepared;
   const hitQ = prepared?.profile.cacheHitRate;
   const hit = hitQ === undefined ? undefined : valueOf(hitQ);
-  const form = useFlagForm(props, 'cache', CACHE_GATE_OPTIONS, hit !== undefined ? { hitRate: String(hit) } : {}, CACHE_KEYS);
+  const form = useFlagForm(props, 'cache', CACHE_GATE_OPTIONS, { ttl: prepared?.profile.cacheWriteTtl ?? '5m', ...(hit !== undefined ? { hitRate: String(hit) } : {}) }, CACHE_KEYS);
   const rows = useMemo(() => {
     if (!prepared || !form.ok) return [];
     const v = form.values;
