@@ -82,7 +82,7 @@ describe('Sizing view', () => {
     for (const k of ['kvPerSequenceGb', 'maxConcurrentSequences', 'kvEqualsWeightsAtContext', 'maxRequestsPerSecond', 'kvTransfer.transferMs']) expect(shown[k], k).toBe(get(want, k));
     // An edit: a bigger pool holds more sequences, exactly as the CLI counts them.
     await page.fill('[data-flag="size.kvPoolGb"]', '80');
-    await page.waitForFunction((v) => document.querySelector('[data-fig=maxConcurrentSequences]')?.getAttribute('data-value') !== String(v), shown.maxConcurrentSequences);
+    await page.waitForFunction(`document.querySelector('[data-fig=maxConcurrentSequences]')?.getAttribute('data-value') !== '${shown.maxConcurrentSequences}'`);
     const bigger = await json('size', '--layers', '80', '--kv-heads', '8', '--head-dim', '128', '--params', '70.6e9', '--precision', 'fp16', '--context', '4096', '--kv-pool-gb', '80', '--latency', '2', '--batch', '16');
     expect((await figs(page, '[data-testid=kv-sizing]')).maxConcurrentSequences).toBe(bigger.maxConcurrentSequences);
     await page.screenshot({ path: join(SHOTS, 'studio-sizing-pool.png'), fullPage: true });
@@ -131,7 +131,7 @@ describe('Sizing view', () => {
     const other = ttl === '5m' ? '1h' : '5m';
     await page.selectOption('[data-flag="cache.ttl"]', other);
     // The re-render is flushed by the next frame (Preact schedules it; the table follows the state).
-    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    await page.evaluate('new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)))');
     await check(other);
     await refusesLikeCli(page, 'cache.hitRate', '1.5', ['cache-gate', '--route', 'anthropic/claude-sonnet-4.6', '--hit-rate', '1.5']);
     await page.screenshot({ path: join(SHOTS, 'studio-sizing-cache-gate.png'), fullPage: true });
@@ -145,13 +145,13 @@ describe('Calculators view', () => {
     // Prefilled from the file: the pass rate is the workload's.
     expect(await page.inputValue('[data-flag="goodput.passRate"]')).toBe('0.95');
     await fill(page, { 'goodput.rps': '50', 'goodput.passRate': '0.9', 'goodput.sloShare': '0.8', 'goodput.costPerRequest': '0.01' });
-    await page.waitForFunction(() => document.querySelector('[data-testid=goodput] [data-fig=goodputPerSecond]')?.getAttribute('data-value') === String(50 * 0.9 * 0.8));
+    await page.waitForFunction(`document.querySelector('[data-testid=goodput] [data-fig=goodputPerSecond]')?.getAttribute('data-value') === '${50 * 0.9 * 0.8}'`);
     let want = await json('goodput', '--rps', '50', '--pass-rate', '0.9', '--slo-share', '0.8', '--cost-per-request', '0.01');
     let shown = await figs(page, '[data-calc=goodput]');
     for (const k of ['acceptedPerSecond', 'sloShare', 'goodputPerSecond', 'costPerAccepted', 'costPerGoodAccepted']) expect(shown[k], k).toBe(want[k]);
     await page.fill('[data-flag="goodput.passRate"]', '95%');
     want = await json('goodput', '--rps', '50', '--pass-rate', '95%', '--slo-share', '0.8', '--cost-per-request', '0.01');
-    await page.waitForFunction((v) => document.querySelector('[data-calc=goodput] [data-fig=goodputPerSecond]')?.getAttribute('data-value') === String(v), want.goodputPerSecond);
+    await page.waitForFunction(`document.querySelector('[data-calc=goodput] [data-fig=goodputPerSecond]')?.getAttribute('data-value') === '${want.goodputPerSecond}'`);
     shown = await figs(page, '[data-calc=goodput]');
     expect(shown.costPerGoodAccepted).toBe(want.costPerGoodAccepted);
     await refusesLikeCli(page, 'goodput.rps', 'fast', ['goodput', '--rps', 'fast', '--pass-rate', '0.9']);
