@@ -9,3 +9,4 @@ export { YOU_ARE_HERE, costVsVolume, type CostVsVolumeOptions } from './cost-vs-
 export { HIGH_SERIES, LOW_SERIES, sensitivityTornado, type TornadoOptions } from './sensitivity-tornado.js';
 export { BAND_SERIES, P50_SERIES, POINT_SERIES, uncertaintyBands, type BandsOptions } from './uncertainty-bands.js';
 export { ASSUMED_SUFFIX, measuredPoints, measuredSeries, type DayGroup, type MeasuredDayPoint, type MeasuredSeriesOptions } from './measured-series.js';
+export { spendForecast, type SpendForecastOptions } from './spend-forecast.js';

@@ -95,13 +95,16 @@ export function frame(opts: ChartOptions, legend: readonly string[] | false, roo
             top: 0,
             padding: 0,
             itemGap: 6,
-            textStyle: { fontSize: 14, fontWeight: 600, color: INK },
-            subtextStyle: { fontSize: 11, color: MUTED },
+            // A title longer than the chart ends in an ellipsis instead of running off the canvas.
+            textStyle: { fontSize: 14, fontWeight: 600, color: INK, width: (opts.width ?? DEFAULT_WIDTH) - 8, overflow: 'truncate' },
+            subtextStyle: { fontSize: 11, color: MUTED, width: (opts.width ?? DEFAULT_WIDTH) - 8, overflow: 'truncate' },
           },
         }
       : {}),
     ...(legend ? { legend: { data: [...legend], top: head, left: 0, padding: [2, 0], itemGap: 10, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 11, color: INK } } } : {}),
-    grid: { left: 4, right: room.right ?? 28, top: top + 14, bottom: 4, containLabel: true },
+    // Axis labels AND axis names inside the canvas ('all'): containLabel left rotated axis names
+    // (nameGap past the labels) cut off at the edge.
+    grid: { left: 4, right: room.right ?? 28, top: top + 14, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'all' },
     tooltip: { trigger: 'axis', confine: true },
   };
 }
@@ -132,8 +135,15 @@ export const valueAxisStyle = {
   nameTextStyle: { color: MUTED, fontSize: 11 },
 } as const;
 
+/** Widest a category axis label is drawn, in px. */
+export const CATEGORY_LABEL_PX = 220;
+
 export const categoryAxisStyle = {
   axisLine: { lineStyle: { color: GRID_LINE } },
   axisTick: { show: false },
-  axisLabel: { color: INK, fontSize: 11 },
+  // A long route name is cut to CATEGORY_LABEL_PX with an ellipsis (the tooltip names it in full)
+  // rather than squeezing the plot or leaving the canvas.
+  axisLabel: { color: INK, fontSize: 11, width: CATEGORY_LABEL_PX, overflow: 'truncate', ellipsis: '…' },
+  tooltip: { show: true },
+  triggerEvent: true,
 } as const;

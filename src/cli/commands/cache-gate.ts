@@ -8,19 +8,9 @@ import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { stepLines, today } from '../capacity-text.js';
 import { openCatalog } from '../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { CACHE_GATE_OPTIONS } from '../calculator-options.js';
 
-const options = {
-  route: opt.string('--route <id>', 'per-token route with cached-input prices, e.g. anthropic/claude-sonnet-4.6').required(),
-  ttl: opt.string('--ttl <ttl>', 'cache-write TTL: 5m or 1h').default('5m'),
-  storagePerHour: opt.number('--storage-per-hour <usd>', 'storage, USD per million tokens per hour, where the provider charges it', { min: 0, max: 1000 }),
-  storedHours: opt.number('--stored-hours <h>', 'hours each entry is kept and billed for storage (default: the TTL)', { min: 0, max: 8760 }),
-  prefixTokens: opt.number('--prefix-tokens <n>', 'tokens in the cached prefix, for the dollar table (default 1,000,000)', { min: 1, max: 1e9 }),
-  reads: opt.numbers('--reads <list>', 'read counts for the savings table', { min: 0, max: 1e9, integer: true }).default([0, 1, 2, 5, 10, 100], '0,1,2,5,10,100'),
-  hitRate: opt.number('--hit-rate <h>', 'your hit rate on the cached prefix: which side of the gate it is on', { min: 0, max: 1, percent: true }),
-  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
-  json: opt.json(),
-  catalog: opt.catalog(),
-};
+const options = { ...CACHE_GATE_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type CacheGateOpts = OptionValues<typeof options>;
 
 const money = (v: number) => `${v < 0 ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: Math.abs(v) < 1 ? 5 : 2 })}`;

@@ -5,24 +5,9 @@ import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog, pickWorkloads, priceFile } from '../pricing.js';
 import { loraTrainingTiers } from '../../catalog/load.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { FINE_TUNE_OPTIONS } from '../calculator-options.js';
 
-const options = {
-  examples: opt.number('--examples <n>', 'training examples', { min: 0, max: 1e10 }).required(),
-  tokensPerExample: opt.number('--tokens-per-example <n>', 'tokens per training example', { min: 0, max: 1e7 }).required(),
-  baseParamsB: opt.number('--base-params-b <b>', 'base model size in billions of parameters (LoRA tiers to 100B)', { min: 0, minExclusive: true, max: 100 }).required(),
-  epochs: opt.number('--epochs <n>', 'training epochs', { min: 0, minExclusive: true, max: 1000 }).default(1),
-  method: opt.string('--method <m>', 'sft or dpo (DPO costs 2-3x SFT)').default('sft'),
-  workload: opt.string('--workload <name>', 'with FILE: which workload, when the file holds several'),
-  route: opt.string('--route <id>', 'with FILE: the route the workload runs on now (the LCPR before)'),
-  loraRoute: opt.string('--lora-route <id>', 'with FILE: the route serving the adapter, e.g. fireworks/llama-8b-multi-lora (the LCPR after)'),
-  lcpr: opt.number('--lcpr <usd>', 'without FILE: cost per accepted output before the fine-tune', { min: 0, max: 1e4 }),
-  reduction: opt.number('--reduction <f>', 'without FILE: fractional reduction of the cost per accepted output (5%)', { min: 0, max: 1, percent: true }),
-  acceptedPerDay: opt.number('--accepted-per-day <n>', 'without FILE: accepted outputs per day on the target workload', { min: 0, max: 1e12 }),
-  iterationCost: opt.number('--iteration-cost <usd>', 'monthly data refresh, eval re-runs, drift monitoring, retraining', { min: 0, max: 1e9 }).default(0),
-  asOf: opt.asOf(),
-  json: opt.json(),
-  catalog: opt.catalog(),
-};
+const options = { ...FINE_TUNE_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type FineTuneOpts = OptionValues<typeof options>;
 
 /** LCPR before and after, and volume: from the workload file's two routes, or given directly. */

@@ -1,23 +1,15 @@
 import { loadFleet } from '../../fleet/load.js';
 import { readYaml } from '../../io/yaml-file.js';
-import { type ForecastWorkload, type GrowthScenario, forecastSpend, parseScenario } from '../../engine/decisions/forecast.js';
+import { type ForecastWorkload, type GrowthScenario, forecastSpend } from '../../engine/decisions/forecast.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { prepareWorkloads } from '../../workload/prepare.js';
 import { count, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog } from '../pricing.js';
-import { Opt, type OptionValues, defineCommand, opt } from '../command.js';
+import { type OptionValues, defineCommand, opt } from '../command.js';
+import { FORECAST_OPTIONS } from '../calculator-options.js';
 
-const options = {
-  horizon: opt.number('--horizon <months>', 'planning horizon in months', { min: 1, max: 120, integer: true }).default(12),
-  growth: new Opt<GrowthScenario>('--growth <scenario>', "flat, linear:10% (of today's volume per month), compound:5%, one-grows:WORKLOAD[:3]", parseScenario).default({ kind: 'flat' }, 'flat'),
-  route: opt.string('--route <id>', "price every workload on this route (default: a fleet's current_route, else the workload's first route)"),
-  budget: opt.number('--budget <usd>', 'total budget over the horizon: the month cumulative spend passes it', { min: 0, minExclusive: true }),
-  monthlyBudget: opt.number('--monthly-budget <usd>', 'monthly budget: the first month spend passes it', { min: 0, minExclusive: true }),
-  asOf: opt.asOf(),
-  json: opt.json(),
-  catalog: opt.catalog(),
-};
+const options = { ...FORECAST_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type ForecastOpts = OptionValues<typeof options>;
 
 const scenarioText = (s: GrowthScenario) => (s.kind === 'flat' ? 'flat' : s.kind === 'one-grows' ? `${s.workload} grows to ${s.factor}× (others flat)` : `${s.kind} ${(s.perMonth * 100).toFixed(1)}%/month`);

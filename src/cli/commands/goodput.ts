@@ -1,46 +1,17 @@
 import { goodput } from '../../engine/measured/goodput.js';
 import { count, percent, usdPerRequest } from '../format.js';
-import { CliUsageError, EXIT_OK, type Io } from '../io.js';
+import { EXIT_OK, type Io } from '../io.js';
 import { stepLines } from '../capacity-text.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { GOODPUT_OPTIONS, goodputInput } from '../calculator-options.js';
 
-const ms = (flags: string, d: string) => opt.number(flags, d, { min: 0, minExclusive: true, max: 3_600_000 });
-const options = {
-  rps: opt.number('--rps <n>', 'requests per second', { min: 0, max: 1e9 }).required(),
-  passRate: opt.number('--pass-rate <p>', 'quality pass rate (0-1 or 95%)', { min: 0, max: 1, percent: true }).required(),
-  sloShare: opt.number('--slo-share <s>', 'share of requests meeting the TTFT and TPOT SLOs, when known', { min: 0, max: 1, percent: true }),
-  ttftP50: ms('--ttft-p50 <ms>', 'TTFT p50, ms (with --ttft-p95 and --slo-ttft-ms)'),
-  ttftP95: ms('--ttft-p95 <ms>', 'TTFT p95, ms'),
-  sloTtftMs: ms('--slo-ttft-ms <ms>', 'TTFT SLO, ms'),
-  tpotP50: ms('--tpot-p50 <ms>', 'time per output token p50, ms (with --tpot-p95 and --slo-tpot-ms)'),
-  tpotP95: ms('--tpot-p95 <ms>', 'TPOT p95, ms'),
-  sloTpotMs: ms('--slo-tpot-ms <ms>', 'TPOT SLO, ms'),
-  costPerRequest: opt.number('--cost-per-request <usd>', 'cost per request, all attempts included (e.g. the raw $/req of `routefit compare`)', { min: 0, max: 1e6 }),
-  json: opt.json(),
-};
+
+const options = { ...GOODPUT_OPTIONS, json: opt.json() };
 type GoodputOpts = OptionValues<typeof options>;
 
-function spread(name: string, p50: number | undefined, p95: number | undefined, slo: number | undefined) {
-  const given = [p50, p95, slo].filter((v) => v !== undefined).length;
-  if (given === 0) return undefined;
-  if (given !== 3) throw new CliUsageError(`give --${name}-p50, --${name}-p95 and --slo-${name}-ms together`);
-  if (p95! < p50!) throw new CliUsageError(`--${name}-p95 (${p95}) is below --${name}-p50 (${p50}); allowed p95 ≥ p50`);
-  return { p50Ms: p50!, p95Ms: p95!, sloMs: slo! };
-}
-
 function goodputCommand(opts: GoodputOpts, io: Io): number {
-  const ttft = spread('ttft', opts.ttftP50, opts.ttftP95, opts.sloTtftMs);
-  const tpot = spread('tpot', opts.tpotP50, opts.tpotP95, opts.sloTpotMs);
-  if (opts.sloShare !== undefined && (ttft || tpot)) throw new CliUsageError('give --slo-share or the latency percentiles with their SLOs, not both');
+  const g = goodput(goodputInput(opts));
   const cost = opts.costPerRequest;
-  const g = goodput({
-    requestsPerSecond: opts.rps,
-    qualityPassRate: opts.passRate,
-    ...(opts.sloShare !== undefined ? { sloShare: opts.sloShare } : {}),
-    ...(ttft ? { ttft } : {}),
-    ...(tpot ? { tpot } : {}),
-    ...(cost !== undefined ? { costPerRequest: cost } : {}),
-  });
   if (opts.json) {
     io.out(JSON.stringify(g, null, 2) + '\n');
     return EXIT_OK;

@@ -2,18 +2,10 @@ import { traceToMargin } from '../../engine/measured/reconciliation.js';
 import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { MARGIN_OPTIONS } from '../calculator-options.js';
 
-const usdOpt = (flags: string, d: string) => opt.number(flags, d, { min: 0, max: 1e12 });
-const options = {
-  traceCost: usdOpt('--trace-cost <usd>', 'token cost the traces price for the period').required(),
-  accepted: opt.number('--accepted <n>', 'accepted units in the period', { min: 0, max: 1e15 }).required(),
-  invoiceDelta: opt.number('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', { min: -1e12, max: 1e12 }).default(0),
-  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period').default(0),
-  human: usdOpt('--human <usd>', 'human review and escalation cost for the period').default(0),
-  ops: usdOpt('--ops <usd>', 'operational overhead for the period').default(0),
-  revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
-  json: opt.json(),
-};
+
+const options = { ...MARGIN_OPTIONS, json: opt.json() };
 type MarginOpts = OptionValues<typeof options>;
 
 function marginCommand(opts: MarginOpts, io: Io): number {

@@ -4,20 +4,9 @@ import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { parsePairs, parseSpan } from '../flags.js';
 import { pickWorkloads, priceFile } from '../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { MULTI_SOURCE_OPTIONS } from '../calculator-options.js';
 
-const options = {
-  split: opt.repeatable('--split <route=share>', 'a provider route and its share of requests; repeat for each (shares sum to 1)'),
-  cacheHit: opt.repeatable('--cache-hit <route=rate>', "a provider's own cache hit rate once traffic is split (independent prefix caches)"),
-  errorDelta: opt.repeatable('--error-delta <route=delta>', "a provider's extra retry rate over the workload's"),
-  baseline: opt.string('--baseline <route>', 'the single route the split replaces (default: the first --split route alone)'),
-  routingOverhead: opt.number('--routing-overhead <usd>', 'monthly cost of the routing layer (gateway, health checks)', { min: 0, max: 1e9 }).default(0),
-  overheadHours: opt.string('--overhead-hours <lo:hi>', 'engineering hours per month the second provider adds').default('8:16'),
-  rate: opt.number('--rate <usd>', 'engineering hourly rate for the overhead', { min: 0, max: 10_000 }).default(100),
-  workload: opt.string('--workload <name>', 'which workload, when the file holds several'),
-  asOf: opt.asOf(),
-  json: opt.json(),
-  catalog: opt.catalog(),
-};
+const options = { ...MULTI_SOURCE_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type MultiSourceOpts = OptionValues<typeof options>;
 
 function multiSource(file: string, opts: MultiSourceOpts, io: Io): number {

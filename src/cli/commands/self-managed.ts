@@ -7,27 +7,9 @@ import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog } from '../pricing.js';
 import { stepLines, today } from '../capacity-text.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
+import { SELF_MANAGED_OPTIONS } from '../calculator-options.js';
 
-const options = {
-  gpus: opt.number('--gpus <n>', 'fleet size in GPUs', { min: 1, max: 1_000_000, integer: true }).required(),
-  self: opt.string('--self <sku>', 'GPU SKU you would run yourself, e.g. lambda/h100-sxm').required(),
-  managed: opt.string('--managed <sku>', 'managed dedicated SKU, e.g. fireworks/h100').required(),
-  fte: opt.number('--fte <n>', 'loaded FTE running the fleet (default 2: the on-call floor)', { min: 0, max: 1000 }),
-  ftePerMonth: opt.number('--fte-per-month <usd>', 'loaded cost per FTE-month (default $30,000: Inference Economics Playbook, ch. 20)', { min: 0 }),
-  hours: opt.number('--hours <h>', 'engineering hours per month instead of FTE', { min: 0 }),
-  rate: opt.number('--rate <usd>', 'engineering hourly rate, with --hours', { min: 0 }),
-  managedHours: opt.number('--managed-hours <h>', 'engineering hours per month the managed option still needs (at --rate, default $150/h)', { min: 0 }),
-  targetTax: opt.number('--target-tax <f>', 'report the fleet at which the tax falls to this share (default 0.1)', { min: 0, minExclusive: true, max: 10 }),
-  term: opt.string('--term <term>', 'price term of the self-managed SKU: on_demand (default), spot or a reserved term'),
-  fleetByQuarter: opt.numbers('--fleet-by-quarter <list>', 'devolution check: fleet size in recent quarters, oldest first', { min: 0 }),
-  onCall: opt.number('--on-call <n>', 'devolution check: engineers in the on-call rotation', { min: 0 }),
-  seatOpenQuarters: opt.number('--seat-open-quarters <n>', 'devolution check: quarters a specialist seat has been open', { min: 0 }),
-  majorsBehind: opt.number('--majors-behind <n>', 'devolution check: serving-engine major releases behind upstream', { min: 0 }),
-  reviewEveryDays: opt.number('--review-every-days <n>', 'devolution check: days between quality-regression reviews', { min: 0, minExclusive: true }),
-  asOf: opt.asOf('prices in force on this date (YYYY-MM-DD)'),
-  json: opt.json(),
-  catalog: opt.catalog(),
-};
+const options = { ...SELF_MANAGED_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type SelfManagedOpts = OptionValues<typeof options>;
 
 function skuHourly(catalog: Catalog, id: string, asOf: string, term: string | undefined, flag: string): { hourly: number; gpusPerInstance: number; source: string } {

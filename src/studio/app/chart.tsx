@@ -19,7 +19,7 @@ export function Chart({ spec, height = 320, id }: { spec: ChartSpec | (() => Cha
         if (!live || !el.current) return;
         chart.current ??= echarts.init(el.current, null, { renderer: 'svg' });
         // A spec given as a function is built here, when the chart draws, not on every keystroke.
-        chart.current.setOption({ ...(typeof spec === 'function' ? spec() : spec), animation: false }, { notMerge: true });
+        chart.current.setOption(fitted(spec, el.current.clientWidth), { notMerge: true });
         el.current.dataset.drawn = '1';
       });
     // While the user types, the tables follow each keystroke; a chart redraws once the edits pause.
@@ -29,6 +29,25 @@ export function Chart({ spec, height = 320, id }: { spec: ChartSpec | (() => Cha
       if (t) clearTimeout(t);
     };
   }, [spec]);
+  useEffect(() => {
+    // The page may be narrower than the width the spec was laid out for: follow the element's size.
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
+      if (!chart.current || !el.current) return;
+      chart.current.setOption(fitted(spec, el.current.clientWidth), { notMerge: true });
+      chart.current.resize();
+    });
+    if (ro && el.current) ro.observe(el.current);
+    return () => ro?.disconnect();
+  }, [spec]);
   useEffect(() => () => chart.current?.dispose(), []);
   return <div class="chart" ref={el} data-chart={id} style={{ height: `${height}px` }} />;
+}
+
+/** The spec with its title truncated at the width it is drawn at (the spec assumes the report's width). */
+function fitted(given: ChartSpec | (() => ChartSpec), width: number): ChartSpec {
+  const spec = typeof given === 'function' ? given() : given;
+  const t = spec.title;
+  if (!width || !t || Array.isArray(t)) return { ...spec, animation: false };
+  const w = Math.max(40, width - 8);
+  return { ...spec, animation: false, title: { ...t, textStyle: { ...t.textStyle, width: w, overflow: 'truncate' }, subtextStyle: { ...t.subtextStyle, width: w, overflow: 'truncate' } } };
 }

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import type { Session } from '../api.js';
 import type { ViewProps } from '../types.js';
 import type { View } from '../url-state.js';
+import { CalculatorsView } from './calculators.js';
 import { CatalogView } from './catalog.js';
 import { CompareView } from './compare.js';
 import { DedicatedView } from './dedicated.js';
@@ -26,6 +27,7 @@ export const VIEW_LIST: ViewEntry[] = [
   { id: 'dedicated', title: 'Dedicated & traffic shape', available: () => true, render: (p) => <DedicatedView {...p} /> },
   { id: 'sensitivity', title: 'Sensitivity & uncertainty', available: () => true, render: (p) => <SensitivityView {...p} /> },
   { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
+  { id: 'calculators', title: 'Calculators', available: () => true, render: (p) => <CalculatorsView {...p} /> },
   // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.
   { id: 'traces', title: 'Traces', available: (s) => s.store !== null, render: (p) => <TracesView {...p} /> },
   { id: 'catalog', title: 'Catalog', available: () => true, render: (p) => <CatalogView {...p} /> },
