@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'dist/cli/main.js');
-const sizes = (process.env.SIZES ?? '1000000,2000000,5000000,10000000').split(',').map(Number);
+const sizes = (process.env.SIZES ?? '1000000,2000000,5000000,10000000').split(',').filter(Boolean).map(Number);
 const formats = (process.env.FORMATS ?? 'csv,text,typed').split(',');
 const chSizes = (process.env.CLICKHOUSE_SIZES ?? '').split(',').filter(Boolean).map(Number);
 const keep = process.env.KEEP === '1';
