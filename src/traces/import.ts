@@ -11,7 +11,7 @@ import { loadCatalog } from '../catalog/load.js';
 import { COLUMNS, type Column, MAX_MS, MAX_TOKENS, MAX_USD, MS_RANGE, TOKENS_RANGE, USD_RANGE } from './schema.js';
 import { DEFAULT_TIMESTAMP_WINDOW, TIMESTAMP_HINT, type TimestampWindow, outsideWindowSql, timestampSql, windowText } from './time-window.js';
 
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, stageJsonLines } from './staging.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, type TypedKind, buildStg, columnsOf, dropRelation, inFileOrder, stageJsonLines } from './staging.js';
 
 // The shared types and staging steps live in staging.ts; re-exported so callers keep one entry point.
 export { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './staging.js';
@@ -117,7 +117,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // CSV: file order kept, line numbers come from it (no join here: a hash join's probe may emit a
     // chunk's rows out of order). Other formats carry their line in a column.
     const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW)}) c`;
+       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map())}) c`;
     if (staged.linesFromOrder) await inFileOrder(conn, insert);
     else await conn.run(insert);
     await conn.run('DROP VIEW stg');
@@ -254,32 +254,42 @@ const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
  */
 const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
 
-/** The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects. */
-function checkSql(window: TimestampWindow): string {
+/**
+ * The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects.
+ * Columns in `typed` arrive typed (a typed Parquet column, staging.ts typedKind): the same range
+ * checks run on the value, without the text round trip; their text is made only for a reject's message.
+ */
+function checkSql(window: TimestampWindow, typed: ReadonlyMap<string, TypedKind>): string {
   const v = (name: string) => `stg.${ident(name)}`;
+  // A reject's message quotes the value as written: text already, or a typed value spelled as text.
+  const rawText = (name: string) => (typed.has(name) ? `CAST(raw_${name} AS VARCHAR)` : `raw_${name}`);
   // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
   const num = (name: string) => `stg.n_${name}`;
   const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} <= ${MAX_TOKENS} AND ${num(name)} = floor(${num(name)}))`;
   // The common spellings are matched as they are; lower() (a string copy) only runs on the rest.
   const bool = (name: string) =>
     `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN ${oneOf(`lower(${v(name)})`, ['true', 't', '1', 'yes', 'y'])} THEN TRUE WHEN ${oneOf(`lower(${v(name)})`, ['false', 'f', '0', 'no', 'n'])} THEN FALSE END END`;
-  const typed: string[] = ['stg.line AS line'];
+  const typedSel: string[] = ['stg.line AS line'];
   const checks: { rule: string; when: string; message: string }[] = [];
   for (const c of COLUMNS) {
     const out = storeName(c);
     switch (c.kind) {
       case 'timestamp':
         // Dates contain '-', epoch numbers do not; the unit of an epoch number is told by its magnitude (time-window.ts).
-        typed.push(`${timestampSql(v(c.name))} AS ts`);
-        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || raw_${c.name} || '"; allowed ${TIMESTAMP_HINT}'` });
+        {
+          const t = typed.get(c.name);
+          // A TIMESTAMPTZ is an instant: its UTC wall time is stored. A naive TIMESTAMP is UTC already (issue 5).
+          typedSel.push(`${t === 'timestamptz' ? `timezone('UTC', ${v(c.name)})` : t === 'timestamp' ? `CAST(${v(c.name)} AS TIMESTAMP)` : timestampSql(v(c.name))} AS ts`);
+        }
+        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || ${rawText(c.name)} || '"; allowed ${TIMESTAMP_HINT}'` });
         checks.push({
           rule: 'timestamp_out_of_window',
           when: outsideWindowSql('ts', window),
-          message: `'timestamp is "' || raw_${c.name} || '" (read as ' || CAST(ts AS VARCHAR) || ' UTC); allowed ${windowText(window)} (a plausible window; change it with --timestamp-window FROM..TO)'`,
+          message: `'timestamp is "' || ${rawText(c.name)} || '" (read as ' || CAST(ts AS VARCHAR) || ' UTC); allowed ${windowText(window)} (a plausible window; change it with --timestamp-window FROM..TO)'`,
         });
         break;
       case 'text':
-        typed.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
+        typedSel.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
         if (c.values) {
           checks.push({
             rule: `bad_${c.name}`,
@@ -289,37 +299,39 @@ function checkSql(window: TimestampWindow): string {
         }
         break;
       case 'count':
-        typed.push(`CASE WHEN ${isCount(c.name)} THEN CAST(${num(c.name)} AS BIGINT) END AS ${out}`);
+        typedSel.push(`CASE WHEN ${isCount(c.name)} THEN CAST(${num(c.name)} AS BIGINT) END AS ${out}`);
         checks.push({
           rule: `negative_${c.name}`,
-          when: `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${TOKENS_RANGE}'`,
+          // As text, only a value starting with '-' is parsed for this check (a 10M-row file: most are not).
+          when: typed.has(c.name) ? `raw_${c.name} < 0` : `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`,
+          message: `'${c.name} is ' || ${rawText(c.name)} || '; allowed ${TOKENS_RANGE}'`,
         });
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is "' || raw_${c.name} || '"; allowed ${TOKENS_RANGE}'`,
+          message: `'${c.name} is "' || ${rawText(c.name)} || '"; allowed ${TOKENS_RANGE}'`,
         });
         break;
       case 'attempt':
-        typed.push(`CASE WHEN ${v(c.name)} IS NULL THEN 0 WHEN ${isCount(c.name)} AND ${num(c.name)} <= 1000 THEN CAST(${num(c.name)} AS INTEGER) END AS ${out}`);
-        checks.push({ rule: 'bad_attempt', when: `${out} IS NULL`, message: `'attempt is ' || raw_${c.name} || '; allowed an integer 0 ≤ value ≤ 1000 (0 = first try)'` });
+        typedSel.push(`CASE WHEN ${v(c.name)} IS NULL THEN 0 WHEN ${isCount(c.name)} AND ${num(c.name)} <= 1000 THEN CAST(${num(c.name)} AS INTEGER) END AS ${out}`);
+        checks.push({ rule: 'bad_attempt', when: `${out} IS NULL`, message: `'attempt is ' || ${rawText(c.name)} || '; allowed an integer 0 ≤ value ≤ 1000 (0 = first try)'` });
         break;
       case 'ms':
       case 'usd':
-        typed.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 AND ${num(c.name)} <= ${c.kind === 'ms' ? MAX_MS : MAX_USD} THEN ${num(c.name)} END AS ${out}`);
+        typedSel.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 AND ${num(c.name)} <= ${c.kind === 'ms' ? MAX_MS : MAX_USD} THEN ${num(c.name)} END AS ${out}`);
         checks.push({
           rule: `bad_${c.name}`,
           when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is ' || raw_${c.name} || '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}'`,
+          message: `'${c.name} is ' || ${rawText(c.name)} || '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}'`,
         });
         break;
       case 'bool':
-        typed.push(`coalesce(${bool(c.name)}, CASE WHEN ${v(c.name)} IS NULL THEN FALSE END) AS ${out}`);
-        checks.push({ rule: `bad_${c.name}`, when: `${out} IS NULL`, message: `'${c.name} is "' || raw_${c.name} || '"; allowed true or false'` });
+        // A BOOLEAN column holds only true, false or NULL (absent: false).
+        typedSel.push(`${typed.has(c.name) ? `coalesce(${v(c.name)}, FALSE)` : `coalesce(${bool(c.name)}, CASE WHEN ${v(c.name)} IS NULL THEN FALSE END)`} AS ${out}`);
+        checks.push({ rule: `bad_${c.name}`, when: `${out} IS NULL`, message: `'${c.name} is "' || ${rawText(c.name)} || '"; allowed true or false'` });
         break;
     }
-    typed.push(`${v(c.name)} AS raw_${c.name}`);
+    typedSel.push(`${v(c.name)} AS raw_${c.name}`);
   }
   // Required fields and relations between fields, checked after the per-field ones.
   const pre: typeof checks = [
@@ -345,8 +357,8 @@ function checkSql(window: TimestampWindow): string {
   const reasonCase = `CASE rule0 ${all.map((c) => `WHEN ${lit(c.rule)} THEN ${c.message}`).join(' ')} END`;
   const out = COLUMNS.map(storeName).filter((n) => !['route', 'provider', 'status', 'quality'].includes(n));
   return `
-    WITH stg AS (SELECT *, ${COLUMNS.filter((c) => ['count', 'ms', 'usd', 'attempt'].includes(c.kind)).map((c) => `TRY_CAST(${ident(c.name)} AS DOUBLE) AS n_${c.name}`).join(', ')} FROM stg),
-    t AS (SELECT ${typed.join(',\n      ')} FROM stg),
+    WITH stg AS (SELECT *, ${COLUMNS.filter((c) => ['count', 'ms', 'usd', 'attempt'].includes(c.kind)).map((c) => `${typed.has(c.name) ? 'CAST' : 'TRY_CAST'}(${ident(c.name)} AS DOUBLE) AS n_${c.name}`).join(', ')} FROM stg),
+    t AS (SELECT ${typedSel.join(',\n      ')} FROM stg),
     r AS (
       SELECT q.*, CASE WHEN rule0 IS NOT NULL THEN ${reasonCase} END AS reason0 FROM (SELECT t.*, ${ruleCase} AS rule0 FROM t) q
     )
@@ -410,12 +422,13 @@ async function stageJsonl(conn: DuckDBConnection, file: string, notes: string[])
   return { format: 'jsonl', lineLabel: 'line', structural, notes, cleanup: ['json_fields'] };
 }
 
-/** Parquet: typed columns are cast to text and re-checked like every other format; rows are numbered from 1. */
+/** Parquet: typed columns are checked as the values they are, text columns as text; rows are numbered from 1. */
 async function stageParquet(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   const from = `read_parquet(${lit(readPath(file))}, file_row_number = true)`;
-  const cols = (await query(conn, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${from})`)).map((r) => String(r.column_name)).filter((c) => c !== 'file_row_number');
-  await buildStg(conn, file, from, cols, 'file_row_number + 1', notes);
-  return { format: 'parquet', lineLabel: 'row', structural: [], notes };
+  const described = (await query(conn, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})`)).filter((r) => r.column_name !== 'file_row_number');
+  const cols = described.map((r) => String(r.column_name));
+  const typed = await buildStg(conn, file, from, cols, 'file_row_number + 1', notes, new Map(described.map((r) => [String(r.column_name), String(r.column_type)])));
+  return { format: 'parquet', lineLabel: 'row', structural: [], notes, typed };
 }
 
 export type { Row };

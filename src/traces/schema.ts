@@ -70,7 +70,8 @@ export const SECONDS_TWINS: Record<string, string> = { ttft_s: 'ttft_ms', e2e_s:
 /** Column names whose unit is ambiguous: refused with a rename hint instead of guessed. */
 export const AMBIGUOUS_UNITS: Record<string, string> = { ttft: 'ttft_ms or ttft_s', e2e: 'e2e_ms or e2e_s', latency: 'e2e_ms or e2e_s', duration: 'e2e_ms or e2e_s' };
 
-const SQL_TYPE: Record<ColumnKind, string> = {
+/** The store's SQL type of each column kind (also the types of a typed Parquet file, convert.ts). */
+export const SQL_TYPE: Record<ColumnKind, string> = {
   timestamp: 'TIMESTAMP',
   text: 'VARCHAR',
   count: 'BIGINT',

@@ -248,4 +248,49 @@ describe('JSONL and Parquet import', () => {
     expect(s.rejects[0]).toEqual({ line: 5, reason: 'output_tokens is -1; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)' });
     store.close();
   });
+
+  it('typed Parquet: values checked as typed, same rows stored as from all-text Parquet, rejects located and quoted', async () => {
+    const dir = tempDir();
+    const rows = csvRows(40);
+    const csvFile = writeTemp('src.csv', [HEADER, ...rows].join('\n'), dir);
+    const text = join(dir, 'text.parquet');
+    const typed = join(dir, 'typed.parquet');
+    const { writeParquet } = await import('../../src/traces/convert.js');
+    await writeParquet(csvFile, text, { typed: false });
+    await writeParquet(csvFile, typed, { typed: true });
+    const cols = 'ts, request_id, attempt, input_tokens, cached_input_tokens, output_tokens, ttft_ms, e2e_ms, status, quality, batch, fallback, escalated_to_human, cost_usd, route, provider';
+    const stored = async (file: string) => {
+      const store = await memoryStore();
+      const s = await importFile(store, file, { today });
+      const out = await query(store.conn, `SELECT ${cols} FROM requests ORDER BY request_id, attempt`);
+      store.close();
+      return { s, out };
+    };
+    const a = await stored(text);
+    const b = await stored(typed);
+    expect(b.s).toMatchObject({ rowsRead: 40, kept: 40, rejected: 0 });
+    expect(b.out).toEqual(a.out);
+    // Typed values out of range: one rejected row each, with its row and the value as text.
+    const bad = join(dir, 'bad.parquet');
+    const store = await memoryStore();
+    await store.conn.run(
+      `COPY (SELECT * EXCLUDE (file_row_number) REPLACE (
+         CASE file_row_number WHEN 2 THEN -5 WHEN 3 THEN 20000000000 ELSE input_tokens END AS input_tokens,
+         CASE file_row_number WHEN 5 THEN 'nan'::DOUBLE WHEN 6 THEN 1e308 ELSE e2e_ms END AS e2e_ms,
+         CASE file_row_number WHEN 7 THEN 5000 ELSE attempt END AS attempt,
+         CASE file_row_number WHEN 8 THEN TIMESTAMPTZ '1969-07-20 20:17:40+00' ELSE "timestamp" END AS "timestamp")
+       FROM read_parquet('${typed}', file_row_number = true)) TO '${bad}' (FORMAT parquet)`,
+    );
+    const s = await importFile(store, bad, { today, acceptRejects: true });
+    expect(s).toMatchObject({ rowsRead: 40, kept: 34, rejected: 6 });
+    expect(s.rejects).toEqual([
+      { line: 3, reason: 'input_tokens is -5; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)' },
+      { line: 4, reason: 'input_tokens is "20000000000"; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)' },
+      { line: 6, reason: 'e2e_ms is nan; allowed a number 0 ≤ value ≤ 1,000,000,000 (milliseconds)' },
+      { line: 7, reason: 'e2e_ms is 1e+308; allowed a number 0 ≤ value ≤ 1,000,000,000 (milliseconds)' },
+      { line: 8, reason: 'attempt is 5000; allowed an integer 0 ≤ value ≤ 1000 (0 = first try)' },
+      { line: 9, reason: expect.stringMatching(/^timestamp is "1969-07-20 20:17:40\+00" \(read as 1969-07-20 20:17:40 UTC\); allowed/) },
+    ]);
+    store.close();
+  });
 });

@@ -59,7 +59,8 @@ async function generate(opts: GenerateOpts, io: Io): Promise<number> {
     shifts: opts.shift.map(parseShift),
     format: format === 'jsonl' ? 'jsonl' : 'csv',
   });
-  if (format === 'parquet') await (await import('../../../traces/convert.js')).csvToParquet(target, opts.out);
+  // Typed columns unless rows were planted malformed (a typed column cannot hold them).
+  if (format === 'parquet') await (await import('../../../traces/convert.js')).csvToParquet(target, opts.out, { typed: result.malformed === 0 });
   const volume = loaded.workloads.reduce((s, w) => s + valueOf(w.profile.requestsPerMonth), 0);
   const span = `over ${days} days from ${start}${opts.days === undefined ? ' (a calendar month)' : ''}`;
   const basis =
