@@ -4,8 +4,8 @@
  */
 import type { Catalog } from '../catalog/types.js';
 import { type MeasuredOverheads, withMeasuredInputs } from '../engine/measured/measured.js';
-import { type GroupSummary, summarize } from '../traces/metrics.js';
-import { type PricingContext, preparePricing } from '../traces/pricing.js';
+import type { GroupSummary } from '../traces/metrics.js';
+import type { PricingContext } from '../traces/pricing.js';
 import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
 import { loadWorkloadFile } from '../workload/load.js';
 import type { WorkloadProfile } from '../engine/cost/lcpr.js';
@@ -13,9 +13,9 @@ import { CliUsageError } from './io.js';
 import { sourced } from '../engine/evidence.js';
 import { field } from '../workload/fields.js';
 import type { CostPerAcceptedResult } from '../engine/measured/cost-per-accepted.js';
-import { storeLabel } from '../traces/clickhouse/connection.js';
+import type { StoreChoice } from '../traces/store/types.js';
 import { openCatalog } from './pricing.js';
-import { withClickHouse, withStore } from './stores.js';
+import { choiceLabel, tracesChoice, withTraceStore } from './stores.js';
 
 interface Window {
   from?: string | undefined;
@@ -23,23 +23,17 @@ interface Window {
 }
 
 /** Per-workload trace aggregates, keyed by workload name. */
-export async function measuredByWorkload(db: string, catalog: Catalog, w: Window, overheads: MeasuredOverheads = {}): Promise<Map<string, GroupSummary & { routes: string[] }>> {
+/** `store`: the store a command chose, or a `--traces` value (a DuckDB file or a ClickHouse URL). */
+export async function measuredByWorkload(store: StoreChoice | string, catalog: Catalog, w: Window, overheads: MeasuredOverheads = {}): Promise<Map<string, GroupSummary & { routes: string[] }>> {
   const window = { ...(w.from ? { from: w.from } : {}), ...(w.to ? { to: w.to } : {}), overheads };
   const collect = (groups: GroupSummary[], byRoute: GroupSummary[], pricing: PricingContext) => {
     const routes = (name: string) => byRoute.filter((r) => r.key.workload === name && r.key.route).map((r) => pricing.resolved.get(r.key.route!) ?? r.key.route!);
     return new Map(groups.filter((g) => g.key.workload).map((g) => [g.key.workload!, { ...g, routes: routes(g.key.workload!) }]));
   };
-  // A ClickHouse URL names the ClickHouse store (traces summarize --clickhouse); anything else is a DuckDB file.
-  if (/^https?:\/\//i.test(db)) {
-    return withClickHouse(db, async (ch) => {
-      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../traces/clickhouse/pricing.js'), import('../traces/clickhouse/metrics.js')]);
-      const pricing = await prepareChPricing(ch, catalog);
-      return collect(await summarizeClickHouse(ch, { by: ['workload'], ...window }), await summarizeClickHouse(ch, { by: ['workload', 'route'], ...window }), pricing);
-    });
-  }
-  return withStore(db, false, async (store) => {
-    const pricing = await preparePricing(store, catalog);
-    return collect(await summarize(store, { by: ['workload'], ...window }), await summarize(store, { by: ['workload', 'route'], ...window }), pricing);
+  return withTraceStore(typeof store === 'string' ? tracesChoice(store) : store, {}, async (s) => {
+    await s.requireTraces();
+    const pricing = await s.preparePricing(catalog);
+    return collect(await s.summarize({ by: ['workload'], ...window }), await s.summarize({ by: ['workload', 'route'], ...window }), pricing);
   });
 }
 
@@ -55,7 +49,7 @@ export async function measuredSwap(db: string, opts: { catalog?: string | undefi
   };
 }
 
-export const sourceOf = (db: string, g: GroupSummary) => `traces ${storeLabel(db)}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;
+export const sourceOf = (store: StoreChoice | string, g: GroupSummary) => `traces ${choiceLabel(store)}: ${g.requests} requests, ${g.window.start} – ${g.window.end}`;
 
 
 /** The overheads traces cannot see, as a workload's profile gives them (file values, else the registry defaults, each with its source). */

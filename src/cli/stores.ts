@@ -1,8 +1,10 @@
 /** Opening the trace stores for the `traces` commands and `compare --traces`: DuckDB file or ClickHouse server. */
 import type { Command } from 'commander';
-import { DEFAULT_DB, type Store, checkStorePath, openStore } from '../traces/db.js';
+import { DEFAULT_DB, checkStorePath } from '../traces/db.js';
 import { parseInstant } from '../traces/time-window.js';
-import { CLICKHOUSE_ENV, type ChStore } from '../traces/clickhouse/connection.js';
+import { CLICKHOUSE_ENV, storeLabel } from '../traces/clickhouse/connection.js';
+import { withTraceStore as withOpened } from '../traces/store/open.js';
+import type { OpenOptions, TraceStore } from '../traces/store/types.js';
 import { Opt, opt } from './command.js';
 import { CliUsageError } from './io.js';
 
@@ -51,28 +53,21 @@ export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: strin
   return { kind: 'duckdb', db: opts.db };
 }
 
-/** Connects to a ClickHouse store, runs `body`, closes the connection. */
-export async function withClickHouse<T>(url: string, body: (ch: ChStore) => Promise<T>, opts: { cluster?: string } = {}): Promise<T> {
-  const { openClickHouse } = await import('../traces/clickhouse/connection.js');
-  const ch = await openClickHouse(url, opts.cluster !== undefined ? { cluster: opts.cluster } : {});
-  try {
-    return await body(ch);
-  } finally {
-    await ch.close();
-  }
+/**
+ * Opens the chosen store, runs `body`, closes it. A store's own refusal (a missing file, an
+ * unreachable server) is bad input (exit 2), said by the store.
+ */
+export function withTraceStore<T>(choice: StoreChoice, opts: OpenOptions, body: (s: TraceStore) => Promise<T>): Promise<T> {
+  return withOpened(choice, opts, body);
 }
 
-export async function withStore<T>(path: string, create: boolean, body: (s: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(path, { create });
-  try {
-    return await body(store);
-  } finally {
-    store.close();
-  }
+/** The store a `--traces` value names: a ClickHouse URL, else a DuckDB file. */
+export function tracesChoice(traces: string): StoreChoice {
+  return /^https?:\/\//i.test(traces) ? { kind: 'clickhouse', url: traces } : { kind: 'duckdb', db: traces };
 }
 
-/** Refuses a ClickHouse database that was never imported into, as a missing DuckDB file is refused. */
-export async function requireChRequests(ch: ChStore): Promise<void> {
-  const { hasRequests } = await import('../traces/clickhouse/schema.js');
-  if (!(await hasRequests(ch))) throw new CliUsageError(`no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`);
+/** A store choice as shown to people: the DuckDB path, or the URL without its password. */
+export function choiceLabel(choice: StoreChoice | string): string {
+  const c = typeof choice === 'string' ? tracesChoice(choice) : choice;
+  return storeLabel(c.kind === 'duckdb' ? c.db : c.url);
 }

@@ -408,8 +408,8 @@ function measuredSection(m: ReportModel): Block[] {
     } else {
       out.push(note('The invoice lines match no traced provider and period.'));
     }
-  } else if (ms.kind === 'clickhouse') {
-    out.push(note('Reconciliation needs invoices, which only a DuckDB store holds: not run on ClickHouse.'));
+  } else if (ms.reconcileUnavailable) {
+    out.push(note(`Reconciliation needs invoices: not run (${ms.reconcileUnavailable}).`));
   } else {
     out.push(h(3, 'Reconciliation against the invoice'), note('No invoice in the store, so the traces are not reconciled: import one (routefit traces import invoice.csv: FOCUS or a simple invoice CSV) and run the report again.'));
   }

@@ -5,6 +5,6 @@ export { renderHtml } from './html.js';
 export { renderMarkdown } from './markdown.js';
 export { reportCsv } from './csv.js';
 export { renderPdf, chromiumPath, CHROMIUM_ARGS } from './pdf.js';
-export { measureClickHouse, measureDuckDb, type MeasuredSection } from './measured.js';
+export { measureClickHouse, measureDuckDb, measureStore, type MeasuredSection } from './measured.js';
 export { writeAll } from './write.js';
 export { cite, DOCUMENT_TITLES } from './citations.js';

@@ -1,24 +1,24 @@
 import type { Catalog } from '../catalog/types.js';
 import type { Signal } from '../engine/measured/red-flags.js';
-import { checkStore } from '../traces/checks.js';
-import { type Store, openStore, query } from '../traces/db.js';
-import { type GroupSummary, summarize } from '../traces/metrics.js';
-import { preparePricing } from '../traces/pricing.js';
+import type { GroupSummary } from '../traces/metrics.js';
+import { withTraceStore } from '../traces/store/open.js';
+import type { StoreChoice } from '../traces/store/types.js';
 import { type TimestampWindow, previousWindow } from '../traces/time-window.js';
-import { type ReconcileLine, reconcileStore } from '../traces/reconcile.js';
+import type { ReconcileLine } from '../traces/reconcile.js';
 
 /** What the trace store says (section 5), from the same functions as `traces summarize`, `reconcile` and `check`. */
 export interface MeasuredSection {
   /** The store as shown to the reader (a ClickHouse URL without its password). */
   store: string;
-  kind: 'duckdb' | 'clickhouse';
+  /** Why the store cannot reconcile (it holds no invoices), or null when it can. */
+  reconcileUnavailable: string | null;
   /** traces summarize --by workload,route */
   byWorkloadRoute: GroupSummary[];
   /** traces summarize --by workload (what `compare --traces` swaps in). */
   byWorkload: GroupSummary[];
   /** traces summarize --by day,workload,route: the trend. */
   byDay: GroupSummary[];
-  /** traces reconcile; null when no invoice is imported, and on ClickHouse, which holds no invoices. */
+  /** traces reconcile; null when no invoice is imported (or the store holds none: `reconcileUnavailable`). */
   reconciliation: { providers: ReconcileLine[]; skus: ReconcileLine[] } | null;
   /** traces check */
   signals: Signal[];
@@ -49,63 +49,35 @@ export interface MeasuredOptions {
   to?: string;
 }
 
-/** Reads the DuckDB trace store at `db` (must exist: a report never creates one). */
-export async function measureDuckDb(db: string, o: MeasuredOptions): Promise<MeasuredSection> {
-  const store = await openStore(db, { create: false });
-  try {
-    const pricing = await preparePricing(store, o.catalog);
+/** Reads the trace store a report names (it must exist and hold traces: a report never creates one). */
+export async function measureStore(choice: StoreChoice, o: MeasuredOptions): Promise<MeasuredSection> {
+  return withTraceStore(choice, {}, async (store) => {
+    try {
+      await store.requireTraces();
+    } catch (err) {
+      throw new MissingStoreError((err as Error).message);
+    }
+    const pricing = await store.preparePricing(o.catalog);
     const w = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
     return {
-      store: db,
-      kind: 'duckdb',
-      byWorkloadRoute: await summarize(store, { by: ['workload', 'route'], ...w }),
-      byWorkload: await summarize(store, { by: ['workload'], ...w }),
-      byDay: await summarize(store, { by: ['day', 'workload', 'route'], ...w }),
+      store: store.label,
+      reconcileUnavailable: store.capabilities.invoices ? null : (store.capabilities.why.invoices ?? 'this store holds no invoices'),
+      byWorkloadRoute: await store.summarize({ by: ['workload', 'route'], ...w }),
+      byWorkload: await store.summarize({ by: ['workload'], ...w }),
+      byDay: await store.summarize({ by: ['day', 'workload', 'route'], ...w }),
       // No invoice imported: the report says so (section 5) rather than failing; reconcile itself refuses.
-      reconciliation: (await hasInvoices(store)) ? await reconcileStore(store, {}) : null,
-      signals: await checkStore(store, { ...w, catalog: o.catalog }),
+      reconciliation: (await store.hasInvoices()) ? await store.reconcile({}) : null,
+      signals: await store.check({ ...w, catalog: o.catalog }),
       unpriced: unresolved(pricing.unresolved),
-      periods: await periodsOf(o, (p) => summarize(store, { by: ['workload', 'route'], ...p })),
+      periods: await periodsOf(o, (p) => store.summarize({ by: ['workload', 'route'], ...p })),
     };
-  } finally {
-    store.close();
-  }
+  });
 }
 
-/** The same from a ClickHouse server (`--clickhouse URL`): summarize and check; invoices live only in DuckDB. */
-export async function measureClickHouse(url: string, o: MeasuredOptions): Promise<MeasuredSection> {
-  const [{ openClickHouse, storeLabel }, { prepareChPricing }, { summarizeClickHouse }, { checkClickHouse }, { hasRequests }] = await Promise.all([
-    import('../traces/clickhouse/connection.js'),
-    import('../traces/clickhouse/pricing.js'),
-    import('../traces/clickhouse/metrics.js'),
-    import('../traces/clickhouse/checks.js'),
-    import('../traces/clickhouse/schema.js'),
-  ]);
-  const ch = await openClickHouse(url);
-  try {
-    if (!(await hasRequests(ch))) throw new MissingStoreError(`no trace store at ${storeLabel(url)} (no requests table); run \`routefit traces import FILE --clickhouse ${storeLabel(url)}\` first`);
-    const pricing = await prepareChPricing(ch, o.catalog);
-    const w = { ...(o.from ? { from: o.from } : {}), ...(o.to ? { to: o.to } : {}) };
-    return {
-      store: storeLabel(url),
-      kind: 'clickhouse',
-      byWorkloadRoute: await summarizeClickHouse(ch, { by: ['workload', 'route'], ...w }),
-      byWorkload: await summarizeClickHouse(ch, { by: ['workload'], ...w }),
-      byDay: await summarizeClickHouse(ch, { by: ['day', 'workload', 'route'], ...w }),
-      reconciliation: null,
-      signals: await checkClickHouse(ch, { ...w, catalog: o.catalog }),
-      unpriced: unresolved(pricing.unresolved),
-      periods: await periodsOf(o, (p) => summarizeClickHouse(ch, { by: ['workload', 'route'], ...p })),
-    };
-  } finally {
-    await ch.close();
-  }
-}
-
-async function hasInvoices(store: Store): Promise<boolean> {
-  const [row] = await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines');
-  return Number(row?.lines ?? 0) > 0;
-}
+/** `measureStore` of a DuckDB file. */
+export const measureDuckDb = (db: string, o: MeasuredOptions) => measureStore({ kind: 'duckdb', db }, o);
+/** `measureStore` of a ClickHouse server. */
+export const measureClickHouse = (url: string, o: MeasuredOptions) => measureStore({ kind: 'clickhouse', url }, o);
 
 export class MissingStoreError extends Error {}
 

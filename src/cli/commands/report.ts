@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { defineCommand, opt } from '../command.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK } from '../io.js';
 import { openCatalog } from '../pricing.js';
-import { clickhouseOpt } from '../stores.js';
+import { clickhouseOpt, tracesChoice } from '../stores.js';
 import { DEFAULT_SAMPLES } from '../../engine/uncertainty/monte-carlo.js';
 
 const FORMATS = { '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.md': 'md' } as const;
@@ -59,7 +59,7 @@ export default defineCommand({
     const catalog = openCatalog(opts.catalog);
     const window = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
     const store = ch ?? opts.traces;
-    const measured = !store ? null : /^https?:\/\//i.test(store) ? await R.measureClickHouse(store, { catalog, ...window }) : await R.measureDuckDb(store, { catalog, ...window });
+    const measured = store ? await R.measureStore(tracesChoice(store), { catalog, ...window }) : null;
     const model = R.buildReport(file, {
       catalog,
       today: io.today,

@@ -3,7 +3,6 @@ import { type FieldValues, fieldValues } from '../field-flags.js';
 import { type Comparison, compareRoutes } from '../../engine/cost/compare.js';
 import type { Sourced } from '../../engine/evidence.js';
 import { withMeasuredInputs } from '../../engine/measured/measured.js';
-import { storeLabel } from '../../traces/clickhouse/connection.js';
 import { loadWorkloadFile } from '../../workload/load.js';
 import { prepareWorkloads } from '../../workload/prepare.js';
 import { parseList } from '../flags.js';
@@ -11,6 +10,7 @@ import { snake, table, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { measuredByWorkload, sourceOf } from '../measured.js';
 import { openCatalog } from '../pricing.js';
+import { choiceLabel } from '../stores.js';
 
 interface Side {
   workload: string;
@@ -51,7 +51,7 @@ export async function compareWithTraces(file: string, opts: CompareTracesOpts, i
     return { workload: p.name, asOf: p.asOf, assumed, measured: m, replaced: replaced.map((r) => ({ ...r, field: snake(r.field) })) };
   });
   if (opts.json) {
-    io.out(JSON.stringify({ file, traces: storeLabel(opts.traces), workloads: sides }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, traces: choiceLabel(opts.traces), workloads: sides }, null, 2) + '\n');
   } else {
     io.out(sides.map(renderSide).join('\n\n') + '\n');
   }

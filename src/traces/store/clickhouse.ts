@@ -14,7 +14,7 @@ import type { StoreCapabilities, TraceStore } from './types.js';
 export function clickHouseCapabilities(): StoreCapabilities {
   const ledgers = 'the ClickHouse store holds trace rows only; import ledgers into a DuckDB store (--db)';
   return {
-    replace: false,
+    replace: true,
     invoices: false,
     incidents: false,
     gpuHours: false,
@@ -22,7 +22,6 @@ export function clickHouseCapabilities(): StoreCapabilities {
     otelMetrics: false,
     imports: true,
     why: {
-      replace: 'ClickHouse has no transaction to replace stored rows atomically: --replace is refused there',
       invoices: CLICKHOUSE_UNAVAILABLE.invoiceVariance ?? ledgers,
       incidents: CLICKHOUSE_UNAVAILABLE.incidents ?? ledgers,
       gpuHours: '--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only',
@@ -32,7 +31,8 @@ export function clickHouseCapabilities(): StoreCapabilities {
   };
 }
 
-export function clickHouseTraceStore(ch: ChStore): TraceStore {
+/** `url`: the store URL as given, credentials included (a cluster's nodes are reached with them). */
+export function clickHouseTraceStore(ch: ChStore, url: string = ch.url): TraceStore {
   let pricedFor: Catalog | undefined;
   const requirePriced = () => {
     if (!pricedFor) throw new Error('TraceStore: call preparePricing(catalog) before reading costs');
@@ -54,7 +54,7 @@ export function clickHouseTraceStore(ch: ChStore): TraceStore {
     },
     async importFile(file, opts) {
       const { importFileToClickHouse } = await import('../clickhouse/import.js');
-      return importFileToClickHouse(ch, file, opts);
+      return importFileToClickHouse(ch, file, { ...opts, url });
     },
     async preparePricing(catalog) {
       const ctx = await prepareChPricing(ch, catalog);

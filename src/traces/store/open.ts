@@ -26,7 +26,7 @@ export async function openTraceStore(choice: StoreChoice, opts: OpenOptions = {}
   const [{ openClickHouse }, { clickHouseTraceStore }] = await Promise.all([import('../clickhouse/connection.js'), import('./clickhouse.js')]);
   const attempts = choice.source !== undefined ? READ_SOURCES[choice.source]!.attempts : undefined;
   const ch = await openClickHouse(choice.url, { ...(choice.cluster !== undefined ? { cluster: choice.cluster } : {}), ...(attempts ? { attempts } : {}) });
-  return clickHouseTraceStore(ch);
+  return clickHouseTraceStore(ch, choice.url);
 }
 
 /** Opens a store, runs `body`, closes it whatever happens. */

@@ -1,11 +1,9 @@
 import type { Signal } from '../../../engine/measured/red-flags.js';
-import { checkStore } from '../../../traces/checks.js';
-import { preparePricing } from '../../../traces/pricing.js';
 import { table } from '../../format.js';
 import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
 
 const msFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
@@ -34,27 +32,18 @@ async function check(opts: CheckOpts, io: Io, where: StoreChoice): Promise<numbe
     ...(opts.to ? { to: opts.to } : {}),
     catalog,
   };
-  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
-  const signals =
-    where.kind === 'clickhouse'
-      ? await withClickHouse(where.url, async (ch) => {
-          const [{ prepareChPricing }, { checkClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/checks.js')]);
-          shown = ch.url;
-          await requireChRequests(ch);
-          await prepareChPricing(ch, catalog);
-          return checkClickHouse(ch, checkOpts);
-        })
-      : await withStore(opts.db, false, async (store) => {
-          await preparePricing(store, catalog);
-          return checkStore(store, checkOpts);
-        });
+  const { signals, json, label } = await withTraceStore(where, {}, async (store) => {
+    await store.requireTraces();
+    await store.preparePricing(catalog);
+    return { signals: await store.check(checkOpts), json: store.json, label: store.label };
+  });
   const fired = signals.filter((s) => s.fired);
   if (opts.json) {
     // The URL as shown carries no password.
-    io.out(JSON.stringify({ ...(where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db }), fired: fired.length, signals }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...json, fired: fired.length, signals }, null, 2) + '\n');
   } else {
     const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
-    const rerun = `routefit compare FILE --traces ${where.kind === 'clickhouse' ? shown : opts.db}`;
+    const rerun = `routefit compare FILE --traces ${label}`;
     io.out(
       table(
         ['Signal', 'Kind', 'Workload', 'State', 'Detail'],

@@ -1,15 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Store } from '../../../traces/db.js';
-import { type ImportSummary, importFile } from '../../../traces/import.js';
+import type { ImportSummary } from '../../../traces/import.js';
 import { InputFileError } from '../../../io/input-error.js';
 import { count, percent } from '../../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
 import { expandGlob, hasGlobChars } from '../../../traces/input-files.js';
-import { openStoreForImport } from '../../../traces/compact.js';
 import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, parseTimestampWindow } from '../../../traces/time-window.js';
-import { type StoreChoice, clickhouseOpt, clusterOpt, dbOpt, storeChoice, withClickHouse } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, clusterOpt, dbOpt, storeChoice, withTraceStore } from '../../stores.js';
 
 const options = {
   db: dbOpt(),
@@ -87,39 +86,14 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
   if (opts.cluster !== undefined && where.kind !== 'clickhouse' && cmdClusterGiven(opts)) {
     throw new CliUsageError('--cluster shards a ClickHouse store: pass --clickhouse URL (a node of the cluster) too');
   }
-  if (where.kind === 'clickhouse') {
-    let shown = where.url;
-    const summaries = await withClickHouse(where.url, async (ch) => {
-      shown = ch.url;
-      const { importFileToClickHouse } = await import('../../../traces/clickhouse/import.js');
-      const out: ImportSummary[] = [];
-      const bar = opts.progress !== false && process.stderr.isTTY === true;
-      for (const f of files) {
-        out.push(
-          await importFileToClickHouse(ch, f, {
-            ...common,
-            url: where.url,
-            onLockWait: lockWaitNote(io, f),
-            whileChecking: (store, check) => withProgress(store, `${f} (checking)`, bar, check),
-          }),
-        );
-      }
-      return out;
-    }, where.cluster !== undefined ? { cluster: where.cluster } : {});
-    return reportImports(summaries, { clickhouse: shown }, opts, io);
-  }
-  // Opened for an import: a file bloated by killed imports is compacted first (traces/compact.ts).
-  const { store, reclaimedBytes } = await openStoreForImport(opts.db);
-  if (reclaimedBytes > 0) io.err(`note: ${opts.db}: reclaimed ${(reclaimedBytes / 1e6).toFixed(1)} MB that interrupted imports had left in the file\n`);
-  const summaries = await withOpenStore(store, async () => {
+  const { summaries, json } = await withTraceStore(where, { create: true }, async (store) => {
+    for (const n of store.notes) io.err(`${n}\n`);
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
-    for (const f of files) {
-      out.push(await withProgress(store, f, bar, () => importFile(store, f, common)));
-    }
-    return out;
+    for (const f of files) out.push(await store.importFile(f, { ...common, onLockWait: lockWaitNote(io, f), whileChecking: (checker, check) => withProgress(checker, f, bar, check) }));
+    return { summaries: out, json: store.json };
   });
-  return reportImports(summaries, { db: opts.db }, opts, io);
+  return reportImports(summaries, json, opts, io);
 }
 
 /** Says once per file that another importer holds the store's lock (the wait is not silent). */
@@ -132,15 +106,7 @@ function lockWaitNote(io: Io, file: string): (holder: string) => void {
   };
 }
 
-async function withOpenStore<T>(store: Store, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } finally {
-    store.close();
-  }
-}
-
-function reportImports(summaries: ImportSummary[], store: { db: string } | { clickhouse: string }, opts: ImportOpts, io: Io): number {
+function reportImports(summaries: ImportSummary[], store: Readonly<Record<string, string>>, opts: ImportOpts, io: Io): number {
   if (opts.json) io.out(JSON.stringify({ ...store, imports: summaries }, null, 2) + '\n');
   else io.out(summaries.map(renderImport).join('\n\n') + '\n');
   const aborted = summaries.filter((s) => s.aborted);

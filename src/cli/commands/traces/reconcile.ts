@@ -1,16 +1,16 @@
-import { type ReconcileLine, type ReconcileOptions, reconcileStore } from '../../../traces/reconcile.js';
+import type { ReconcileLine, ReconcileOptions } from '../../../traces/reconcile.js';
 import { reconcileLineJson } from '../../../traces/json-output.js';
-import { preparePricing } from '../../../traces/pricing.js';
 import { count, percent, table, usd, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { dbOpt, withStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withTraceStore } from '../../stores.js';
 
 const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
+  clickhouse: clickhouseOpt(),
   assumedCacheHitRate: opt.number('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it', { min: 0, max: 1, percent: true }),
   evalCostPerMonth: usdFlag('--eval-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
   opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
@@ -23,7 +23,7 @@ const options = {
 };
 type ReconcileOpts = OptionValues<typeof options>;
 
-async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
+async function reconcile(opts: ReconcileOpts, io: Io, where: StoreChoice): Promise<number> {
   const ro: ReconcileOptions = {};
   for (const k of ['assumedCacheHitRate', 'evalCostPerMonth', 'opsCostPerMonth', 'humanCostPerEscalation', 'revenuePerAccepted'] as const) {
     const x = opts[k];
@@ -40,14 +40,15 @@ async function reconcile(opts: ReconcileOpts, io: Io): Promise<number> {
     const flag = (k: 'evalCostPerMonth' | 'opsCostPerMonth' | 'humanCostPerEscalation', f: string) => (opts[k] === undefined ? {} : { [k]: { value: opts[k]!, evidence: 'assumed' as const, source: `${f} flag` } });
     ro.overheads = { ...flag('evalCostPerMonth', '--eval-cost-per-month'), ...flag('opsCostPerMonth', '--ops-cost-per-month'), ...flag('humanCostPerEscalation', '--human-cost-per-escalation') };
   }
-  const result = await withStore(opts.db, false, async (store) => {
-    const pricing = await preparePricing(store, catalog);
-    return { ...(await reconcileStore(store, ro)), unpriced: pricing.unresolved };
+  const { json, ...result } = await withTraceStore(where, {}, async (store) => {
+    await store.requireTraces();
+    const pricing = await store.preparePricing(catalog);
+    return { json: store.json, ...(await store.reconcile(ro)), unpriced: pricing.unresolved };
   });
   const red = result.providers.some((l) => l.flag === 'over_10pct');
   if (opts.json) {
     // Unpriced attempts make a trace cost incomplete: null in JSON, with the count beside it.
-    io.out(JSON.stringify({ db: opts.db, ...result, providers: result.providers.map(reconcileLineJson), skus: result.skus.map(reconcileLineJson) }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...json, ...result, providers: result.providers.map(reconcileLineJson), skus: result.skus.map(reconcileLineJson) }, null, 2) + '\n');
     return red ? EXIT_FLAGGED : EXIT_OK;
   }
   const flagText = (l: ReconcileLine) => (l.flag === 'over_10pct' ? 'RED >10%' : l.flag === 'over_5pct' ? 'watch >5%' : 'ok');
@@ -95,5 +96,5 @@ export default defineCommand({
     'routefit traces reconcile --workload examples/saas-chat.yaml --json',
   ],
   notes: 'Delta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (Inference Field Guide, Part 5 red flag).',
-  run: (opts, { io }) => reconcile(opts, io),
+  run: (opts, { io, cmd }) => reconcile(opts, io, storeChoice(cmd, opts)),
 });

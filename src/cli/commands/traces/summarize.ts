@@ -1,11 +1,10 @@
 import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
-import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions, summarize, timeFilter } from '../../../traces/metrics.js';
-import { memoryNote, summarizeMemoryNeed } from '../../../traces/memory-estimate.js';
-import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
+import { DIMENSIONS, type Dimension, type GroupSummary, type SummaryOptions } from '../../../traces/metrics.js';
+import type { PricingContext } from '../../../traces/pricing.js';
 import { groupJson } from '../../../traces/json-output.js';
-import { routeSummaries } from '../../../traces/route-summaries.js';
-import { gpuRoutes } from '../../../traces/gpu.js';
-import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
+import type { RouteSummaryRow } from '../../../traces/store/types.js';
+import type { GpuRouteSummary } from '../../../traces/gpu.js';
+import type { LatencyFromHistogram, OtelMetricSummary } from '../../../traces/otel-metrics.js';
 import { parsePairs } from '../../flags.js';
 import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { WORKLOAD_FIELDS, field } from '../../../workload/fields.js';
@@ -13,7 +12,7 @@ import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.j
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
 
 /** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
 type OverheadName = keyof MeasuredOverheads;
@@ -83,40 +82,28 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
   type Result = {
     groups: GroupSummary[];
     pricing: PricingContext;
-    summaries: Awaited<ReturnType<typeof routeSummaries>>;
-    gpu: Awaited<ReturnType<typeof gpuRoutes>>;
-    otel: Awaited<ReturnType<typeof otelMetricSummaries>>;
+    summaries: RouteSummaryRow[];
+    gpu: GpuRouteSummary[];
+    otel: OtelMetricSummary[];
+    json: Readonly<Record<string, string>>;
   };
-  let result: Result;
-  let shown = where.kind === 'clickhouse' ? where.url : opts.db;
-  if (where.kind === 'clickhouse') {
-    if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only');
-    result = await withClickHouse(where.url, async (ch) => {
-      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/metrics.js')]);
-      shown = ch.url;
-      await requireChRequests(ch);
-      const pricing = await prepareChPricing(ch, catalog);
-      return { groups: await summarizeClickHouse(ch, { ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [] };
-    });
-  } else {
-    result = await withStore(opts.db, false, async (store) => {
-      // The exact percentiles hold every value outside DuckDB's memory limit: say what the command needs before it runs.
-      const need = await summarizeMemoryNeed(store, timeFilter(win));
-      const note = need && memoryNote(need);
-      if (note) io.err(`${note}\n`);
-      const pricing = await preparePricing(store, catalog);
-      const summaries = await routeSummaries(store, catalog, io.today);
-      const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
-      const groups = await summarize(store, { ...summaryOpts, traceKit: { catalog, gpu } });
-      const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
-      return { groups, pricing, summaries, gpu, otel };
-    });
-  }
+  const result: Result = await withTraceStore(where, {}, async (store) => {
+    await store.requireTraces();
+    if ((gpuHours.size || gpuThroughput.size) && !store.capabilities.gpuHours) throw new CliUsageError(store.capabilities.why.gpuHours ?? '--gpu-hours is not available on this store');
+    // The exact percentiles hold every value outside the store's memory limit: say what the command needs before it runs.
+    const note = await store.memoryNote(win);
+    if (note) io.err(`${note}\n`);
+    const pricing = await store.preparePricing(catalog);
+    const summaries = await store.routeSummaries(catalog, io.today);
+    const gpu = await store.gpuRoutes(catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
+    const groups = await store.summarize({ ...summaryOpts, traceKit: { catalog, gpu } });
+    const otel = await store.otelMetrics(win);
+    return { groups, pricing, summaries, gpu, otel, json: store.json };
+  });
   const { groups, pricing, summaries, gpu, otel } = result;
   if (opts.json) {
     // The URL as shown carries no password.
-    const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
-    io.out(JSON.stringify({ ...store, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...result.json, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));

@@ -3,7 +3,6 @@ import { compareRoutes } from '../../../engine/cost/compare.js';
 import type { RouteSpec, WorkloadProfile } from '../../../engine/cost/lcpr.js';
 import { type MeasuredOverheads, withMeasuredInputs } from '../../../engine/measured/measured.js';
 import { RoutefitError } from '../../../engine/errors.js';
-import { storeLabel } from '../../../traces/clickhouse/connection.js';
 import { existsSync } from 'node:fs';
 import { DEFAULTS } from '../../../workload/defaults.js';
 import { loadWorkloadFile } from '../../../workload/load.js';
@@ -14,7 +13,7 @@ import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { measuredByWorkload, overheadsLine, overheadsOfProfile, sourceOf } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
+import { type StoreChoice, choiceLabel, clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
 
 const options = {
   workload: opt.string('--workload <file|name>', 'a workload file (its workloads, inputs and routes) or a workload name as in the traces').required(),
@@ -30,7 +29,7 @@ const options = {
   json: opt.json(),
   catalog: opt.catalog(),
 };
-type WhatifOpts = OptionValues<typeof options>;
+type WhatifOpts = OptionValues<typeof options> & { store: StoreChoice };
 
 /** One workload to re-price: its inputs the traces cannot see, and the routes to price it on. */
 interface Target {
@@ -73,14 +72,14 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
     } else results.push(r);
   }
   if (!results.length) {
-    throw new CliUsageError(`needs traces: ${file ? `no workload of ${file} (${untraced.join(', ')}) has` : `--workload "${opts.workload}" has no`} traces in ${storeLabel(opts.db)}; it has: ${known.join(', ') || 'none'}`);
+    throw new CliUsageError(`needs traces: ${file ? `no workload of ${file} (${untraced.join(', ')}) has` : `--workload "${opts.workload}" has no`} traces in ${choiceLabel(opts.store)}; it has: ${known.join(', ') || 'none'}`);
   }
   if (opts.json) {
     const body = file ? { file, asOf, workloads: results.map((r) => r.json), untraced } : { ...results[0]!.json, asOf };
     io.out(JSON.stringify(body, null, 2) + '\n');
   } else {
     const out = results.flatMap((r) => [...r.lines, '']);
-    if (untraced.length) out.push(`No traces for ${untraced.join(', ')} in ${storeLabel(opts.db)}: not re-priced.`);
+    if (untraced.length) out.push(`No traces for ${untraced.join(', ')} in ${choiceLabel(opts.store)}: not re-priced.`);
     io.out(out.join('\n').replace(/\n+$/, '') + '\n');
   }
   return results.every((r) => r.priced) ? EXIT_OK : EXIT_BAD_INPUT;
@@ -88,7 +87,7 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
 
 /** The last day any workload was traced (YYYY-MM-DD), in the window asked for; undefined with no traces. */
 async function tracedUntil(opts: WhatifOpts, catalog: ReturnType<typeof openCatalog>): Promise<string | undefined> {
-  const ends = [...(await measuredByWorkload(opts.db, catalog, opts)).values()].map((g) => String(g.window.end).slice(0, 10)).sort();
+  const ends = [...(await measuredByWorkload(opts.store, catalog, opts)).values()].map((g) => String(g.window.end).slice(0, 10)).sort();
   return ends.at(-1);
 }
 
@@ -121,10 +120,10 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
     engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
     ...overheadsOfProfile(t.base, file),
   };
-  const measured = await measuredByWorkload(opts.db, catalog, opts, overheads);
+  const measured = await measuredByWorkload(opts.store, catalog, opts, overheads);
   const g = measured.get(t.name);
   if (!g) return { untraced: [...measured.keys()] };
-  const { profile } = withMeasuredInputs(t.base, g.measured, sourceOf(opts.db, g));
+  const { profile } = withMeasuredInputs(t.base, g.measured, sourceOf(opts.store, g));
   const utilization = opts.utilization;
   const targetRoutes = opts.route
     ? [resolveRoute(catalog, { id: opts.route, asOf, ...(opts.serves ? { serves: opts.serves } : {}), ...(utilization !== undefined ? { utilization } : {}) }, { utilization: DEFAULTS.utilization })]
@@ -178,6 +177,6 @@ export default defineCommand({
   ],
   run: (opts, { io, cmd }) => {
     const where = storeChoice(cmd, opts);
-    return whatif({ ...opts, db: where.kind === 'clickhouse' ? where.url : where.db }, io);
+    return whatif({ ...opts, store: where }, io);
   },
 });
