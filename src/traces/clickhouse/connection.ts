@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, createClient } from '@clickhouse/client';
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
 
@@ -97,15 +97,26 @@ function parseUrl(raw: string): { url: URL; database: string } {
 }
 
 /**
+ * How the client reaches ClickHouse: over HTTP to the URL (the default), or through a connection
+ * given to @clickhouse/client (`createClient({ connection })`), e.g. the in-process ClickHouse of
+ * the `chdb` package that tests run the current-ClickHouse dialect on. Everything above the
+ * connection (SQL, sessions, inserts, errors) is the same client code either way.
+ */
+export interface ClickHouseConnector {
+  connection: () => NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+}
+
+/**
  * Connects to a ClickHouse server over HTTP and checks it answers. The client library is loaded
  * here, not at module load, so the CLI's start-up does not pay for it. An unreachable server is a
  * RoutefitError naming the URL (exit 2), never a stack trace.
  */
-export async function openClickHouse(raw: string): Promise<ChStore> {
+export async function openClickHouse(raw: string, connector?: ClickHouseConnector): Promise<ChStore> {
   const { url, database } = parseUrl(raw);
   const where = shown(url);
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const client = createClient({
+    ...(connector ? { connection: connector.connection() } : {}),
     url: url.origin,
     username: decodeURIComponent(url.username) || 'default',
     password: decodeURIComponent(url.password),
