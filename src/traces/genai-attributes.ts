@@ -11,6 +11,7 @@
  * included"), as the normalized row's input_tokens does: taken as written.
  */
 export const GENAI_ATTRIBUTES = {
+  operation: ['gen_ai.operation.name'],
   provider: ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'],
   model: ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name'],
   request_id: ['gen_ai.response.id'],
@@ -33,11 +34,21 @@ export type GenaiField = keyof typeof GENAI_ATTRIBUTES;
 export const WORKLOAD_RESOURCE_ATTRIBUTE = 'service.name';
 
 /**
- * A span is a GenAI call when it names a model or counts input tokens; the rest (HTTP, DB, tool
- * spans) are skipped and counted, not read as attempts. A GenAI span that then lacks a required
- * field (input or output tokens) is rejected (import) or excluded and counted (read source).
+ * A span is a GenAI model call when it names a model or counts input tokens and is not an agent or
+ * tool operation; the rest (HTTP, DB, tool spans) are skipped and counted, not read as attempts. A
+ * GenAI span that then lacks a required field (input or output tokens) is rejected (import) or
+ * excluded and counted (read source).
  */
 export const GENAI_SPAN_FIELDS: readonly GenaiField[] = ['model', 'input_tokens'];
+
+/**
+ * `gen_ai.operation.name` values that are not model calls: an agent span may carry the usage of the
+ * calls it made (their sum), so reading it as an attempt would count those tokens twice.
+ */
+export const NOT_CALL_OPERATIONS = ['invoke_agent', 'create_agent', 'execute_tool'] as const;
+
+/** Said wherever spans are skipped. */
+export const SKIPPED_SPANS = 'spans are not GenAI model calls (HTTP, DB and tool spans name no model or token usage; agent spans sum their calls\' usage)';
 
 /** OTel provider names → catalog provider ids where they differ. */
 export const PROVIDERS: Record<string, string> = {
@@ -81,9 +92,10 @@ export function attributeSql(field: GenaiField, get: (key: string) => string): s
   return keys.length === 1 ? get(keys[0]!) : `coalesce(${keys.map(get).join(', ')})`;
 }
 
-/** SQL: true when a span is a GenAI call (GENAI_SPAN_FIELDS). */
-export function isGenaiSpanSql(get: (key: string) => string): string {
-  return `(${GENAI_SPAN_FIELDS.map((f) => `${attributeSql(f, get)} IS NOT NULL`).join(' OR ')})`;
+/** SQL: true (never NULL) when a span is a GenAI model call (GENAI_SPAN_FIELDS, NOT_CALL_OPERATIONS). */
+export function isGenaiSpanSql(get: (key: string) => string, lit: (v: string) => string): string {
+  const op = attributeSql('operation', get);
+  return `((${GENAI_SPAN_FIELDS.map((f) => `${attributeSql(f, get)} IS NOT NULL`).join(' OR ')}) AND (${op} IS NULL OR NOT (${NOT_CALL_OPERATIONS.map((o) => `${op} = ${lit(o)}`).join(' OR ')})))`;
 }
 
 /** What an OTel span lacks that a trace row has: said once wherever spans are read. */

@@ -2,13 +2,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { lit, query } from '../db.js';
 import { readPath } from '../input-files.js';
 import { type Staged, buildStg, inFileOrder } from '../staging.js';
-import { type GenaiField, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_ATTRIBUTE, attributeSql, isGenaiSpanSql, providerSql, statusSql } from '../genai-attributes.js';
+import { type GenaiField, SKIPPED_SPANS, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_ATTRIBUTE, attributeSql, isGenaiSpanSql, providerSql, statusSql } from '../genai-attributes.js';
 
 /**
  * OpenTelemetry GenAI spans as OTLP JSON (one document, or the file exporter's one per line), read
  * and flattened by DuckDB. Which attributes are read, which spans are GenAI calls, provider names and
  * status: the one mapping in ../genai-attributes.ts, shared with the `otel_traces` read source.
- * Spans without a model or token usage (HTTP, DB, tool spans) are skipped and counted, not rejected.
+ * Spans that are not model calls (HTTP, DB, tool and agent spans) are skipped and counted, not rejected.
  */
 /** One attribute of a span's (or its resource's) key/value list; NULL when absent. */
 const get = (from: string) => (k: string) => `list_filter(${from}, x -> x.k = ${lit(k)})[1].v`;
@@ -28,10 +28,10 @@ export async function stageOtel(conn: DuckDBConnection, file: string, notes: str
       span->>'$.startTimeUnixNano' AS start_ns, span->>'$.endTimeUnixNano' AS end_ns,
       span->>'$.status.code' AS status_code
     FROM sp`);
-  const genai = isGenaiSpanSql(get('kv'));
+  const genai = isGenaiSpanSql(get('kv'), lit);
   const [counts] = await query(conn, `SELECT count(*) AS spans, count(*) FILTER (WHERE ${genai}) AS genai FROM otel_spans`);
   const skipped = Number(counts!.spans) - Number(counts!.genai);
-  if (skipped) notes.push(`${skipped} spans carry no GenAI model or token usage (HTTP, DB, tool spans): skipped, not counted as rows`);
+  if (skipped) notes.push(`${skipped} ${SKIPPED_SPANS}: skipped, not counted as rows`);
   await conn.run('DROP TABLE IF EXISTS otel_rows');
   await conn.run(`CREATE TEMP TABLE otel_rows AS SELECT
       span_no AS __line,
