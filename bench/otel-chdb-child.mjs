@@ -46,7 +46,7 @@ if (mode === 'routefit') {
   const { openClickHouse } = await import(dist('traces/clickhouse/connection.js'));
   const { handWrittenSql } = await import(join(root, 'bench/otel-handwritten.mjs'));
   const { loadCatalog } = await import(dist('catalog/load.js'));
-  const ch = await openClickHouse('http://chdb.invalid/bench', connector);
+  const ch = await openClickHouse('http://chdb.invalid/bench', { connector });
   const rows = await ch.query(handWrittenSql('bench.otel_traces', loadCatalog()));
   await ch.close();
   groups = rows.map((r) => ({ workload: r.workload, route: r.route, requests: Number(r.requests), inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), inputP95: r.in_q[1], e2eP99: r.e2e_q[2], costUsd: r.cost }));

@@ -34,7 +34,7 @@ if (!existsSync(join(dataDir, 'ready'))) {
       `const { createChdbConnection } = await import('chdb/connection');
        const { openClickHouse } = await import(${JSON.stringify(join(root, 'dist/traces/clickhouse/connection.js'))});
        const { createOtelTraces } = await import(${JSON.stringify(join(root, 'dist/traces/clickhouse/otel-generate.js'))});
-       const ch = await openClickHouse('http://chdb.invalid/bench', { connection: () => createChdbConnection({ path: ${JSON.stringify(dataDir)} }) });
+       const ch = await openClickHouse('http://chdb.invalid/bench', { connector: { connection: () => createChdbConnection({ path: ${JSON.stringify(dataDir)} }) } });
        await createOtelTraces(ch, 'bench', 'otel_traces', { spans: ${SPANS}, seed: ${SEED} });
        await ch.command('OPTIMIZE TABLE bench.otel_traces FINAL');
        await ch.close();`,

@@ -38,5 +38,5 @@ export const chdbUrl = (db = `t_${randomBytes(6).toString('hex')}`) => `http://c
 
 /** A store on a fresh chdb database. */
 export async function openChdb(db?: string): Promise<ChStore> {
-  return openClickHouse(chdbUrl(db), await loadChdb());
+  return openClickHouse(chdbUrl(db), { connector: await loadChdb() });
 }
