@@ -5,7 +5,8 @@ import { type ChStore, type ClickHouseConnector, openClickHouse } from '../../sr
  * Current ClickHouse in-process: the `chdb` package (a devDependency, ClickHouse 26.x) as the
  * connection of @clickhouse/client, so the store's own client code (sessions, temporary tables,
  * streamed inserts, errors) runs unchanged against it. chdb keeps one engine per process: each test
- * takes a database of its own (`fresh`), as the tests on a real server do.
+ * takes a database of its own (`fresh`), as the tests on a real server do. The in-memory engine lives
+ * while a connection is open: a test keeps one open until it is done with the data.
  */
 export const CHDB: ClickHouseConnector = {
   connection: () => {

@@ -4,9 +4,12 @@ import { createOtelTraces, otelTracesDdl } from '../../src/traces/clickhouse/ote
 import { coverageWarnings, otelAttemptsSql, otelCoverage, parseOtelTable, requireOtelTable } from '../../src/traces/clickhouse/otel-source.js';
 import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
-import { openChdb } from '../helpers/chdb.js';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { openTraceStore } from '../../src/traces/store/index.js';
+import { chdbUrl, loadChdb, openChdb } from '../helpers/chdb.js';
 import { otlpJsonOf } from '../helpers/otlp.js';
-import { memoryStore, writeTemp } from './helpers.js';
+import { differences, memoryStore, tempDir, writeTemp } from './helpers.js';
+import { join } from 'node:path';
 
 const today = '2026-11-22';
 // The columns of the normalized row both sides hold (DuckDB keeps ts as a TIMESTAMP, ClickHouse as epoch µs).
@@ -101,5 +104,59 @@ describe('otel_traces read in place: the same attempts as the OTLP importer make
     } finally {
       await ch.close();
     }
+  });
+});
+
+describe('--source otel: the store reads summarize, check and the report from otel_traces in place', () => {
+  it('summarize and the check series equal those of a DuckDB store that imported the same spans as OTLP JSON', { timeout: 180_000 }, async () => {
+    const catalog = loadCatalog();
+    const { ch: raw, table } = await generated(2500, 11);
+    const spans = writeTemp('spans.json', await otlpJsonOf(raw, table));
+    // Kept open to the end: chdb's in-memory engine lives while a connection does.
+    const db = raw.database;
+    const duck = await openTraceStore({ kind: 'duckdb', db: join(tempDir(), 's.duckdb') }, { create: true });
+    const otel = await openTraceStore({ kind: 'clickhouse', url: chdbUrl(db), source: 'otel' }, { connector: await loadChdb() });
+    try {
+      const imp = await duck.importFile(spans, { today, acceptRejects: true });
+      await otel.requireTraces();
+      await duck.preparePricing(catalog);
+      const pricing = await otel.preparePricing(catalog);
+      expect(pricing.unresolved.map((u) => u.route)).toEqual(['acme/mystery-1']);
+      for (const by of [['workload', 'route'], [], ['day', 'provider'], ['hour', 'model', 'user_segment']] as const) {
+        const a = await duck.summarize({ by: [...by], traceKit: { catalog } });
+        const b = await otel.summarize({ by: [...by], traceKit: { catalog } });
+        expect(b.length).toBe(a.length);
+        expect(differences(a, b), `--by ${by.join(',')}`).toEqual([]);
+      }
+      const win = { from: '2026-05-02', to: '2026-05-04' };
+      expect(differences(await duck.summarize({ by: ['workload'], ...win }), await otel.summarize({ by: ['workload'], ...win }))).toEqual([]);
+      expect(differences(await duck.traceSeries({}, catalog), await otel.traceSeries({}, catalog))).toEqual([]);
+      // The report of what was read, for the same spans the importer counted.
+      const rep = (await otel.sourceReport({}))!;
+      expect(rep).toMatchObject({ source: 'otel', table: `${db}.otel_traces`, spans: 2500, attempts: imp.kept });
+      expect(Object.fromEntries(rep.excluded.map((e) => [e.rule, e.spans]))).toEqual(imp.rejectsByRule);
+      expect(rep.warnings[0]).toMatch(/^\d+ of \d+ GenAI spans in .*otel_traces \(\d+\.\d\d%\) are not counted/);
+      expect(await duck.sourceReport({})).toBeUndefined();
+      // Read only: the Collector owns the table.
+      expect(otel.capabilities.imports).toBe(false);
+      await expect(otel.importFile(spans, { today })).rejects.toThrow(/written by the OpenTelemetry Collector: --source otel only reads it/);
+      expect(otel.json).toEqual({ clickhouse: `http://chdb.invalid/${db}`, source: 'otel' });
+    } finally {
+      await duck.close();
+      await otel.close();
+      await raw.close();
+    }
+  });
+
+  it('a store without the table, an unknown source, or --otel-table without --source is refused with how to fix', { timeout: 60_000 }, async () => {
+    const connector = await loadChdb();
+    const empty = await openTraceStore({ kind: 'clickhouse', url: chdbUrl(), source: 'otel' }, { connector });
+    try {
+      await expect(empty.requireTraces()).rejects.toThrow(/no table t_\w+\.otel_traces at .*name it with --otel-table/);
+    } finally {
+      await empty.close();
+    }
+    await expect(openTraceStore({ kind: 'clickhouse', url: chdbUrl(), source: 'langfuse' }, { connector })).rejects.toThrow(/--source langfuse is not a read source; allowed: otel/);
+    await expect(openTraceStore({ kind: 'clickhouse', url: chdbUrl(), sourceTable: 'spans' }, { connector })).rejects.toThrow(/give --source otel too/);
   });
 });

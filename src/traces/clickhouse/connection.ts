@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ClickHouseClient, createClient } from '@clickhouse/client';
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
+import { type ChDialect, CLICKHOUSE_18, dialectFor } from './dialect.js';
 
 /**
  * The ClickHouse connection and THE one module that splices values into ClickHouse SQL.
@@ -52,6 +53,8 @@ export interface ChStore {
   client: ClickHouseClient;
   /** A table name qualified with the store's database. */
   table(name: string): string;
+  /** How this server's version spells what differs between ClickHouse releases (./dialect.ts). */
+  dialect: ChDialect;
   /** `--cluster NAME`: the `<remote_servers>` cluster the store's tables are Distributed over; undefined on one server. */
   cluster?: string;
   /**
@@ -165,6 +168,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     database,
     client,
     table: (name) => `${chIdent(database)}.${chIdent(name)}`,
+    dialect: CLICKHOUSE_18,
     ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
     attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
     async query(sql) {
@@ -196,5 +200,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     },
     close: () => client.close(),
   };
+  const [v] = await store.query('SELECT version() AS v');
+  store.dialect = dialectFor(String(v?.v ?? ''));
   return store;
 }

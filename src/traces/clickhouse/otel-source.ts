@@ -2,7 +2,10 @@ import { RoutefitError } from '../../engine/errors.js';
 import { type GenaiField, SKIPPED_SPANS, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_ATTRIBUTE, attributeSql, isGenaiSpanSql, providerSql, statusSql } from '../genai-attributes.js';
 import { MAX_MS, MAX_TOKENS, MS_RANGE, TOKENS_RANGE } from '../schema.js';
 import { DEFAULT_TIMESTAMP_WINDOW, epochUs, windowText } from '../time-window.js';
+import type { ReadSource } from '../store/open.js';
+import type { Window } from '../store/types.js';
 import { type ChStore, chIdent, chLit } from './connection.js';
+import { flagToMicros } from './metrics.js';
 
 /**
  * An existing `otel_traces` table, as the OpenTelemetry Collector's ClickHouse exporter writes it,
@@ -233,4 +236,31 @@ export async function requireOtelTable(ch: ChStore, t: OtelTable): Promise<void>
       { field: 'otel-table' },
     );
   }
+}
+
+/**
+ * The `otel` read source (`--source otel [--otel-table [DATABASE.]TABLE]`): the store's reads take
+ * their attempts from the table in place; imports are refused (the Collector writes the table).
+ */
+export function otelReadSource(opts: { table?: string }): ReadSource {
+  let table: OtelTable | undefined;
+  const tableOf = (ch: ChStore) => (table ??= parseOtelTable(opts.table, ch.database));
+  return {
+    name: 'otel',
+    doc: OTEL_SOURCE_DOC,
+    attempts: (ch) => otelAttemptsSql(tableOf(ch)),
+    require: (ch) => requireOtelTable(ch, tableOf(ch)),
+    readOnly: `${opts.table ?? DEFAULT_OTEL_TABLE} is written by the OpenTelemetry Collector: --source otel only reads it; import trace files into routefit's own tables (drop --source), ledgers (invoices, usage) go there too`,
+    async report(ch, window) {
+      const c = await otelCoverage(ch, tableOf(ch), microsWindow(window));
+      return { source: 'otel', table: c.table, spans: c.spans, skipped: c.skipped, attempts: c.attempts, excluded: c.excluded, notes: c.notes, warnings: coverageWarnings(c) };
+    },
+  };
+}
+
+export const OTEL_SOURCE_DOC = "an OpenTelemetry Collector ClickHouse exporter table (otel_traces): GenAI spans read in place as attempts";
+
+/** --from/--to (already checked) → epoch µs bounds for the Timestamp filter. */
+function microsWindow(w: Window): MicrosWindow {
+  return { ...(w.from !== undefined ? { fromUs: flagToMicros('--from', w.from) } : {}), ...(w.to !== undefined ? { toUs: flagToMicros('--to', w.to) } : {}) };
 }
