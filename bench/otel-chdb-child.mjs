@@ -36,11 +36,11 @@ if (mode === 'routefit') {
     workload: g.key.workload,
     route: g.key.route,
     requests: g.requests,
-    inputTokens: g.tokens.input.total,
-    outputTokens: g.tokens.output.total,
+    inputMean: g.tokens.input.mean,
+    outputMean: g.tokens.output.mean,
     inputP95: g.tokens.input.p95,
-    e2eP99: g.latencyMs.e2e.p99,
-    costUsd: g.cost.tokenCostUsd,
+    e2eP99: g.latency.e2eMs.p99,
+    costUsd: g.cost.pricedTokenCostUsd,
   }));
 } else {
   const { openClickHouse } = await import(dist('traces/clickhouse/connection.js'));
@@ -49,7 +49,7 @@ if (mode === 'routefit') {
   const ch = await openClickHouse('http://chdb.invalid/bench', { connector });
   const rows = await ch.query(handWrittenSql('bench.otel_traces', loadCatalog()));
   await ch.close();
-  groups = rows.map((r) => ({ workload: r.workload, route: r.route, requests: Number(r.requests), inputTokens: Number(r.input_tokens), outputTokens: Number(r.output_tokens), inputP95: r.in_q[1], e2eP99: r.e2e_q[2], costUsd: r.cost }));
+  groups = rows.map((r) => ({ workload: r.workload, route: r.route, requests: Number(r.requests), inputMean: Number(r.input_tokens) / Number(r.requests), outputMean: Number(r.output_tokens) / Number(r.requests), inputP95: r.in_q[1], e2eP99: r.e2e_q[2], costUsd: r.cost }));
 }
 const workMs = performance.now() - t0;
 const workCpuMs = cpuMs() - c0;

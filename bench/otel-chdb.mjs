@@ -7,7 +7,7 @@
 // once per size and seed, kept in a data dir under the temp dir for the next run (KEEP=0 removes it).
 // Each measurement is a whole process (bench/otel-chdb-child.mjs): routefit's CLI run as a user runs
 // it but reaching ClickHouse through chdb, or the hand-written query; runs alternate, medians are
-// compared, and both must report the same requests, tokens, p95/p99 and cost per group first.
+// compared, and both must report the same requests, mean tokens, p95/p99 and cost per group first.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -60,7 +60,7 @@ for (const g of ours) {
     off.push(`${key(g)}: not in the hand-written result`);
     continue;
   }
-  for (const f of ['requests', 'inputTokens', 'outputTokens', 'inputP95', 'e2eP99', 'costUsd']) {
+  for (const f of ['requests', 'inputMean', 'outputMean', 'inputP95', 'e2eP99', 'costUsd']) {
     if (Math.abs(g[f] - b[f]) > 1e-9 * Math.max(Math.abs(g[f]), Math.abs(b[f]), 1e-300)) off.push(`${key(g)} ${f}: ${g[f]} vs ${b[f]}`);
   }
 }

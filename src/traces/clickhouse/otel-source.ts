@@ -131,6 +131,11 @@ function spansSql(t: OtelTable, w: MicrosWindow): string {
  * unknown, no escalation, batch and fallback false; route is provider/model as the import derives it.
  */
 export function otelAttemptsSql(t: OtelTable, w: MicrosWindow = {}): string {
+  return attemptsOver(`(${spansSql(t, w)})`);
+}
+
+/** The attempts of a relation with spansSql's columns (the table read in place, or a command's extraction of it). */
+function attemptsOver(spans: string): string {
   const count = (f: string) => `toInt64(n_${f})`;
   const optional = (f: string) => `if(isNull(n_${f}), NULL, toInt64(n_${f}))`;
   return `
@@ -144,9 +149,15 @@ export function otelAttemptsSql(t: OtelTable, w: MicrosWindow = {}): string {
       CAST(NULL AS Nullable(Float64)) AS ttft_ms, toNullable(e2e_ms) AS e2e_ms,
       status, 'unknown' AS quality, toUInt8(0) AS escalated_to_human, toUInt8(0) AS batch, toUInt8(0) AS fallback,
       CAST(NULL AS Nullable(Float64)) AS cost_usd, user_segment
-    FROM (${spansSql(t, w)})
+    FROM ${spans}
     WHERE genai AND isNull(rule)`;
 }
+
+/** The columns of spansSql a command's extraction keeps (span and trace ids only for excluded spans, which the report names). */
+const EXTRACTED = [
+  'genai', 'rule', "if(isNull(rule), '', span_id) AS span_id", "if(isNull(rule), '', trace_id) AS trace_id", 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model',
+  'service_tier_served', 'user_segment', 'e2e_ms', 'status', ...TOKEN_FIELDS.map((f) => `n_${f}`),
+];
 
 export interface OtelCoverage {
   table: string;
@@ -161,10 +172,10 @@ export interface OtelCoverage {
 }
 
 /** How many spans the window holds, how many became attempts, and why the others did not: one pass. */
-export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = {}): Promise<OtelCoverage> {
+export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = {}, relation = `(${spansSql(t, w)})`): Promise<OtelCoverage> {
   const rows = await ch.query(
     `SELECT if(genai, ifNull(rule, ''), '-') AS r, count() AS n, groupArray(3)(tuple(trace_id, span_id)) AS ex
-     FROM (${spansSql(t, w)}) GROUP BY r ORDER BY n DESC, r`,
+     FROM ${relation} GROUP BY r ORDER BY n DESC, r`,
   );
   let spans = 0;
   let skipped = 0;
@@ -245,15 +256,30 @@ export async function requireOtelTable(ch: ChStore, t: OtelTable): Promise<void>
 export function otelReadSource(opts: { table?: string }): ReadSource {
   let table: OtelTable | undefined;
   const tableOf = (ch: ChStore) => (table ??= parseOtelTable(opts.table, ch.database));
+  // Set by `focus`: the session table holding the window's spans, read by every later query.
+  let extracted: string | undefined;
+  let n = 0;
   return {
     name: 'otel',
     doc: OTEL_SOURCE_DOC,
-    attempts: (ch) => otelAttemptsSql(tableOf(ch)),
+    attempts: (ch) => (extracted ? attemptsOver(extracted) : otelAttemptsSql(tableOf(ch))),
     require: (ch) => requireOtelTable(ch, tableOf(ch)),
     readOnly: `${opts.table ?? DEFAULT_OTEL_TABLE} is written by the OpenTelemetry Collector: --source otel only reads it; import trace files into routefit's own tables (drop --source), ledgers (invoices, usage) go there too`,
     async report(ch, window) {
-      const c = await otelCoverage(ch, tableOf(ch), microsWindow(window));
+      const c = await otelCoverage(ch, tableOf(ch), microsWindow(window), extracted);
       return { source: 'otel', table: c.table, spans: c.spans, skipped: c.skipped, attempts: c.attempts, excluded: c.excluded, notes: c.notes, warnings: coverageWarnings(c) };
+    },
+    /**
+     * Every read of a summary (pricing keys, the summary, workflows, routes) scans the attempts
+     * again, and over otel_traces each scan re-reads the whole SpanAttributes map: the window's
+     * spans are read from the table once, into a temporary table of the session (dropped with it,
+     * never a copy in the store), and every later query of the command reads that.
+     */
+    async focus(ch, window) {
+      const name = `routefit_otel_spans_${++n}`;
+      await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${EXTRACTED.join(', ')} FROM (${spansSql(tableOf(ch), microsWindow(window))})`);
+      if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
+      extracted = name;
     },
   };
 }

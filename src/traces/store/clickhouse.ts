@@ -79,6 +79,9 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource): TraceSto
     routeSummaries: async () => [],
     otelMetrics: async () => [],
     sourceReport: async (window) => source?.report(ch, window),
+    focus: async (window) => {
+      await source?.focus?.(ch, window);
+    },
     memoryNote: async () => undefined,
     close: () => ch.close(),
   };

@@ -64,6 +64,8 @@ export interface ReadSource {
   readOnly?: string;
   /** What the source read for a window: rows read as attempts, skipped, excluded by rule. */
   report: (ch: ChStore, window: Window) => Promise<SourceReport>;
+  /** The window the command's reads cover: the source may read it once for them all (see TraceStore.focus). */
+  focus?: (ch: ChStore, window: Window) => Promise<void>;
 }
 
 /** A read source's sources, loaded on demand (the CLI's start-up loads none). */

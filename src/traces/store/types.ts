@@ -123,6 +123,13 @@ export interface TraceStore {
   /** What a read source (`--source`) read for the window; undefined when the store reads its own tables. */
   sourceReport(window: Window): Promise<SourceReport | undefined>;
 
+  /**
+   * The window a command's reads will cover, said once before them: a read source may read the
+   * window once for all of them (the otel source extracts the window's spans into a session table).
+   * Reads outside the window then see none of it. A no-op for routefit's own tables.
+   */
+  focus(window: Window): Promise<void>;
+
   /** A note when a summary needs more memory than the store is allowed (undefined when fine or not measured). */
   memoryNote(window: Window): Promise<string | undefined>;
 

@@ -5,12 +5,15 @@ import { table } from '../../format.js';
 import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, withStore, windowOpt } from '../../stores.js';
+import type { SourceReport } from '../../../traces/store/types.js';
 
 const msFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  source: sourceOpt(),
+  otelTable: otelTableOpt(),
   from: windowOpt('--from', 'window start (UTC)'),
   to: windowOpt('--to', 'window end (UTC)'),
   sloP99Ms: msFlag('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires'),
@@ -35,15 +38,22 @@ async function check(opts: CheckOpts, io: Io, where: StoreChoice): Promise<numbe
     catalog,
   };
   let shown = where.kind === 'clickhouse' ? where.url : opts.db;
+  let source: SourceReport | undefined;
   const signals =
     where.kind === 'clickhouse'
-      ? await withClickHouse(where.url, async (ch) => {
-          const [{ prepareChPricing }, { checkClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/checks.js')]);
-          shown = ch.url;
-          await requireChRequests(ch);
-          await prepareChPricing(ch, catalog);
-          return checkClickHouse(ch, checkOpts);
-        })
+      ? await (async () => {
+          const { withTraceStore } = await import('../../../traces/store/open.js');
+          return withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
+            shown = store.label;
+            await store.requireTraces();
+            const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+            await store.focus(win);
+            source = await store.sourceReport(win);
+            await store.preparePricing(catalog);
+            for (const w of source?.warnings ?? []) io.err(`warning: ${w}\n`);
+            return store.check(checkOpts);
+          });
+        })()
       : await withStore(opts.db, false, async (store) => {
           await preparePricing(store, catalog);
           return checkStore(store, checkOpts);
@@ -51,7 +61,7 @@ async function check(opts: CheckOpts, io: Io, where: StoreChoice): Promise<numbe
   const fired = signals.filter((s) => s.fired);
   if (opts.json) {
     // The URL as shown carries no password.
-    io.out(JSON.stringify({ ...(where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db }), fired: fired.length, signals }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...(where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db }), ...(source ? { source } : {}), fired: fired.length, signals }, null, 2) + '\n');
   } else {
     const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
     const rerun = `routefit compare FILE --traces ${where.kind === 'clickhouse' ? shown : opts.db}`;
@@ -73,6 +83,7 @@ export default defineCommand({
     'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60',
     '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall',
     'routefit traces check --clickhouse http://127.0.0.1:8123/traces --slo-p99-ms 8000',
+    'routefit traces check --clickhouse http://127.0.0.1:8123/otel --source otel --slo-p99-ms 8000',
   ],
   notes:
     'Exit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n' +

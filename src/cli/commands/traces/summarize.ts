@@ -13,7 +13,8 @@ import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.j
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, requireChRequests, storeChoice, withClickHouse, withStore, windowOpt } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, withStore, windowOpt } from '../../stores.js';
+import type { SourceReport } from '../../../traces/store/types.js';
 
 /** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
 type OverheadName = keyof MeasuredOverheads;
@@ -23,6 +24,8 @@ const overheadFlags = Object.fromEntries(
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  source: sourceOpt(),
+  otelTable: otelTableOpt(),
   by: opt.string('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`).default('workload,route'),
   from: windowOpt('--from', 'window start (inclusive, UTC)'),
   to: windowOpt('--to', 'window end (exclusive, UTC)'),
@@ -86,17 +89,22 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     summaries: Awaited<ReturnType<typeof routeSummaries>>;
     gpu: Awaited<ReturnType<typeof gpuRoutes>>;
     otel: Awaited<ReturnType<typeof otelMetricSummaries>>;
+    source?: SourceReport;
   };
   let result: Result;
   let shown = where.kind === 'clickhouse' ? where.url : opts.db;
   if (where.kind === 'clickhouse') {
     if (gpuHours.size || gpuThroughput.size) throw new CliUsageError('--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only');
-    result = await withClickHouse(where.url, async (ch) => {
-      const [{ prepareChPricing }, { summarizeClickHouse }] = await Promise.all([import('../../../traces/clickhouse/pricing.js'), import('../../../traces/clickhouse/metrics.js')]);
-      shown = ch.url;
-      await requireChRequests(ch);
-      const pricing = await prepareChPricing(ch, catalog);
-      return { groups: await summarizeClickHouse(ch, { ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [] };
+    const { withTraceStore } = await import('../../../traces/store/open.js');
+    result = await withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
+      shown = store.label;
+      await store.requireTraces();
+      await store.focus(win);
+      // A read source (--source otel) says what it read and what it could not: never a silent drop.
+      const source = await store.sourceReport(win);
+      const pricing = await store.preparePricing(catalog);
+      for (const w of source?.warnings ?? []) io.err(`warning: ${w}\n`);
+      return { groups: await store.summarize({ ...summaryOpts, traceKit: { catalog } }), pricing, summaries: [], gpu: [], otel: [], ...(source ? { source } : {}) };
     });
   } else {
     result = await withStore(opts.db, false, async (store) => {
@@ -112,11 +120,11 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
       return { groups, pricing, summaries, gpu, otel };
     });
   }
-  const { groups, pricing, summaries, gpu, otel } = result;
+  const { groups, pricing, summaries, gpu, otel, source } = result;
   if (opts.json) {
     // The URL as shown carries no password.
     const store = where.kind === 'clickhouse' ? { clickhouse: shown } : { db: opts.db };
-    io.out(JSON.stringify({ ...store, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...store, ...(source ? { source } : {}), by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));
@@ -302,6 +310,7 @@ export default defineCommand({
     'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
     'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
     'routefit traces summarize --clickhouse http://127.0.0.1:8123/traces --by route,day',
+    'routefit traces summarize --clickhouse http://127.0.0.1:8123/otel --source otel --by workload,route',
     'routefit traces summarize --by workload --workload examples/saas-chat.yaml --json',
   ],
   notes:
