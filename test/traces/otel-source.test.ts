@@ -128,6 +128,9 @@ describe('--source otel: the store reads summarize, check and the report from ot
         expect(b.length).toBe(a.length);
         expect(differences(a, b), `--by ${by.join(',')}`).toEqual([]);
       }
+      // Read once for a command (focus): the same summaries from the session's extraction of the table.
+      await otel.focus({});
+      expect(differences(await duck.summarize({ by: ['workload', 'route'], traceKit: { catalog } }), await otel.summarize({ by: ['workload', 'route'], traceKit: { catalog } }))).toEqual([]);
       const win = { from: '2026-05-02', to: '2026-05-04' };
       expect(differences(await duck.summarize({ by: ['workload'], ...win }), await otel.summarize({ by: ['workload'], ...win }))).toEqual([]);
       expect(differences(await duck.traceSeries({}, catalog), await otel.traceSeries({}, catalog))).toEqual([]);
@@ -158,5 +161,41 @@ describe('--source otel: the store reads summarize, check and the report from ot
     }
     await expect(openTraceStore({ kind: 'clickhouse', url: chdbUrl(), source: 'langfuse' }, { connector })).rejects.toThrow(/--source langfuse is not a read source; allowed: otel/);
     await expect(openTraceStore({ kind: 'clickhouse', url: chdbUrl(), sourceTable: 'spans' }, { connector })).rejects.toThrow(/give --source otel too/);
+  });
+});
+
+describe('routefit traces summarize/check --clickhouse URL --source otel (the CLI, on chdb)', () => {
+  it('prints the same --json groups as --db over the same spans, warns of the excluded spans, and lists them in --json', { timeout: 180_000 }, async () => {
+    const { ch, table } = await generated(1500, 4);
+    try {
+      const spans = writeTemp('spans.json', await otlpJsonOf(ch, table));
+      const db = join(tempDir(), 's.duckdb');
+      const connector = await loadChdb();
+      const run = async (...args: string[]) => {
+        const { run: main } = await import('../../src/cli/program.js');
+        let stdout = '';
+        let stderr = '';
+        const code = await main(args, { out: (s) => (stdout += s), err: (s) => (stderr += s), today, clickhouse: connector });
+        return { code, stdout, stderr };
+      };
+      expect((await run('traces', 'import', spans, '--db', db, '--accept-rejects')).code).toBe(0);
+      const url = chdbUrl(ch.database);
+      const d = JSON.parse((await run('traces', 'summarize', '--db', db, '--json')).stdout);
+      const c = await run('traces', 'summarize', '--clickhouse', url, '--source', 'otel', '--json');
+      expect(c.code, c.stderr).toBe(0);
+      const cj = JSON.parse(c.stdout);
+      expect(differences(d.groups, cj.groups)).toEqual([]);
+      expect(cj.source.attempts).toBe(d.groups.reduce((s: number, g: { attempts: number }) => s + g.attempts, 0));
+      expect(c.stderr).toMatch(/^warning: \d+ of \d+ GenAI spans in t_\w+\.otel_traces .* are not counted/);
+      expect(c.stderr).toMatch(/missing_output_tokens: \d+ spans?, no output token count/);
+      const k = await run('traces', 'check', '--clickhouse', url, '--source', 'otel', '--otel-table', `${ch.database}.otel_traces`, '--json');
+      expect([0, 1]).toContain(k.code);
+      expect(JSON.parse(k.stdout).source.table).toBe(`${ch.database}.otel_traces`);
+      const bad = await run('traces', 'summarize', '--source', 'otel');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--source and --otel-table read a ClickHouse table: give --clickhouse URL too/);
+    } finally {
+      await ch.close();
+    }
   });
 });
