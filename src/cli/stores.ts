@@ -43,13 +43,26 @@ export const clusterOpt = () =>
 export type { StoreChoice } from '../traces/store/types.js';
 import type { StoreChoice } from '../traces/store/types.js';
 
+/** `--source otel [--otel-table [DATABASE.]TABLE]`: read an existing table as the attempts (ClickHouse only). */
+export const sourceOpt = () => opt.string('--source <name>', "with --clickhouse: read attempts from an existing table instead of routefit's own: otel (the OpenTelemetry Collector exporter's otel_traces, read in place)");
+export const otelTableOpt = () => opt.string('--otel-table <table>', 'with --source otel: the table, TABLE or DATABASE.TABLE (default otel_traces in the URL\'s database)');
+
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
-export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined; cluster?: string | undefined }): StoreChoice {
+export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined; cluster?: string | undefined; source?: string | undefined; otelTable?: string | undefined }): StoreChoice {
   const dbGiven = cmd.getOptionValueSource('db') === 'cli';
   if (opts.clickhouse !== undefined && cmd.getOptionValueSource('clickhouse') === 'cli' && dbGiven) {
     throw new CliUsageError('--db and --clickhouse name two different stores; pass one');
   }
-  if (opts.clickhouse !== undefined && !dbGiven) return { kind: 'clickhouse', url: opts.clickhouse, ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}) };
+  if (opts.clickhouse !== undefined && !dbGiven) {
+    return {
+      kind: 'clickhouse',
+      url: opts.clickhouse,
+      ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+      ...(opts.source !== undefined ? { source: opts.source } : {}),
+      ...(opts.otelTable !== undefined ? { sourceTable: opts.otelTable } : {}),
+    };
+  }
+  if (opts.source !== undefined || opts.otelTable !== undefined) throw new CliUsageError('--source and --otel-table read a ClickHouse table: give --clickhouse URL too');
   return { kind: 'duckdb', db: opts.db };
 }
 

@@ -45,7 +45,7 @@ describe('OpenTelemetry GenAI span import', () => {
     const s = await importFile(store, writeTemp('spans.json', JSON.stringify(doc, null, 2)), { today: '2026-11-22', acceptRejects: true });
     expect(s).toMatchObject({ format: 'otel', rowsRead: 4, kept: 3, rejected: 1, lineLabel: 'row' });
     expect(s.rejects[0]).toEqual({ line: 5, reason: 'output_tokens is -3; allowed an integer 0 ≤ value ≤ 10,000,000,000 (tokens)' });
-    expect(s.notes.join(' ')).toMatch(/1 spans carry no GenAI model/);
+    expect(s.notes.join(' ')).toMatch(/1 spans are not GenAI model calls/);
     const rows = await query(
       store.conn,
       `SELECT request_id, ts::VARCHAR AS ts, workload, provider, model, route, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, e2e_ms, status, workflow_id FROM requests ORDER BY ts`,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, createClient } from '@clickhouse/client';
 import { RoutefitError } from '../../engine/errors.js';
 import type { Row } from '../db.js';
+import { type ChDialect, CLICKHOUSE_18, dialectFor } from './dialect.js';
 
 /**
  * The ClickHouse connection and THE one module that splices values into ClickHouse SQL.
@@ -52,6 +53,8 @@ export interface ChStore {
   client: ClickHouseClient;
   /** A table name qualified with the store's database. */
   table(name: string): string;
+  /** How this server's version spells what differs between ClickHouse releases (./dialect.ts). */
+  dialect: ChDialect;
   /** `--cluster NAME`: the `<remote_servers>` cluster the store's tables are Distributed over; undefined on one server. */
   cluster?: string;
   /**
@@ -105,6 +108,16 @@ function parseUrl(raw: string): { url: URL; database: string } {
 }
 
 /**
+ * How the client reaches ClickHouse: over HTTP to the URL (the default), or through a connection
+ * given to @clickhouse/client (`createClient({ connection })`), e.g. the in-process ClickHouse of
+ * the `chdb` package that tests run the current-ClickHouse dialect on. Everything above the
+ * connection (SQL, sessions, inserts, errors) is the same client code either way.
+ */
+export interface ClickHouseConnector {
+  connection: () => NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+}
+
+/**
  * Connects to a ClickHouse server over HTTP and checks it answers. The client library is loaded
  * here, not at module load, so the CLI's start-up does not pay for it. An unreachable server is a
  * RoutefitError naming the URL (exit 2), never a stack trace.
@@ -114,13 +127,17 @@ export interface ClickHouseOpenOptions {
   cluster?: string;
   /** The attempts relation (see ChStore.attempts); default `<db>.requests`. */
   attempts?: (ch: ChStore) => string;
+  /** How the server is reached (see ClickHouseConnector); default HTTP to the URL. */
+  connector?: ClickHouseConnector;
 }
 
 export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = {}): Promise<ChStore> {
+  const { connector } = opts;
   const { url, database } = parseUrl(raw);
   const where = shown(url);
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const client = createClient({
+    ...(connector ? { connection: connector.connection() } : {}),
     url: url.origin,
     username: decodeURIComponent(url.username) || 'default',
     password: decodeURIComponent(url.password),
@@ -151,6 +168,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     database,
     client,
     table: (name) => `${chIdent(database)}.${chIdent(name)}`,
+    dialect: CLICKHOUSE_18,
     ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
     attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
     async query(sql) {
@@ -182,5 +200,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     },
     close: () => client.close(),
   };
+  const [v] = await store.query('SELECT version() AS v');
+  store.dialect = dialectFor(String(v?.v ?? ''));
   return store;
 }

@@ -65,8 +65,8 @@ export function chAttemptsSql(ch: ChStore, opts: { from?: string; to?: string })
       ${REQ_DIMS.map((c) => `if(m_multi = 1, m_${c}, ${c}) AS req_${c}`).join(',\n      ')},
       if(m_multi = 1, attempt = m_last_attempt, 1) AS is_final,
       if(m_multi = 1, m_escalated, escalated_to_human) AS req_escalated
-    FROM (${chPricedSql(ch, CARRY, where)})
-    ANY LEFT JOIN (${multi}) USING (request_id)`;
+    FROM (${chPricedSql(ch, CARRY, where)}) AS priced
+    ANY LEFT JOIN (${multi}) AS retried USING (request_id)`;
 }
 
 const QS = [0.5, 0.95, 0.99];
@@ -100,8 +100,8 @@ export async function summarizeClickHouse(ch: ChStore, opts: SummaryOptions): Pr
   // they are a_<name>: ClickHouse aliases are visible to the whole SELECT, and `sum(input_tokens) AS
   // input_tokens` would capture the input_tokens that groupArray reads.
   const aggregates: [string, string][] = [
-    ['start', `formatDateTime(toDateTime(intDiv(min(ts_us), 1000000), 'UTC'), '%Y-%m-%dT%H:%M:%SZ', 'UTC')`],
-    ['end', `formatDateTime(toDateTime(intDiv(max(ts_us), 1000000), 'UTC'), '%Y-%m-%dT%H:%M:%SZ', 'UTC')`],
+    ['start', `formatDateTime(toDateTime(intDiv(min(ts_us), 1000000), 'UTC'), '%Y-%m-%dT%H:${ch.dialect.minute}:%SZ', 'UTC')`],
+    ['end', `formatDateTime(toDateTime(intDiv(max(ts_us), 1000000), 'UTC'), '%Y-%m-%dT%H:${ch.dialect.minute}:%SZ', 'UTC')`],
     ['span_s', 'max(ts_us) / 1000000 - min(ts_us) / 1000000'],
     ['requests', 'countIf(is_final = 1)'],
     ['attempts', 'count()'],

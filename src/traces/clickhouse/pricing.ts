@@ -103,6 +103,6 @@ export function chPricedSql(ch: ChStore, columns: readonly string[], where: stri
       if(has_point = 1, ${cost}, NULL) AS cost,
       has_point = 1 AND ifNull(cached_input_tokens, 0) > 0 AND isNull(p_cached) AS cached_at_input_rate,
       has_point = 1 AND ${batchRow} AND NOT ${batch} AS batch_at_standard_rate
-    FROM (SELECT ${carry.join(', ')}, ${ROW_DAY} AS row_day, ${keyCols.join(', ')} FROM ${ch.attempts()} ${where})
+    FROM (SELECT ${carry.join(', ')}, ${ROW_DAY} AS row_day, ${keyCols.join(', ')} FROM ${ch.attempts()} ${where}) AS keyed
     ANY LEFT JOIN day_prices USING (${JOIN_KEYS.join(', ')})`;
 }

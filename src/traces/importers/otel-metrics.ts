@@ -6,7 +6,7 @@ import { type Store, insertRows, lit, query, transaction } from '../db.js';
 import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, nsInWindow, windowText } from '../time-window.js';
 import type { ImportOptions, ImportSummary, Reject } from '../staging.js';
 import { MAX_REJECT_RATE } from '../staging.js';
-import { PROVIDERS } from './otel.js';
+import { PROVIDERS } from '../genai-attributes.js';
 
 /**
  * OpenTelemetry GenAI client/server metrics as OTLP JSON (`resourceMetrics` → `scopeMetrics` →

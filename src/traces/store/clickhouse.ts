@@ -4,6 +4,7 @@ import { CLICKHOUSE_UNAVAILABLE, chTraceSeries, checkClickHouse } from '../click
 import { type ChStore, chLit } from '../clickhouse/connection.js';
 import { summarizeClickHouse } from '../clickhouse/metrics.js';
 import { prepareChPricing } from '../clickhouse/pricing.js';
+import type { ReadSource } from './open.js';
 import type { StoreCapabilities, TraceStore } from './types.js';
 
 /**
@@ -32,27 +33,33 @@ export function clickHouseCapabilities(): StoreCapabilities {
 }
 
 /** `url`: the store URL as given, credentials included (a cluster's nodes are reached with them). */
-export function clickHouseTraceStore(ch: ChStore, url: string = ch.url): TraceStore {
+export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: string = ch.url): TraceStore {
   let pricedFor: Catalog | undefined;
   const requirePriced = () => {
     if (!pricedFor) throw new Error('TraceStore: call preparePricing(catalog) before reading costs');
   };
   const capabilities = clickHouseCapabilities();
+  if (source?.readOnly) {
+    capabilities.imports = false;
+    capabilities.why.imports = source.readOnly;
+  }
   const refuse = (what: keyof StoreCapabilities['why'], field: string): never => {
     throw new RoutefitError('invalid_input', capabilities.why[what] ?? `not on the ClickHouse store`, { field });
   };
   return {
     label: ch.url,
-    json: { clickhouse: ch.url },
+    json: source ? { clickhouse: ch.url, source: source.name } : { clickhouse: ch.url },
     capabilities,
     notes: [],
     async requireTraces() {
+      if (source) return source.require(ch);
       const rows = await ch.query(`SELECT count() AS n FROM system.tables WHERE database = ${chLit(ch.database)} AND name = 'requests'`);
       if (Number(rows[0]?.n ?? 0) === 0) {
         throw new RoutefitError('invalid_input', `no trace store at ${ch.url} (database ${ch.database} has no requests table); run \`routefit traces import FILE --clickhouse ${ch.url}\` first`, { field: 'clickhouse' });
       }
     },
     async importFile(file, opts) {
+      if (!capabilities.imports) refuse('imports', 'source');
       const { importFileToClickHouse } = await import('../clickhouse/import.js');
       return importFileToClickHouse(ch, file, { ...opts, url });
     },
@@ -71,6 +78,10 @@ export function clickHouseTraceStore(ch: ChStore, url: string = ch.url): TraceSt
     gpuRoutes: async (_catalog, hours) => (hours.size ? refuse('gpuHours', 'gpu-hours') : []),
     routeSummaries: async () => [],
     otelMetrics: async () => [],
+    sourceReport: async (window) => source?.report(ch, window),
+    focus: async (window) => {
+      await source?.focus?.(ch, window);
+    },
     memoryNote: async () => undefined,
     close: () => ch.close(),
   };

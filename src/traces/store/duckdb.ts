@@ -59,6 +59,8 @@ export function duckDbTraceStore(store: Store, notes: readonly string[] = []): T
     gpuRoutes: (catalog, hours, opts) => (requirePriced(), gpuRoutes(store, catalog, hours, opts)),
     routeSummaries: (catalog, asOf) => routeSummaries(store, catalog, asOf),
     otelMetrics: async (window) => ((await hasMetricPoints(store)) ? otelMetricSummaries(store, window) : []),
+    sourceReport: async () => undefined,
+    focus: async () => undefined,
     async memoryNote(window) {
       const need = await summarizeMemoryNeed(store, timeFilter(window));
       return (need && memoryNote(need)) || undefined;

@@ -1,7 +1,8 @@
 import { RoutefitError } from '../../engine/errors.js';
 import { openStore } from '../db.js';
 import { duckDbTraceStore } from './duckdb.js';
-import type { OpenOptions, StoreChoice, TraceStore } from './types.js';
+import type { ChStore } from '../clickhouse/connection.js';
+import type { OpenOptions, SourceReport, StoreChoice, TraceStore, Window } from './types.js';
 
 /**
  * Opens the store a command names (`--db PATH`, or `--clickhouse URL [--cluster NAME] [--source NAME]`)
@@ -19,14 +20,21 @@ export async function openTraceStore(choice: StoreChoice, opts: OpenOptions = {}
     }
     return duckDbTraceStore(await openStore(choice.db, { create: false }));
   }
+  let source: ReadSource | undefined;
   if (choice.source !== undefined) {
-    const source = READ_SOURCES[choice.source];
-    if (!source) throw new RoutefitError('invalid_input', `--source ${choice.source} is not a read source; allowed: ${Object.keys(READ_SOURCES).join(', ') || '(none yet)'}`, { field: 'source' });
+    const entry = READ_SOURCES[choice.source];
+    if (!entry) throw new RoutefitError('invalid_input', `--source ${choice.source} is not a read source; allowed: ${Object.keys(READ_SOURCES).join(', ')}`, { field: 'source' });
+    source = (await entry.load())({ ...(choice.sourceTable !== undefined ? { table: choice.sourceTable } : {}) });
+  } else if (choice.sourceTable !== undefined) {
+    throw new RoutefitError('invalid_input', `--otel-table names the table of a read source: give --source otel too`, { field: 'source' });
   }
   const [{ openClickHouse }, { clickHouseTraceStore }] = await Promise.all([import('../clickhouse/connection.js'), import('./clickhouse.js')]);
-  const attempts = choice.source !== undefined ? READ_SOURCES[choice.source]!.attempts : undefined;
-  const ch = await openClickHouse(choice.url, { ...(choice.cluster !== undefined ? { cluster: choice.cluster } : {}), ...(attempts ? { attempts } : {}) });
-  return clickHouseTraceStore(ch, choice.url);
+  const ch = await openClickHouse(choice.url, {
+    ...(choice.cluster !== undefined ? { cluster: choice.cluster } : {}),
+    ...(source ? { attempts: source.attempts } : {}),
+    ...(opts.connector ? { connector: opts.connector } : {}),
+  });
+  return clickHouseTraceStore(ch, source, choice.url);
 }
 
 /** Opens a store, runs `body`, closes it whatever happens. */
@@ -41,14 +49,29 @@ export async function withTraceStore<T>(choice: StoreChoice, opts: OpenOptions, 
 
 /**
  * Read sources (`--source NAME`): a relation presenting an existing table as routefit's attempts
- * (the normalized columns, `ts_us` epoch microseconds). Registered by name; `otel` adds one for
- * the OpenTelemetry Collector's `otel_traces`.
+ * (the normalized columns, `ts_us` epoch microseconds). Registered by name; `otel` reads the
+ * OpenTelemetry Collector's `otel_traces` (clickhouse/otel-source.ts).
  */
 export interface ReadSource {
+  name: string;
   /** The SELECT whose rows are attempts, over the store's database (`ch.table(name)` names a table). */
-  attempts: (ch: import('../clickhouse/connection.js').ChStore) => string;
+  attempts: (ch: ChStore) => string;
   /** What it reads, for --help. */
   doc: string;
+  /** Checks the table it reads (in place of the check that routefit's `requests` exists): exit 2 with how to fix. */
+  require: (ch: ChStore) => Promise<void>;
+  /** Set when the source accepts no imports: why (the message of the refusal). */
+  readOnly?: string;
+  /** What the source read for a window: rows read as attempts, skipped, excluded by rule. */
+  report: (ch: ChStore, window: Window) => Promise<SourceReport>;
+  /** The window the command's reads cover: the source may read it once for them all (see TraceStore.focus). */
+  focus?: (ch: ChStore, window: Window) => Promise<void>;
 }
 
-export const READ_SOURCES: Record<string, ReadSource> = {};
+/** A read source's sources, loaded on demand (the CLI's start-up loads none). */
+export const READ_SOURCES: Record<string, { doc: string; load: () => Promise<(opts: { table?: string }) => ReadSource> }> = {
+  otel: {
+    doc: "the OpenTelemetry Collector ClickHouse exporter's table (otel_traces, or --otel-table [DATABASE.]TABLE): GenAI spans read in place as attempts",
+    load: async () => (await import('../clickhouse/otel-source.js')).otelReadSource,
+  },
+};

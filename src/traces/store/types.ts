@@ -9,6 +9,7 @@ import type { GroupSummary, SummaryOptions } from '../metrics.js';
 import type { OtelMetricSummary } from '../otel-metrics.js';
 import type { PricingContext } from '../pricing.js';
 import type { ReconcileLine, ReconcileOptions } from '../reconcile.js';
+import type { ClickHouseConnector } from '../clickhouse/connection.js';
 
 /**
  * The trace store (issue 14, "One store interface"): what every surface asks of the store its traces
@@ -26,6 +27,8 @@ export type StoreChoice =
       cluster?: string;
       /** `--source NAME`: a read source that presents an existing table as routefit's attempts (e.g. `otel`); default routefit's own `requests`. */
       source?: string;
+      /** `--otel-table [DATABASE.]TABLE`: the table the read source reads (default: the source's, e.g. otel_traces in the URL's database). */
+      sourceTable?: string;
     };
 
 /** A time window, --from inclusive, --to exclusive (UTC). */
@@ -119,6 +122,16 @@ export interface TraceStore {
   /** OTel GenAI metric summaries ([] where the store keeps none). */
   otelMetrics(window: Window): Promise<OtelMetricSummary[]>;
 
+  /** What a read source (`--source`) read for the window; undefined when the store reads its own tables. */
+  sourceReport(window: Window): Promise<SourceReport | undefined>;
+
+  /**
+   * The window a command's reads will cover, said once before them: a read source may read the
+   * window once for all of them (the otel source extracts the window's spans into a session table).
+   * Reads outside the window then see none of it. A no-op for routefit's own tables.
+   */
+  focus(window: Window): Promise<void>;
+
   /** A note when a summary needs more memory than the store is allowed (undefined when fine or not measured). */
   memoryNote(window: Window): Promise<string | undefined>;
 
@@ -128,4 +141,23 @@ export interface TraceStore {
 export interface OpenOptions {
   /** Create the store when missing (imports); every other command refuses a missing store. */
   create?: boolean;
+  /** How a ClickHouse store is reached (default HTTP to the URL; chdb's in-process ClickHouse in tests). */
+  connector?: ClickHouseConnector;
+}
+
+/**
+ * What a read source read for a window (`--source otel`): rows read as attempts, rows skipped as
+ * not model calls, rows excluded because they break a trace-row rule (by the import's rule names,
+ * with examples to look up). Shown by every command that reads the source, and in its --json.
+ */
+export interface SourceReport {
+  source: string;
+  table: string;
+  spans: number;
+  skipped: number;
+  attempts: number;
+  excluded: { rule: string; spans: number; meaning: string; examples: { traceId: string; spanId: string }[] }[];
+  notes: string[];
+  /** Lines to print on stderr (empty when nothing was excluded). */
+  warnings: string[];
 }

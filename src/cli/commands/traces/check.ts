@@ -3,12 +3,15 @@ import { table } from '../../format.js';
 import { EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
+import type { SourceReport } from '../../../traces/store/types.js';
 
 const msFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  source: sourceOpt(),
+  otelTable: otelTableOpt(),
   from: windowOpt('--from', 'window start (UTC)'),
   to: windowOpt('--to', 'window end (UTC)'),
   sloP99Ms: msFlag('--slo-p99-ms <ms>', 'e2e p99 SLO: a breach sustained 4+ hours fires'),
@@ -32,15 +35,20 @@ async function check(opts: CheckOpts, io: Io, where: StoreChoice): Promise<numbe
     ...(opts.to ? { to: opts.to } : {}),
     catalog,
   };
-  const { signals, json, label } = await withTraceStore(where, {}, async (store) => {
+  const { signals, json, label, source } = await withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
     await store.requireTraces();
+    const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
+    await store.focus(win);
+    // A read source (--source otel) says what it read and what it could not: never a silent drop.
+    const source: SourceReport | undefined = await store.sourceReport(win);
+    for (const w of source?.warnings ?? []) io.err(`warning: ${w}\n`);
     await store.preparePricing(catalog);
-    return { signals: await store.check(checkOpts), json: store.json, label: store.label };
+    return { signals: await store.check(checkOpts), json: store.json, label: store.label, source };
   });
   const fired = signals.filter((s) => s.fired);
   if (opts.json) {
     // The URL as shown carries no password.
-    io.out(JSON.stringify({ ...json, fired: fired.length, signals }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...json, ...(source ? { source } : {}), fired: fired.length, signals }, null, 2) + '\n');
   } else {
     const mark = (s: Signal) => (s.fired ? 'FIRED' : s.checked ? 'ok' : 'not checked');
     const rerun = `routefit compare FILE --traces ${label}`;
@@ -62,6 +70,7 @@ export default defineCommand({
     'routefit traces import incidents.csv --format incidents && routefit traces check --incident-slo-minutes 60',
     '0 6 * * *  routefit traces import /logs/yesterday.csv && routefit traces check || page-oncall',
     'routefit traces check --clickhouse http://127.0.0.1:8123/traces --slo-p99-ms 8000',
+    'routefit traces check --clickhouse http://127.0.0.1:8123/otel --source otel --slo-p99-ms 8000',
   ],
   notes:
     'Exit code 0 when nothing fired, 1 when a signal fired (for cron or CI), 2 on bad input.\n' +

@@ -12,7 +12,8 @@ import { count, percent, ratio, table, usd, usdPerRequest } from '../../format.j
 import { CliUsageError, EXIT_OK, type Io } from '../../io.js';
 import { openCatalog } from '../../pricing.js';
 import { Opt, type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
+import type { SourceReport } from '../../../traces/store/types.js';
 
 /** The overheads traces cannot see, one flag per registry field that names one (src/workload/fields.ts). */
 type OverheadName = keyof MeasuredOverheads;
@@ -22,6 +23,8 @@ const overheadFlags = Object.fromEntries(
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  source: sourceOpt(),
+  otelTable: otelTableOpt(),
   by: opt.string('--by <dims>', `segment by: ${DIMENSIONS.join(', ')}`).default('workload,route'),
   from: windowOpt('--from', 'window start (inclusive, UTC)'),
   to: windowOpt('--to', 'window end (exclusive, UTC)'),
@@ -86,10 +89,15 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     gpu: GpuRouteSummary[];
     otel: OtelMetricSummary[];
     json: Readonly<Record<string, string>>;
+    source?: SourceReport;
   };
-  const result: Result = await withTraceStore(where, {}, async (store) => {
+  const result: Result = await withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
     await store.requireTraces();
     if ((gpuHours.size || gpuThroughput.size) && !store.capabilities.gpuHours) throw new CliUsageError(store.capabilities.why.gpuHours ?? '--gpu-hours is not available on this store');
+    await store.focus(win);
+    // A read source (--source otel) says what it read and what it could not: never a silent drop.
+    const source = await store.sourceReport(win);
+    for (const w of source?.warnings ?? []) io.err(`warning: ${w}\n`);
     // The exact percentiles hold every value outside the store's memory limit: say what the command needs before it runs.
     const note = await store.memoryNote(win);
     if (note) io.err(`${note}\n`);
@@ -98,12 +106,12 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     const gpu = await store.gpuRoutes(catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
     const groups = await store.summarize({ ...summaryOpts, traceKit: { catalog, gpu } });
     const otel = await store.otelMetrics(win);
-    return { groups, pricing, summaries, gpu, otel, json: store.json };
+    return { groups, pricing, summaries, gpu, otel, json: store.json, ...(source ? { source } : {}) };
   });
-  const { groups, pricing, summaries, gpu, otel } = result;
+  const { groups, pricing, summaries, gpu, otel, source } = result;
   if (opts.json) {
     // The URL as shown carries no password.
-    io.out(JSON.stringify({ ...result.json, by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...result.json, ...(source ? { source } : {}), by, groups: groups.map(groupJson), unpriced: pricing.unresolved, routeSummaries: summaries, gpuRoutes: gpu, otelMetrics: otel }, null, 2) + '\n');
   } else {
     const parts = [groups.length || (!summaries.length && !otel.length) ? renderSummary(groups, by, pricing) : ''];
     if (otel.length) parts.push(renderOtel(otel));
@@ -289,6 +297,7 @@ export default defineCommand({
     'routefit traces summarize --by route,day --from 2026-05-01 --to 2026-06-01',
     'routefit traces summarize --slo-ttft-ms 800 --repair-cost-per-failure 0.002 --engineering-hours-per-month 8 --engineering-hourly-rate 100 --json',
     'routefit traces summarize --clickhouse http://127.0.0.1:8123/traces --by route,day',
+    'routefit traces summarize --clickhouse http://127.0.0.1:8123/otel --source otel --by workload,route',
     'routefit traces summarize --by workload --workload examples/saas-chat.yaml --json',
   ],
   notes:

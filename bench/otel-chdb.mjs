@@ -1,0 +1,86 @@
+// summarize over an OpenTelemetry Collector `otel_traces` table on current ClickHouse (chdb, the
+// in-process ClickHouse 26.x of the `chdb` devDependency) against a hand-written query for the same
+// figures (issue 14, Performance: "within 1.3× of a hand-written query", CPU time, 10M spans).
+// Never a test: run on demand,
+//   npm run build && node bench/otel-chdb.mjs              (SPANS=10000000 RUNS=3 by default)
+// The table is the exporter's DDL filled by routefit's generator (src/traces/clickhouse/otel-generate.ts)
+// once per size and seed, kept in a data dir under the temp dir for the next run (KEEP=0 removes it).
+// Each measurement is a whole process (bench/otel-chdb-child.mjs): routefit's CLI run as a user runs
+// it but reaching ClickHouse through chdb, or the hand-written query; runs alternate, medians are
+// compared, and both must report the same requests, mean tokens, p95/p99 and cost per group first.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const SPANS = Number(process.env.SPANS ?? 10_000_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const SEED = Number(process.env.SEED ?? 1);
+const dataDir = join(tmpdir(), `routefit-otel-bench-${SPANS}-${SEED}`);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const child = (mode) => JSON.parse(execFileSync(process.execPath, [join(root, 'bench/otel-chdb-child.mjs'), mode, dataDir], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }));
+
+if (!existsSync(join(dataDir, 'ready'))) {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const t0 = performance.now();
+  execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { createChdbConnection } = await import('chdb/connection');
+       const { openClickHouse } = await import(${JSON.stringify(join(root, 'dist/traces/clickhouse/connection.js'))});
+       const { createOtelTraces } = await import(${JSON.stringify(join(root, 'dist/traces/clickhouse/otel-generate.js'))});
+       const ch = await openClickHouse('http://chdb.invalid/bench', { connector: { connection: () => createChdbConnection({ path: ${JSON.stringify(dataDir)} }) } });
+       await createOtelTraces(ch, 'bench', 'otel_traces', { spans: ${SPANS}, seed: ${SEED} });
+       await ch.command('OPTIMIZE TABLE bench.otel_traces FINAL');
+       await ch.close();`,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  execFileSync('touch', [join(dataDir, 'ready')]);
+  console.log(`generated ${SPANS.toLocaleString('en-US')} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${dataDir}`);
+}
+
+const runs = { routefit: [], handwritten: [] };
+for (let i = 0; i < RUNS; i++) for (const mode of ['handwritten', 'routefit']) runs[mode].push(child(mode));
+
+// Same figures first: otherwise the two did different work.
+const key = (g) => `${g.workload} × ${g.route}`;
+const base = new Map(runs.handwritten[0].groups.map((g) => [key(g), g]));
+const ours = runs.routefit[0].groups;
+const off = [];
+if (ours.length !== base.size) off.push(`${ours.length} groups vs ${base.size}`);
+for (const g of ours) {
+  const b = base.get(key(g));
+  if (!b) {
+    off.push(`${key(g)}: not in the hand-written result`);
+    continue;
+  }
+  for (const f of ['requests', 'inputMean', 'outputMean', 'inputP95', 'e2eP99', 'costUsd']) {
+    if (Math.abs(g[f] - b[f]) > 1e-9 * Math.max(Math.abs(g[f]), Math.abs(b[f]), 1e-300)) off.push(`${key(g)} ${f}: ${g[f]} vs ${b[f]}`);
+  }
+}
+if (off.length) throw new Error(`routefit and the hand-written query disagree:\n  ${off.join('\n  ')}`);
+
+const stat = (mode, f) => median(runs[mode].map((r) => r[f]));
+const rows = [
+  ['process CPU', 'processCpuMs'],
+  ['query CPU (after start-up)', 'workCpuMs'],
+  ['process wall', 'processMs'],
+  ['query wall', 'workMs'],
+  ['peak RSS (MB)', 'peakMb'],
+];
+console.log(`\notel_traces on chdb ${process.env.npm_package_version ?? ''}: ${SPANS.toLocaleString('en-US')} spans, ${cpus().length} cores, median of ${RUNS} alternating runs`);
+console.log(`${ours.reduce((s, g) => s + g.requests, 0).toLocaleString('en-US')} attempts in ${ours.length} workload × route groups, same figures from both\n`);
+console.log('| measure | hand-written | routefit | ratio |');
+console.log('|---|---:|---:|---:|');
+for (const [label, f] of rows) {
+  const [h, r] = [stat('handwritten', f), stat('routefit', f)];
+  const fmt = (x) => (f === 'peakMb' ? String(x) : `${(x / 1000).toFixed(2)} s`);
+  console.log(`| ${label} | ${fmt(h)} | ${fmt(r)} | ${(r / h).toFixed(2)}× |`);
+}
+if (process.env.KEEP === '0') rmSync(dataDir, { recursive: true, force: true });
