@@ -1,6 +1,7 @@
 import { traceToMargin } from '../../engine/measured/reconciliation.js';
 import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
+import { overheadsLine } from '../overheads-text.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 
 const usdOpt = (flags: string, d: string) => opt.number(flags, d, { min: 0, max: 1e12 });
@@ -8,21 +9,22 @@ const options = {
   traceCost: usdOpt('--trace-cost <usd>', 'token cost the traces price for the period').required(),
   accepted: opt.number('--accepted <n>', 'accepted units in the period', { min: 0, max: 1e15 }).required(),
   invoiceDelta: opt.number('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', { min: -1e12, max: 1e12 }).default(0),
-  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period').default(0),
-  human: usdOpt('--human <usd>', 'human review and escalation cost for the period').default(0),
-  ops: usdOpt('--ops <usd>', 'operational overhead for the period').default(0),
+  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period (not given: not included)'),
+  human: usdOpt('--human <usd>', 'human review and escalation cost for the period (not given: not included)'),
+  ops: usdOpt('--ops <usd>', 'operational overhead for the period (not given: not included)'),
   revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
   json: opt.json(),
 };
 type MarginOpts = OptionValues<typeof options>;
 
 function marginCommand(opts: MarginOpts, io: Io): number {
+  // An overhead is included only when its flag is given (the one definition, cost-per-accepted.ts): none is defaulted.
+  const term = (v: number | undefined, flag: string) => (v === undefined ? {} : { usd: v, source: `${flag} flag` });
+  const overheads = Object.fromEntries(Object.entries({ eval: term(opts.eval, '--eval'), human: term(opts.human, '--human'), ops: term(opts.ops, '--ops') }).filter(([, t]) => 'usd' in t));
   const inputs = {
     traceCostUsd: opts.traceCost,
     deltaUsd: opts.invoiceDelta,
-    evalUsd: opts.eval,
-    humanUsd: opts.human,
-    opsUsd: opts.ops,
+    overheads,
     accepted: opts.accepted,
     ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: opts.revenuePerUnit } : {}),
   };
@@ -37,6 +39,7 @@ function marginCommand(opts: MarginOpts, io: Io): number {
     '',
     `  trace cost ${usd(p.traceCostUsd, 2)} + invoice delta ${usd(p.deltaUsd, 2)} + eval ${usd(p.evalUsd, 2)} + human ${usd(p.humanUsd, 2)} + ops ${usd(p.opsUsd, 2)} = ${usd(p.totalUsd, 2)}`,
     `  loaded cost per accepted unit: ${m.loadedCostPerAccepted === null ? 'undefined (no accepted unit)' : usdPerRequest(m.loadedCostPerAccepted)}`,
+    `  ${overheadsLine(m.overheadsIncluded, m.overheadsNotIncluded)}`,
     `  naive (trace cost only):       ${m.naiveCostPerAccepted === null ? 'undefined' : usdPerRequest(m.naiveCostPerAccepted)}${m.loadedOverNaive !== null ? `  — loaded is ${ratio(m.loadedOverNaive)} the naive figure` : ''}`,
   ];
   if (m.marginPerAccepted !== null) L.push(`  margin per unit at ${usdPerRequest(inputs.revenuePerAccepted!)} revenue: ${usdPerRequest(m.marginPerAccepted)} (${percent(m.marginPct!)})`);

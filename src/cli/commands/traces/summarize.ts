@@ -4,6 +4,7 @@ import { memoryNote, summarizeMemoryNeed } from '../../../traces/memory-estimate
 import { type PricingContext, preparePricing } from '../../../traces/pricing.js';
 import { groupJson } from '../../../traces/json-output.js';
 import { routeSummaries } from '../../../traces/route-summaries.js';
+import { invoicePeriods } from '../../../traces/trace-to-margin.js';
 import { gpuRoutes } from '../../../traces/gpu.js';
 import { type LatencyFromHistogram, type OtelMetricSummary, hasMetricPoints, otelMetricSummaries } from '../../../traces/otel-metrics.js';
 import { parsePairs } from '../../flags.js';
@@ -77,7 +78,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     ...(opts.to ? { to: opts.to } : {}),
     ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
     ...(opts.window !== undefined ? { windowSeconds: opts.window } : {}),
-    overheads: overheadsFrom(opts, catalog, io.today),
+    overheads: { ...overheadsFrom(opts, catalog, io.today), prorateOver: { from: opts.from, to: opts.to, statedDays: opts.window !== undefined ? opts.window / 86_400 : undefined } },
   };
   const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
   type Result = {
@@ -107,7 +108,10 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
       const pricing = await preparePricing(store, catalog);
       const summaries = await routeSummaries(store, catalog, io.today);
       const gpu = await gpuRoutes(store, catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
-      const groups = await summarize(store, { ...summaryOpts, traceKit: { catalog, gpu } });
+      // The window rule (proration.ts): --from/--to, else the invoice periods the store holds, else --window, else the traced span.
+      const periods = await invoicePeriods(store);
+      const overheads = { ...summaryOpts.overheads, prorateOver: { ...summaryOpts.overheads!.prorateOver, periods } };
+      const groups = await summarize(store, { ...summaryOpts, overheads, traceKit: { catalog, gpu } });
       const otel = (await hasMetricPoints(store)) ? await otelMetricSummaries(store, win) : [];
       return { groups, pricing, summaries, gpu, otel };
     });
@@ -278,7 +282,7 @@ function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: Pricing
     }
     if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
     if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
-    else extra.push(`  ${name(g)}: LCPR ${overheadsLine(g.lcpr.overheadsIncluded, g.lcpr.overheadsNotIncluded)}`);
+    else extra.push(`  ${name(g)}: LCPR ${overheadsLine(g.lcpr.overheadsIncluded, g.lcpr.overheadsNotIncluded, g.lcpr.prorated)}`);
     for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
     if (g.cost.cachedAtInputRate) extra.push(`  ${name(g)}: ${count(g.cost.cachedAtInputRate)} attempts have cached tokens but the route has no cached price: billed at the input rate`);
     if (g.cost.batchAtStandardRate) extra.push(`  ${name(g)}: ${count(g.cost.batchAtStandardRate)} batch attempts priced at standard rates: the route has no batch tier in the catalog`);
