@@ -216,7 +216,7 @@ describe('speculative decoding at a batch size', () => {
 
 describe('trace-to-margin from direct inputs', () => {
   it('(1000 + 50 + 200 + 300 + 150) ÷ 10,000 = $0.17 loaded vs $0.10 naive; margin on $0.50 = 66%', () => {
-    const m = traceToMargin({ traceCostUsd: 1000, deltaUsd: 50, evalUsd: 200, humanUsd: 300, opsUsd: 150, accepted: 10_000, revenuePerAccepted: 0.5 });
+    const m = traceToMargin({ traceCostUsd: 1000, deltaUsd: 50, overheads: { eval: { usd: 200, source: 't' }, human: { usd: 300, source: 't' }, ops: { usd: 150, source: 't' } }, accepted: 10_000, revenuePerAccepted: 0.5 });
     expect(m.loadedCostPerAccepted).toBeCloseTo(0.17, 12);
     expect(m.naiveCostPerAccepted).toBeCloseTo(0.1, 12);
     expect(m.loadedOverNaive).toBeCloseTo(1.7, 12);
@@ -225,14 +225,15 @@ describe('trace-to-margin from direct inputs', () => {
     expect(m.parts.totalUsd).toBe(1700);
   });
   it('a negative invoice delta (invoice below traces) lowers the loaded cost; no accepted unit is null, not $0', () => {
-    expect(traceToMargin({ traceCostUsd: 1000, deltaUsd: -100, evalUsd: 0, humanUsd: 0, opsUsd: 0, accepted: 1000 }).loadedCostPerAccepted).toBeCloseTo(0.9, 12);
-    expect(traceToMargin({ traceCostUsd: 1000, deltaUsd: 0, evalUsd: 0, humanUsd: 0, opsUsd: 0, accepted: 0 }).loadedCostPerAccepted).toBeNull();
+    expect(traceToMargin({ traceCostUsd: 1000, deltaUsd: -100, overheads: {}, accepted: 1000 }).loadedCostPerAccepted).toBeCloseTo(0.9, 12);
+    expect(traceToMargin({ traceCostUsd: 1000, deltaUsd: 0, overheads: {}, accepted: 0 }).loadedCostPerAccepted).toBeNull();
   });
   it('property: margin falls as any overhead rises', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e5, noNaN: true }), fc.double({ min: 0.01, max: 1e4, noNaN: true }), (trace, ops, extra) => {
-        const base = { traceCostUsd: trace, deltaUsd: 0, evalUsd: 0, humanUsd: 0, opsUsd: ops, accepted: 1000, revenuePerAccepted: 10 };
-        expect(traceToMargin({ ...base, opsUsd: ops + extra }).marginPerAccepted!).toBeLessThan(traceToMargin(base).marginPerAccepted!);
+        const base = { traceCostUsd: trace, deltaUsd: 0, accepted: 1000, revenuePerAccepted: 10 };
+        const at = (o: number) => traceToMargin({ ...base, overheads: { ops: { usd: o, source: 't' } } }).marginPerAccepted!;
+        expect(at(ops + extra)).toBeLessThan(at(ops));
       }),
     );
   });

@@ -84,9 +84,9 @@ export const MARGIN_OPTIONS = {
   traceCost: usdOpt('--trace-cost <usd>', 'token cost the traces price for the period').required(),
   accepted: opt.number('--accepted <n>', 'accepted units in the period', { min: 0, max: 1e15 }).required(),
   invoiceDelta: opt.number('--invoice-delta <usd>', 'invoice minus trace cost (negative when the invoice is lower)', { min: -1e12, max: 1e12 }).default(0),
-  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period').default(0),
-  human: usdOpt('--human <usd>', 'human review and escalation cost for the period').default(0),
-  ops: usdOpt('--ops <usd>', 'operational overhead for the period').default(0),
+  eval: usdOpt('--eval <usd>', 'eval/grader cost for the period (not given: not included)'),
+  human: usdOpt('--human <usd>', 'human review and escalation cost for the period (not given: not included)'),
+  ops: usdOpt('--ops <usd>', 'operational overhead for the period (not given: not included)'),
   revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
 };
 

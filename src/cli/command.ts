@@ -13,9 +13,10 @@
  */
 import { type Command, Option } from 'commander';
 import type { Io } from './io.js';
+import { outputWidth, setOutputWidth, wrapProse } from './format.js';
 
 export { Opt, type AnyOpt, type OptionValues, opt } from './options.js';
-import type { AnyOpt, OptionValues } from './options.js';
+import { type AnyOpt, type OptionValues, opt } from './options.js';
 
 export interface RunContext {
   /** Positional arguments in declaration order; a variadic one is spread in. */
@@ -32,6 +33,8 @@ export interface CommandDef<O extends Record<string, AnyOpt>> {
   options: O;
   examples?: string[];
   notes?: string;
+  /** Prints a file (YAML, a gateway config) rather than text to read: never wrapped, no --wide/--width. */
+  rawOutput?: boolean;
   run: (opts: OptionValues<O>, ctx: RunContext) => number | Promise<number>;
 }
 
@@ -45,7 +48,11 @@ export const examplesText = (lines: string[]) => `\nExamples:\n${lines.map((l) =
 export function attach(parent: Command, name: string, summary: string, def: CommandDef<Record<string, AnyOpt>>, io: Io, setCode: (c: number) => void): Command {
   const c = parent.command(name).description(def.description ?? summary);
   for (const a of def.args ?? []) c.argument(a.name, a.description);
-  for (const [key, o] of Object.entries(def.options)) {
+  // Every command's text output fits the terminal (issue 11): --wide and --width on each, unless it declares its own.
+  const options: Record<string, AnyOpt> = { ...def.options };
+  if (!def.rawOutput && !('wide' in options)) options.wide = opt.flag('--wide', "never wrap tables and text to the terminal's width");
+  if (!def.rawOutput && !('width' in options)) options.width = opt.number('--width <columns>', "fit tables and text to this width (default: the terminal's when output is one; a pipe is not wrapped)", { min: 40, max: 10_000, integer: true });
+  for (const [key, o] of Object.entries(options)) {
     const option = new Option(o.flags, o.description);
     // The run function reads opts[key]: a key that is not commander's name for the flag would read undefined.
     if (option.attributeName() !== key) throw new Error(`${name}: option ${o.flags} must be declared under the key "${option.attributeName()}", not "${key}"`);
@@ -63,7 +70,16 @@ export function attach(parent: Command, name: string, summary: string, def: Comm
     const cmd = a[a.length - 1] as Command;
     const opts = a[a.length - 2] as OptionValues<Record<string, AnyOpt>>;
     const args = (a.slice(0, -2) as (string | string[])[]).flat();
-    setCode(await def.run(opts, { args, io, cmd }));
+    // Machine output (JSON, CSV) is never wrapped; text is fitted to the width: tables by `table`, other lines here.
+    const machine = Boolean(def.rawOutput || opts.json || opts.csv || (typeof opts.format === 'string' && opts.format !== 'text'));
+    const width = machine ? undefined : outputWidth(opts as { wide?: boolean; width?: number });
+    setOutputWidth(width);
+    try {
+      const fitted: Io = width === undefined ? io : { ...io, out: (t: string) => io.out(wrapProse(t, width)) };
+      setCode(await def.run(opts, { args, io: fitted, cmd }));
+    } finally {
+      setOutputWidth(undefined);
+    }
   });
   return c;
 }

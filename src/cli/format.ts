@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { Sourced } from '../engine/evidence.js';
 
 /** USD per request: four decimals as the seeds print them, more when that would show $0.0000-ish. */
@@ -30,23 +29,70 @@ export function quantityText(s: Sourced): string {
 }
 
 /** A plain table: no colours, so it reads the same in a terminal, a CI log and a pasted issue. */
-export function table(head: string[], rows: (string | number)[][], align: ('left' | 'right')[] = []): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 0 },
-    colAligns: head.map((_, i) => align[i] ?? 'left'),
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-    },
-  });
-  for (const r of rows) t.push(r.map(String));
-  return t
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+/**
+ * The one terminal table renderer (issue 11, "Terminal tables wrap at the terminal's width"): columns two
+ * spaces apart; with a width (--width N, else the terminal's when stdout is one; --wide or a pipe: none) the
+ * widest columns shrink until the row fits, first to their longest word, then breaking words, and cells wrap
+ * onto continuation lines under their column. `width` defaults to the one the running command set.
+ */
+export function table(head: string[], rows: (string | number)[][], align: ('left' | 'right')[] = [], width = currentWidth): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const n = Math.max(...cells.map((r) => r.length));
+  const col = (i: number) => cells.map((r) => r[i] ?? '');
+  const widths = Array.from({ length: n }, (_, i) => Math.max(0, ...col(i).map((c) => c.length)));
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (n - 1);
+  if (width !== undefined) {
+    const longestWord = Array.from({ length: n }, (_, i) => Math.max(0, ...col(i).flatMap((c) => c.split(' ').map((w) => w.length))));
+    // Phase 1 keeps words whole; phase 2 breaks them, down to 6 columns a cell.
+    for (const floor of [(i: number) => longestWord[i]!, (i: number) => Math.min(widths[i]!, 6)]) {
+      while (total() > width) {
+        let k = -1;
+        for (let i = 0; i < n; i++) if (widths[i]! > floor(i) && (k < 0 || widths[i]! > widths[k]!)) k = i;
+        if (k < 0) break;
+        widths[k]!--;
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const r of cells) {
+    const wrapped = Array.from({ length: n }, (_, i) => wrapCell(r[i] ?? '', widths[i]!));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    for (let h = 0; h < height; h++) {
+      out.push(wrapped.map((w, i) => (align[i] === 'right' ? (w[h] ?? '').padStart(widths[i]!) : (w[h] ?? '').padEnd(widths[i]!))).join('  ').trimEnd());
+    }
+  }
+  return out.join('\n');
+}
+
+/** A cell's text in lines of at most `w` columns: at spaces, and inside a word only when it is longer than `w`. */
+function wrapCell(text: string, w: number): string[] {
+  if (text.length <= w || w <= 0) return [text];
+  const lines: string[] = [];
+  let cur = '';
+  for (let word of text.split(' ')) {
+    while (word.length > w) {
+      if (cur) {
+        lines.push(cur);
+        cur = '';
+      }
+      lines.push(word.slice(0, w));
+      word = word.slice(w);
+    }
+    if (!cur) cur = word;
+    else if (cur.length + 1 + word.length <= w) cur += ` ${word}`;
+    else {
+      lines.push(cur);
+      cur = word;
+    }
+  }
+  if (cur || !lines.length) lines.push(cur);
+  return lines;
+}
+
+let currentWidth: number | undefined;
+/** Set by the command runner from --width/--wide (command.ts): every table and wrapped line of the command fits it. */
+export function setOutputWidth(width: number | undefined): void {
+  currentWidth = width;
 }
 
 /** RFC 4180 CSV with rounded numbers and neutralized formula-like text: the one writer, src/io/csv.ts. */
@@ -69,8 +115,8 @@ export function wrapProse(text: string, width: number | undefined): string {
     .flatMap((line) => {
       if (line.length <= width) return [line];
       const indent = /^ */.exec(line)![0];
-      const body = line.slice(indent.length);
-      if (/\S {2,}\S/.test(body)) return [line];
+      // Tables are fitted by `table`; a longer line is prose (or padded text) and wraps at its spaces.
+      const body = line.slice(indent.length).replace(/ {2,}/g, ' ');
       const out: string[] = [];
       let cur = indent;
       const cont = `${indent}  `;
@@ -80,6 +126,11 @@ export function wrapProse(text: string, width: number | undefined): string {
           out.push(cur);
           cur = cont + word;
         } else cur = cur.length > base.length ? `${cur} ${word}` : cur + word;
+        // A word longer than the line (a URL, a path) is cut, so no line exceeds the width.
+        while (cur.length > width) {
+          out.push(cur.slice(0, width));
+          cur = cont + cur.slice(width);
+        }
       }
       out.push(cur);
       return out;

@@ -10,10 +10,12 @@ import { type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js'
 import { loadWorkloadFile } from '../workload/load.js';
 import type { WorkloadProfile } from '../engine/cost/lcpr.js';
 import { CliUsageError } from './io.js';
-import { sourced } from '../engine/evidence.js';
+import { type Sourced, sourced } from '../engine/evidence.js';
+import { DEFAULTS } from '../workload/defaults.js';
 import { field } from '../workload/fields.js';
 import type { CostPerAcceptedResult } from '../engine/measured/cost-per-accepted.js';
 import type { StoreChoice } from '../traces/store/types.js';
+import { storeLabel } from '../traces/clickhouse/connection.js';
 import { openCatalog } from './pricing.js';
 import { choiceLabel, tracesChoice, withTraceStore } from './stores.js';
 
@@ -60,7 +62,10 @@ export function overheadsOfProfile(p: WorkloadProfile, file?: string): MeasuredO
     if (q === undefined) continue;
     const s = sourced(q);
     // Name the file and the key a value was read from, so every surface prints the same, checkable source.
-    o[k] = file && (s.source === undefined || s.source === 'workload file') ? { ...s, source: `${file}: ${field(k)?.key ?? k}` } : s;
+    // A registry default says so: "default (its source)", so a reader sees which defaults apply (issue 11, item 3).
+    const d = (DEFAULTS as Record<string, Sourced | undefined>)[k];
+    const isDefault = d !== undefined && s.value === d.value && s.source === d.source;
+    o[k] = isDefault ? { ...s, source: `default (${d.source ?? d.evidence})` } : file && (s.source === undefined || s.source === 'workload file') ? { ...s, source: `${file}: ${field(k)?.key ?? k}` } : s;
   }
   return o;
 }
@@ -78,8 +83,4 @@ export function workloadFileOverheads(file: string, name: string | undefined, ca
   return { name: chosen[0]!.name, overheads: overheadsOfProfile(chosen[0]!.profile, file) };
 }
 
-/** One line saying which overheads a measured cost per accepted output includes, and where each came from. */
-export function overheadsLine(included: CostPerAcceptedResult['included'], notIncluded: CostPerAcceptedResult['notIncluded']): string {
-  const inc = included.map((t) => `${t.name} $${t.usd.toFixed(2)} (${t.source})`).join(', ');
-  return `overheads included: ${inc || 'none'}${notIncluded.length ? `; not included (counted as $0): ${notIncluded.join(', ')}` : ''}`;
-}
+export { overheadsLine } from './overheads-text.js';

@@ -289,6 +289,8 @@ export function toSummary(r: Row, opts: SummaryOptions, wf: Map<string, Workflow
   const input = n(r.input_tokens);
   const window: MeasuredWindow = {
     windowDays,
+    // The traced span: the proration rule of the one measured cost per accepted output reads it (issue 11, item 3).
+    ...(r.start !== null && r.end !== null ? { start: String(r.start), end: String(r.end) } : {}),
     requests,
     attempts,
     labelled,

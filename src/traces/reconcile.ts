@@ -1,8 +1,7 @@
 import { RoutefitError } from '../engine/errors.js';
-import { type PeriodLedger, type Reconciliation, reconcile, traceToMargin } from '../engine/measured/reconciliation.js';
+import { type PeriodLedger, type Reconciliation, reconcile } from '../engine/measured/reconciliation.js';
+import type { PeriodMargin } from './trace-to-margin.js';
 import { type Row, type Store, query } from './db.js';
-import { type MeasuredOverheads } from '../engine/measured/measured.js';
-import { sourced } from '../engine/evidence.js';
 
 /**
  * Trace cost vs invoice per provider × charge period (and per SKU/model where the invoice names
@@ -10,20 +9,14 @@ import { sourced } from '../engine/evidence.js';
  */
 export interface ReconcileOptions {
   assumedCacheHitRate?: number;
-  /** Monthly overheads for trace-to-margin, prorated to each period. */
-  evalCostPerMonth?: number;
-  opsCostPerMonth?: number;
-  humanCostPerEscalation?: number;
-  revenuePerAccepted?: number;
-  /** The overheads as one set (workload file or flags, each with its source): when given, used instead of the three numbers above. */
-  overheads?: MeasuredOverheads;
 }
 
 export interface ReconcileLine extends Reconciliation {
   otherChargesUsd: number;
   /** Traced attempts in the period the catalog cannot price: `traceCostUsd` leaves them out (JSON prints it as null then). */
   unpricedAttempts: number;
-  margin?: ReturnType<typeof traceToMargin> & { accepted: number };
+  /** Trace-to-margin of the period (trace-to-margin.ts: the summarize aggregates of the invoice period, one measured cost per accepted output). */
+  margin?: PeriodMargin;
 }
 
 function ledgerSql(bySku: boolean): string {
@@ -115,41 +108,7 @@ export async function reconcileStore(store: Store, opts: ReconcileOptions = {}):
     const metered = await meteredTokens(store, bySku);
     return (await query(store.conn, ledgerSql(bySku))).map((r): ReconcileLine => {
       const m = metered.get(meterKey(r, bySku));
-      const line: ReconcileLine = { ...reconcile({ ...toLedger(r, opts, bySku), ...(m ? { metered: m } : {}) }), otherChargesUsd: n(r.other), unpricedAttempts: n(r.unpriced) };
-      if (!bySku) {
-        const share = n(r.span_s) / (30 * 86_400);
-        // Accepted = attempts that passed (an attempt that passes ends its request).
-        const accepted = n(r.passed_attempts);
-        const o = opts.overheads;
-        const v = (q: MeasuredOverheads[keyof MeasuredOverheads]) => (q === undefined ? undefined : sourced(q));
-        const src = (q: MeasuredOverheads[keyof MeasuredOverheads]) => { const x = v(q); return x ? x.source ?? x.evidence : undefined; };
-        const sources = o
-          ? Object.fromEntries(
-              Object.entries({
-                eval: src(o.evalCostPerMonth),
-                human: src(o.humanCostPerEscalation),
-                ops: src(o.opsCostPerMonth),
-                repair: src(o.repairCostPerFailure),
-                engineering: o.engineeringHoursPerMonth !== undefined && o.engineeringHourlyRate !== undefined ? `${src(o.engineeringHoursPerMonth)} × ${src(o.engineeringHourlyRate)}` : undefined,
-              }).filter(([, x]) => x !== undefined),
-            )
-          : {};
-        // Same terms as measuredLcpr: monthly overheads prorated to the period, failures = requests − accepted.
-        line.margin = {
-          accepted,
-          ...traceToMargin({
-            traceCostUsd: line.traceCostUsd,
-            deltaUsd: line.deltaUsd,
-            evalUsd: (o ? (v(o.evalCostPerMonth)?.value ?? 0) : (opts.evalCostPerMonth ?? 0)) * share,
-            opsUsd: (o ? (v(o.opsCostPerMonth)?.value ?? 0) : (opts.opsCostPerMonth ?? 0)) * share,
-            humanUsd: n(r.escalated) * (o ? (v(o.humanCostPerEscalation)?.value ?? 0) : (opts.humanCostPerEscalation ?? 0)),
-            ...(o ? { engineeringUsd: (v(o.engineeringHoursPerMonth)?.value ?? 0) * (v(o.engineeringHourlyRate)?.value ?? 0) * share, repairUsd: Math.max(0, n(r.requests) - accepted) * (v(o.repairCostPerFailure)?.value ?? 0), sources } : {}),
-            accepted,
-            ...(opts.revenuePerAccepted !== undefined ? { revenuePerAccepted: opts.revenuePerAccepted } : {}),
-          }),
-        };
-      }
-      return line;
+      return { ...reconcile({ ...toLedger(r, opts, bySku), ...(m ? { metered: m } : {}) }), otherChargesUsd: n(r.other), unpricedAttempts: n(r.unpriced) };
     });
   };
   return { providers: await build(false), skus: await build(true) };

@@ -38,10 +38,10 @@ describe('measuredCostPerAccepted', () => {
     expect(() => measuredCostPerAccepted({ traceCostUsd: 10, accepted: 10, overheads: { ops: { usd: -5, source: 'x' } } })).toThrow(/ops overhead/);
   });
   it('measuredLcpr and traceToMargin give its figure for the same period and overheads', () => {
-    // 30-day window, 1000 requests all labelled, 900 passed: accepted = 900 on both sides.
-    const window = { windowDays: 30, requests: 1000, attempts: 1000, labelled: 1000, passed: 900, escalated: 10, tokenCostUsd: 50, unpricedAttempts: 0, naiveCostPerRequest: 0.05 };
+    // June 2026 (a 30-day calendar month = 1 month of each monthly figure), 1000 requests all labelled, 900 passed: accepted = 900 on both sides.
+    const window = { windowDays: 30, start: '2026-06-01T00:00:00Z', end: '2026-07-01T00:00:00Z', requests: 1000, attempts: 1000, labelled: 1000, passed: 900, escalated: 10, tokenCostUsd: 50, unpricedAttempts: 0, naiveCostPerRequest: 0.05 };
     const s = measuredLcpr(window, { evalCostPerMonth: { value: 30, evidence: 'assumed', source: 'w.yaml' }, humanCostPerEscalation: { value: 5, evidence: 'assumed', source: 'w.yaml' }, opsCostPerMonth: { value: 20, evidence: 'assumed', source: 'w.yaml' } });
-    const m = traceToMargin({ traceCostUsd: 50, deltaUsd: 0, evalUsd: 30, humanUsd: 50, opsUsd: 20, accepted: 900, sources: { eval: 'w.yaml', human: 'w.yaml', ops: 'w.yaml' } });
+    const m = traceToMargin({ traceCostUsd: 50, deltaUsd: 0, overheads: Object.fromEntries(s.overheadsIncluded.map((t) => [t.name, t])), accepted: 900 });
     // (50 + 30 + 10 × 5 + 20) ÷ 900 = 150 ÷ 900
     expect(s.lcpr).toBeCloseTo(150 / 900, 12);
     expect(m.loadedCostPerAccepted).toBeCloseTo(150 / 900, 12);

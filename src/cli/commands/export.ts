@@ -81,6 +81,7 @@ export function exportCommand(gateway: string, file: string, opts: Partial<Expor
 }
 
 export default defineCommand({
+  rawOutput: true,
   description: "turn `plan`'s decisions into a gateway config: one model group per workload, the recommended route as primary, the ramp stage's weights, the current route as fallback, the batch share as its own group, retries and timeouts from the SLO",
   args: [
     { name: '<gateway>', description: `the gateway: ${GATEWAYS.join(', ')}` },

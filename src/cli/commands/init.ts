@@ -26,6 +26,7 @@ function init(opts: OptionValues<typeof options>, io: Io): number {
 }
 
 export default defineCommand({
+  rawOutput: true,
   options,
   examples: ['routefit init --preset rag > my-workload.yaml', 'routefit init --list'],
   run: (opts, { io }) => init(opts, io),

@@ -1,20 +1,21 @@
 import { traceToMargin } from '../../engine/measured/reconciliation.js';
 import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
+import { overheadsLine } from '../overheads-text.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 import { MARGIN_OPTIONS } from '../calculator-options.js';
-
 
 const options = { ...MARGIN_OPTIONS, json: opt.json() };
 type MarginOpts = OptionValues<typeof options>;
 
 function marginCommand(opts: MarginOpts, io: Io): number {
+  // An overhead is included only when its flag is given (the one definition, cost-per-accepted.ts): none is defaulted.
+  const term = (v: number | undefined, flag: string) => (v === undefined ? {} : { usd: v, source: `${flag} flag` });
+  const overheads = Object.fromEntries(Object.entries({ eval: term(opts.eval, '--eval'), human: term(opts.human, '--human'), ops: term(opts.ops, '--ops') }).filter(([, t]) => 'usd' in t));
   const inputs = {
     traceCostUsd: opts.traceCost,
     deltaUsd: opts.invoiceDelta,
-    evalUsd: opts.eval,
-    humanUsd: opts.human,
-    opsUsd: opts.ops,
+    overheads,
     accepted: opts.accepted,
     ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: opts.revenuePerUnit } : {}),
   };
@@ -29,6 +30,7 @@ function marginCommand(opts: MarginOpts, io: Io): number {
     '',
     `  trace cost ${usd(p.traceCostUsd, 2)} + invoice delta ${usd(p.deltaUsd, 2)} + eval ${usd(p.evalUsd, 2)} + human ${usd(p.humanUsd, 2)} + ops ${usd(p.opsUsd, 2)} = ${usd(p.totalUsd, 2)}`,
     `  loaded cost per accepted unit: ${m.loadedCostPerAccepted === null ? 'undefined (no accepted unit)' : usdPerRequest(m.loadedCostPerAccepted)}`,
+    `  ${overheadsLine(m.overheadsIncluded, m.overheadsNotIncluded)}`,
     `  naive (trace cost only):       ${m.naiveCostPerAccepted === null ? 'undefined' : usdPerRequest(m.naiveCostPerAccepted)}${m.loadedOverNaive !== null ? `  — loaded is ${ratio(m.loadedOverNaive)} the naive figure` : ''}`,
   ];
   if (m.marginPerAccepted !== null) L.push(`  margin per unit at ${usdPerRequest(inputs.revenuePerAccepted!)} revenue: ${usdPerRequest(m.marginPerAccepted)} (${percent(m.marginPct!)})`);

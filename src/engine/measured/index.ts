@@ -5,4 +5,5 @@ export { VARIANCE_RED_FLAG, VARIANCE_WATCH, reconcile, traceToMargin, type Cause
 export { detectRedFlags, type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency } from './red-flags.js';
 export { batchDisplacementShare, cacheAdjustedInputBurden, costPerAccepted, measuredTraceKitMetrics, tailRatio, traceKitMetrics, type MeasuredTraceKitInputs, type MeasuredTraceKitMetrics, type RouteSummary, type TraceKitMetricName, type TraceKitMetrics } from './trace-kit.js';
 export { goodput, goodputFromCounts, shareWithinSlo, type Goodput, type GoodputInput, type LatencySpread } from './goodput.js';
+export { MEAN_DAYS_PER_MONTH, acceptedOutputs, monthsBetween, prorationText, prorationWindow, windowOfLength, type ProrationRequest, type ProrationRule, type ProrationWindow } from './proration.js';
 export { OVERHEAD_NAMES, measuredCostPerAccepted, type CostPerAcceptedInput, type CostPerAcceptedResult, type MeasuredOverheadTerms, type OverheadName, type OverheadTerm } from './cost-per-accepted.js';

@@ -3,6 +3,7 @@ import { RoutefitError, requireInRange } from '../errors.js';
 import type { Step, WorkloadProfile } from '../cost/lcpr.js';
 import { DAYS_PER_MONTH } from '../units.js';
 import { type CostPerAcceptedResult, type MeasuredOverheadTerms, measuredCostPerAccepted } from './cost-per-accepted.js';
+import { type ProrationRequest, type ProrationWindow, acceptedOutputs, prorationWindow, windowOfLength } from './proration.js';
 
 /**
  * Measured LCPR (issue 5, Trace Kit): the same decomposition as `computeLcpr` (Inference Field Guide, Part 0,
@@ -13,6 +14,9 @@ import { type CostPerAcceptedResult, type MeasuredOverheadTerms, measuredCostPer
 export interface MeasuredWindow {
   /** Length of the observed window in days. */
   windowDays: number;
+  /** First and last traced request (ISO, UTC): with them the window follows the proration rule (proration.ts). */
+  start?: string;
+  end?: string;
   /** Original requests (distinct request ids) in the window. */
   requests: number;
   /** All attempts, retries included. */
@@ -39,6 +43,8 @@ export interface MeasuredOverheads {
   evalCostPerMonth?: Quantity;
   humanCostPerEscalation?: Quantity;
   opsCostPerMonth?: Quantity;
+  /** What decides the window monthly figures are prorated over (explicit ends, invoice periods, a stated length). */
+  prorateOver?: ProrationRequest;
 }
 
 export interface MeasuredLcpr {
@@ -62,6 +68,8 @@ export interface MeasuredLcpr {
   /** The overheads LCPR counts, each with its USD for the window and source; and those not given (counted as $0). */
   overheadsIncluded: CostPerAcceptedResult['included'];
   overheadsNotIncluded: CostPerAcceptedResult['notIncluded'];
+  /** The window monthly overheads were prorated over, and the rule that chose it. */
+  prorated: ProrationWindow;
 }
 
 export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): MeasuredLcpr {
@@ -77,14 +85,16 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
     inputs[field] = s;
     return s.value;
   };
-  const share = m.windowDays / DAYS_PER_MONTH;
+  // One window rule for every surface (proration.ts): explicit ends, else invoice periods, else a stated length, else the traced span.
+  const prorated = m.start && m.end ? prorationWindow({ start: m.start, end: m.end }, o.prorateOver) : windowOfLength(o.prorateOver?.statedDays ?? m.windowDays, o.prorateOver?.statedDays !== undefined ? 'stated window' : 'traced span');
+  const share = prorated.months;
   const steps: Step[] = [];
   const notes: string[] = [];
   const passRate = m.labelled > 0 ? m.passed / m.labelled : null;
   // Inference Field Guide, Part 0: attempts = requests × (1 + retry rate), so retry rate = attempts ÷ requests − 1.
   const retryRate = m.requests > 0 ? m.attempts / m.requests - 1 : 0;
   // Inference Field Guide, Part 0: successful = requests × pass rate; unlabelled requests take the labelled rate.
-  const accepted = passRate === null ? null : m.requests * passRate;
+  const accepted = acceptedOutputs(m);
   if (m.labelled < m.requests && passRate !== null) {
     notes.push(`${m.requests - m.labelled} of ${m.requests} requests have no quality label: the pass rate of the labelled ${m.labelled} is applied to all`);
   }
@@ -94,7 +104,7 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   const human = m.escalated * take('humanCostPerEscalation', o.humanCostPerEscalation);
   const ops = take('opsCostPerMonth', o.opsCostPerMonth) * share;
   // The one definition of cost per accepted output (cost-per-accepted.ts): an overhead is included when its inputs were given.
-  const src = (...fields: (keyof MeasuredOverheads)[]) => fields.map((f) => { const q = sourced(o[f] ?? 0); return q.source ?? q.evidence; }).join(' × ');
+  const src = (...fields: Exclude<keyof MeasuredOverheads, 'prorateOver'>[]) => fields.map((f) => { const q = sourced(o[f] ?? 0); return q.source ?? q.evidence; }).join(' × ');
   const given = (...qs: (Quantity | undefined)[]) => qs.every((q) => q !== undefined);
   const terms: MeasuredOverheadTerms = {
     ...(given(o.repairCostPerFailure) ? { repair: { usd: repair, source: src('repairCostPerFailure') } } : {}),
@@ -109,7 +119,7 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
   steps.push(
     { id: 'tokens', label: 'Billed token cost', formula: 'Σ attempt cost at catalog prices, retries included', expression: `${m.attempts} attempts`, value: m.tokenCostUsd, unit: 'USD/window', cite: 'Inference Field Guide, Part 0' },
     { id: 'repair', label: 'Repair cost', formula: 'requests × (1 − pass rate) × repair cost per failure', expression: `${m.requests} × (1 − ${passRate ?? '?'})`, value: repair, unit: 'USD/window', cite: 'Inference Field Guide, Part 0' },
-    { id: 'fixed', label: 'Engineering, eval and ops', formula: '(engineering + eval + ops per month) × window days ÷ 30', expression: `× ${m.windowDays.toFixed(3)} ÷ ${DAYS_PER_MONTH}`, value: engineering + evalCost + ops, unit: 'USD/window', cite: 'Inference Field Guide, Part 0 (full decomposition)' },
+    { id: 'fixed', label: 'Engineering, eval and ops', formula: '(engineering + eval + ops per month) × months in the window (each day ÷ days in its calendar month)', expression: `× ${share.toPrecision(6)} months (${prorated.rule})`, value: engineering + evalCost + ops, unit: 'USD/window', cite: 'Inference Field Guide, Part 0 (full decomposition)' },
     { id: 'human', label: 'Human escalation', formula: 'escalated requests × cost per escalation', expression: `${m.escalated} escalations`, value: human, unit: 'USD/window', cite: 'Inference Field Guide, Part 0 (full decomposition)' },
   );
   let lcpr: number | null = null;
@@ -137,6 +147,7 @@ export function measuredLcpr(m: MeasuredWindow, o: MeasuredOverheads = {}): Meas
     notes,
     overheadsIncluded: unified.included,
     overheadsNotIncluded: unified.notIncluded,
+    prorated,
   };
 }
 

@@ -175,22 +175,18 @@ export function reconcile(p: PeriodLedger): Reconciliation {
 }
 
 export interface MarginInputs {
+  /** Trace cost of the period (USD) and accepted outputs: the summarize aggregates over the invoice period. */
   traceCostUsd: number;
-  deltaUsd: number;
-  evalUsd: number;
-  humanUsd: number;
-  opsUsd: number;
   accepted: number;
+  /** The overheads of the same period, as `measuredLcpr` computed them (repair, engineering, eval, human, ops). */
+  overheads: MeasuredOverheadTerms;
+  /** invoice − traces for the period: the reconciliation delta term. */
+  deltaUsd: number;
   revenuePerAccepted?: number;
-  /** Where eval, human and ops came from (workload file, flag); an overhead with no source and $0 is not included. */
-  sources?: { eval?: string; human?: string; ops?: string; engineering?: string; repair?: string };
-  /** Engineering and repair for the period, when a workload file or flags give them. */
-  engineeringUsd?: number;
-  repairUsd?: number;
 }
 
 export interface TraceToMargin {
-  /** (trace + delta + eval + human + ops) ÷ accepted; null with no accepted unit. */
+  /** (trace + overheads + delta) ÷ accepted; null with no accepted unit. */
   loadedCostPerAccepted: number | null;
   /** Trace cost ÷ accepted: what a dashboard of token spend alone shows. */
   naiveCostPerAccepted: number | null;
@@ -207,18 +203,17 @@ export interface TraceToMargin {
 
 /**
  * Trace-to-margin (Inference Field Guide, Part 0: "splitting engineering_cost into eval grader cost,
- * human escalation, operational overhead, and a reconciliation delta term"):
- * loaded = (trace + delta + eval + human + ops) ÷ accepted; naive = trace ÷ accepted; margin = revenue per unit − loaded.
+ * human escalation, operational overhead, and a reconciliation delta term"): the measured cost per accepted
+ * output of the period plus the invoice delta, through the one function (cost-per-accepted.ts);
+ * naive = trace ÷ accepted; margin = revenue per unit − loaded.
  */
 export function traceToMargin(m: MarginInputs): TraceToMargin {
-  for (const k of ['traceCostUsd', 'evalUsd', 'humanUsd', 'opsUsd', 'accepted'] as const) requireInRange(k, m[k], { min: 0 });
+  for (const k of ['traceCostUsd', 'accepted'] as const) requireInRange(k, m[k], { min: 0 });
   requireInRange('deltaUsd', m.deltaUsd, {});
-  const term = (usd: number, source: string | undefined) => (source !== undefined || usd !== 0 ? { usd, source: source ?? 'given for the period' } : undefined);
-  const raw = { repair: term(m.repairUsd ?? 0, m.sources?.repair), engineering: term(m.engineeringUsd ?? 0, m.sources?.engineering), invoiceDelta: term(m.deltaUsd, 'invoice − traces'), eval: term(m.evalUsd, m.sources?.eval), human: term(m.humanUsd, m.sources?.human), ops: term(m.opsUsd, m.sources?.ops) };
-  const overheads: MeasuredOverheadTerms = Object.fromEntries(Object.entries(raw).filter(([, t]) => t !== undefined));
+  const overheads: MeasuredOverheadTerms = { ...m.overheads, invoiceDelta: { usd: m.deltaUsd, source: 'invoice − traces' } };
   const unified = measuredCostPerAccepted({ traceCostUsd: m.traceCostUsd, accepted: m.accepted, overheads });
-  const total = unified.totalUsd;
-  const parts = { traceCostUsd: m.traceCostUsd, deltaUsd: m.deltaUsd, evalUsd: m.evalUsd, humanUsd: m.humanUsd, opsUsd: m.opsUsd, engineeringUsd: m.engineeringUsd ?? 0, repairUsd: m.repairUsd ?? 0, totalUsd: total };
+  const usd = (n: keyof MeasuredOverheadTerms) => overheads[n]?.usd ?? 0;
+  const parts = { traceCostUsd: m.traceCostUsd, deltaUsd: m.deltaUsd, evalUsd: usd('eval'), humanUsd: usd('human'), opsUsd: usd('ops'), engineeringUsd: usd('engineering'), repairUsd: usd('repair'), totalUsd: unified.totalUsd };
   const loaded = unified.costPerAccepted;
   const naive = unified.naiveCostPerAccepted;
   const ratio = loaded !== null && naive !== null && naive > 0 ? loaded / naive : null;

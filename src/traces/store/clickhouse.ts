@@ -73,6 +73,7 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
     routeUse: async (window, catalog) => (requirePriced(), (await chTraceSeries(ch, window, catalog)).routeUse),
     check: (opts) => (requirePriced(), checkClickHouse(ch, opts)),
     hasInvoices: async () => false,
+    invoicePeriods: async () => [],
     reconcile: async () => refuse('invoices', 'invoice'),
     incidents: async () => undefined,
     gpuRoutes: async (_catalog, hours) => (hours.size ? refuse('gpuHours', 'gpu-hours') : []),

@@ -9,6 +9,7 @@ import { hasMetricPoints, otelMetricSummaries } from '../otel-metrics.js';
 import { preparePricing } from '../pricing.js';
 import { reconcileStore } from '../reconcile.js';
 import { routeSummaries } from '../route-summaries.js';
+import { addPeriodMargins, invoicePeriods } from '../trace-to-margin.js';
 import type { StoreCapabilities, TraceStore } from './types.js';
 
 /** Everything the DuckDB store holds: it is the store of record for one machine. */
@@ -54,7 +55,13 @@ export function duckDbTraceStore(store: Store, notes: readonly string[] = []): T
       const [row] = await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines');
       return Number(row?.lines ?? 0) > 0;
     },
-    reconcile: (opts = {}) => (requirePriced(), reconcileStore(store, opts)),
+    invoicePeriods: () => invoicePeriods(store),
+    async reconcile(opts = {}, margin) {
+      requirePriced();
+      const r = await reconcileStore(store, opts);
+      if (margin) await addPeriodMargins(store, r.providers, margin);
+      return r;
+    },
     incidents: (uses, catalog) => incidentsIn(store, uses, catalog),
     gpuRoutes: (catalog, hours, opts) => (requirePriced(), gpuRoutes(store, catalog, hours, opts)),
     routeSummaries: (catalog, asOf) => routeSummaries(store, catalog, asOf),

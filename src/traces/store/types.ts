@@ -1,3 +1,4 @@
+import type { MeasuredOverheads } from '../../engine/measured/measured.js';
 import type { Catalog } from '../../catalog/types.js';
 import type { Incident, RouteUse, Signal } from '../../engine/measured/red-flags.js';
 import type { RouteSummary, TraceKitMetrics } from '../../engine/measured/trace-kit.js';
@@ -106,9 +107,14 @@ export interface TraceStore {
 
   /** True when invoice lines are stored (reconcile refuses a store without). */
   hasInvoices(): Promise<boolean>;
+  /** The invoice periods the store holds (ISO, UTC), for the proration window rule (engine/measured/proration.ts). */
+  invoicePeriods(): Promise<{ start: string; end: string }[]>;
 
-  /** `traces reconcile`: traces vs invoices per provider × period and per SKU. */
-  reconcile(opts?: ReconcileOptions): Promise<Reconciled>;
+  /**
+   * `traces reconcile`: traces vs invoices per provider × period and per SKU; with `margin`, each
+   * provider line carries its trace-to-margin (summarize's aggregates over the invoice period).
+   */
+  reconcile(opts?: ReconcileOptions, margin?: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<Reconciled>;
 
   /** Stored incidents within the route-use days; undefined when the store holds none. */
   incidents(uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined>;

@@ -1,5 +1,6 @@
 import type { ReconcileLine, ReconcileOptions } from '../../../traces/reconcile.js';
 import { reconcileLineJson } from '../../../traces/json-output.js';
+import type { MeasuredOverheads } from '../../../engine/measured/measured.js';
 import { count, percent, table, usd, usdPerRequest } from '../../format.js';
 import { CliUsageError, EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { overheadsLine, workloadFileOverheads } from '../../measured.js';
@@ -24,26 +25,24 @@ const options = {
 type ReconcileOpts = OptionValues<typeof options>;
 
 async function reconcile(opts: ReconcileOpts, io: Io, where: StoreChoice): Promise<number> {
-  const ro: ReconcileOptions = {};
-  for (const k of ['assumedCacheHitRate', 'evalCostPerMonth', 'opsCostPerMonth', 'humanCostPerEscalation', 'revenuePerAccepted'] as const) {
-    const x = opts[k];
-    if (x !== undefined) ro[k] = x;
-  }
+  const ro: ReconcileOptions = opts.assumedCacheHitRate !== undefined ? { assumedCacheHitRate: opts.assumedCacheHitRate } : {};
   const catalog = openCatalog(opts.catalog);
-  // The one place overheads come from: the workload file when given, else the flags (issue 11, item 3).
+  // The one place overheads come from: the workload file when given, else the flags, else none (issue 11, item 3).
+  let overheads: MeasuredOverheads;
   if (opts.workload) {
     const flagged = (['evalCostPerMonth', 'opsCostPerMonth', 'humanCostPerEscalation'] as const).filter((k) => opts[k] !== undefined);
     if (flagged.length) throw new CliUsageError(`--workload gives the overheads; drop ${flagged.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} or set them in ${opts.workload}`);
-    ro.overheads = workloadFileOverheads(opts.workload, opts.name, catalog, io.today).overheads;
+    overheads = workloadFileOverheads(opts.workload, opts.name, catalog, io.today).overheads;
   } else {
     if (opts.name) throw new CliUsageError('--name picks a workload of a file: give --workload FILE too');
     const flag = (k: 'evalCostPerMonth' | 'opsCostPerMonth' | 'humanCostPerEscalation', f: string) => (opts[k] === undefined ? {} : { [k]: { value: opts[k]!, evidence: 'assumed' as const, source: `${f} flag` } });
-    ro.overheads = { ...flag('evalCostPerMonth', '--eval-cost-per-month'), ...flag('opsCostPerMonth', '--ops-cost-per-month'), ...flag('humanCostPerEscalation', '--human-cost-per-escalation') };
+    overheads = { ...flag('evalCostPerMonth', '--eval-cost-per-month'), ...flag('opsCostPerMonth', '--ops-cost-per-month'), ...flag('humanCostPerEscalation', '--human-cost-per-escalation') };
   }
   const { json, ...result } = await withTraceStore(where, {}, async (store) => {
     await store.requireTraces();
     const pricing = await store.preparePricing(catalog);
-    return { json: store.json, ...(await store.reconcile(ro)), unpriced: pricing.unresolved };
+    // Trace-to-margin per provider × period: summarize's aggregates over the invoice period.
+    return { json: store.json, ...(await store.reconcile(ro, { overheads, revenuePerAccepted: opts.revenuePerAccepted })), unpriced: pricing.unresolved };
   });
   const red = result.providers.some((l) => l.flag === 'over_10pct');
   if (opts.json) {
@@ -75,12 +74,16 @@ async function reconcile(opts: ReconcileOpts, io: Io, where: StoreChoice): Promi
   }
   const others = result.providers.filter((l) => l.otherChargesUsd !== 0);
   for (const l of others) out.push(`note: ${l.provider} ${l.periodStart.slice(0, 10)} has ${usd(l.otherChargesUsd, 2)} of non-usage charges (tax, credits, purchases, server-tool fees) left out of the comparison`);
-  const margins = result.providers.filter((l) => l.margin?.loadedCostPerAccepted !== null && l.margin?.loadedCostPerAccepted !== undefined);
+  const margins = result.providers.filter((l) => l.margin);
   if (margins.length) {
     out.push('', 'Trace-to-margin: (traces + the overheads included) ÷ accepted');
     for (const l of margins) {
       const m = l.margin!;
-      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted!)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`, `    ${overheadsLine(m.overheadsIncluded, m.overheadsNotIncluded)}`);
+      if (m.loadedCostPerAccepted === null) {
+        out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: no cost per accepted output — ${m.missing ?? 'no accepted output in the period'}`);
+        continue;
+      }
+      out.push(`  ${l.provider} ${l.periodStart.slice(0, 10)}: ${usdPerRequest(m.loadedCostPerAccepted)} per accepted (${count(m.accepted)} accepted)${m.marginPct !== null ? `, margin ${percent(m.marginPct)} of revenue` : ''}`, `    ${overheadsLine(m.overheadsIncluded, m.overheadsNotIncluded, m.prorated)}`);
     }
   }
   io.out(out.join('\n') + '\n');

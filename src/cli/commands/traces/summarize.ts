@@ -79,7 +79,7 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     ...(opts.to ? { to: opts.to } : {}),
     ...(ttft !== undefined || tpot !== undefined ? { slo: { ...(ttft !== undefined ? { ttftMs: ttft } : {}), ...(tpot !== undefined ? { tpotMs: tpot } : {}) } } : {}),
     ...(opts.window !== undefined ? { windowSeconds: opts.window } : {}),
-    overheads: overheadsFrom(opts, catalog, io.today),
+    overheads: { ...overheadsFrom(opts, catalog, io.today), prorateOver: { from: opts.from, to: opts.to, statedDays: opts.window !== undefined ? opts.window / 86_400 : undefined } },
   };
   const win = { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) };
   type Result = {
@@ -104,7 +104,10 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     const pricing = await store.preparePricing(catalog);
     const summaries = await store.routeSummaries(catalog, io.today);
     const gpu = await store.gpuRoutes(catalog, gpuHours, { asOf: io.today, throughput: gpuThroughput, ...win });
-    const groups = await store.summarize({ ...summaryOpts, traceKit: { catalog, gpu } });
+    // The window rule (proration.ts): --from/--to, else the invoice periods the store holds, else --window, else the traced span.
+    const periods = await store.invoicePeriods();
+    const overheads = { ...summaryOpts.overheads, prorateOver: { ...summaryOpts.overheads!.prorateOver, periods } };
+    const groups = await store.summarize({ ...summaryOpts, overheads, traceKit: { catalog, gpu } });
     const otel = await store.otelMetrics(win);
     return { groups, pricing, summaries, gpu, otel, json: store.json, ...(source ? { source } : {}) };
   });
@@ -273,7 +276,7 @@ function renderSummary(groups: GroupSummary[], by: Dimension[], pricing: Pricing
     }
     if (g.workflows) extra.push(`  ${name(g)}: ${count(g.workflows.count)} workflows, ${g.workflows.callsPerWorkflow.toFixed(2)} calls each, success ${percent(g.workflows.successRate)}, ${g.workflows.costPerAcceptedTask === null ? '' : `${usdPerRequest(g.workflows.costPerAcceptedTask)} per accepted task`}`);
     if (g.lcpr.missing) extra.push(`  ${name(g)}: no LCPR — ${g.lcpr.missing}`);
-    else extra.push(`  ${name(g)}: LCPR ${overheadsLine(g.lcpr.overheadsIncluded, g.lcpr.overheadsNotIncluded)}`);
+    else extra.push(`  ${name(g)}: LCPR ${overheadsLine(g.lcpr.overheadsIncluded, g.lcpr.overheadsNotIncluded, g.lcpr.prorated)}`);
     for (const n of g.lcpr.notes) extra.push(`  ${name(g)}: ${n}`);
     if (g.cost.cachedAtInputRate) extra.push(`  ${name(g)}: ${count(g.cost.cachedAtInputRate)} attempts have cached tokens but the route has no cached price: billed at the input rate`);
     if (g.cost.batchAtStandardRate) extra.push(`  ${name(g)}: ${count(g.cost.batchAtStandardRate)} batch attempts priced at standard rates: the route has no batch tier in the catalog`);

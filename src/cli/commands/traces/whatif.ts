@@ -13,7 +13,7 @@ import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../../io.js';
 import { measuredByWorkload, overheadsLine, overheadsOfProfile, sourceOf } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, choiceLabel, clickhouseOpt, dbOpt, storeChoice, windowOpt } from '../../stores.js';
+import { type StoreChoice, choiceLabel, clickhouseOpt, dbOpt, storeChoice, windowOpt, withTraceStore } from '../../stores.js';
 
 const options = {
   workload: opt.string('--workload <file|name>', 'a workload file (its workloads, inputs and routes) or a workload name as in the traces').required(),
@@ -61,11 +61,13 @@ async function whatif(opts: WhatifOpts, io: Io): Promise<number> {
     if (!opts.route) throw new CliUsageError('--route is required with a workload name (or give --workload FILE to price on the file\'s routes)');
     targets = [{ name: opts.workload, base: defaultProfile(opts.workload), routes: [] }];
   }
+  // The window rule (proration.ts) reads the invoice periods of a DuckDB store, as summarize does.
+  const periods = await withTraceStore(opts.store, {}, (s) => s.invoicePeriods());
   const results: WhatifResult[] = [];
   const untraced: string[] = [];
   let known: string[] = [];
   for (const t of targets) {
-    const r = await whatifOne(t, opts, asOf, catalog, file);
+    const r = await whatifOne(t, opts, asOf, catalog, periods, file);
     if ('untraced' in r) {
       untraced.push(t.name);
       known = r.untraced;
@@ -91,6 +93,8 @@ async function tracedUntil(opts: WhatifOpts, catalog: ReturnType<typeof openCata
   return ends.at(-1);
 }
 
+const NO_FILE = 'not counted: no workload file (give --workload FILE for its overheads)';
+
 function defaultProfile(name: string): WorkloadProfile {
   return {
     name,
@@ -99,8 +103,9 @@ function defaultProfile(name: string): WorkloadProfile {
     outputTokens: DEFAULTS.outputTokens,
     retryRate: DEFAULTS.retryRate,
     qualityPassRate: DEFAULTS.qualityPassRate,
-    repairCostPerFailure: DEFAULTS.repairCostPerFailure,
-    engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
+    // No workload file: no overhead is assumed on the re-priced side either, so both sides count the same (none).
+    repairCostPerFailure: { value: 0, evidence: 'assumed', source: NO_FILE },
+    engineeringHoursPerMonth: { value: 0, evidence: 'assumed', source: NO_FILE },
     engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
   };
 }
@@ -111,15 +116,10 @@ interface WhatifResult {
   priced: boolean;
 }
 
-async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>, file?: string): Promise<WhatifResult | { untraced: string[] }> {
-  // Overheads the traces cannot see: the file's values, else the seed's defaults, labelled as such, on both sides.
-  // Every overhead the file gives (eval, human, ops too), the same set summarize and reconcile read from it.
-  const overheads: MeasuredOverheads = {
-    repairCostPerFailure: DEFAULTS.repairCostPerFailure,
-    engineeringHoursPerMonth: DEFAULTS.engineeringHoursPerMonth,
-    engineeringHourlyRate: DEFAULTS.engineeringHourlyRate,
-    ...overheadsOfProfile(t.base, file),
-  };
+async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: ReturnType<typeof openCatalog>, periods: { start: string; end: string }[], file?: string): Promise<WhatifResult | { untraced: string[] }> {
+  // Overheads the traces cannot see: the file's values (its registry defaults labelled as such), the same set
+  // summarize and reconcile read from it; with a workload name and no file, none (issue 11, item 3: nothing silently defaulted).
+  const overheads: MeasuredOverheads = { ...(file ? overheadsOfProfile(t.base, file) : {}), prorateOver: { from: opts.from, to: opts.to, periods } };
   const measured = await measuredByWorkload(opts.store, catalog, opts, overheads);
   const g = measured.get(t.name);
   if (!g) return { untraced: [...measured.keys()] };
@@ -146,7 +146,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   const json = {
     workload: t.name,
     tracedRoutes: g.routes,
-    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null, overheadsIncluded: billed.overheadsIncluded, overheadsNotIncluded: billed.overheadsNotIncluded },
+    measuredBilled: { lcpr: billed.lcpr, naiveCostPerRequest: billed.naiveCostPerRequest, missing: billed.missing ?? null, overheadsIncluded: billed.overheadsIncluded, overheadsNotIncluded: billed.overheadsNotIncluded, prorated: billed.prorated },
     routes: comparison.routes,
     whatif: result ?? null,
     ...(targetRoutes.length > 1 ? { whatifs } : {}),
@@ -158,7 +158,7 @@ async function whatifOne(t: Target, opts: WhatifOpts, asOf: string, catalog: Ret
   lines.push(table(['', 'Raw $/req', 'LCPR', 'Monthly'], rows, ['left', 'right', 'right', 'right']));
   for (const u of comparison.unpriced) lines.push(`unpriced: ${u.route}: ${u.message}`);
   if (billed.missing) lines.push(`billed from traces: no LCPR — ${billed.missing}`);
-  else lines.push(`billed from traces: ${overheadsLine(billed.overheadsIncluded, billed.overheadsNotIncluded)}`);
+  else lines.push(`billed from traces: ${overheadsLine(billed.overheadsIncluded, billed.overheadsNotIncluded, billed.prorated)}`);
   if (result) {
     lines.push('', `Inputs of ${result.route} (value · evidence · source):`);
     for (const [k, s] of Object.entries(result.inputs)) lines.push(`  ${snake(k).padEnd(28)} ${val(s).padStart(12)}  ${s.evidence.padEnd(17)} ${s.source ?? ''}`);
