@@ -1,8 +1,8 @@
 import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decisions/decision-brief.js';
-import { type FunnelResult, routefitMatrix } from '../../engine/decisions/funnel.js';
+import type { FunnelResult } from '../../engine/decisions/funnel.js';
+import { GREENFIELD_NOTE, planJson, planOf, rankedCells } from '../../fleet/decisions.js';
 import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
-import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
-import { type DevolutionSignal, devolutionSignals } from '../../engine/capacity/self-managed.js';
+import type { DevolutionSignal } from '../../engine/capacity/self-managed.js';
 import { table, usd, usdPerRequest } from '../format.js';
 import { type Io } from '../io.js';
 import { type FleetOptions, fleetFrom, fleetOptions, unpricedExit } from '../fleet.js';
@@ -138,37 +138,12 @@ function renderBrief(file: string, brief: FleetBrief): string {
   return L.join('\n') + '\n';
 }
 
-/** Why a workload without `current_route` is ranked, not briefed (said in text and JSON). */
-const GREENFIELD_NOTE = 'no current_route in the file: ranked as a greenfield choice (cheapest feasible route first); add current_route: ROUTE for savings, payback and the migration gates';
-
 function plan(file: string, opts: FleetOptions & { json?: boolean | undefined }, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
-  const chosen = fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload);
-  const running = chosen.filter((w) => w.brief.currentRoute);
-  const greenfield = routefitMatrix(chosen.filter((w) => !w.brief.currentRoute).map((w) => w.brief)).rows;
-  const brief = running.length ? decisionBrief(briefWorkloads({ ...fleet, workloads: running }), fleetFacts(fleet)) : undefined;
-  const devolution = devolutionOf(fleet.fleet.self_managed);
-  if (opts.json) {
-    const green = greenfield.map((r) => ({ workload: r.workload, note: GREENFIELD_NOTE, recommended: r.recommended, ranking: ranked(r), flags: r.flags }));
-    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green, ...(devolution ? { devolution } : {}) }, null, 2) + '\n');
-  } else {
-    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield), ...(devolution ? [renderDevolution(devolution)] : [])].join('\n'));
-  }
+  const p = planOf(fleet, opts.workload);
+  if (opts.json) io.out(JSON.stringify(planJson(file, fleet, p), null, 2) + '\n');
+  else io.out([p.brief ? renderBrief(file, p.brief) : `Decision brief for ${file}\n`, ...p.greenfield.map(renderGreenfield), ...(p.devolution ? [renderDevolution(p.devolution)] : [])].join('\n'));
   return unpricedExit(fleet, io);
-}
-
-type SelfManagedFacts = NonNullable<ReturnType<typeof fleetFrom>['fleet']['self_managed']>;
-
-/** The fleet's self_managed block → the devolution signals of the playbook, ch. 20 (as `routefit self-managed` flags them). */
-function devolutionOf(f: SelfManagedFacts | undefined): ReturnType<typeof devolutionSignals> | undefined {
-  if (!f) return undefined;
-  return devolutionSignals({
-    ...(f.fleet_gpus_by_quarter ? { fleetGpusByQuarter: f.fleet_gpus_by_quarter } : {}),
-    ...(f.on_call_engineers !== undefined ? { onCallEngineers: f.on_call_engineers } : {}),
-    ...(f.specialist_seat_open_quarters !== undefined ? { specialistSeatOpenQuarters: f.specialist_seat_open_quarters } : {}),
-    ...(f.serving_engine_majors_behind !== undefined ? { servingEngineMajorsBehind: f.serving_engine_majors_behind } : {}),
-    ...(f.quality_review_cadence_days !== undefined ? { qualityReviewCadenceDays: f.quality_review_cadence_days } : {}),
-  });
 }
 
 function renderDevolution(d: { signals: DevolutionSignal[]; fired: number; recommendGate: boolean }): string {
@@ -178,7 +153,7 @@ function renderDevolution(d: { signals: DevolutionSignal[]; fired: number; recom
   return L.join('\n') + '\n';
 }
 
-const ranked = (r: FunnelResult) => r.cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr!);
+const ranked = rankedCells;
 
 function renderGreenfield(r: FunnelResult): string {
   const L = [`## ${r.workload} — ${r.recommended ? `CHOOSE ${r.recommended.route}` : 'NO FEASIBLE ROUTE'}`, `  ${GREENFIELD_NOTE}.`, ''];
