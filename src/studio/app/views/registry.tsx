@@ -10,6 +10,7 @@ import { SensitivityView } from './sensitivity.js';
 import { SizingView } from './sizing.js';
 import { TracesView } from './traces.js';
 import { VolumeView } from './volume.js';
+import { DecisionsView } from './decisions.js';
 
 export interface ViewEntry {
   id: View;
@@ -25,6 +26,7 @@ export const VIEW_LIST: ViewEntry[] = [
   { id: 'volume', title: 'Volume & crossover', available: () => true, render: (p) => <VolumeView {...p} /> },
   { id: 'dedicated', title: 'Dedicated & traffic shape', available: () => true, render: (p) => <DedicatedView {...p} /> },
   { id: 'sensitivity', title: 'Sensitivity & uncertainty', available: () => true, render: (p) => <SensitivityView {...p} /> },
+  { id: 'decisions', title: 'Decisions', available: () => true, render: (p) => <DecisionsView {...p} /> },
   { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
   // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.
   { id: 'traces', title: 'Traces', available: (s) => s.store !== null, render: (p) => <TracesView {...p} /> },
