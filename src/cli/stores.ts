@@ -27,7 +27,8 @@ export const clickhouseOpt = () =>
     )
     .env(CLICKHOUSE_ENV);
 
-export type StoreChoice = { kind: 'duckdb'; db: string } | { kind: 'clickhouse'; url: string };
+export type { StoreChoice } from '../traces/store/types.js';
+import type { StoreChoice } from '../traces/store/types.js';
 
 /** Which store a command uses: an explicit --db wins over ROUTEFIT_CLICKHOUSE_URL; --db and --clickhouse together are refused. */
 export function storeChoice(cmd: Command, opts: { db: string; clickhouse?: string | undefined }): StoreChoice {

@@ -151,7 +151,7 @@ function canonical(catalog: Catalog | undefined, route: string): string {
 }
 
 /** Each workload's routes with the first and last day the traces saw them (needs the `priced` view). */
-async function routesInUse(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<RouteUse[]> {
+export async function routesInUse(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<RouteUse[]> {
   const rows = await query(
     store.conn,
     `SELECT coalesce(workload, '(none)') AS workload, coalesce(price_key, route) AS route, arg_min(provider, ts) AS provider,
@@ -210,7 +210,7 @@ export function priceChangesNear(catalog: Catalog, uses: RouteUse[]): PriceChang
 }
 
 /** Imported incidents within the traced days; undefined when the store holds none at all. */
-async function incidentsIn(store: Store, uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined> {
+export async function incidentsIn(store: Store, uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined> {
   const [{ n }] = (await query(store.conn, 'SELECT count(*) AS n FROM incidents')) as [{ n: number }];
   if (!Number(n)) return undefined;
   if (!uses.length) return [];

@@ -33,7 +33,7 @@ const first = (v: unknown): number | null => (Array.isArray(v) && v.length ? Num
 
 /** The series of the ClickHouse store, as ../checks.ts `traceSeries` computes them on DuckDB. */
 export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<TraceSeries> {
-  const requests = ch.table('requests');
+  const requests = ch.attempts();
   const where = chTimeFilter(window);
   const and = where ? `${where} AND` : 'WHERE';
 
@@ -115,7 +115,7 @@ export async function chTraceSeries(ch: ChStore, window: { from?: string; to?: s
 async function chRoutesInUse(ch: ChStore, where: string, catalog: Catalog | undefined): Promise<ReturnType<typeof routeUses>> {
   const rows = await ch.query(
     `SELECT ifNull(workload, '(none)') AS r_workload, route, provider, model, min(ts_us) AS lo, max(ts_us) AS hi
-     FROM ${ch.table('requests')} ${where}
+     FROM ${ch.attempts()} ${where}
      GROUP BY r_workload, route, provider, model`,
   );
   const keyOf = (r: Row) => JSON.stringify([r.route ?? null, r.provider ?? null, r.model ?? null]);

@@ -52,6 +52,14 @@ export interface ChStore {
   client: ClickHouseClient;
   /** A table name qualified with the store's database. */
   table(name: string): string;
+  /** `--cluster NAME`: the `<remote_servers>` cluster the store's tables are Distributed over; undefined on one server. */
+  cluster?: string;
+  /**
+   * The relation the reads take attempts from (routefit's normalized columns, `ts_us` for the
+   * timestamp): routefit's own `requests` table by default, or a subquery a read source gives
+   * (e.g. one presenting an OpenTelemetry `otel_traces` table). Reads never name `requests` themselves.
+   */
+  attempts(): string;
   query(sql: string): Promise<Row[]>;
   command(sql: string): Promise<void>;
   /** `INSERT INTO … FORMAT F` with the body streamed from `values` (already in format F). */
@@ -101,7 +109,14 @@ function parseUrl(raw: string): { url: URL; database: string } {
  * here, not at module load, so the CLI's start-up does not pay for it. An unreachable server is a
  * RoutefitError naming the URL (exit 2), never a stack trace.
  */
-export async function openClickHouse(raw: string): Promise<ChStore> {
+export interface ClickHouseOpenOptions {
+  /** `--cluster NAME` (see ChStore.cluster). */
+  cluster?: string;
+  /** The attempts relation (see ChStore.attempts); default `<db>.requests`. */
+  attempts?: (ch: ChStore) => string;
+}
+
+export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = {}): Promise<ChStore> {
   const { url, database } = parseUrl(raw);
   const where = shown(url);
   const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
@@ -136,6 +151,8 @@ export async function openClickHouse(raw: string): Promise<ChStore> {
     database,
     client,
     table: (name) => `${chIdent(database)}.${chIdent(name)}`,
+    ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
+    attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
     async query(sql) {
       try {
         const rs = await client.query({ query: sql, format: 'JSONEachRow' });

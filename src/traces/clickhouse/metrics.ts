@@ -51,7 +51,7 @@ const REQ_DIMS = ['workload', 'route', 'model', 'provider', 'user_segment', 'dep
 /** Attempts with their request's dimensions (first attempt, `req_*`) and outcome (`is_final`, last attempt), as `attemptsSql`. */
 export function chAttemptsSql(ch: ChStore, opts: { from?: string; to?: string }): string {
   const where = chTimeFilter(opts);
-  const requests = ch.table('requests');
+  const requests = ch.attempts();
   const and = where ? `${where} AND` : 'WHERE';
   // Only requests with retries need a lookup: aggregate those few and join them back.
   const multi = `
@@ -152,7 +152,7 @@ export async function summarizeClickHouse(ch: ChStore, opts: SummaryOptions): Pr
     FROM (${inner})
     ${dims.length ? `ORDER BY ${dimNames.join(', ')}` : ''}`;
   const rows = (await ch.query(sql)).map(nullCounts);
-  const anyWorkflow = (await ch.query(`SELECT 1 AS x FROM ${ch.table('requests')} WHERE isNotNull(workflow_id) LIMIT 1`)).length > 0;
+  const anyWorkflow = (await ch.query(`SELECT 1 AS x FROM ${ch.attempts()} WHERE isNotNull(workflow_id) LIMIT 1`)).length > 0;
   const wf = anyWorkflow ? await workflowStats(ch, opts) : new Map<string, WorkflowRow>();
   const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
   if (opts.traceKit) {

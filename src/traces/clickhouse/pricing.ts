@@ -38,7 +38,7 @@ const ROW_DAY = `toDate(toDateTime(intDiv(ts_us, 1000000), 'UTC'), 'UTC')`;
 
 /** Creates the session table `day_prices` for the (route, provider, model, day) the store holds. */
 export async function prepareChPricing(ch: ChStore, catalog: Catalog): Promise<PricingContext> {
-  const combos = await ch.query(`SELECT DISTINCT route, provider, model, toString(${ROW_DAY}) AS day FROM ${ch.table('requests')}`);
+  const combos = await ch.query(`SELECT DISTINCT route, provider, model, toString(${ROW_DAY}) AS day FROM ${ch.attempts()}`);
   const keyOf = (r: Record<string, unknown>) => JSON.stringify([r.route ?? null, r.provider ?? null, r.model ?? null]);
   const keys = new Map<string, { route: string | null; provider: string | null; model: string | null }>();
   for (const c of combos) keys.set(keyOf(c), { route: (c.route as string | null) ?? null, provider: (c.provider as string | null) ?? null, model: (c.model as string | null) ?? null });
@@ -103,6 +103,6 @@ export function chPricedSql(ch: ChStore, columns: readonly string[], where: stri
       if(has_point = 1, ${cost}, NULL) AS cost,
       has_point = 1 AND ifNull(cached_input_tokens, 0) > 0 AND isNull(p_cached) AS cached_at_input_rate,
       has_point = 1 AND ${batchRow} AND NOT ${batch} AS batch_at_standard_rate
-    FROM (SELECT ${carry.join(', ')}, ${ROW_DAY} AS row_day, ${keyCols.join(', ')} FROM ${ch.table('requests')} ${where})
+    FROM (SELECT ${carry.join(', ')}, ${ROW_DAY} AS row_day, ${keyCols.join(', ')} FROM ${ch.attempts()} ${where})
     ANY LEFT JOIN day_prices USING (${JOIN_KEYS.join(', ')})`;
 }
