@@ -159,12 +159,12 @@ describe('Studio Decisions view in Chromium', () => {
     await page.waitForSelector(row);
     expect(await page.getAttribute(row, 'data-action')).toBe('migrate');
     await page.fill('input[data-field="requests_per_month@support-resolution"]', '20000');
-    await page.waitForFunction(`document.querySelector('${row}')?.getAttribute('data-action') === 'stay'`);
+    await expect.poll(() => page.getAttribute(row, 'data-action'), { timeout: 30_000 }).toBe('stay');
     // The background workload's first factor 1 → 3: score 8 → 10 moves its tier.
     const tierBefore = await page.getAttribute('[data-testid=readiness-workload][data-workload="background-classification"]', 'data-tier');
     await page.selectOption('select[data-factor="background-classification:0"]', '3');
     await page.selectOption('select[data-factor="background-classification:2"]', '3');
-    await page.waitForFunction(`document.querySelector('[data-testid=readiness-workload][data-workload="background-classification"]')?.getAttribute('data-score') === '11'`);
+    await expect.poll(() => page.getAttribute('[data-testid=readiness-workload][data-workload="background-classification"]', 'data-score'), { timeout: 30_000 }).toBe('11');
     const tierAfter = await page.getAttribute('[data-testid=readiness-workload][data-workload="background-classification"]', 'data-tier');
     expect(tierAfter).not.toBe(tierBefore);
     await page.screenshot({ path: join(SHOTS, 'studio-decisions-edited.png'), fullPage: true });
