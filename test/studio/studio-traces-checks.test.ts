@@ -127,4 +127,18 @@ describe('Studio Traces: red flags and reconciliation in Chromium', () => {
     await page.close();
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('the check and reconcile endpoints take only their own parameters, with values of the right shape', async () => {
+    const get = (path: string) => fetch(new URL(path, studio.url));
+    const unknown = await get('api/traces/check?db=/etc/passwd');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toContain('"db" is not a parameter of traces check');
+    const spliced = await get(`api/traces/check?slo-p99-ms=${encodeURIComponent('3000 --db x')}`);
+    expect(spliced.status).toBe(400);
+    expect((await get('api/traces/reconcile?assumed-cache-hit-rate=1.5')).status).toBe(400);
+    const ok = await get('api/traces/check?quality-floor=0.9');
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as Check;
+    expect(body.signals.length).toBeGreaterThan(0);
+  }, 60_000);
 });
