@@ -164,6 +164,8 @@ export function studioApp(cfg: StudioConfig): Hono {
         args.push(`--${k}`, v);
       }
       const { out, err, code } = await runCli(args, cfg.today);
+      // A store without invoices is a state of the store, not a bad request: the page says how to import one.
+      if (cmd === 'reconcile' && code === 2 && /no invoice lines/i.test(err)) return c.json({ providers: [], skus: [], unpriced: [], noInvoice: err.trim() });
       // Exit 1 with a JSON report: a flag fired. Anything else without one is a failure, said as the CLI says it.
       if (code !== 0 && !(code === 1 && out.trim().startsWith('{'))) return c.json({ error: err.trim() || `traces ${cmd} exited ${code}` } satisfies Fail, 422);
       return c.body(out, 200, { 'Content-Type': 'application/json' });

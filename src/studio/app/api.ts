@@ -89,4 +89,6 @@ export interface TracesReconcile {
   providers: ReconcileLineWire[];
   skus: ReconcileLineWire[];
   unpriced: unknown[];
+  /** The store holds no invoice yet (the CLI's message). */
+  noInvoice?: string;
 }

@@ -95,7 +95,7 @@ export function Reconciliation({ f, providersOf }: { f: TraceFilter; providersOf
   const keep = (l: ReconcileLineWire) => (!providers || providers.includes(l.provider)) && overlaps(l, f);
   const lines = (res?.providers ?? []).filter(keep);
   const skus = (res?.skus ?? []).filter(keep);
-  const noInvoice = error && /no invoice/i.test(error);
+  const noInvoice = Boolean(res?.noInvoice) || Boolean(error && /no invoice/i.test(error));
   return (
     <div data-testid="reconciliation">
       <h2>Reconciliation against the invoice</h2>
@@ -105,7 +105,7 @@ export function Reconciliation({ f, providersOf }: { f: TraceFilter; providersOf
         <p class="warn" role="alert">{error}</p>
       ) : null}
       {!res && !error ? <p class="loading">Reconciling…</p> : null}
-      {res ? (
+      {res && !res.noInvoice ? (
         <>
           <LineTable lines={lines} testid="reconcile-providers" />
           {skus.length ? <><h3>Per SKU / model</h3><LineTable lines={skus} testid="reconcile-skus" /></> : null}
