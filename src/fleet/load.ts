@@ -10,7 +10,8 @@ import { type VendorRequirements, scoreVendor } from '../engine/decisions/vendor
 import { flag } from '../engine/decisions/verdict.js';
 import { workloadVendorRequirements } from './vendors.js';
 import { vendorsOf } from './vendors-file.js';
-import { loadWorkloadFile } from '../workload/load.js';
+import { type LoadedFile, loadWorkloadFile } from '../workload/load.js';
+import type { LoadedFacts } from '../workload/facts-file.js';
 import { type PrepareOptions, type PreparedWorkload, prepareWorkloads } from '../workload/prepare.js';
 import type { DecisionFleetInput, FleetWorkloadInput } from './schema.js';
 
@@ -39,15 +40,23 @@ export interface LoadedFleet {
  * route, team, candidates). Errors name file, line, field and allowed values (InputFileError, exit 2).
  */
 export function loadFleet(file: string, catalog: Catalog, opts: PrepareOptions): LoadedFleet {
+  return fleetFromLoaded(loadWorkloadFile(file), catalog, opts);
+}
+
+/**
+ * As loadFleet, from a file already read (the Studio's edited text in the browser). `vendorsFile`
+ * reads the facts of a `vendors_file` the file names (no file system in the page: the Studio fetches it).
+ */
+export function fleetFromLoaded(loaded: LoadedFile, catalog: Catalog, opts: PrepareOptions, vendorsFile?: (path: string) => LoadedFacts): LoadedFleet {
   // One format: a single-workload file is a fleet of one; decision facts are optional blocks of it.
-  const loaded = loadWorkloadFile(file);
+  const file = loaded.file;
   const src = loaded.source;
   const fleet = loaded.input;
   const prepared = prepareWorkloads(loaded, catalog, opts);
   const at = (i: number, ...rest: (string | number)[]) => [...loaded.pathOf(i), ...rest];
 
   const problems: Problem[] = [];
-  const vendorFacts = vendorsOf({ file, source: src, facts: fleet })?.vendors ?? [];
+  const vendorFacts = vendorsOf({ file, source: src, facts: fleet }, vendorsFile)?.vendors ?? [];
   const workloads = prepared.map((p, i) => {
     const w = fleet.workloads[i]!;
     const written = loaded.workloads[i]!.routes.map((r) => (typeof r.entry === 'string' ? r.entry : r.entry.route));

@@ -18,10 +18,10 @@ export interface LoadedVendors {
 }
 
 /** The vendors block of a file (or of the file its `vendors_file` names), as engine facts. */
-export function vendorsOf(f: LoadedFacts): { vendors: VendorFacts[]; from: 'vendors' | 'vendors_file' } | undefined {
+export function vendorsOf(f: LoadedFacts, read: (path: string) => LoadedFacts = loadFactsFile): { vendors: VendorFacts[]; from: 'vendors' | 'vendors_file' } | undefined {
   if (f.facts.vendors) return { vendors: f.facts.vendors.map(toVendorFacts), from: 'vendors' };
   if (f.facts.vendors_file) {
-    const other = loadFactsFile(resolve(dirname(f.file), f.facts.vendors_file));
+    const other = read(resolve(dirname(f.file), f.facts.vendors_file));
     if (!other.facts.vendors) throw new InputFileError(f.file, [{ field: 'vendors_file', message: `needs vendor facts: ${f.facts.vendors_file} has no vendors block` }]);
     return { vendors: other.facts.vendors.map(toVendorFacts), from: 'vendors_file' };
   }
@@ -46,7 +46,11 @@ export interface VendorScorecardResult {
 
 /** The seven-gate scorecard of a file's vendors (Inference Field Guide, Part 4): the engine's scoreVendor per vendor and its negotiation tier. */
 export function vendorScorecard(file: string): VendorScorecardResult {
-  const v = loadVendors(file);
+  return scorecardOf(loadVendors(file));
+}
+
+/** The scorecard of vendors already loaded (vendorsFromFacts: the Studio's edited file). */
+export function scorecardOf(v: LoadedVendors): VendorScorecardResult {
   const vendors = v.vendors.map((x) => scoreVendor(x, v.requirements));
   const negotiation = v.monthlySpend !== undefined ? negotiationTier(v.monthlySpend) : null;
   const notes = [
@@ -78,8 +82,13 @@ function strictest(all: VendorRequirements[]): VendorRequirements {
  * neither vendors nor routes is "needs vendor facts" (exit 2). Errors carry file:line.
  */
 export function loadVendors(file: string): LoadedVendors {
-  const f = loadFactsFile(file);
-  const own = vendorsOf(f);
+  return vendorsFromFacts(loadFactsFile(file));
+}
+
+/** As loadVendors, from facts already read; `read` loads a `vendors_file` the file names. */
+export function vendorsFromFacts(f: LoadedFacts, read?: (path: string) => LoadedFacts): LoadedVendors {
+  const file = f.file;
+  const own = vendorsOf(f, read);
   let vendors: VendorFacts[];
   if (own) vendors = own.vendors;
   else {

@@ -146,6 +146,32 @@ export function studioApp(cfg: StudioConfig): Hono {
     return c.body(out, 200, { 'Content-Type': 'application/json' });
   });
 
+  // Red flags and reconciliation: `traces check --json` and `traces reconcile --json`, whose exit 1 means "something fired", not a failure.
+  const TRACE_CHECKS: Record<'check' | 'reconcile', { params: Record<string, RegExp>; duckdbOnly?: boolean }> = {
+    check: { params: { from: DAY, to: DAY, 'slo-p99-ms': POSITIVE, 'slo-ttft-p99-ms': POSITIVE, 'slo-tpot-p99-ms': POSITIVE, 'quality-floor': FRACTION } },
+    reconcile: { params: { 'assumed-cache-hit-rate': FRACTION, 'revenue-per-accepted': POSITIVE }, duckdbOnly: true },
+  };
+  for (const [cmd, spec] of Object.entries(TRACE_CHECKS)) {
+    app.get(`/api/traces/${cmd}`, async (c) => {
+      if (!cfg.db && !cfg.clickhouse) return c.json({ error: 'no trace store: start with --db PATH or --clickhouse URL' } satisfies Fail, 404);
+      if (spec.duckdbOnly && !cfg.db) return c.json({ error: `traces ${cmd} reads invoices from a DuckDB store only: start the Studio with --db PATH` } satisfies Fail, 422);
+      const args = ['traces', cmd, '--json', ...(cfg.db ? ['--db', cfg.db] : ['--clickhouse', cfg.clickhouse!])];
+      for (const [k, v] of Object.entries(c.req.query())) {
+        if (v === '') continue;
+        const rule = spec.params[k];
+        if (!rule) throw new BadRequest(`"${k}" is not a parameter of traces ${cmd} (${Object.keys(spec.params).join(', ')})`);
+        if (!rule.test(v)) throw new BadRequest(`${k}="${v}" is not allowed`);
+        args.push(`--${k}`, v);
+      }
+      const { out, err, code } = await runCli(args, cfg.today);
+      // A store without invoices is a state of the store, not a bad request: the page says how to import one.
+      if (cmd === 'reconcile' && code === 2 && /no invoice lines/i.test(err)) return c.json({ providers: [], skus: [], unpriced: [], noInvoice: err.trim() });
+      // Exit 1 with a JSON report: a flag fired. Anything else without one is a failure, said as the CLI says it.
+      if (code !== 0 && !(code === 1 && out.trim().startsWith('{'))) return c.json({ error: err.trim() || `traces ${cmd} exited ${code}` } satisfies Fail, 422);
+      return c.body(out, 200, { 'Content-Type': 'application/json' });
+    });
+  }
+
   app.get('/', (c) => c.body(readFileSync(join(cfg.assetsDir, 'index.html')), 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
   app.get('/assets/:name', (c) => {
     const name = c.req.param('name');
@@ -192,3 +218,7 @@ async function runCli(argv: string[], today: string): Promise<{ out: string; err
   const code = await run(argv, { out: (s) => (out += s), err: (s) => (err += s), today });
   return { out, err, code };
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const POSITIVE = /^(?:\d{1,9})(?:\.\d{1,6})?$/;
+const FRACTION = /^(?:0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/;

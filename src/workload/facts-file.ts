@@ -20,7 +20,12 @@ const WORKLOAD_KEYS = ['workloads', 'requests_per_month', 'input_tokens', 'route
  * fleet file is validated whole; a file with no workload is validated as fact blocks of the same format.
  */
 export function loadFactsFile(file: string): LoadedFacts {
-  const src = readYaml(file);
+  return factsFromSource(readYaml(file));
+}
+
+/** As loadFactsFile, from text already parsed (the Studio's edited file in the browser). */
+export function factsFromSource(src: YamlSource & { data: unknown }): LoadedFacts {
+  const file = src.file;
   const d = src.data;
   if (d !== null && typeof d === 'object' && !Array.isArray(d) && WORKLOAD_KEYS.some((k) => k in d)) {
     const loaded = fromSource(src);

@@ -63,13 +63,14 @@ describe('Studio in Chromium', () => {
     const page = await open();
     await page.waitForSelector('[data-win-probability]', { timeout: 60_000 });
     const views = await page.$$eval('nav.views button', (b) => b.map((x) => x.getAttribute('data-view')!));
-    expect(views).toEqual(['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'sizing', 'calculators', 'traces', 'catalog']);
+    expect(views).toEqual(['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'decisions', 'sizing', 'calculators', 'traces', 'catalog']);
     const ready: Record<string, string> = {
       compare: '[data-chart=cost-breakdown][data-drawn]',
       editor: '[data-testid=fields] tbody tr',
       volume: '[data-chart=cost-vs-volume][data-drawn]',
       dedicated: '[data-testid=shape-options] tbody tr',
       sensitivity: '[data-testid=bands]',
+      decisions: '[data-testid=matrix-table] tbody tr',
       sizing: '[data-testid=sizing]',
       calculators: '[data-testid=goodput]',
       traces: '[data-testid=trace-groups] tbody tr',

@@ -1,4 +1,5 @@
-import { type MatrixCell, type RoutefitMatrix, routefitMatrix } from '../../engine/decisions/funnel.js';
+import type { MatrixCell, RoutefitMatrix } from '../../engine/decisions/funnel.js';
+import { matrixOf as fleetMatrix } from '../../fleet/decisions.js';
 import { csv, table, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { fleetFrom, fleetOptions, unpricedNote } from '../fleet.js';
@@ -15,8 +16,7 @@ function cellText(c: MatrixCell | undefined, rec: string | undefined): string {
 }
 
 function matrixOf(file: string, opts: MatrixOptions, io: Io): RoutefitMatrix {
-  const fleet = fleetFrom(file, opts, io);
-  return routefitMatrix(fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload).map((w) => w.brief));
+  return fleetMatrix(fleetFrom(file, opts, io), opts.workload);
 }
 
 function matrix(file: string, opts: MatrixOptions, io: Io): number {

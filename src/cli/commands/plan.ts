@@ -1,48 +1,15 @@
 import { type FleetBrief, type WorkloadBrief, decisionBrief } from '../../engine/decisions/decision-brief.js';
-import { type FunnelResult, routefitMatrix } from '../../engine/decisions/funnel.js';
-import { type Verdict, fmtMonths } from '../../engine/decisions/verdict.js';
-import { briefWorkloads, fleetFacts } from '../../fleet/load.js';
-import { type DevolutionSignal, devolutionSignals } from '../../engine/capacity/self-managed.js';
+import type { FunnelResult } from '../../engine/decisions/funnel.js';
+import { ACTION, STATUS, months, questionOf } from '../../fleet/plan-text.js';
+import { GREENFIELD_NOTE, planJson, planOf, rankedCells } from '../../fleet/decisions.js';
+import type { Verdict } from '../../engine/decisions/verdict.js';
+import type { DevolutionSignal } from '../../engine/capacity/self-managed.js';
 import { table, usd, usdPerRequest } from '../format.js';
 import { type Io } from '../io.js';
 import { type FleetOptions, fleetFrom, fleetOptions, unpricedExit } from '../fleet.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 
 const options = { ...fleetOptions(), json: opt.json() };
-
-const STATUS: Record<Verdict['status'], string> = { pass: 'PASS', conditional: 'CONDITIONAL', fail: 'FAIL', unknown: 'UNKNOWN' };
-const ACTION: Record<WorkloadBrief['action'], string> = { migrate: 'MIGRATE', stay: 'STAY', measure_first: 'MEASURE FIRST', no_feasible_route: 'NO FEASIBLE ROUTE' };
-const months = (m: number | null | undefined) => fmtMonths(m ?? null);
-
-/**
- * Each rule as the question the flowchart asks and its answer with where it leads (issue 11: "Needs
- * specialization? no → continue to the ownership gate"), so the verdict follows visibly from the rows.
- * A gate that passes is a reason to leave the closed API (Inference Field Guide, Part 1); a Do Nothing condition that
- * holds is a reason to stay (Inference Economics Playbook, ch. 16).
- */
-type Answers = Partial<Record<Verdict['status'], string>>;
-const LEAVE = 'leave the closed API';
-const QUESTIONS: Record<string, { q: string; a: Answers }> = {
-  'specialization-gate': { q: 'Needs specialization (fine-tune parity, sub-500 ms P99 on chained calls, model changes)?', a: { pass: `yes → ${LEAVE}, whatever the volume`, fail: 'no → continue to the ownership gate', unknown: 'not known → continue to the ownership gate; measure it' } },
-  'ownership-gate': { q: 'Must the team own the stack (regulation, vendor concentration)?', a: { pass: `yes → ${LEAVE}, whatever the volume`, fail: 'no → continue to the volume gate', unknown: 'not known → continue to the volume gate; measure it' } },
-  'volume-gate': { q: 'Is the spend high enough for a migration to pay?', a: { pass: `yes → ${LEAVE}`, conditional: `yes, with conditions → ${LEAVE} once they hold`, fail: 'no → stay on the closed API', unknown: 'not known → measure the spend' } },
-  'do-nothing-payback': { q: 'Does the migration pay back within the planning horizon?', a: { pass: 'yes → migrating is worth it', conditional: 'yes, on estimates → measure before committing', fail: 'no → stay', unknown: 'not known → measure' } },
-};
-function questionOf(v: Verdict): { q: string; a: string } {
-  const known = QUESTIONS[v.rule];
-  if (known) return { q: known.q, a: known.a[v.status] ?? STATUS[v.status] };
-  if (v.rule.startsWith('do-nothing-') || v.rule.startsWith('stay-')) {
-    // A condition for staying: it failing the check means the condition holds.
-    const a: Answers = { pass: 'no → does not argue for staying', fail: 'yes → stay', unknown: 'not known → measure it', conditional: 'partly → weigh it' };
-    return { q: `${v.title}?`, a: a[v.status]! };
-  }
-  if (v.rule.startsWith('revert')) {
-    const a: Answers = { pass: 'no → keep going', fail: 'yes → revert', unknown: 'not known → measure it', conditional: 'partly → watch it' };
-    return { q: `${v.title}?`, a: a[v.status]! };
-  }
-  const a: Answers = { pass: 'yes → continue', fail: 'no → hold until it is', unknown: 'not known → check it', conditional: 'partly → close the gap first' };
-  return { q: `${v.title} ready?`, a: a[v.status]! };
-}
 
 function verdictRows(vs: Verdict[]): string {
   return table(
@@ -138,37 +105,12 @@ function renderBrief(file: string, brief: FleetBrief): string {
   return L.join('\n') + '\n';
 }
 
-/** Why a workload without `current_route` is ranked, not briefed (said in text and JSON). */
-const GREENFIELD_NOTE = 'no current_route in the file: ranked as a greenfield choice (cheapest feasible route first); add current_route: ROUTE for savings, payback and the migration gates';
-
 function plan(file: string, opts: FleetOptions & { json?: boolean | undefined }, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
-  const chosen = fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload);
-  const running = chosen.filter((w) => w.brief.currentRoute);
-  const greenfield = routefitMatrix(chosen.filter((w) => !w.brief.currentRoute).map((w) => w.brief)).rows;
-  const brief = running.length ? decisionBrief(briefWorkloads({ ...fleet, workloads: running }), fleetFacts(fleet)) : undefined;
-  const devolution = devolutionOf(fleet.fleet.self_managed);
-  if (opts.json) {
-    const green = greenfield.map((r) => ({ workload: r.workload, note: GREENFIELD_NOTE, recommended: r.recommended, ranking: ranked(r), flags: r.flags }));
-    io.out(JSON.stringify({ file, name: fleet.name ?? null, asOf: fleet.workloads.map((w) => ({ workload: w.name, asOf: w.prepared.asOf })), ...(brief ?? { workloads: [] }), greenfield: green, ...(devolution ? { devolution } : {}) }, null, 2) + '\n');
-  } else {
-    io.out([brief ? renderBrief(file, brief) : `Decision brief for ${file}\n`, ...greenfield.map(renderGreenfield), ...(devolution ? [renderDevolution(devolution)] : [])].join('\n'));
-  }
+  const p = planOf(fleet, opts.workload);
+  if (opts.json) io.out(JSON.stringify(planJson(file, fleet, p), null, 2) + '\n');
+  else io.out([p.brief ? renderBrief(file, p.brief) : `Decision brief for ${file}\n`, ...p.greenfield.map(renderGreenfield), ...(p.devolution ? [renderDevolution(p.devolution)] : [])].join('\n'));
   return unpricedExit(fleet, io);
-}
-
-type SelfManagedFacts = NonNullable<ReturnType<typeof fleetFrom>['fleet']['self_managed']>;
-
-/** The fleet's self_managed block → the devolution signals of the playbook, ch. 20 (as `routefit self-managed` flags them). */
-function devolutionOf(f: SelfManagedFacts | undefined): ReturnType<typeof devolutionSignals> | undefined {
-  if (!f) return undefined;
-  return devolutionSignals({
-    ...(f.fleet_gpus_by_quarter ? { fleetGpusByQuarter: f.fleet_gpus_by_quarter } : {}),
-    ...(f.on_call_engineers !== undefined ? { onCallEngineers: f.on_call_engineers } : {}),
-    ...(f.specialist_seat_open_quarters !== undefined ? { specialistSeatOpenQuarters: f.specialist_seat_open_quarters } : {}),
-    ...(f.serving_engine_majors_behind !== undefined ? { servingEngineMajorsBehind: f.serving_engine_majors_behind } : {}),
-    ...(f.quality_review_cadence_days !== undefined ? { qualityReviewCadenceDays: f.quality_review_cadence_days } : {}),
-  });
 }
 
 function renderDevolution(d: { signals: DevolutionSignal[]; fired: number; recommendGate: boolean }): string {
@@ -178,7 +120,7 @@ function renderDevolution(d: { signals: DevolutionSignal[]; fired: number; recom
   return L.join('\n') + '\n';
 }
 
-const ranked = (r: FunnelResult) => r.cells.filter((c) => c.status === 'priced').sort((a, b) => a.lcpr! - b.lcpr!);
+const ranked = rankedCells;
 
 function renderGreenfield(r: FunnelResult): string {
   const L = [`## ${r.workload} — ${r.recommended ? `CHOOSE ${r.recommended.route}` : 'NO FEASIBLE ROUTE'}`, `  ${GREENFIELD_NOTE}.`, ''];

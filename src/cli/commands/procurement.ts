@@ -1,4 +1,5 @@
-import { PROCUREMENT_GATES, type ProcurementResult, procurementMatrix } from '../../engine/decisions/procurement.js';
+import { PROCUREMENT_GATES, type ProcurementResult } from '../../engine/decisions/procurement.js';
+import { procurementOf } from '../../fleet/decisions.js';
 import { table } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { fleetFrom, fleetOptions } from '../fleet.js';
@@ -8,7 +9,7 @@ const options = { ...fleetOptions(), json: opt.json() };
 
 function procurement(file: string, opts: OptionValues<typeof options>, io: Io): number {
   const fleet = fleetFrom(file, opts, io);
-  const rows = fleet.workloads.filter((w) => !opts.workload || w.name === opts.workload).map((w) => ({ workload: w.name, result: procurementMatrix(w.procurement) }));
+  const rows = procurementOf(fleet, opts.workload);
   if (opts.json) {
     io.out(JSON.stringify({ file, workloads: rows }, null, 2) + '\n');
     return EXIT_OK;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { COMPLEXITY_FACTORS, type ComplexityResult, type ReadinessGaps, complexityScore, readinessGaps } from '../../engine/decisions/complexity.js';
+import { COMPLEXITY_FACTORS, type ComplexityResult, type ReadinessGaps } from '../../engine/decisions/complexity.js';
+import { readinessOf } from '../../fleet/decisions.js';
 import { table, usd } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { parseNumber } from '../flags.js';
@@ -60,9 +61,8 @@ async function readiness(opts: OptionValues<typeof options>, io: Io): Promise<nu
   } else {
     throw new CliUsageError('routefit readiness asks the six questions in a terminal; without one pass --factors, e.g. --factors 1,1,1,2,1,1');
   }
-  const r = complexityScore(factors);
-  const g = readinessGaps(r, { hourlyRate: opts.rate, ...(opts.savingsPerMonth !== undefined ? { monthlySavings: opts.savingsPerMonth } : {}) });
-  io.out(opts.json ? JSON.stringify({ ...r, readiness: g }, null, 2) + '\n' : renderReadiness(r, g));
+  const r = readinessOf(factors, { hourlyRate: opts.rate, ...(opts.savingsPerMonth !== undefined ? { monthlySavings: opts.savingsPerMonth } : {}) });
+  io.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : renderReadiness(r, r.readiness));
   return EXIT_OK;
 }
 

@@ -48,3 +48,47 @@ export interface TracesSummary {
   gpuRoutes: unknown[];
   otelMetrics: unknown[];
 }
+
+const query = (q: Record<string, string | undefined>) => new URLSearchParams(Object.entries(q).filter(([, v]) => v) as [string, string][]);
+/** `routefit traces check --json`: red flags and reversion signals (exit 1 when one fires is not an error). */
+export const tracesCheck = (q: { from?: string; to?: string; 'slo-p99-ms'?: string; 'slo-ttft-p99-ms'?: string; 'slo-tpot-p99-ms'?: string; 'quality-floor'?: string }) => call<TracesCheck>(`api/traces/check?${query(q)}`);
+/** `routefit traces reconcile --json`: trace cost vs invoice per provider × period (and SKU), with causes. */
+export const tracesReconcile = (q: { 'assumed-cache-hit-rate'?: string; 'revenue-per-accepted'?: string } = {}) => call<TracesReconcile>(`api/traces/reconcile?${query(q)}`);
+
+export interface TraceSignal {
+  id: string;
+  kind: 'red_flag' | 'reversion';
+  cite: string;
+  workload?: string;
+  fired: boolean;
+  detail: string;
+  at?: string;
+  checked: boolean;
+}
+export interface TracesCheck {
+  fired: number;
+  signals: TraceSignal[];
+}
+export interface ReconcileLineWire {
+  provider: string;
+  periodStart: string;
+  periodEnd: string;
+  sku?: string;
+  invoiceUsd: number;
+  traceCostUsd: number | null;
+  pricedTraceCostUsd: number;
+  deltaUsd: number;
+  deltaPct: number | null;
+  flag: 'ok' | 'over_5pct' | 'over_10pct';
+  causes: { id: string; verdict: string; finding: string; impactUsd?: number }[];
+  otherChargesUsd: number;
+  unpricedAttempts: number;
+  margin?: { accepted: number; loadedCostPerAccepted: number | null; naiveCostPerAccepted: number | null; marginPerAccepted: number | null; marginPct: number | null };
+}
+export interface TracesReconcile {
+  providers: ReconcileLineWire[];
+  skus: ReconcileLineWire[];
+  unpriced: unknown[];
+  /** The store holds no invoice yet (the CLI's message). */
+  noInvoice?: string;
+}

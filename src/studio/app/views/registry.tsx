@@ -11,6 +11,7 @@ import { SensitivityView } from './sensitivity.js';
 import { SizingView } from './sizing.js';
 import { TracesView } from './traces.js';
 import { VolumeView } from './volume.js';
+import { DecisionsView } from './decisions.js';
 
 export interface ViewEntry {
   id: View;
@@ -26,6 +27,7 @@ export const VIEW_LIST: ViewEntry[] = [
   { id: 'volume', title: 'Volume & crossover', available: () => true, render: (p) => <VolumeView {...p} /> },
   { id: 'dedicated', title: 'Dedicated & traffic shape', available: () => true, render: (p) => <DedicatedView {...p} /> },
   { id: 'sensitivity', title: 'Sensitivity & uncertainty', available: () => true, render: (p) => <SensitivityView {...p} /> },
+  { id: 'decisions', title: 'Decisions', available: () => true, render: (p) => <DecisionsView {...p} /> },
   { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
   { id: 'calculators', title: 'Calculators', available: () => true, render: (p) => <CalculatorsView {...p} /> },
   // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.

@@ -4,6 +4,7 @@ import { count, percent, usd, usdPerRequest } from '../fmt.js';
 import type { ViewProps } from '../types.js';
 import { measuredPoints, measuredSeries, type DayGroup } from '../../../charts/index.js';
 import { Chart } from '../chart.js';
+import { Reconciliation, RedFlags } from './traces-checks.js';
 
 type Group = {
   key: Record<string, string | null>;
@@ -28,7 +29,8 @@ function shift(d: string, days: number): string {
 }
 
 /** Measured figures from the trace store: `routefit traces summarize --json`, filtered by one bar for the page. */
-export function TracesView({ state, set, computed }: ViewProps) {
+export function TracesView(props: ViewProps) {
+  const { state, set, computed } = props;
   const f = { workload: String(state.opts.tw ?? ''), route: String(state.opts.tr ?? ''), from: String(state.opts.tf ?? ''), to: String(state.opts.tt ?? '') };
   const setF = (k: 'tw' | 'tr' | 'tf' | 'tt', v: string) => set({ opts: { ...state.opts, [k]: v } });
   const [byRoute, setByRoute] = useState<TracesSummary | null>(null);
@@ -40,18 +42,30 @@ export function TracesView({ state, set, computed }: ViewProps) {
     setError(null);
     tracesSummary({ by: 'workload,route', ...period }).then(setByRoute, (e: Error) => setError(e.message));
     tracesSummary({ by: 'workload,route,day', ...period }).then(setByDay, (e: Error) => setError(e.message));
-    if (f.from && f.to) {
-      const days = Math.round((Date.parse(f.to) - Date.parse(f.from)) / 86_400_000);
-      tracesSummary({ by: 'workload,route', from: shift(f.from, -days), to: f.from }).then(setPrev, (e: Error) => setError(e.message));
-    } else setPrev(null);
   }, [f.from, f.to]);
+  // This period vs the one before: the period picked, else the store's latest 7 days.
+  const latest = ((byRoute?.groups ?? []) as unknown as Group[]).reduce((m, g) => (g.window.end > m ? g.window.end : m), '');
+  const compared = f.from && f.to ? { from: f.from, to: f.to, auto: false } : latest ? { from: shift(latest.slice(0, 10), -6), to: shift(latest.slice(0, 10), 1), auto: true } : null;
+  const [now, setNow] = useState<TracesSummary | null>(null);
+  useEffect(() => {
+    setPrev(null);
+    setNow(null);
+    if (!compared) return;
+    const days = Math.round((Date.parse(compared.to) - Date.parse(compared.from)) / 86_400_000);
+    tracesSummary({ by: 'workload,route', from: shift(compared.from, -days), to: compared.from }).then(setPrev, (e: Error) => setError(e.message));
+    if (compared.auto) tracesSummary({ by: 'workload,route', from: compared.from, to: compared.to }).then(setNow, (e: Error) => setError(e.message));
+  }, [compared?.from, compared?.to]);
   const keep = (g: Group) => (!f.workload || g.key.workload === f.workload) && (!f.route || g.key.route === f.route);
   const groups = ((byRoute?.groups ?? []) as unknown as Group[]).filter(keep);
   const days = ((byDay?.groups ?? []) as unknown as Group[]).filter(keep);
   const all = (byRoute?.groups ?? []) as unknown as Group[];
   const workloads = [...new Set(all.map((g) => g.key.workload ?? ''))].filter(Boolean);
   const routes = [...new Set(all.map((g) => g.key.route ?? ''))].filter(Boolean);
-  const assumed = computed.outcome.ok ? computed.outcome.priced : [];
+  // The filter bar covers the assumed side too: the file's workloads and routes it names.
+  const assumed = (computed.outcome.ok ? computed.outcome.priced : [])
+    .filter((w) => !f.workload || w.prepared.name === f.workload)
+    .map((w) => ({ prepared: w.prepared, routes: w.comparison.routes.filter((r) => !f.route || r.route === f.route) }));
+  const providersOf = (w: string) => [...new Set(all.filter((g) => g.key.workload === w).map((g) => String(g.key.route ?? '').split('/')[0]!))];
   return (
     <section class="traces">
       <div class="filters" data-testid="trace-filters">
@@ -81,13 +95,17 @@ export function TracesView({ state, set, computed }: ViewProps) {
             </tbody>
           </table>
           {byRoute.unpriced.length ? <p class="warn">Unpriced in the store (never counted as $0): {JSON.stringify(byRoute.unpriced)}</p> : null}
-          {prev ? <PeriodCompare now={groups} before={((prev.groups ?? []) as unknown as Group[]).filter(keep)} /> : <p class="hint">Pick From and To to compare this period with the one before it.</p>}
+          {compared && prev && (!compared.auto || now) ? (
+            <PeriodCompare title={compared.auto ? `Latest 7 days (${compared.from} – ${compared.to}) vs the 7 before; pick From and To for another period` : `This period (${compared.from} – ${compared.to}) vs the one before`} now={compared.auto ? ((now!.groups ?? []) as unknown as Group[]).filter(keep) : groups} before={((prev.groups ?? []) as unknown as Group[]).filter(keep)} />
+          ) : <p class="loading">Comparing periods…</p>}
+          <RedFlags {...props} f={f} />
+          <Reconciliation f={f} providersOf={providersOf} />
           <h2>Assumed vs measured</h2>
           <table data-testid="assumed-vs-measured">
             <thead><tr><th>Workload</th><th>Route</th><th class="num">Assumed LCPR (file)</th><th class="num">Measured LCPR (traces)</th><th class="num">Assumed pass</th><th class="num">Measured pass</th><th class="num">Assumed retry</th><th class="num">Measured retry</th></tr></thead>
             <tbody>
               {assumed.flatMap((w) =>
-                w.comparison.routes.map((r) => {
+                w.routes.map((r) => {
                   const m = groups.find((g) => g.key.workload === w.prepared.name && g.key.route === r.route);
                   const pv = (q: unknown) => (typeof q === 'number' ? q : (q as { value: number }).value);
                   return (
@@ -106,7 +124,7 @@ export function TracesView({ state, set, computed }: ViewProps) {
       {byDay ? (
         <>
           <h2>Measured LCPR over time</h2>
-          <Chart id="measured-series" spec={measuredSeries(measuredPoints(days as unknown as DayGroup[]), { title: 'Measured LCPR per day (dashed: assumed in the file)', assumed: Object.fromEntries(assumed.flatMap((w) => w.comparison.routes.map((r) => [`${w.prepared.name} / ${r.route}`, r.lcpr]))) })} />
+          <Chart id="measured-series" spec={measuredSeries(measuredPoints(days as unknown as DayGroup[]), { title: 'Measured LCPR per day (dashed: assumed in the file)', assumed: Object.fromEntries(assumed.flatMap((w) => w.routes.map((r) => [`${w.prepared.name} / ${r.route}`, r.lcpr]))) })} />
           <table data-testid="trace-days">
             <thead><tr><th>Day</th><th>Workload</th><th>Route</th><th class="num">Requests</th><th class="num">Measured LCPR</th><th class="num">Retry</th><th class="num">TTFT p95</th></tr></thead>
             <tbody>
@@ -121,10 +139,10 @@ export function TracesView({ state, set, computed }: ViewProps) {
   );
 }
 
-function PeriodCompare({ now, before }: { now: Group[]; before: Group[] }) {
+function PeriodCompare({ title, now, before }: { title: string; now: Group[]; before: Group[] }) {
   return (
     <>
-      <h2>This period vs the one before</h2>
+      <h2>{title}</h2>
       <table data-testid="period-compare">
         <thead><tr><th>Workload</th><th>Route</th><th class="num">Requests (before → now)</th><th class="num">Measured LCPR (before → now)</th><th class="num">Change</th></tr></thead>
         <tbody>
@@ -132,7 +150,7 @@ function PeriodCompare({ now, before }: { now: Group[]; before: Group[] }) {
             const b = before.find((x) => x.key.workload === g.key.workload && x.key.route === g.key.route);
             const change = b?.lcpr.lcpr && g.lcpr.lcpr !== null ? g.lcpr.lcpr / b.lcpr.lcpr - 1 : null;
             return (
-              <tr><td>{g.key.workload}</td><td>{g.key.route}</td><td class="num">{b ? count(b.requests) : '—'} → {count(g.requests)}</td><td class="num">{b ? lcprText(b) : '—'} → {lcprText(g)}</td><td class="num">{change === null ? '—' : `${change >= 0 ? '+' : ''}${percent(change)}`}</td></tr>
+              <tr data-group={`${g.key.workload}|${g.key.route}`} data-requests={String(g.requests)} data-before-requests={b ? String(b.requests) : ''} data-lcpr={g.lcpr.lcpr === null ? '' : String(g.lcpr.lcpr)} data-before-lcpr={b?.lcpr.lcpr == null ? '' : String(b.lcpr.lcpr)}><td>{g.key.workload}</td><td>{g.key.route}</td><td class="num">{b ? count(b.requests) : '—'} → {count(g.requests)}</td><td class="num">{b ? lcprText(b) : '—'} → {lcprText(g)}</td><td class="num">{change === null ? '—' : `${change >= 0 ? '+' : ''}${percent(change)}`}</td></tr>
             );
           })}
         </tbody>
