@@ -90,6 +90,13 @@ export const MARGIN_OPTIONS = {
   revenuePerUnit: opt.number('--revenue-per-unit <usd>', 'revenue per accepted unit, for the margin', { min: 0, minExclusive: true, max: 1e9 }),
 };
 
+/** The margin command's flags as traceToMargin's inputs: an overhead counts only when its flag is given (cost-per-accepted.ts), none defaulted. */
+export function marginInputsOf(v: { traceCost: number; accepted: number; invoiceDelta: number; eval?: number | undefined; human?: number | undefined; ops?: number | undefined; revenuePerUnit?: number | undefined }) {
+  const terms = { eval: [v.eval, '--eval'], human: [v.human, '--human'], ops: [v.ops, '--ops'] } as const;
+  const overheads = Object.fromEntries(Object.entries(terms).flatMap(([k, [usd, flag]]) => (usd === undefined ? [] : [[k, { usd, source: `${flag} flag` }]])));
+  return { traceCostUsd: v.traceCost, deltaUsd: v.invoiceDelta, overheads, accepted: v.accepted, ...(v.revenuePerUnit !== undefined ? { revenuePerAccepted: v.revenuePerUnit } : {}) };
+}
+
 // routefit forecast
 export const FORECAST_OPTIONS = {
   horizon: opt.number('--horizon <months>', 'planning horizon in months', { min: 1, max: 120, integer: true }).default(12),

@@ -3,22 +3,13 @@ import { count, percent, ratio, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
 import { overheadsLine } from '../overheads-text.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
-import { MARGIN_OPTIONS } from '../calculator-options.js';
+import { MARGIN_OPTIONS, marginInputsOf } from '../calculator-options.js';
 
 const options = { ...MARGIN_OPTIONS, json: opt.json() };
 type MarginOpts = OptionValues<typeof options>;
 
 function marginCommand(opts: MarginOpts, io: Io): number {
-  // An overhead is included only when its flag is given (the one definition, cost-per-accepted.ts): none is defaulted.
-  const term = (v: number | undefined, flag: string) => (v === undefined ? {} : { usd: v, source: `${flag} flag` });
-  const overheads = Object.fromEntries(Object.entries({ eval: term(opts.eval, '--eval'), human: term(opts.human, '--human'), ops: term(opts.ops, '--ops') }).filter(([, t]) => 'usd' in t));
-  const inputs = {
-    traceCostUsd: opts.traceCost,
-    deltaUsd: opts.invoiceDelta,
-    overheads,
-    accepted: opts.accepted,
-    ...(opts.revenuePerUnit !== undefined ? { revenuePerAccepted: opts.revenuePerUnit } : {}),
-  };
+  const inputs = marginInputsOf(opts);
   const m = traceToMargin(inputs);
   if (opts.json) {
     io.out(JSON.stringify({ inputs, ...m }, null, 2) + '\n');

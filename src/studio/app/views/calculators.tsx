@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { pointAt } from '../../../catalog/lookup.js';
-import { FINE_TUNE_OPTIONS, FORECAST_OPTIONS, GOODPUT_OPTIONS, MARGIN_OPTIONS, SELF_MANAGED_OPTIONS, goodputInput } from '../../../cli/calculator-options.js';
+import { FINE_TUNE_OPTIONS, FORECAST_OPTIONS, GOODPUT_OPTIONS, MARGIN_OPTIONS, SELF_MANAGED_OPTIONS, goodputInput, marginInputsOf } from '../../../cli/calculator-options.js';
 import { CliUsageError } from '../../../cli/io.js';
 import { spendForecast } from '../../../charts/index.js';
 import { devolutionSignals } from '../../../engine/capacity/self-managed.js';
@@ -90,7 +90,7 @@ function MarginSection(props: ViewProps) {
   const r = useMemo(() => {
     if (!form.ok) return null;
     const v = form.values;
-    return attempt(() => traceToMargin({ traceCostUsd: v.traceCost, deltaUsd: v.invoiceDelta, evalUsd: v.eval, humanUsd: v.human, opsUsd: v.ops, accepted: v.accepted, ...(v.revenuePerUnit !== undefined ? { revenuePerAccepted: v.revenuePerUnit } : {}) }));
+    return attempt(() => traceToMargin(marginInputsOf(v)));
   }, [props.state.opts, w]);
   const labels: Record<string, string> = { traceCost: 'Trace cost $', accepted: 'Accepted units', invoiceDelta: 'Invoice delta $', eval: 'Eval $', human: 'Human review $', ops: 'Ops $', revenuePerUnit: 'Revenue per unit $' };
   return (
