@@ -13,7 +13,6 @@
  */
 import { type Command, Option } from 'commander';
 import type { Io } from './io.js';
-import { outputWidth, setOutputWidth, wrapProse } from './format.js';
 
 export { Opt, type AnyOpt, type OptionValues, opt } from './options.js';
 import { type AnyOpt, type OptionValues, opt } from './options.js';
@@ -72,6 +71,8 @@ export function attach(parent: Command, name: string, summary: string, def: Comm
     const args = (a.slice(0, -2) as (string | string[])[]).flat();
     // Machine output (JSON, CSV) is never wrapped; text is fitted to the width: tables by `table`, other lines here.
     const machine = Boolean(def.rawOutput || opts.json || opts.csv || (typeof opts.format === 'string' && opts.format !== 'text'));
+    // Loaded when a command runs, so --help and --version stay free of the formatting modules.
+    const { outputWidth, setOutputWidth, wrapProse } = await import('./format.js');
     const width = machine ? undefined : outputWidth(opts as { wide?: boolean; width?: number });
     setOutputWidth(width);
     try {

@@ -1,6 +1,7 @@
 import { RoutefitError } from '../engine/errors.js';
 import { type PeriodLedger, type Reconciliation, reconcile } from '../engine/measured/reconciliation.js';
-import type { PeriodMargin } from './trace-to-margin.js';
+import type { TraceToMargin } from '../engine/measured/reconciliation.js';
+import type { ProrationWindow } from '../engine/measured/proration.js';
 import { type Row, type Store, query } from './db.js';
 
 /**
@@ -113,3 +114,13 @@ export async function reconcileStore(store: Store, opts: ReconcileOptions = {}):
   };
   return { providers: await build(false), skus: await build(true) };
 }
+
+/** A provider line's trace-to-margin over its invoice period (computed in trace-to-margin.ts). */
+export type PeriodMargin = TraceToMargin & {
+  accepted: number;
+  /** The window monthly overheads were prorated over: the invoice period. */
+  prorated: ProrationWindow;
+  /** Why there is no loaded cost (unpriced attempts, no quality label), when there is none. */
+  missing?: string;
+};
+

@@ -1,10 +1,10 @@
 import type { MeasuredOverheads } from '../engine/measured/measured.js';
 import type { MeasuredOverheadTerms } from '../engine/measured/cost-per-accepted.js';
-import type { ProrationWindow } from '../engine/measured/proration.js';
-import { type TraceToMargin, traceToMargin } from '../engine/measured/reconciliation.js';
+import { traceToMargin } from '../engine/measured/reconciliation.js';
 import { type Store, query } from './db.js';
 import { summarize } from './metrics.js';
-import type { ReconcileLine } from './reconcile.js';
+import type { PeriodMargin, ReconcileLine } from './reconcile.js';
+export type { PeriodMargin } from './reconcile.js';
 
 /**
  * Trace-to-margin per invoice period (issue 11, item 3): the period's trace cost, accepted outputs and
@@ -12,13 +12,6 @@ import type { ReconcileLine } from './reconcile.js';
  * accepted outputs and prorates monthly overheads exactly as summarize and whatif do; the invoice delta is
  * the one term only reconcile adds.
  */
-export type PeriodMargin = TraceToMargin & {
-  accepted: number;
-  /** The window monthly overheads were prorated over: the invoice period. */
-  prorated: ProrationWindow;
-  /** Why there is no loaded cost (unpriced attempts, no quality label), when there is none. */
-  missing?: string;
-};
 
 export async function addPeriodMargins(store: Store, lines: ReconcileLine[], opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<void> {
   const byPeriod = new Map<string, Awaited<ReturnType<typeof summarize>>>();

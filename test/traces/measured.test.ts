@@ -107,10 +107,12 @@ describe('engine measuredLcpr', () => {
   const window = { windowDays: 30, requests: 1000, attempts: 1100, labelled: 1000, passed: 900, escalated: 10, tokenCostUsd: 50, unpricedAttempts: 0, naiveCostPerRequest: 0.045 };
   it('decomposes (tokens + repair + engineering + eval + human + ops) ÷ accepted', () => {
     const r = measuredLcpr(window, { repairCostPerFailure: 0.01, engineeringHoursPerMonth: 2, engineeringHourlyRate: 100, evalCostPerMonth: 30, humanCostPerEscalation: 5, opsCostPerMonth: 20 });
-    expect(r.totalCostUsd).toBeCloseTo(50 + 1 + 200 + 30 + 50 + 20, 12);
-    expect(r.lcpr).toBeCloseTo(351 / 900, 12);
+    // A window known only by its length: 30 days ÷ (365.25/12) of a month of engineering, eval and ops.
+    const monthly = ((200 + 30 + 20) * 30) / (365.25 / 12);
+    expect(r.totalCostUsd).toBeCloseTo(50 + 1 + 50 + monthly, 12);
+    expect(r.lcpr).toBeCloseTo((101 + monthly) / 900, 12);
     expect(r.retryRate).toBeCloseTo(0.1, 12);
-    expect(r.overheadRatio).toBeCloseTo(351 / 900 / 0.045, 10);
+    expect(r.overheadRatio).toBeCloseTo((101 + monthly) / 900 / 0.045, 10);
   });
   it('gives no LCPR, never $0, when attempts are unpriced or nothing is labelled', () => {
     expect(measuredLcpr({ ...window, unpricedAttempts: 3 }).lcpr).toBeNull();

@@ -63,11 +63,11 @@ describe('metric SQL against hand-computed values', () => {
     store.close();
   });
 
-  it('fixed monthly overheads are prorated to the window (12 h of a 30-day month)', async () => {
+  it('fixed monthly overheads are prorated to the window (12 h of a 31-day month: each day is 1/31 of its month)', async () => {
     const { store } = await fixtureStore();
     const [, g] = await summarize(store, { by: ['route'], overheads: { engineeringHoursPerMonth: 8, engineeringHourlyRate: 100 } });
-    expect(g!.lcpr.breakdown.engineering).toBeCloseTo((800 * 0.5) / 30, 9);
-    expect(g!.lcpr.lcpr).toBeCloseTo((0.03228 + 800 / 60) / 2, 9);
+    expect(g!.lcpr.breakdown.engineering).toBeCloseTo((800 * 0.5) / 31, 9);
+    expect(g!.lcpr.lcpr).toBeCloseTo((0.03228 + 800 / 62) / 2, 9);
     store.close();
   });
 

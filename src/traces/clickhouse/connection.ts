@@ -55,6 +55,8 @@ export interface ChStore {
   table(name: string): string;
   /** How this server's version spells what differs between ClickHouse releases (./dialect.ts). */
   dialect: ChDialect;
+  /** How the server is reached when not by HTTP to the URL (an in-process chdb in tests); connections the store opens itself reuse it. */
+  connector?: ClickHouseConnector;
   /** `--cluster NAME`: the `<remote_servers>` cluster the store's tables are Distributed over; undefined on one server. */
   cluster?: string;
   /**
@@ -170,6 +172,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     table: (name) => `${chIdent(database)}.${chIdent(name)}`,
     dialect: CLICKHOUSE_18,
     ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
+    ...(connector ? { connector } : {}),
     attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
     async query(sql) {
       try {

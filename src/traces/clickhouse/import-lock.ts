@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RoutefitError } from '../../engine/errors.js';
-import { chLit, openClickHouse } from './connection.js';
+import { type ClickHouseConnector, chLit, openClickHouse } from './connection.js';
 
 /**
  * The one-writer lock of a ClickHouse store (issue 14: "two concurrent importers must not both insert
@@ -38,11 +38,12 @@ export interface ImportLease {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens the lease on the lock node's store (`url`, with the store's database path) and starts the heartbeat. */
-export async function openLease(url: string): Promise<ImportLease> {
+export async function openLease(url: string, connector?: ClickHouseConnector): Promise<ImportLease> {
   const token = randomBytes(8).toString('hex');
   // Two connections: a session runs one query at a time, and the heartbeat must not wait for the lock's queries.
-  const lock = await openClickHouse(url);
-  const beat = await openClickHouse(url);
+  const via = connector ? { connector } : {};
+  const lock = await openClickHouse(url, via);
+  const beat = await openClickHouse(url, via);
   const T = lock.table('import_lock');
   const B = lock.table('import_beats');
   await lock.command(`CREATE DATABASE IF NOT EXISTS ${lock.database}`);

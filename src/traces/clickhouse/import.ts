@@ -124,7 +124,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
     // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
     const { nodes, lockUrl } = await openLayout(ch, opts);
     try {
-      const lease = await openLease(lockUrl);
+      const lease = await openLease(lockUrl, ch.connector);
       try {
         return await writeImport(ch, nodes, lease, json, file, summary, valid, { onStep, onLockWait, lockWaitMs, replace: opts.replace === true, today: opts.today });
       } finally {
@@ -174,8 +174,8 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
       `CREATE TABLE ${match} ENGINE = Log AS
        SELECT request_id, attempt, old_import, toUInt8(h = lh) AS same, source_line
        FROM (SELECT request_id, attempt, import_id AS old_import, ${rowHash} AS h FROM ${data}
-             WHERE request_id GLOBAL IN (SELECT request_id FROM ${load}) AND ${committed(ch)})
-       ANY INNER JOIN (SELECT request_id, attempt, ${rowHash} AS lh, source_line FROM ${load}) USING (request_id, attempt)`,
+             WHERE request_id GLOBAL IN (SELECT request_id FROM ${load}) AND ${committed(ch)}) AS stored
+       ANY INNER JOIN (SELECT request_id, attempt, ${rowHash} AS lh, source_line FROM ${load}) AS incoming USING (request_id, attempt)`,
     );
     const [m] = await ch.query(`SELECT countIf(same = 1) AS n_same, countIf(same = 0) AS n_differ FROM ${match}`);
     const alreadyStored = Number(m!.n_same);

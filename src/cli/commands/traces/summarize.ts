@@ -92,8 +92,9 @@ async function summarizeCmd(opts: SummarizeOpts, io: Io, where: StoreChoice): Pr
     source?: SourceReport;
   };
   const result: Result = await withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
-    await store.requireTraces();
+    // A flag the store cannot honour is refused first: it is wrong whatever the store holds.
     if ((gpuHours.size || gpuThroughput.size) && !store.capabilities.gpuHours) throw new CliUsageError(store.capabilities.why.gpuHours ?? '--gpu-hours is not available on this store');
+    await store.requireTraces();
     await store.focus(win);
     // A read source (--source otel) says what it read and what it could not: never a silent drop.
     const source = await store.sourceReport(win);
