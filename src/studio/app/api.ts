@@ -1,6 +1,7 @@
 import type { Catalog } from '../../catalog/types.js';
 import type { Problem } from '../../io/yaml-file.js';
 import type { Edit } from '../pricing.js';
+import type { Signal } from '../../engine/measured/red-flags.js';
 import { type CatalogWire, catalogFromWire } from '../../catalog/wire.js';
 
 export interface Session {
@@ -55,16 +56,8 @@ export const tracesCheck = (q: { from?: string; to?: string; 'slo-p99-ms'?: stri
 /** `routefit traces reconcile --json`: trace cost vs invoice per provider × period (and SKU), with causes. */
 export const tracesReconcile = (q: { 'assumed-cache-hit-rate'?: string; 'revenue-per-accepted'?: string } = {}) => call<TracesReconcile>(`api/traces/reconcile?${query(q)}`);
 
-export interface TraceSignal {
-  id: string;
-  kind: 'red_flag' | 'reversion';
-  cite: string;
-  workload?: string;
-  fired: boolean;
-  detail: string;
-  at?: string;
-  checked: boolean;
-}
+/** A signal as `traces check --json` gives it: the engine's type (engine/measured/red-flags.ts). */
+export type TraceSignal = Signal;
 export interface TracesCheck {
   fired: number;
   signals: TraceSignal[];
