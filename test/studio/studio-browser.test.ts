@@ -184,14 +184,15 @@ describe('Studio in Chromium', () => {
   }, 60_000);
 
   it('the traces view shows the figures of `traces summarize --json`', async () => {
-    const page = await open();
-    await page.click('nav.views button[data-view=traces]');
-    await page.waitForSelector('[data-testid=trace-groups] tbody tr');
-    const rows = await page.$$eval('[data-testid=trace-groups] tbody tr', (rs) => rs.map((r) => ({ group: r.getAttribute('data-group'), requests: r.getAttribute('data-requests'), lcpr: r.getAttribute('data-lcpr'), text: r.textContent })));
+    // The CLI's figures first: a DuckDB file takes one process at a time, and the page's traces view keeps querying it (red flags, reconciliation, period compare).
     const r = await cli('traces', 'summarize', '--db', db, '--by', 'workload,route', '--json');
     expect(r.code, r.stderr).toBe(0);
     const groups = (JSON.parse(r.stdout) as { groups: { key: { workload: string; route: string }; requests: number; attempts: number; lcpr: { lcpr: number | null }; rates: { retry: number } }[] }).groups;
     expect(groups.length).toBeGreaterThan(0);
+    const page = await open();
+    await page.click('nav.views button[data-view=traces]');
+    await page.waitForSelector('[data-testid=trace-groups] tbody tr');
+    const rows = await page.$$eval('[data-testid=trace-groups] tbody tr', (rs) => rs.map((r) => ({ group: r.getAttribute('data-group'), requests: r.getAttribute('data-requests'), lcpr: r.getAttribute('data-lcpr'), text: r.textContent })));
     expect(rows.map((x) => x.group)).toEqual(groups.map((g) => `${g.key.workload}|${g.key.route}`));
     for (const [i, g] of groups.entries()) {
       expect(rows[i]!.requests).toBe(String(g.requests));
