@@ -37,3 +37,29 @@ export function useClickHouse(): { url: () => string; fresh: () => string } {
 
 /** A ClickHouse store's own tables (src/traces/clickhouse/schema.ts, import-lock.ts), in name order: anything else is a load, match or lock table left behind. */
 export const STORE_TABLES = ['import_beats', 'imports', 'replaced', 'requests', 'requests_data'];
+
+/** The workloads the store-parity tests generate traces from (one server, chdb): agent retries, cache and batch rows, a long-context cliff, an unpriced route. */
+export const PARITY_WORKLOADS = `as_of: 2026-05-15
+workloads:
+  - name: chat-agent
+    requests_per_month: 500000
+    input_tokens: 3000
+    output_tokens: 300
+    retry_rate: 0.08
+    quality_pass_rate: 0.9
+    cache_hit_rate: 0.5
+    batch_eligible_share: 0.2
+    human_escalation_rate: 0.03
+    routes: [openai/gpt-5.5]
+  - name: long-rag
+    requests_per_month: 200000
+    input_tokens: 150000
+    output_tokens: 500
+    cache_hit_rate: 0.7
+    routes: [google/gemini-2.5-pro]
+  - name: mystery
+    requests_per_month: 100000
+    input_tokens: 500
+    output_tokens: 100
+    routes: [acme/mystery-1]
+`;

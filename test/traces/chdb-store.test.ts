@@ -8,6 +8,7 @@ import { type TraceStore, openTraceStore } from '../../src/traces/store/index.js
 import { loadWorkloadFile } from '../../src/workload/load.js';
 import { chdbUrl, loadChdb } from '../helpers/chdb.js';
 import { CHECK_FLEET_YAML, differences, tempDir, writeTemp } from './helpers.js';
+import { PARITY_WORKLOADS as WORKLOADS } from '../helpers/clickhouse.js';
 
 /**
  * The ClickHouse store's SQL on current ClickHouse (chdb, 26.x), not only on Debian's 18.16: the same
@@ -18,30 +19,6 @@ import { CHECK_FLEET_YAML, differences, tempDir, writeTemp } from './helpers.js'
 const catalog = loadCatalog();
 const today = '2026-11-22';
 
-const WORKLOADS = `as_of: 2026-05-15
-workloads:
-  - name: chat-agent
-    requests_per_month: 500000
-    input_tokens: 3000
-    output_tokens: 300
-    retry_rate: 0.08
-    quality_pass_rate: 0.9
-    cache_hit_rate: 0.5
-    batch_eligible_share: 0.2
-    human_escalation_rate: 0.03
-    routes: [openai/gpt-5.5]
-  - name: long-rag
-    requests_per_month: 200000
-    input_tokens: 150000
-    output_tokens: 500
-    cache_hit_rate: 0.7
-    routes: [google/gemini-2.5-pro]
-  - name: mystery
-    requests_per_month: 100000
-    input_tokens: 500
-    output_tokens: 100
-    routes: [acme/mystery-1]
-`;
 
 async function bothStores(file: string): Promise<{ duck: TraceStore; ch: TraceStore }> {
   const connector = await loadChdb();

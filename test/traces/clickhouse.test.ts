@@ -16,38 +16,12 @@ import { loadWorkloadFile } from '../../src/workload/load.js';
 import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
 import { cli, tempYaml } from '../helpers/cli.js';
 import { HEADER, csvRows, differences, memoryStore, tempDir, writeTemp } from './helpers.js';
+import { PARITY_WORKLOADS as WORKLOADS } from '../helpers/clickhouse.js';
 
 const server = useClickHouse();
 const catalog = loadCatalog();
 const today = '2026-11-22';
 
-// Three workloads: an agent workload with retries, cache reads, batch rows and escalations
-// (workflow ids come from the "agent" name); a long-context RAG workload on Gemini 2.5 Pro, whose
-// inputs cross its 200k cliff now and then; and a route no catalog prices (unpriced rows).
-const WORKLOADS = `as_of: 2026-05-15
-workloads:
-  - name: chat-agent
-    requests_per_month: 500000
-    input_tokens: 3000
-    output_tokens: 300
-    retry_rate: 0.08
-    quality_pass_rate: 0.9
-    cache_hit_rate: 0.5
-    batch_eligible_share: 0.2
-    human_escalation_rate: 0.03
-    routes: [openai/gpt-5.5]
-  - name: long-rag
-    requests_per_month: 200000
-    input_tokens: 150000
-    output_tokens: 500
-    cache_hit_rate: 0.7
-    routes: [google/gemini-2.5-pro]
-  - name: mystery
-    requests_per_month: 100000
-    input_tokens: 500
-    output_tokens: 100
-    routes: [acme/mystery-1]
-`;
 
 /**
  * What the generator never writes, appended by hand: 5-minute and 1-hour cache writes (Claude
