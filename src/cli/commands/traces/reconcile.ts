@@ -6,13 +6,12 @@ import { CliUsageError, EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, clusterOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, withTraceStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, withTraceStore } from '../../stores.js';
 
 const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
-  cluster: clusterOpt(),
   source: sourceOpt(),
   otelTable: otelTableOpt(),
   assumedCacheHitRate: opt.number('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it', { min: 0, max: 1, percent: true }),
@@ -103,7 +102,7 @@ export default defineCommand({
     'routefit traces reconcile',
     'routefit traces reconcile --assumed-cache-hit-rate 0.3 --revenue-per-accepted 0.05 --json',
     'routefit traces reconcile --workload examples/saas-chat.yaml --json',
-    'routefit traces reconcile --clickhouse http://127.0.0.1:8123/traces --cluster routefit --json',
+    'routefit traces reconcile --clickhouse http://127.0.0.1:8123/traces --json',
     'routefit traces reconcile --clickhouse http://127.0.0.1:8123/otel --source otel',
   ],
   notes: 'Delta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (Inference Field Guide, Part 5 red flag).',
