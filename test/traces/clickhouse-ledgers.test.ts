@@ -1,14 +1,17 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { type ChStore, openClickHouse } from '../../src/traces/clickhouse/connection.js';
+import { openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
 import { generateTraces } from '../../src/traces/generate.js';
 import { type StoreChoice, type TraceStore, openTraceStore } from '../../src/traces/store/index.js';
 import { loadWorkloadFile } from '../../src/workload/load.js';
-import { chdbUrl, loadChdb } from '../helpers/chdb.js';
+import { run as runCli } from '../../src/cli/program.js';
+import { createOtelTraces } from '../../src/traces/clickhouse/otel-generate.js';
+import { chdbUrl, loadChdb, openChdb } from '../helpers/chdb.js';
+import { otlpJsonOf } from '../helpers/otlp.js';
 import { PARITY_WORKLOADS, useClickHouse } from '../helpers/clickhouse.js';
 import { cli } from '../helpers/cli.js';
 import { differences, tempDir, writeTemp } from './helpers.js';
@@ -21,6 +24,7 @@ import { differences, tempDir, writeTemp } from './helpers.js';
  * and current ClickHouse (chdb), to 1e-9. Corrections (issue 17) and failed imports on ClickHouse.
  */
 
+const DIST = resolve(import.meta.dirname, '../../dist');
 const catalog = loadCatalog();
 const today = '2026-11-22';
 const single = useClickHouse();
@@ -270,7 +274,7 @@ describe('corrected invoices and failed imports on ClickHouse', () => {
     });
   }
 
-  it('a ledger import that fails after writing its lines leaves nothing visible; the next import removes them', { timeout: 60_000 }, async () => {
+  it('a ledger import that fails after writing its lines leaves nothing visible, drops what it wrote, and can be redone', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const url = single.fresh();
     const ch = await openClickHouse(url);
@@ -285,10 +289,121 @@ describe('corrected invoices and failed imports on ClickHouse', () => {
       await expect(boom).rejects.toThrow(/killed after writing/);
       const visible = async () => Number((await ch.query(`SELECT count() AS n FROM ${ch.table('invoice_lines')}`))[0]!.n);
       expect(await visible()).toBe(0);
+      expect(Number((await ch.query(`SELECT count() AS n FROM ${ch.table('invoice_lines_data')}`))[0]!.n)).toBe(0);
       const again = await importFileToClickHouse(ch, invoice(12, dir, 'may.csv'), { today });
       expect(again.kept).toBe(2);
       expect(await visible()).toBe(2);
     } finally {
+      await ch.close();
+    }
+  });
+});
+
+describe('a SIGKILLed ledger import on the cluster', () => {
+  it('killed after writing its lines: nothing visible; the next import breaks the stale lock, removes the lines and imports once', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    const url = freshCluster();
+    const ch = await openClickHouse(url);
+    let child: ReturnType<typeof spawn> | undefined;
+    try {
+      const traces = writeTemp('t.csv', ['timestamp,request_id,provider,model,input_tokens,output_tokens', '2026-05-03T10:00:00Z,r1,openai,gpt-5.5,1000,100'].join('\n'), dir);
+      await importFileToClickHouse(ch, traces, { today, cluster: provided.cluster! });
+      const file = invoice(12, dir, 'may.csv');
+      // A real importer process (the built CLI's code), stopped for good the moment its lines are written, before its commit.
+      const script = `const { openClickHouse } = await import(${JSON.stringify(join(DIST, 'traces/clickhouse/connection.js'))});
+        const { importFileToClickHouse } = await import(${JSON.stringify(join(DIST, 'traces/clickhouse/import.js'))});
+        const ch = await openClickHouse(${JSON.stringify(url)});
+        await importFileToClickHouse(ch, ${JSON.stringify(file)}, { today: '${today}', cluster: ${JSON.stringify(provided.cluster)}, onStep: async (s) => { if (s === 'written') { process.stdout.write('written\\n'); await new Promise(() => {}); } } });`;
+      child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((done, fail) => {
+        child!.stdout!.on('data', (b: Buffer) => b.toString().includes('written') && done());
+        child!.once('exit', (code) => fail(new Error(`the importer exited (${code}) before writing`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+      const n = async (sql: string) => Number(Object.values((await ch.query(sql))[0] ?? {})[0] ?? 0);
+      // Written (both lines are in the data table) and invisible.
+      expect(await n(`SELECT count() FROM ${ch.table('invoice_lines_data')}`)).toBe(2);
+      expect(await n(`SELECT count() FROM ${ch.table('invoice_lines')}`)).toBe(0);
+      const s = await openTraceStore({ kind: 'clickhouse', url, cluster: provided.cluster! }, { create: true });
+      try {
+        expect(await s.hasInvoices()).toBe(false);
+        const redo = await s.importFile(file, { today });
+        expect(redo).toMatchObject({ kept: 2, alreadyStored: 0 });
+        expect(redo.notes.join(' ')).toMatch(/removed the lines of 1 ledger import that never committed/);
+        expect(await invoiceTotal(s)).toBeCloseTo(13.5, 12);
+      } finally {
+        await s.close();
+      }
+      // Across both shards only the redo's two lines remain.
+      expect(await n(`SELECT count() FROM ${ch.table('invoice_lines_data')}`)).toBe(2);
+    } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await ch.close();
+    }
+  });
+});
+
+describe('ledgers beside an otel_traces table (--source otel, current ClickHouse)', () => {
+  it('reconcile and compare --traces read otel_traces in place and the invoices from routefit\'s tables: DuckDB\'s numbers for the same spans', { timeout: 180_000 }, async () => {
+    const connector = await loadChdb();
+    const ch = await openChdb();
+    const dir = tempDir();
+    const duck = await openTraceStore({ kind: 'duckdb', db: join(dir, 's.duckdb') }, { create: true });
+    try {
+      await createOtelTraces(ch, ch.database, 'otel_traces', { spans: 3000, seed: 4 });
+      const spans = writeTemp('spans.json', await otlpJsonOf(ch, `${ch.database}.otel_traces`), dir);
+      const focus = writeTemp(
+        'focus.csv',
+        [FOCUS_HEAD, ...['OpenAI', 'Anthropic', 'Google'].map((p, i) => focusLine('2026-05-01T00:00:00Z', '2026-06-01T00:00:00Z', p, 'Usage', `${p.toLowerCase()}-tokens`, 5 + i))].join('\n'),
+        dir,
+      );
+      const incidents = writeTemp('incidents.csv', INCIDENTS, dir);
+      for (const f of [spans, focus, incidents]) expect((await duck.importFile(f, { today, acceptRejects: true })).aborted).toBeUndefined();
+      const url = chdbUrl(ch.database);
+      const otel = await openTraceStore({ kind: 'clickhouse', url, source: 'otel' }, { connector });
+      try {
+        // Traces stay read-only; a ledger goes into routefit's own tables of the URL's database.
+        expect(otel.capabilities.imports).toBe(false);
+        await expect(otel.importFile(spans, { today })).rejects.toThrow(/only reads it/);
+        expect((await otel.importFile(focus, { today })).kept).toBe(3);
+        expect((await otel.importFile(incidents, { today })).kept).toBe(3);
+        await otel.focus({});
+        await duck.preparePricing(catalog);
+        await otel.preparePricing(catalog);
+        const a = await duck.reconcile({}, { overheads: {} });
+        const b = await otel.reconcile({}, { overheads: {} });
+        expect(a.providers.map((l) => l.provider)).toEqual(['anthropic', 'google', 'openai']);
+        expect(a.providers.every((l) => l.traceCostUsd > 0)).toBe(true);
+        expect(differences(a, b)).toEqual([]);
+        const checks = [await duck.check({ catalog, incidentSloMinutes: 30 }), await otel.check({ catalog, incidentSloMinutes: 30 })];
+        expect(checks[0]!.some((x) => x.id === 'invoice_variance' && x.checked)).toBe(true);
+        expect(differences(checks[0], checks[1])).toEqual([]);
+      } finally {
+        await otel.close();
+      }
+      // The CLI: traces reconcile --source otel, and compare --traces URL --source otel measures the same workloads as the DuckDB store.
+      const run = async (...args: string[]) => {
+        let out = '';
+        let err = '';
+        const code = await runCli(args, { out: (x) => (out += x), err: (x) => (err += x), today, clickhouse: connector });
+        return { code, out, err };
+      };
+      const rec = await run('traces', 'reconcile', '--clickhouse', url, '--source', 'otel', '--json');
+      expect(rec.err).not.toMatch(/error/);
+      const recDuck = await run('traces', 'reconcile', '--db', join(dir, 's.duckdb'), '--json');
+      expect(rec.code).toBe(recDuck.code);
+      const strip = ({ db: _d, clickhouse: _c, source: _s, ...rest }: Record<string, unknown>) => rest;
+      expect(differences(strip(JSON.parse(recDuck.out)), strip(JSON.parse(rec.out)))).toEqual([]);
+      const wl = writeTemp('w.yaml', 'as_of: 2026-05-15\nroutes: [openai/gpt-5.5]\nworkloads:\n  - name: support-bot\n    requests_per_month: 100000\n    input_tokens: 800\n    output_tokens: 50\n', dir);
+      const cmpCh = await run('compare', wl, '--traces', url, '--source', 'otel', '--json');
+      const cmpDuck = await run('compare', wl, '--traces', join(dir, 's.duckdb'), '--json');
+      expect(cmpCh.code, cmpCh.err).toBe(cmpDuck.code);
+      const [x, y] = [JSON.parse(cmpDuck.out), JSON.parse(cmpCh.out)];
+      expect(x.workloads[0].replaced.length).toBeGreaterThan(0);
+      expect(differences(x.workloads.map((w: { replaced: unknown[] }) => w.replaced.map((r) => ({ ...(r as object), measured: { ...(r as { measured: object }).measured, source: '' } }))), y.workloads.map((w: { replaced: unknown[] }) => w.replaced.map((r) => ({ ...(r as object), measured: { ...(r as { measured: object }).measured, source: '' } }))))).toEqual([]);
+    } finally {
+      await duck.close();
       await ch.close();
     }
   });
