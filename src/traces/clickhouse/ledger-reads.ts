@@ -1,7 +1,8 @@
 import type { Catalog } from '../../catalog/types.js';
-import type { Incident, RouteUse } from '../../engine/measured/red-flags.js';
+import { type Incident, type RouteUse, type Signal, detectRedFlags } from '../../engine/measured/red-flags.js';
 import { reconcile } from '../../engine/measured/reconciliation.js';
-import { canonical } from '../checks.js';
+import { type CheckOptions, canonical, checkWindow, redFlagInput } from '../checks.js';
+import { chTraceSeries } from './checks.js';
 import type { Row } from '../db.js';
 import { pricingData } from '../pricing.js';
 import { type ReconcileLine, type ReconcileOptions, toLedger } from '../reconcile.js';
@@ -234,4 +235,14 @@ export async function chOtelMetrics(ch: ChStore, window: { from?: string; to?: s
   );
   // Empty lists are how ClickHouse keeps a NULL list (ledger-schema.ts): read as DuckDB's NULL.
   return otelSummariesOf(rows.map((r) => ({ ...r, end_at: isoOf(r.end_ts_us), start_at: isoOf(r.start_us) })));
+}
+
+/** As ../checks.ts checkStore: the trace series, invoice variance and incidents, into the same detectors. */
+export async function chCheck(ch: ChStore, opts: CheckOptions): Promise<Signal[]> {
+  const series = await chTraceSeries(ch, checkWindow(opts), opts.catalog);
+  const invoiceVariance = (await chHasInvoices(ch))
+    ? (await chReconcile(ch)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct }))
+    : undefined;
+  const incidents = await chIncidentsIn(ch, series.routeUse, opts.catalog);
+  return detectRedFlags(redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}) }, opts));
 }

@@ -1,9 +1,7 @@
 import type { Catalog } from '../../catalog/types.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { detectRedFlags } from '../../engine/measured/red-flags.js';
-import { checkWindow, redFlagInput } from '../checks.js';
 import { chTraceSeries } from '../clickhouse/checks.js';
-import { chGpuAggregate, chHasInvoices, chIncidentsIn, chInvoicePeriods, chOtelMetrics, chReconcile, chRows, prepareRouteKeys } from '../clickhouse/ledger-reads.js';
+import { chCheck, chGpuAggregate, chHasInvoices, chIncidentsIn, chInvoicePeriods, chOtelMetrics, chReconcile, chRows, prepareRouteKeys } from '../clickhouse/ledger-reads.js';
 import { gpuRoutes } from '../gpu.js';
 import { routeSummaries } from '../route-summaries.js';
 import { addPeriodMargins } from '../trace-to-margin.js';
@@ -65,16 +63,7 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
     summarize: (opts) => (requirePriced(), summarizeClickHouse(ch, opts)),
     traceSeries: (window, catalog) => (requirePriced(), chTraceSeries(ch, window, catalog)),
     routeUse: async (window, catalog) => (requirePriced(), (await chTraceSeries(ch, window, catalog)).routeUse),
-    async check(opts) {
-      requirePriced();
-      // As the DuckDB store's checkStore: the trace series, invoice variance and incidents, the same detectors.
-      const series = await chTraceSeries(ch, checkWindow(opts), opts.catalog);
-      const invoiceVariance = (await chHasInvoices(ch))
-        ? (await chReconcile(ch)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct }))
-        : undefined;
-      const incidents = await chIncidentsIn(ch, series.routeUse, opts.catalog);
-      return detectRedFlags(redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}) }, opts));
-    },
+    check: (opts) => (requirePriced(), chCheck(ch, opts)),
     hasInvoices: () => chHasInvoices(ch),
     invoicePeriods: () => chInvoicePeriods(ch),
     async reconcile(opts = {}, margin) {
