@@ -22,7 +22,8 @@ import { chPricedSql } from './pricing.js';
  * ClickHouse 18.16 joins on equality only, so the range joins of the DuckDB SQL (an attempt in an
  * invoice period) are an equality join on the provider with the range in WHERE; the invoice keys (a
  * few per provider and period) are a session table on the right of the join. Needs prepareChPricing
- * first (chPricedSql reads `day_prices`).
+ * first (chPricedSql reads `day_prices`), and prepareRouteKeys before chReconcile and chGpuAggregate
+ * (only they need price keys: summaries never pay for them).
  */
 
 /** Whether the store holds ledger tables and at least one line of `table`. */
@@ -238,10 +239,10 @@ export async function chOtelMetrics(ch: ChStore, window: { from?: string; to?: s
 }
 
 /** As ../checks.ts checkStore: the trace series, invoice variance and incidents, into the same detectors. */
-export async function chCheck(ch: ChStore, opts: CheckOptions): Promise<Signal[]> {
+export async function chCheck(ch: ChStore, opts: CheckOptions, routeKeys = async () => (opts.catalog ? prepareRouteKeys(ch, opts.catalog) : undefined)): Promise<Signal[]> {
   const series = await chTraceSeries(ch, checkWindow(opts), opts.catalog);
   const invoiceVariance = (await chHasInvoices(ch))
-    ? (await chReconcile(ch)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct }))
+    ? (await routeKeys(), await chReconcile(ch)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct }))
     : undefined;
   const incidents = await chIncidentsIn(ch, series.routeUse, opts.catalog);
   return detectRedFlags(redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}) }, opts));

@@ -27,6 +27,12 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
   const requirePriced = () => {
     if (!pricedFor) throw new Error('TraceStore: call preparePricing(catalog) before reading costs');
   };
+  // The price keys of reconcile and --gpu-hours, made once per catalog when first needed.
+  let keysFor: Catalog | undefined;
+  const routeKeys = async () => {
+    if (keysFor !== pricedFor) await prepareRouteKeys(ch, pricedFor!);
+    keysFor = pricedFor;
+  };
   const capabilities = clickHouseCapabilities();
   // A read source (--source otel) is read-only for traces; ledgers still go into routefit's own tables of the URL's database.
   const readOnlyTraces = source?.readOnly;
@@ -56,14 +62,13 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
     },
     async preparePricing(catalog) {
       const ctx = await prepareChPricing(ch, catalog);
-      await prepareRouteKeys(ch, catalog);
       pricedFor = catalog;
       return ctx;
     },
     summarize: (opts) => (requirePriced(), summarizeClickHouse(ch, opts)),
     traceSeries: (window, catalog) => (requirePriced(), chTraceSeries(ch, window, catalog)),
     routeUse: async (window, catalog) => (requirePriced(), (await chTraceSeries(ch, window, catalog)).routeUse),
-    check: (opts) => (requirePriced(), chCheck(ch, opts)),
+    check: (opts) => (requirePriced(), chCheck(ch, opts, routeKeys)),
     hasInvoices: () => chHasInvoices(ch),
     invoicePeriods: () => chInvoicePeriods(ch),
     async reconcile(opts = {}, margin) {
@@ -71,12 +76,17 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
       if (!(await chHasInvoices(ch))) {
         throw new RoutefitError('invalid_input', `the store holds no invoice lines: import a FOCUS CSV or an invoice CSV (period, provider, sku or model, quantity, unit, amount) first (traces import FILE --clickhouse ${ch.url})`, { field: 'invoice' });
       }
+      await routeKeys();
       const r = await chReconcile(ch, opts);
       if (margin) await addPeriodMargins((o) => summarizeClickHouse(ch, o), r.providers, margin);
       return r;
     },
     incidents: (uses, catalog) => chIncidentsIn(ch, uses, catalog),
-    gpuRoutes: (catalog, hours, opts) => (requirePriced(), gpuRoutes(chGpuAggregate(ch, opts), catalog, hours, opts)),
+    async gpuRoutes(catalog, hours, opts) {
+      requirePriced();
+      if (hours.size) await routeKeys();
+      return gpuRoutes(chGpuAggregate(ch, opts), catalog, hours, opts);
+    },
     routeSummaries: (catalog, asOf) => routeSummaries(chRows(ch), catalog, asOf),
     otelMetrics: (window) => chOtelMetrics(ch, window),
     sourceReport: async (window) => source?.report(ch, window),
