@@ -14,7 +14,7 @@ import { type Sourced, sourced } from '../engine/evidence.js';
 import { DEFAULTS } from '../workload/defaults.js';
 import { field } from '../workload/fields.js';
 import type { CostPerAcceptedResult } from '../engine/measured/cost-per-accepted.js';
-import type { StoreChoice } from '../traces/store/types.js';
+import type { OpenOptions, StoreChoice } from '../traces/store/types.js';
 import { storeLabel } from '../traces/clickhouse/connection.js';
 import { openCatalog } from './pricing.js';
 import { choiceLabel, tracesChoice, withTraceStore } from './stores.js';
@@ -26,14 +26,15 @@ interface Window {
 
 /** Per-workload trace aggregates, keyed by workload name. */
 /** `store`: the store a command chose, or a `--traces` value (a DuckDB file or a ClickHouse URL). */
-export async function measuredByWorkload(store: StoreChoice | string, catalog: Catalog, w: Window, overheads: MeasuredOverheads = {}): Promise<Map<string, GroupSummary & { routes: string[] }>> {
+export async function measuredByWorkload(store: StoreChoice | string, catalog: Catalog, w: Window, overheads: MeasuredOverheads = {}, open: OpenOptions = {}): Promise<Map<string, GroupSummary & { routes: string[] }>> {
   const window = { ...(w.from ? { from: w.from } : {}), ...(w.to ? { to: w.to } : {}), overheads };
   const collect = (groups: GroupSummary[], byRoute: GroupSummary[], pricing: PricingContext) => {
     const routes = (name: string) => byRoute.filter((r) => r.key.workload === name && r.key.route).map((r) => pricing.resolved.get(r.key.route!) ?? r.key.route!);
     return new Map(groups.filter((g) => g.key.workload).map((g) => [g.key.workload!, { ...g, routes: routes(g.key.workload!) }]));
   };
-  return withTraceStore(typeof store === 'string' ? tracesChoice(store) : store, {}, async (s) => {
+  return withTraceStore(typeof store === 'string' ? tracesChoice(store) : store, open, async (s) => {
     await s.requireTraces();
+    await s.focus(w);
     const pricing = await s.preparePricing(catalog);
     return collect(await s.summarize({ by: ['workload'], ...window }), await s.summarize({ by: ['workload', 'route'], ...window }), pricing);
   });
@@ -43,7 +44,7 @@ export async function measuredByWorkload(store: StoreChoice | string, catalog: C
  * For `compare --uncertainty --traces`: a function that swaps each workload's assumed inputs for
  * the measured ones (a workload without traces keeps its assumptions).
  */
-export async function measuredSwap(db: string, opts: { catalog?: string | undefined; from?: string | undefined; to?: string | undefined }): Promise<(p: PreparedWorkload) => PreparedWorkload> {
+export async function measuredSwap(db: string | StoreChoice, opts: { catalog?: string | undefined; from?: string | undefined; to?: string | undefined }): Promise<(p: PreparedWorkload) => PreparedWorkload> {
   const measured = await measuredByWorkload(db, openCatalog(opts.catalog), opts);
   return (p) => {
     const g = measured.get(p.name);

@@ -25,7 +25,7 @@ export const clickhouseOpt = () =>
   opt
     .string(
       '--clickhouse <url>',
-      'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows: import, summarize, check, whatif; invoices, reconcile and GPU-hours stay on --db)',
+      'use a ClickHouse server as the store instead of the DuckDB file: http://HOST:PORT[/DATABASE] (trace rows and ledgers: invoices, usage, incidents, route summaries, metrics)',
     )
     .env(CLICKHOUSE_ENV);
 
@@ -75,8 +75,12 @@ export function withTraceStore<T>(choice: StoreChoice, opts: OpenOptions, body: 
 }
 
 /** The store a `--traces` value names: a ClickHouse URL, else a DuckDB file. */
-export function tracesChoice(traces: string): StoreChoice {
-  return /^https?:\/\//i.test(traces) ? { kind: 'clickhouse', url: traces } : { kind: 'duckdb', db: traces };
+export function tracesChoice(traces: string, read: { source?: string | undefined; otelTable?: string | undefined } = {}): StoreChoice {
+  if (!/^https?:\/\//i.test(traces)) {
+    if (read.source !== undefined || read.otelTable !== undefined) throw new CliUsageError('--source and --otel-table read a ClickHouse table: give --traces a ClickHouse URL');
+    return { kind: 'duckdb', db: traces };
+  }
+  return { kind: 'clickhouse', url: traces, ...(read.source !== undefined ? { source: read.source } : {}), ...(read.otelTable !== undefined ? { sourceTable: read.otelTable } : {}) };
 }
 
 /** A store choice as shown to people: the DuckDB path, or the URL without its password. */

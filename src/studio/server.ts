@@ -147,14 +147,14 @@ export function studioApp(cfg: StudioConfig): Hono {
   });
 
   // Red flags and reconciliation: `traces check --json` and `traces reconcile --json`, whose exit 1 means "something fired", not a failure.
-  const TRACE_CHECKS: Record<'check' | 'reconcile', { params: Record<string, RegExp>; duckdbOnly?: boolean }> = {
+  // Both read either store: invoices and incidents live beside the traces (ClickHouse too).
+  const TRACE_CHECKS: Record<'check' | 'reconcile', { params: Record<string, RegExp> }> = {
     check: { params: { from: DAY, to: DAY, 'slo-p99-ms': POSITIVE, 'slo-ttft-p99-ms': POSITIVE, 'slo-tpot-p99-ms': POSITIVE, 'quality-floor': FRACTION } },
-    reconcile: { params: { 'assumed-cache-hit-rate': FRACTION, 'revenue-per-accepted': POSITIVE }, duckdbOnly: true },
+    reconcile: { params: { 'assumed-cache-hit-rate': FRACTION, 'revenue-per-accepted': POSITIVE } },
   };
   for (const [cmd, spec] of Object.entries(TRACE_CHECKS)) {
     app.get(`/api/traces/${cmd}`, async (c) => {
       if (!cfg.db && !cfg.clickhouse) return c.json({ error: 'no trace store: start with --db PATH or --clickhouse URL' } satisfies Fail, 404);
-      if (spec.duckdbOnly && !cfg.db) return c.json({ error: `traces ${cmd} reads invoices from a DuckDB store only: start the Studio with --db PATH` } satisfies Fail, 422);
       const args = ['traces', cmd, '--json', ...(cfg.db ? ['--db', cfg.db] : ['--clickhouse', cfg.clickhouse!])];
       for (const [k, v] of Object.entries(c.req.query())) {
         if (v === '') continue;

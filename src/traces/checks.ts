@@ -141,7 +141,7 @@ export function redFlagInput(series: TraceSeries, extras: StoreExtras, opts: Che
 }
 
 /** A route id as the catalog names it (aliases resolved), or as written when the catalog does not know it. */
-function canonical(catalog: Catalog | undefined, route: string): string {
+export function canonical(catalog: Catalog | undefined, route: string): string {
   if (!catalog) return route;
   try {
     return findRoute(catalog, route).id;

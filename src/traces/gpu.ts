@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { measuredGpu } from '../engine/measured/measured.js';
 import { DEFAULTS } from '../workload/defaults.js';
-import { type Store, lit, query } from './db.js';
+import { type Row, type Store, lit, query } from './db.js';
 import { attemptsSql } from './metrics.js';
 
 export interface GpuRouteSummary {
@@ -24,7 +24,7 @@ export interface GpuRouteSummary {
  * utilization and headroom. Throughput comes from the catalog for the model the rows name, unless given.
  */
 export async function gpuRoutes(
-  store: Store,
+  store: Store | ((route: string, priceKey: string) => Promise<Row | undefined>),
   catalog: Catalog,
   hours: Map<string, number>,
   opts: { asOf: string; from?: string; to?: string; throughput?: Map<string, number> },
@@ -39,7 +39,7 @@ export async function gpuRoutes(
       }
     })();
     if (entry && entry.kind !== 'gpu') throw new RoutefitError('invalid_input', `--gpu-hours ${route}: that route is billed per token, not by the GPU-hour`, { field: 'gpu-hours' });
-    const [agg] = await query(
+    const [agg] = typeof store === 'function' ? [await store(route, entry?.id ?? route)] : await query(
       store.conn,
       `WITH a AS (${attemptsSql(opts)})
        SELECT mode(model) AS serves, count(*) AS attempts, count(*) FILTER (WHERE is_final AND quality = 'pass') AS accepted,

@@ -1,5 +1,5 @@
 import { type Histogram, histogramQuantile, mergeHistograms } from '../engine/measured/histogram.js';
-import { type Store, query } from './db.js';
+import { type Row, type Store, query } from './db.js';
 import { GENAI_METRICS, type GenaiMetric } from './importers/otel-metrics.js';
 import { timeFilter } from './metrics.js';
 
@@ -64,6 +64,11 @@ export async function otelMetricSummaries(store: Store, opts: { from?: string; t
        strftime(end_ts, '%Y-%m-%dT%H:%M:%SZ') AS end_at, strftime(coalesce(start_ts, end_ts), '%Y-%m-%dT%H:%M:%SZ') AS start_at
      FROM metric_points ${window(opts)} ORDER BY provider, model, end_ts`,
   );
+  return otelSummariesOf(rows);
+}
+
+/** The summaries of metric point rows (metric, provider, model, token_type, count, sum, min, max, bounds, bucket_counts, start_at, end_at), from either store. */
+export function otelSummariesOf(rows: Row[]): OtelMetricSummary[] {
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     const k = JSON.stringify([r.provider, r.model]);

@@ -76,7 +76,7 @@ async function meteredTokens(store: Store, bySku: boolean): Promise<Map<string, 
 
 const meterKey = (r: Row, bySku: boolean) => JSON.stringify([r.provider, r.ps, r.pe, bySku ? r.model : null]);
 
-function toLedger(r: Row, opts: ReconcileOptions, bySku: boolean): PeriodLedger {
+export function toLedger(r: Row, opts: ReconcileOptions, bySku: boolean): PeriodLedger {
   return {
     provider: String(r.provider),
     periodStart: String(r.ps),

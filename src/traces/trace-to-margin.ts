@@ -2,7 +2,7 @@ import type { MeasuredOverheads } from '../engine/measured/measured.js';
 import type { MeasuredOverheadTerms } from '../engine/measured/cost-per-accepted.js';
 import { traceToMargin } from '../engine/measured/reconciliation.js';
 import { type Store, query } from './db.js';
-import { summarize } from './metrics.js';
+import { type GroupSummary, type SummaryOptions, summarize } from './metrics.js';
 import type { PeriodMargin, ReconcileLine } from './reconcile.js';
 export type { PeriodMargin } from './reconcile.js';
 
@@ -13,13 +13,19 @@ export type { PeriodMargin } from './reconcile.js';
  * the one term only reconcile adds.
  */
 
-export async function addPeriodMargins(store: Store, lines: ReconcileLine[], opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<void> {
-  const byPeriod = new Map<string, Awaited<ReturnType<typeof summarize>>>();
+export async function addPeriodMargins(
+  store: Store | ((opts: SummaryOptions) => Promise<GroupSummary[]>),
+  lines: ReconcileLine[],
+  opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined },
+): Promise<void> {
+  // Any store's summarize (the ClickHouse store passes its own): the margin is summarize's aggregates whatever the store.
+  const summarizeOf = typeof store === 'function' ? store : (o: SummaryOptions) => summarize(store, o);
+  const byPeriod = new Map<string, GroupSummary[]>();
   for (const l of lines) {
     const k = `${l.periodStart}|${l.periodEnd}`;
     if (!byPeriod.has(k)) {
       const window = { from: l.periodStart, to: l.periodEnd };
-      byPeriod.set(k, await summarize(store, { by: ['provider'], ...window, overheads: { ...opts.overheads, prorateOver: { periods: [{ start: l.periodStart, end: l.periodEnd }] } } }));
+      byPeriod.set(k, await summarizeOf({ by: ['provider'], ...window, overheads: { ...opts.overheads, prorateOver: { periods: [{ start: l.periodStart, end: l.periodEnd }] } } }));
     }
     // A request counts with the provider of its first attempt, as in summarize --by provider.
     const g = byPeriod.get(k)!.find((x) => x.key.provider === l.provider);

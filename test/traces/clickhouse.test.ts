@@ -369,20 +369,20 @@ describe('routefit traces --clickhouse errors', () => {
     expect(wrong.stderr).not.toContain('s3cret-pw');
   });
 
-  it('refuses --db with --clickhouse, --gpu-hours on ClickHouse, invoices into ClickHouse, and a store never imported into', async () => {
+  it('refuses --db with --clickhouse and a store never imported into; takes invoices; --gpu-hours needs rows on the route', async () => {
     const url = server.fresh();
     const both = await cli('traces', 'summarize', '--db', 'x.duckdb', '--clickhouse', url);
     expect(both).toMatchObject({ code: 2 });
     expect(both.stderr).toMatch(/--db and --clickhouse name two different stores/);
-    const gpu = await cli('traces', 'summarize', '--clickhouse', url, '--gpu-hours', 'lambda/h100-sxm=10');
-    expect(gpu.code).toBe(2);
-    expect(gpu.stderr).toMatch(/--gpu-hours and --gpu-throughput need the DuckDB store/);
     const empty = await cli('traces', 'summarize', '--clickhouse', url);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/no trace store at .*run `routefit traces import FILE --clickhouse/);
     const invoice = writeTemp('inv.csv', 'period,provider,amount\n2026-05,openai,100\n');
-    const inv = await cli('traces', 'import', invoice, '--clickhouse', url);
-    expect(inv.code).toBe(2);
-    expect(inv.stderr).toMatch(/the ClickHouse store holds trace rows only/);
+    const inv = await cli('traces', 'import', invoice, '--clickhouse', url, '--json');
+    expect(inv.code, inv.stderr).toBe(0);
+    expect(JSON.parse(inv.stdout).imports[0]).toMatchObject({ format: 'invoice', kept: 1 });
+    const gpu = await cli('traces', 'summarize', '--clickhouse', url, '--gpu-hours', 'lambda/h100-sxm=10');
+    expect(gpu.code).toBe(2);
+    expect(gpu.stderr).toMatch(/--gpu-hours lambda\/h100-sxm: no traced rows on that route in the window/);
   });
 });

@@ -36,6 +36,8 @@ const options = {
   traces: opt.string('--traces <db>', 'replace assumed inputs with those measured in this trace store (matched by workload name): a DuckDB file or a ClickHouse URL http[s]://HOST:PORT[/DATABASE]; shows both'),
   from: opt.string('--from <date>', 'with --traces: window start (UTC)'),
   to: opt.string('--to <date>', 'with --traces: window end (UTC)'),
+  source: opt.string('--source <name>', "with --traces URL: read attempts from an existing ClickHouse table instead of routefit's own: otel (the OpenTelemetry Collector exporter's otel_traces, read in place)"),
+  otelTable: opt.string('--otel-table <table>', "with --source otel: the table, TABLE or DATABASE.TABLE (default otel_traces in the URL's database)"),
   ...fieldOptions(),
 };
 export type CompareOptions = OptionValues<typeof options>;
@@ -210,7 +212,7 @@ async function compare(file: string, opts: CompareOptions, io: Io): Promise<numb
   if (opts.uncertainty) {
     const { uncertaintyCommand } = await import('../compare/uncertainty.js');
     // Measured inputs replace assumed ones, each with the spread of its own sample (engine withMeasuredInputs).
-    const measured = traces ? await (await import('../measured.js')).measuredSwap(traces, opts) : undefined;
+    const measured = traces ? await (await import('../measured.js')).measuredSwap((await import('../stores.js')).tracesChoice(traces, opts), opts) : undefined;
     return uncertaintyCommand(file, opts, io, measured);
   }
   if (traces) return (await import('../compare/traces.js')).compareWithTraces(file, { ...opts, traces }, io);

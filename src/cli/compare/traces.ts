@@ -10,7 +10,7 @@ import { snake, table, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_BAD_INPUT, EXIT_OK, type Io } from '../io.js';
 import { measuredByWorkload, sourceOf } from '../measured.js';
 import { openCatalog } from '../pricing.js';
-import { choiceLabel } from '../stores.js';
+import { choiceLabel, tracesChoice } from '../stores.js';
 
 interface Side {
   workload: string;
@@ -31,6 +31,8 @@ interface CompareTracesOpts extends FieldValues {
   blend?: boolean | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  source?: string | undefined;
+  otelTable?: string | undefined;
 }
 
 export async function compareWithTraces(file: string, opts: CompareTracesOpts, io: Io): Promise<number> {
@@ -39,13 +41,14 @@ export async function compareWithTraces(file: string, opts: CompareTracesOpts, i
   const asOf = opts.asOf;
   const routes = parseList(opts.routes);
   const prepared = prepareWorkloads(loadWorkloadFile(file), catalog, { today: io.today, ...(asOf ? { asOf } : {}), ...(routes?.length ? { routes } : {}), fields: fieldValues(opts) });
-  const measured = await measuredByWorkload(opts.traces, catalog, opts);
+  const store = tracesChoice(opts.traces, opts);
+  const measured = await measuredByWorkload(store, catalog, { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) }, {}, io.clickhouse ? { connector: io.clickhouse } : {});
   const sides: Side[] = prepared.map((p) => {
     const assumed = compareRoutes(p.profile, p.routes);
     assumed.unpriced.unshift(...p.unpriced);
     const g = measured.get(p.name);
     if (!g) return { workload: p.name, asOf: p.asOf, assumed, replaced: [], note: `no traces for workload "${p.name}" in ${opts.traces}: assumptions kept` };
-    const { profile, replaced } = withMeasuredInputs(p.profile, g.measured, sourceOf(opts.traces, g));
+    const { profile, replaced } = withMeasuredInputs(p.profile, g.measured, sourceOf(store, g));
     const m = compareRoutes(profile, p.routes);
     m.unpriced.unshift(...p.unpriced);
     return { workload: p.name, asOf: p.asOf, assumed, measured: m, replaced: replaced.map((r) => ({ ...r, field: snake(r.field) })) };

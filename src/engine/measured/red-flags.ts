@@ -70,7 +70,7 @@ export interface RedFlagInput {
   /** Cache prices of each workload's latest route; undefined = not looked up (no catalog). */
   cachePrices?: CachePrice[];
   /**
-   * Data the store cannot hold at all, with the reason (the ClickHouse store keeps trace rows only):
+   * Data the store cannot hold at all, with the reason (a store that keeps trace rows only):
    * the signal says "not checked" with this reason instead of "none imported".
    */
   unavailable?: { invoiceVariance?: string; incidents?: string };

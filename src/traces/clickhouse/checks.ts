@@ -143,8 +143,7 @@ async function chRoutesInUse(ch: ChStore, where: string, catalog: Catalog | unde
   );
 }
 
-/** Red flags on the ClickHouse store (needs `prepareChPricing`): the trace series; invoices and incidents not checked. */
+/** Red flags on the ClickHouse store (needs `prepareChPricing`): every signal, the ledger ones read from the store (ledger-reads.ts chCheck). */
 export async function checkClickHouse(ch: ChStore, opts: CheckOptions): Promise<Signal[]> {
-  const series = await chTraceSeries(ch, checkWindow(opts), opts.catalog);
-  return detectRedFlags(redFlagInput(series, { unavailable: CLICKHOUSE_UNAVAILABLE }, opts));
+  return (await import('./ledger-reads.js')).chCheck(ch, opts); // every signal: the ledgers live in the store too (ledger-reads.ts)
 }

@@ -93,13 +93,8 @@ async function openLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: 
 export async function importFileToClickHouse(ch: ChStore, file: string, opts: ChImportOptions): Promise<ImportSummary> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: ${existsSync(file) ? 'is a folder, not a file: give the files inside it' : 'file not found'}`, { field: 'file' });
   const format = opts.format ?? detectFormat(file);
-  if ((LEDGER_FORMATS as readonly string[]).includes(format)) {
-    throw new RoutefitError(
-      'invalid_input',
-      `${file} is ${format === 'route-summary' ? 'a route-summary file' : `an invoice or usage export (${format})`}: the ClickHouse store holds trace rows only; import it into a DuckDB store (--db) instead`,
-      { field: 'format' },
-    );
-  }
+  // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts.
+  if ((LEDGER_FORMATS as readonly string[]).includes(format)) return (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts);
   const dir = mkdtempSync(join(tmpdir(), 'routefit-ch-'));
   const mem = await openStore(':memory:', { create: true });
   try {

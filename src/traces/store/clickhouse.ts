@@ -1,6 +1,10 @@
 import type { Catalog } from '../../catalog/types.js';
 import { RoutefitError } from '../../engine/errors.js';
-import { CLICKHOUSE_UNAVAILABLE, chTraceSeries, checkClickHouse } from '../clickhouse/checks.js';
+import { chTraceSeries } from '../clickhouse/checks.js';
+import { chCheck, chGpuAggregate, chHasInvoices, chIncidentsIn, chInvoicePeriods, chOtelMetrics, chReconcile, chRows, prepareRouteKeys } from '../clickhouse/ledger-reads.js';
+import { gpuRoutes } from '../gpu.js';
+import { routeSummaries } from '../route-summaries.js';
+import { addPeriodMargins } from '../trace-to-margin.js';
 import { type ChStore, chLit } from '../clickhouse/connection.js';
 import { summarizeClickHouse } from '../clickhouse/metrics.js';
 import { prepareChPricing } from '../clickhouse/pricing.js';
@@ -13,23 +17,8 @@ import type { StoreCapabilities, TraceStore } from './types.js';
  * cluster when the tables are Distributed.
  */
 export function clickHouseCapabilities(): StoreCapabilities {
-  const ledgers = 'the ClickHouse store holds trace rows only; import ledgers into a DuckDB store (--db)';
-  return {
-    replace: true,
-    invoices: false,
-    incidents: false,
-    gpuHours: false,
-    routeSummaries: false,
-    otelMetrics: false,
-    imports: true,
-    why: {
-      invoices: CLICKHOUSE_UNAVAILABLE.invoiceVariance ?? ledgers,
-      incidents: CLICKHOUSE_UNAVAILABLE.incidents ?? ledgers,
-      gpuHours: '--gpu-hours and --gpu-throughput need the DuckDB store (--db); GPU routes are summarized from the DuckDB store only',
-      routeSummaries: ledgers,
-      otelMetrics: ledgers,
-    },
-  };
+  // Ledgers live in the store's own tables (clickhouse/ledger-schema.ts), beside the traces.
+  return { replace: true, invoices: true, incidents: true, gpuHours: true, routeSummaries: true, otelMetrics: true, imports: true, why: {} };
 }
 
 /** `url`: the store URL as given, credentials included (a cluster's nodes are reached with them). */
@@ -38,14 +27,19 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
   const requirePriced = () => {
     if (!pricedFor) throw new Error('TraceStore: call preparePricing(catalog) before reading costs');
   };
-  const capabilities = clickHouseCapabilities();
-  if (source?.readOnly) {
-    capabilities.imports = false;
-    capabilities.why.imports = source.readOnly;
-  }
-  const refuse = (what: keyof StoreCapabilities['why'], field: string): never => {
-    throw new RoutefitError('invalid_input', capabilities.why[what] ?? `not on the ClickHouse store`, { field });
+  // The price keys of reconcile and --gpu-hours, made once per catalog when first needed.
+  let keysFor: Catalog | undefined;
+  const routeKeys = async () => {
+    if (keysFor !== pricedFor) await prepareRouteKeys(ch, pricedFor!);
+    keysFor = pricedFor;
   };
+  const capabilities = clickHouseCapabilities();
+  // A read source (--source otel) is read-only for traces; ledgers still go into routefit's own tables of the URL's database.
+  const readOnlyTraces = source?.readOnly;
+  if (readOnlyTraces) {
+    capabilities.imports = false;
+    capabilities.why.imports = readOnlyTraces;
+  }
   return {
     label: ch.url,
     json: source ? { clickhouse: ch.url, source: source.name } : { clickhouse: ch.url },
@@ -59,8 +53,11 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
       }
     },
     async importFile(file, opts) {
-      if (!capabilities.imports) refuse('imports', 'source');
       const { importFileToClickHouse } = await import('../clickhouse/import.js');
+      if (readOnlyTraces) {
+        const [{ detectFormat }, { LEDGER_FORMATS }] = await Promise.all([import('../import.js'), import('../ledgers.js')]);
+        if (!(LEDGER_FORMATS as readonly string[]).includes(opts.format ?? detectFormat(file))) throw new RoutefitError('invalid_input', readOnlyTraces, { field: 'source' });
+      }
       return importFileToClickHouse(ch, file, { ...opts, url });
     },
     async preparePricing(catalog) {
@@ -71,14 +68,27 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
     summarize: (opts) => (requirePriced(), summarizeClickHouse(ch, opts)),
     traceSeries: (window, catalog) => (requirePriced(), chTraceSeries(ch, window, catalog)),
     routeUse: async (window, catalog) => (requirePriced(), (await chTraceSeries(ch, window, catalog)).routeUse),
-    check: (opts) => (requirePriced(), checkClickHouse(ch, opts)),
-    hasInvoices: async () => false,
-    invoicePeriods: async () => [],
-    reconcile: async () => refuse('invoices', 'invoice'),
-    incidents: async () => undefined,
-    gpuRoutes: async (_catalog, hours) => (hours.size ? refuse('gpuHours', 'gpu-hours') : []),
-    routeSummaries: async () => [],
-    otelMetrics: async () => [],
+    check: (opts) => (requirePriced(), chCheck(ch, opts, routeKeys)),
+    hasInvoices: () => chHasInvoices(ch),
+    invoicePeriods: () => chInvoicePeriods(ch),
+    async reconcile(opts = {}, margin) {
+      requirePriced();
+      if (!(await chHasInvoices(ch))) {
+        throw new RoutefitError('invalid_input', `the store holds no invoice lines: import a FOCUS CSV or an invoice CSV (period, provider, sku or model, quantity, unit, amount) first (traces import FILE --clickhouse ${ch.url})`, { field: 'invoice' });
+      }
+      await routeKeys();
+      const r = await chReconcile(ch, opts);
+      if (margin) await addPeriodMargins((o) => summarizeClickHouse(ch, o), r.providers, margin);
+      return r;
+    },
+    incidents: (uses, catalog) => chIncidentsIn(ch, uses, catalog),
+    async gpuRoutes(catalog, hours, opts) {
+      requirePriced();
+      if (hours.size) await routeKeys();
+      return gpuRoutes(chGpuAggregate(ch, opts), catalog, hours, opts);
+    },
+    routeSummaries: (catalog, asOf) => routeSummaries(chRows(ch), catalog, asOf),
+    otelMetrics: (window) => chOtelMetrics(ch, window),
     sourceReport: async (window) => source?.report(ch, window),
     focus: async (window) => {
       await source?.focus?.(ch, window);

@@ -52,7 +52,7 @@ export interface StoreCapabilities {
   routeSummaries: boolean;
   /** OTel GenAI metric points (histograms). */
   otelMetrics: boolean;
-  /** Imports are accepted (a read-only source such as `otel_traces` refuses them). */
+  /** Trace imports are accepted (a read-only source such as `otel_traces` refuses them; ledgers still go into the store's own tables). */
   imports: boolean;
   /** Why each `false` above is false, for messages. */
   why: Partial<Record<Exclude<keyof StoreCapabilities, 'why'>, string>>;

@@ -147,6 +147,6 @@ export default defineCommand({
   notes:
     'Rows are keyed on request_id + attempt: importing a file again adds nothing; a row stored with other values is a conflict (refused, or replaced with --replace). Exit code 2 when a file is refused.\n' +
     'Epoch timestamps are read in the unit their magnitude names (s, ms, µs, ns); a timestamp outside --timestamp-window is a rejected row. A truncated .gz/.zst file is refused.\n' +
-    'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows go to a ClickHouse server after the same checks; invoices, usage exports, metrics, incidents and route summaries stay DuckDB-only. With --cluster NAME (or ROUTEFIT_CLICKHOUSE_CLUSTER) the store is sharded over that cluster; several machines may import into one store at once (one writes at a time, see docs/scale.md).',
+    'With --clickhouse (or ROUTEFIT_CLICKHOUSE_URL) trace rows and ledgers (invoices, usage exports, metrics, incidents, route summaries) go to a ClickHouse server after the same checks. With --cluster NAME (or ROUTEFIT_CLICKHOUSE_CLUSTER) the store is sharded over that cluster; several machines may import into one store at once (one writes at a time, see docs/scale.md).',
   run: (opts, { args, io, cmd }) => importFiles(args, opts, io, storeChoice(cmd, opts)),
 });

@@ -6,12 +6,14 @@ import { CliUsageError, EXIT_FLAGGED, EXIT_OK, type Io } from '../../io.js';
 import { overheadsLine, workloadFileOverheads } from '../../measured.js';
 import { openCatalog } from '../../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../../command.js';
-import { type StoreChoice, clickhouseOpt, dbOpt, storeChoice, withTraceStore } from '../../stores.js';
+import { type StoreChoice, clickhouseOpt, dbOpt, otelTableOpt, sourceOpt, storeChoice, withTraceStore } from '../../stores.js';
 
 const usdFlag = (flags: string, description: string) => opt.number(flags, description, { min: 0 });
 const options = {
   db: dbOpt(),
   clickhouse: clickhouseOpt(),
+  source: sourceOpt(),
+  otelTable: otelTableOpt(),
   assumedCacheHitRate: opt.number('--assumed-cache-hit-rate <fraction>', 'the cache hit rate your LCPR model assumed, to test it', { min: 0, max: 1, percent: true }),
   evalCostPerMonth: usdFlag('--eval-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
   opsCostPerMonth: usdFlag('--ops-cost-per-month <usd>', 'for trace-to-margin (prorated)'),
@@ -38,8 +40,11 @@ async function reconcile(opts: ReconcileOpts, io: Io, where: StoreChoice): Promi
     const flag = (k: 'evalCostPerMonth' | 'opsCostPerMonth' | 'humanCostPerEscalation', f: string) => (opts[k] === undefined ? {} : { [k]: { value: opts[k]!, evidence: 'assumed' as const, source: `${f} flag` } });
     overheads = { ...flag('evalCostPerMonth', '--eval-cost-per-month'), ...flag('opsCostPerMonth', '--ops-cost-per-month'), ...flag('humanCostPerEscalation', '--human-cost-per-escalation') };
   }
-  const { json, ...result } = await withTraceStore(where, {}, async (store) => {
+  const { json, ...result } = await withTraceStore(where, io.clickhouse ? { connector: io.clickhouse } : {}, async (store) => {
     await store.requireTraces();
+    // A read source (--source otel) says what it read and what it could not: never a silent drop.
+    await store.focus({});
+    for (const w of (await store.sourceReport({}))?.warnings ?? []) io.err(`warning: ${w}\n`);
     const pricing = await store.preparePricing(catalog);
     // Trace-to-margin per provider × period: summarize's aggregates over the invoice period.
     return { json: store.json, ...(await store.reconcile(ro, { overheads, revenuePerAccepted: opts.revenuePerAccepted })), unpriced: pricing.unresolved };
@@ -97,6 +102,8 @@ export default defineCommand({
     'routefit traces reconcile',
     'routefit traces reconcile --assumed-cache-hit-rate 0.3 --revenue-per-accepted 0.05 --json',
     'routefit traces reconcile --workload examples/saas-chat.yaml --json',
+    'routefit traces reconcile --clickhouse http://127.0.0.1:8123/traces --json',
+    'routefit traces reconcile --clickhouse http://127.0.0.1:8123/otel --source otel',
   ],
   notes: 'Delta = invoice − traces, as a share of the invoice. Exit code 1 when any provider × period is more than 10% off (Inference Field Guide, Part 5 red flag).',
   run: (opts, { io, cmd }) => reconcile(opts, io, storeChoice(cmd, opts)),

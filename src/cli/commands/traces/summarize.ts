@@ -306,7 +306,7 @@ export default defineCommand({
   ],
   notes:
     'Cost is computed now from the catalog, not stored: a corrected price re-prices history. Unpriced rows are listed, never costed at $0.\n' +
-    'With --clickhouse the same metrics run on a ClickHouse server (same numbers, same output); --gpu-hours and route summaries need the DuckDB store.\n' +
-    'reconcile reads the DuckDB store only (invoices live there); whatif and compare --traces take either store.',
+    'With --clickhouse the same metrics run on a ClickHouse server (same numbers, same output), --gpu-hours and route summaries included.\n' +
+    'reconcile, whatif and compare --traces take either store (invoices live beside the traces).',
   run: (opts, { io, cmd }) => summarizeCmd(opts, io, storeChoice(cmd, opts)),
 });
