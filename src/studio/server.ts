@@ -8,7 +8,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { loadCatalog } from '../catalog/load.js';
-import { InputFileError } from '../io/yaml-file.js';
+import { InputFileError, parseYaml } from '../io/yaml-file.js';
+import { agentFromSource } from '../io/agent-file.js';
+import { factsFromSource } from '../workload/facts-file.js';
+import type { Catalog } from '../catalog/types.js';
 import { parseWorkloadText } from '../workload/load.js';
 import { PRESETS, presetYaml } from '../workload/presets.js';
 import { PathRefused, checkRequest, containedYaml } from './guard.js';
@@ -101,6 +104,8 @@ export function studioApp(cfg: StudioConfig): Hono {
       today: cfg.today,
       file: cfg.file ?? null,
       files: listYaml(cfg.root),
+      // Files holding an agent workflow (`routefit agent FILE` reads their agent: block): the Agent view lists them.
+      agentFiles: listYaml(cfg.root).filter((f) => holdsAgent(join(cfg.root, f))),
       store: cfg.clickhouse ? { kind: 'clickhouse' } : cfg.db ? { kind: 'duckdb', name: cfg.db.split(/[\\/]/).pop() } : null,
       presets: Object.values(PRESETS).map((p) => ({ name: p.name, title: p.title, card: p.card, text: presetYaml(p) })),
     }),
@@ -127,7 +132,7 @@ export function studioApp(cfg: StudioConfig): Hono {
       text = applyEdits(readCapped(full), body.edits as Edit[]);
     }
     if (Buffer.byteLength(text) > MAX_FILE_BYTES) throw new BadRequest(`file would be over ${MAX_FILE_BYTES} bytes`);
-    parseWorkloadText(String(rel), text);
+    checkBeforeSave(String(rel), text, catalog, cfg.today);
     writeFileSync(full, text);
     return c.json({ path: relative(cfg.root, full), text });
   });
@@ -201,6 +206,32 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
 function readCapped(full: string): string {
   if (statSync(full).size > MAX_FILE_BYTES) throw new BadRequest(`file is over ${MAX_FILE_BYTES} bytes`);
   return readFileSync(full, 'utf8');
+}
+
+/** A top-level `agent:` key, read without parsing the whole file (the session lists these). */
+function holdsAgent(full: string): boolean {
+  try {
+    return statSync(full).size <= MAX_FILE_BYTES && /^agent:/m.test(readFileSync(full, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The check a file passes before it is written, as the command that reads it loads it: a workload or
+ * fleet by the workload loader; a file of fact blocks only (an agent workflow, TCO or vendor facts) by
+ * the same loader's fact-block path, and its agent block as `routefit agent` loads it.
+ */
+function checkBeforeSave(file: string, text: string, catalog: Catalog, today: string): void {
+  const src = parseYaml(file, text);
+  const d = src.data;
+  const hasWorkload = d !== null && typeof d === 'object' && !Array.isArray(d) && ['workloads', 'requests_per_month', 'input_tokens', 'routes'].some((k) => k in d);
+  if (hasWorkload || d === null || typeof d !== 'object' || Array.isArray(d)) {
+    parseWorkloadText(file, text);
+    return;
+  }
+  if ('agent' in d) agentFromSource(src, catalog, today);
+  else factsFromSource(src);
 }
 
 function listYaml(root: string): string[] {

@@ -8,6 +8,8 @@ export interface Session {
   today: string;
   file: string | null;
   files: string[];
+  /** Files of the folder holding an agent workflow (an `agent:` block). */
+  agentFiles: string[];
   store: { kind: 'duckdb' | 'clickhouse'; name?: string } | null;
   presets: { name: string; title: string; card: string; text: string }[];
 }

@@ -12,6 +12,7 @@ import { SizingView } from './sizing.js';
 import { TracesView } from './traces.js';
 import { VolumeView } from './volume.js';
 import { DecisionsView } from './decisions.js';
+import { AgentView } from './agent.js';
 
 export interface ViewEntry {
   id: View;
@@ -30,6 +31,7 @@ export const VIEW_LIST: ViewEntry[] = [
   { id: 'decisions', title: 'Decisions', available: () => true, render: (p) => <DecisionsView {...p} /> },
   { id: 'sizing', title: 'Sizing', available: () => true, render: (p) => <SizingView {...p} /> },
   { id: 'calculators', title: 'Calculators', available: () => true, render: (p) => <CalculatorsView {...p} /> },
+  { id: 'agent', title: 'Agent workflow', available: () => true, render: (p) => <AgentView {...p} /> },
   // Traces needs a store: listed only when the Studio was started with --db or --clickhouse.
   { id: 'traces', title: 'Traces', available: (s) => s.store !== null, render: (p) => <TracesView {...p} /> },
   { id: 'catalog', title: 'Catalog', available: () => true, render: (p) => <CatalogView {...p} /> },
