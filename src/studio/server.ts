@@ -17,6 +17,7 @@ import { PRESETS, presetYaml } from '../workload/presets.js';
 import { PathRefused, checkRequest, containedYaml } from './guard.js';
 import { type Edit, applyEdits } from './pricing.js';
 import { catalogToWire } from '../catalog/wire.js';
+import { genaiSubset } from './genai-subset.js';
 
 /** Largest request body accepted (a workload file edit or a whole file). */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -111,6 +112,10 @@ export function studioApp(cfg: StudioConfig): Hono {
     }),
   );
   app.get('/api/catalog', (c) => c.body(catalogJson, 200, { 'Content-Type': 'application/json' }));
+  let genaiJson: string | undefined;
+  // Built once, soon after start (reading the package takes ~0.1 s), before the page asks for it.
+  setImmediate(() => (genaiJson ??= JSON.stringify(genaiSubset(catalog))));
+  app.get('/api/genai-prices', (c) => c.body((genaiJson ??= JSON.stringify(genaiSubset(catalog))), 200, { 'Content-Type': 'application/json' }));
 
   app.get('/api/file', (c) => {
     const full = containedYaml(cfg.root, c.req.query('path'), true);
@@ -177,7 +182,13 @@ export function studioApp(cfg: StudioConfig): Hono {
     });
   }
 
-  app.get('/', (c) => c.body(readFileSync(join(cfg.assetsDir, 'index.html')), 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
+  // The page's first requests start with the HTML, before the app's script has loaded and run: the
+  // session, the catalog, the genai-prices data and the file opened first (the app's fetches reuse them).
+  const preloads = ['api/session', 'api/catalog', 'api/genai-prices', ...(cfg.file ? [`api/file?path=${encodeURIComponent(cfg.file)}`] : [])]
+    .map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${u.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" />`)
+    .join('');
+  const indexHtml = readFileSync(join(cfg.assetsDir, 'index.html'), 'utf8').replace('</head>', `${preloads}</head>`);
+  app.get('/', (c) => c.body(indexHtml, 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
   app.get('/assets/:name', (c) => {
     const name = c.req.param('name');
     // Built asset names only: no separators, no dot-files.

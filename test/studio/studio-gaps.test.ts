@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
 
+// The page's globals, in the functions this file runs in Chromium (the test's own types are Node's).
+declare const document: any, window: any, MutationObserver: any;
+
 let browser: Browser;
 let studio: Studio;
 let dir: string;
@@ -220,6 +223,24 @@ describe('Monte Carlo progress', () => {
     for (const r of routes) expect(Number(await page.getAttribute(`[data-testid=bands] tr[data-route="${r.route}"] td[data-win]`, 'data-win')), r.route).toBe(r.winProbability);
     await page.close();
   }, 180_000);
+});
+
+describe('genai-prices data from the server', () => {
+  it('the Catalog view with genai-prices models lists every route and input price `routefit catalog list --origin all` gives (the page no longer loads the package)', async () => {
+    const page = await open('saas-chat.yaml', 'catalog');
+    const today: string = await page.evaluate(() => fetch('api/session').then((r: any) => r.json()).then((s: any) => s.today));
+    await page.check('.catalog input[type=checkbox]');
+    await page.waitForSelector('[data-testid=catalog-tokens] tr[data-catalog-route] small');
+    const shown = new Map<string, string>(await page.$$eval('[data-testid=catalog-tokens] tr[data-catalog-route]', (rows) => rows.map((r) => [r.getAttribute('data-catalog-route')!, r.querySelector('[data-input]')?.getAttribute('data-input') ?? ''] as [string, string])));
+    const cliOut = await json('catalog', 'list', '--origin', 'all', '--as-of', today);
+    const routes = cliOut.tokenRoutes as { id: string; input?: number }[];
+    expect(routes.length).toBeGreaterThan(100);
+    for (const r of routes) {
+      expect(shown.has(r.id), r.id).toBe(true);
+      if (r.input !== undefined) expect(shown.get(r.id), r.id).toBe(String(r.input));
+    }
+    await page.close();
+  }, 120_000);
 });
 
 describe('console', () => {
