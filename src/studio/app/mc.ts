@@ -7,6 +7,7 @@ export type McState = { status: 'idle' } | { status: 'running'; samples: number;
 
 let worker: Worker | undefined;
 let seq = 0;
+const PROGRESS_UI_MS = 100;
 /** The run in flight (or last finished): views asking about the same priced workload share it. */
 let run: { p: PricedWorkload; id: number; state: McState; listeners: Set<(s: McState) => void> } | undefined;
 /** Finished runs per priced workload: going back to a view, or undoing an edit, shows the result at once. */
@@ -57,9 +58,15 @@ export function runMonteCarlo(p: PricedWorkload, onState: (s: McState) => void):
   };
   emit(r.state);
   const w = worker;
+  let lastProgress = performance.now();
   const listener = (ev: MessageEvent) => {
     if (ev.data.id !== id) return;
     if (ev.data.progress) {
+      // Each progress state re-renders the view showing it (Compare: the whole routes table): at most
+      // one every 100 ms, so the page's thread stays free for the user's next keystroke.
+      const now = performance.now();
+      if (now - lastProgress < PROGRESS_UI_MS) return;
+      lastProgress = now;
       emit({ status: 'running', samples: ev.data.progress.total, done: ev.data.progress.done });
       return;
     }
