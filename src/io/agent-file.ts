@@ -4,10 +4,10 @@ import type { Catalog } from '../catalog/types.js';
 import type { AgentPhase } from '../engine/decisions/agent-workflow.js';
 import { RoutefitError } from '../engine/errors.js';
 import { DEFAULTS } from '../workload/defaults.js';
-import { InputFileError, type Problem, locate, pathToField, readYaml, validate } from './yaml-file.js';
+import { InputFileError, type Problem, type YamlSource, locate, pathToField, readYaml, validate } from './yaml-file.js';
 
 import { agentBlockSchema, agentPhaseSchema, agentPriceSchema } from '../workload/agent-block.js';
-import { loadFactsFile } from '../workload/facts-file.js';
+import { factsFromSource } from '../workload/facts-file.js';
 
 /**
  * `routefit agent FILE` reads the `agent:` block of a workload file (the one file format: the whole
@@ -29,8 +29,13 @@ export interface LoadedAgent {
 }
 
 export function loadAgentFile(path: string, catalog: Catalog, today: string, asOfFlag?: string): LoadedAgent {
-  loadFactsFile(path); // the one format: unknown keys and bad values anywhere in the file are located errors
-  const src = readYaml(path);
+  return agentFromSource(readYaml(path), catalog, today, asOfFlag);
+}
+
+/** As loadAgentFile, from text already parsed (the Studio's agent view, with the user's edits). */
+export function agentFromSource(src: YamlSource & { data: unknown }, catalog: Catalog, today: string, asOfFlag?: string): LoadedAgent {
+  const path = src.file;
+  factsFromSource(src); // the one format: unknown keys and bad values anywhere in the file are located errors
   const known = (p: readonly PropertyKey[]) => (p.length === 1 && p[0] === 'agent' ? Object.keys(agentBlockSchema.shape) : p[1] === 'phases' && p.length === 3 ? Object.keys(agentPhaseSchema.shape) : p.includes('price') ? Object.keys(agentPriceSchema.shape) : []);
   const whole = validate(src, agentFileSchema, known);
   const data: AgentFile = { ...whole.agent, ...(whole.name !== undefined ? { name: whole.name } : {}), ...(whole.as_of !== undefined ? { as_of: whole.as_of } : {}) };

@@ -1,5 +1,5 @@
 import { InputFileError } from './yaml-file.js';
-import { loadFactsFile } from '../workload/facts-file.js';
+import { type LoadedFacts, loadFactsFile } from '../workload/facts-file.js';
 import { valueOf } from '../engine/evidence.js';
 import type { TcoBlock } from '../workload/tco-block.js';
 
@@ -19,7 +19,12 @@ const DAYS_PER_MONTH = 365 / 12;
  * it needs one (exit 2) and what to write.
  */
 export function loadTcoFile(file: string): TcoFile {
-  const f = loadFactsFile(file);
+  return tcoFromFacts(loadFactsFile(file));
+}
+
+/** As loadTcoFile, from facts already loaded (the Studio's edited file in the browser). */
+export function tcoFromFacts(f: LoadedFacts): TcoFile {
+  const file = f.file;
   const t = f.facts.tco;
   if (!t) {
     throw new InputFileError(file, [

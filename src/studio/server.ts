@@ -8,12 +8,16 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { loadCatalog } from '../catalog/load.js';
-import { InputFileError } from '../io/yaml-file.js';
+import { InputFileError, parseYaml } from '../io/yaml-file.js';
+import { agentFromSource } from '../io/agent-file.js';
+import { factsFromSource } from '../workload/facts-file.js';
+import type { Catalog } from '../catalog/types.js';
 import { parseWorkloadText } from '../workload/load.js';
 import { PRESETS, presetYaml } from '../workload/presets.js';
 import { PathRefused, checkRequest, containedYaml } from './guard.js';
 import { type Edit, applyEdits } from './pricing.js';
 import { catalogToWire } from '../catalog/wire.js';
+import { genaiSubset } from './genai-subset.js';
 
 /** Largest request body accepted (a workload file edit or a whole file). */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -101,11 +105,17 @@ export function studioApp(cfg: StudioConfig): Hono {
       today: cfg.today,
       file: cfg.file ?? null,
       files: listYaml(cfg.root),
+      // Files holding an agent workflow (`routefit agent FILE` reads their agent: block): the Agent view lists them.
+      agentFiles: listYaml(cfg.root).filter((f) => holdsAgent(join(cfg.root, f))),
       store: cfg.clickhouse ? { kind: 'clickhouse' } : cfg.db ? { kind: 'duckdb', name: cfg.db.split(/[\\/]/).pop() } : null,
       presets: Object.values(PRESETS).map((p) => ({ name: p.name, title: p.title, card: p.card, text: presetYaml(p) })),
     }),
   );
   app.get('/api/catalog', (c) => c.body(catalogJson, 200, { 'Content-Type': 'application/json' }));
+  let genaiJson: string | undefined;
+  // Built once, soon after start (reading the package takes ~0.1 s), before the page asks for it.
+  setImmediate(() => (genaiJson ??= JSON.stringify(genaiSubset(catalog))));
+  app.get('/api/genai-prices', (c) => c.body((genaiJson ??= JSON.stringify(genaiSubset(catalog))), 200, { 'Content-Type': 'application/json' }));
 
   app.get('/api/file', (c) => {
     const full = containedYaml(cfg.root, c.req.query('path'), true);
@@ -127,7 +137,7 @@ export function studioApp(cfg: StudioConfig): Hono {
       text = applyEdits(readCapped(full), body.edits as Edit[]);
     }
     if (Buffer.byteLength(text) > MAX_FILE_BYTES) throw new BadRequest(`file would be over ${MAX_FILE_BYTES} bytes`);
-    parseWorkloadText(String(rel), text);
+    checkBeforeSave(String(rel), text, catalog, cfg.today);
     writeFileSync(full, text);
     return c.json({ path: relative(cfg.root, full), text });
   });
@@ -172,7 +182,13 @@ export function studioApp(cfg: StudioConfig): Hono {
     });
   }
 
-  app.get('/', (c) => c.body(readFileSync(join(cfg.assetsDir, 'index.html')), 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
+  // The page's first requests start with the HTML, before the app's script has loaded and run: the
+  // session, the catalog, the genai-prices data and the file opened first (the app's fetches reuse them).
+  const preloads = ['api/session', 'api/catalog', 'api/genai-prices', ...(cfg.file ? [`api/file?path=${encodeURIComponent(cfg.file)}`] : [])]
+    .map((u) => `<link rel="preload" as="fetch" crossorigin="anonymous" href="${u.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}" />`)
+    .join('');
+  const indexHtml = readFileSync(join(cfg.assetsDir, 'index.html'), 'utf8').replace('</head>', `${preloads}</head>`);
+  app.get('/', (c) => c.body(indexHtml, 200, { 'Content-Type': TYPES['.html']!, 'Cache-Control': 'no-store' }));
   app.get('/assets/:name', (c) => {
     const name = c.req.param('name');
     // Built asset names only: no separators, no dot-files.
@@ -201,6 +217,32 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
 function readCapped(full: string): string {
   if (statSync(full).size > MAX_FILE_BYTES) throw new BadRequest(`file is over ${MAX_FILE_BYTES} bytes`);
   return readFileSync(full, 'utf8');
+}
+
+/** A top-level `agent:` key, read without parsing the whole file (the session lists these). */
+function holdsAgent(full: string): boolean {
+  try {
+    return statSync(full).size <= MAX_FILE_BYTES && /^agent:/m.test(readFileSync(full, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The check a file passes before it is written, as the command that reads it loads it: a workload or
+ * fleet by the workload loader; a file of fact blocks only (an agent workflow, TCO or vendor facts) by
+ * the same loader's fact-block path, and its agent block as `routefit agent` loads it.
+ */
+function checkBeforeSave(file: string, text: string, catalog: Catalog, today: string): void {
+  const src = parseYaml(file, text);
+  const d = src.data;
+  const hasWorkload = d !== null && typeof d === 'object' && !Array.isArray(d) && ['workloads', 'requests_per_month', 'input_tokens', 'routes'].some((k) => k in d);
+  if (hasWorkload || d === null || typeof d !== 'object' || Array.isArray(d)) {
+    parseWorkloadText(file, text);
+    return;
+  }
+  if ('agent' in d) agentFromSource(src, catalog, today);
+  else factsFromSource(src);
 }
 
 function listYaml(root: string): string[] {

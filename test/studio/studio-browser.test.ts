@@ -63,7 +63,7 @@ describe('Studio in Chromium', () => {
     const page = await open();
     await page.waitForSelector('[data-win-probability]', { timeout: 60_000 });
     const views = await page.$$eval('nav.views button', (b) => b.map((x) => x.getAttribute('data-view')!));
-    expect(views).toEqual(['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'decisions', 'sizing', 'calculators', 'traces', 'catalog']);
+    expect(views).toEqual(['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'decisions', 'sizing', 'calculators', 'agent', 'traces', 'catalog']);
     const ready: Record<string, string> = {
       compare: '[data-chart=cost-breakdown][data-drawn]',
       editor: '[data-testid=fields] tbody tr',
@@ -73,6 +73,8 @@ describe('Studio in Chromium', () => {
       decisions: '[data-testid=matrix-table] tbody tr',
       sizing: '[data-testid=sizing]',
       calculators: '[data-testid=goodput]',
+      // The file open is a workload without an agent block: the view says so and lists the folder's agent files.
+      agent: '[data-testid=view-agent] section.agent h2',
       traces: '[data-testid=trace-groups] tbody tr',
       catalog: '[data-testid=catalog-tokens] tbody tr',
     };

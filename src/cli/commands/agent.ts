@@ -1,4 +1,5 @@
-import { LATENCY_TIERS, agentPhases } from '../../engine/decisions/agent-workflow.js';
+import { LATENCY_TIERS } from '../../engine/decisions/agent-workflow.js';
+import { agentReport } from '../agent-calc.js';
 import { loadAgentFile } from '../../io/agent-file.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { EXIT_OK, type Io } from '../io.js';
@@ -11,10 +12,10 @@ type AgentOpts = OptionValues<typeof options>;
 function agentCommand(file: string, opts: AgentOpts, io: Io): number {
   const asOf = opts.asOf;
   const a = loadAgentFile(file, openCatalog(opts.catalog), io.today, asOf);
-  const r = agentPhases({ phases: a.phases, userPromptTokens: a.file.user_prompt_tokens, taskSuccessRate: a.file.task_success_rate });
+  const r = agentReport(a);
   const perMonth = a.file.tasks_per_month;
   if (opts.json) {
-    io.out(JSON.stringify({ file, name: a.file.name ?? null, asOf: a.asOf, prices: a.priced, ...r, ...(perMonth !== undefined ? { monthly: { tasks: perMonth, cost: r.costPerTask * perMonth, costAfterRouting: r.routing.costAfter * perMonth } } : {}) }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, name: a.file.name ?? null, asOf: a.asOf, prices: a.priced, ...r }, null, 2) + '\n');
     return EXIT_OK;
   }
   const L = [

@@ -1,47 +1,29 @@
-import { type TrainingCost, fineTunePayback, loraTrainingCost } from '../../engine/decisions/fine-tune.js';
-import { DAYS_PER_MONTH } from '../../engine/units.js';
 import { count, percent, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
 import { openCatalog, pickWorkloads, priceFile } from '../pricing.js';
 import { loraTrainingTiers } from '../../catalog/load.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 import { FINE_TUNE_OPTIONS } from '../calculator-options.js';
+import { type FineTuneEconomics, fineTuneCalc, givenEconomics, workloadEconomics } from '../fine-tune-calc.js';
 
 const options = { ...FINE_TUNE_OPTIONS, json: opt.json(), catalog: opt.catalog() };
 type FineTuneOpts = OptionValues<typeof options>;
 
-/** LCPR before and after, and volume: from the workload file's two routes, or given directly. */
-function economics(file: string | undefined, opts: FineTuneOpts, io: Io): { lcprBefore: number; reduction: number; acceptedPerDay: number; before?: string; after?: string; lcprAfter?: number } {
-  if (file === undefined) {
-    if (opts.lcpr === undefined || opts.reduction === undefined || opts.acceptedPerDay === undefined) throw new CliUsageError('give FILE with --route and --lora-route, or --lcpr, --reduction and --accepted-per-day');
-    return { lcprBefore: opts.lcpr, reduction: opts.reduction, acceptedPerDay: opts.acceptedPerDay };
-  }
+function economics(file: string | undefined, opts: FineTuneOpts, io: Io): FineTuneEconomics {
+  if (file === undefined) return givenEconomics(opts);
   if (opts.route === undefined || opts.loraRoute === undefined) throw new CliUsageError('with FILE give --route (today) and --lora-route (the adapter route), both routes of the workload');
   const [p] = pickWorkloads(priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today), file, opts.workload);
   if (!p) throw new CliUsageError(`${file} holds no workload`);
-  const find = (id: string, flag: string) => {
-    const r = p.comparison.routes.find((x) => x.route === id || x.route === (p.prepared.routes.find((s) => s.id === id)?.id ?? ''));
-    if (!r) {
-      const why = p.comparison.unpriced.find((u) => u.route === id);
-      throw new CliUsageError(`${flag} ${id} is not a priced route of workload ${p.prepared.name}${why ? `: ${why.message}` : ` (its routes: ${p.comparison.routes.map((x) => x.route).join(', ')}); add it to the file's routes`}`);
-    }
-    return r;
-  };
-  const before = find(opts.route, '--route');
-  const after = find(opts.loraRoute, '--lora-route');
-  return { lcprBefore: before.lcpr, lcprAfter: after.lcpr, reduction: Math.max(0, 1 - after.lcpr / before.lcpr), acceptedPerDay: before.acceptedRequestsPerMonth / DAYS_PER_MONTH, before: before.route, after: after.route };
+  return workloadEconomics(p, opts);
 }
 
 function fineTune(file: string | undefined, opts: FineTuneOpts, io: Io): number {
   if (opts.method !== 'sft' && opts.method !== 'dpo') throw new CliUsageError(`--method must be sft or dpo; got "${opts.method}"`);
   // The LoRA rates in force on the date priced (catalog/fine-tuning.yaml, with source and date).
   const tiers = loraTrainingTiers(openCatalog(opts.catalog), opts.asOf ?? io.today);
-  const training: TrainingCost = loraTrainingCost({ tiers, examples: opts.examples, tokensPerExample: opts.tokensPerExample, baseParamsB: opts.baseParamsB, epochs: opts.epochs, method: opts.method });
   const e = economics(file, opts, io);
-  const at = (upfront: number) => fineTunePayback({ upfrontCost: upfront, lcprBefore: e.lcprBefore, reduction: e.reduction, acceptedPerDay: e.acceptedPerDay, iterationCostPerMonth: opts.iterationCost });
-  // Payback on training compute alone, and on the program's real cost (compute × the 2-5x hidden-cost multiplier).
-  const onCompute = at(training.computeCost[1]);
-  const onProgram = [at(training.programCost[0]), at(training.programCost[1])] as const;
+  const r = fineTuneCalc(tiers, opts, e);
+  const { training, paybackOnCompute: onCompute, paybackOnProgram: onProgram } = r;
   if (opts.json) {
     io.out(JSON.stringify({ training, economics: e, paybackOnCompute: onCompute, paybackOnProgram: onProgram }, null, 2) + '\n');
     return EXIT_OK;

@@ -1,7 +1,6 @@
-import { multiSourceNetBenefit, multiSourceOverhead, splitWorkload, type ProviderShare } from '../../engine/decisions/multi-source.js';
 import { count, percent, table, usd, usdPerRequest } from '../format.js';
 import { CliUsageError, EXIT_OK, type Io } from '../io.js';
-import { parsePairs, parseSpan } from '../flags.js';
+import { multiSourceCalc } from '../multi-source-calc.js';
 import { pickWorkloads, priceFile } from '../pricing.js';
 import { type OptionValues, defineCommand, opt } from '../command.js';
 import { MULTI_SOURCE_OPTIONS } from '../calculator-options.js';
@@ -12,33 +11,11 @@ type MultiSourceOpts = OptionValues<typeof options>;
 function multiSource(file: string, opts: MultiSourceOpts, io: Io): number {
   const [p] = pickWorkloads(priceFile(file, { ...(opts.asOf ? { asOf: opts.asOf } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) }, io.today), file, opts.workload);
   if (!p) throw new CliUsageError(`${file} holds no workload`);
-  const specOf = (id: string, flag: string) => {
-    const s = p.prepared.routes.find((r) => r.id === id);
-    if (!s) throw new CliUsageError(`${flag} ${id} is not a priced route of workload ${p.prepared.name} (${p.prepared.routes.map((r) => r.id).join(', ')})`);
-    return s;
-  };
-  const shares = parsePairs('--split', opts.split, 'ROUTE', { min: 0, max: 1 });
-  if (shares.size < 2) throw new CliUsageError('give --split ROUTE=SHARE for at least two routes of the workload');
-  const hits = parsePairs('--cache-hit', opts.cacheHit, 'ROUTE', { min: 0, max: 1 });
-  const deltas = parsePairs('--error-delta', opts.errorDelta, 'ROUTE', { min: -1, max: 1 });
-  for (const [id, flag] of [...[...hits.keys()].map((k) => [k, '--cache-hit']), ...[...deltas.keys()].map((k) => [k, '--error-delta'])] as [string, string][]) {
-    if (!shares.has(id)) throw new CliUsageError(`${flag} ${id} is not one of the --split routes (${[...shares.keys()].join(', ')})`);
-  }
-  const providers: ProviderShare[] = [...shares].map(([id, share]) => ({
-    route: specOf(id, '--split'),
-    share,
-    ...(hits.has(id) ? { cacheHitRate: { value: hits.get(id)!, evidence: 'assumed' as const, source: '--cache-hit' } } : {}),
-    ...(deltas.has(id) ? { errorRateDelta: { value: deltas.get(id)!, evidence: 'assumed' as const, source: '--error-delta' } } : {}),
-  }));
-  const split = splitWorkload(p.prepared.profile, providers, opts.routingOverhead);
-  const span = parseSpan('--overhead-hours', opts.overheadHours, { min: 0, max: 10_000 });
-  const overhead = multiSourceOverhead([span.lo, span.hi], opts.rate);
-  const baseline = opts.baseline ? p.comparison.routes.find((r) => r.route === specOf(opts.baseline!, '--baseline').id) : split.singleSource;
-  if (!baseline) throw new CliUsageError(`--baseline ${opts.baseline} cannot be priced for ${p.prepared.name}`);
-  const gross = baseline.monthlyCost - split.monthlyCost;
-  const net = [multiSourceNetBenefit(gross, overhead.monthlyCost[0]), multiSourceNetBenefit(gross, overhead.monthlyCost[1])] as const;
+  const r = multiSourceCalc(p, opts);
+  const { split, overhead, overheadHours: span, grossSavings: gross, netBenefit: net } = r;
+  const baseline = r.baseline;
   if (opts.json) {
-    io.out(JSON.stringify({ file, workload: p.prepared.name, split, baseline: { route: baseline.route, monthlyCost: baseline.monthlyCost, lcpr: baseline.lcpr }, overhead, netBenefit: net }, null, 2) + '\n');
+    io.out(JSON.stringify({ file, workload: r.workload, split, baseline, overhead, netBenefit: net }, null, 2) + '\n');
     return EXIT_OK;
   }
   const L = [

@@ -3,11 +3,14 @@ import type { Problem } from '../../io/yaml-file.js';
 import type { Edit } from '../pricing.js';
 import type { Signal } from '../../engine/measured/red-flags.js';
 import { type CatalogWire, catalogFromWire } from '../../catalog/wire.js';
+import type { GenaiSubset } from '../genai-subset.js';
 
 export interface Session {
   today: string;
   file: string | null;
   files: string[];
+  /** Files of the folder holding an agent workflow (an `agent:` block). */
+  agentFiles: string[];
   store: { kind: 'duckdb' | 'clickhouse'; name?: string } | null;
   presets: { name: string; title: string; card: string; text: string }[];
 }
@@ -23,7 +26,8 @@ export class ApiError extends Error {
 }
 
 async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { 'Content-Type': 'application/json', ...(init?.headers ?? {}) } });
+  // No header on a GET: the request then matches the page's <link rel=preload> and reuses its response.
+  const res = await fetch(url, init?.body === undefined ? init : { ...init, headers: { 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
   const body = (await res.json()) as T & { error?: string; problems?: Problem[] };
   if (!res.ok) throw new ApiError(body.error ?? `HTTP ${res.status}`, res.status, body.problems ?? []);
   return body;
@@ -31,6 +35,8 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
 
 export const getSession = () => call<Session>('api/session');
 export const getCatalog = async (): Promise<Catalog> => catalogFromWire(await call<CatalogWire>('api/catalog'));
+/** The bundled genai-prices data of the catalog's providers (what the route lookup reads). */
+export const getGenaiPrices = () => call<GenaiSubset>('api/genai-prices');
 export const getFile = (path: string) => call<{ path: string; text: string }>(`api/file?path=${encodeURIComponent(path)}`);
 export const saveEdits = (path: string, edits: Edit[]) => call<{ path: string; text: string }>('api/file', { method: 'PUT', body: JSON.stringify({ path, edits }) });
 export const saveText = (path: string, text: string, overwrite = false) =>

@@ -29,16 +29,24 @@ export function Chart({ spec, height = 320, id }: { spec: ChartSpec | (() => Cha
       if (t) clearTimeout(t);
     };
   }, [spec]);
+  const latest = useRef(spec);
+  latest.current = spec;
   useEffect(() => {
-    // The page may be narrower than the width the spec was laid out for: follow the element's size.
+    // The page may be narrower than the width the spec was laid out for: follow the element's width.
+    // One observer for the chart's life, acting on a width change only: an observer made per spec
+    // delivers its first observation at once, which redrew the chart on every keystroke and undid
+    // the pause above (the cost of an edit was mostly this redraw).
+    let width = el.current?.clientWidth ?? 0;
     const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => {
-      if (!chart.current || !el.current) return;
-      chart.current.setOption(fitted(spec, el.current.clientWidth), { notMerge: true });
+      if (!el.current || el.current.clientWidth === width) return;
+      width = el.current.clientWidth;
+      if (!chart.current) return;
+      chart.current.setOption(fitted(latest.current, width), { notMerge: true });
       chart.current.resize();
     });
     if (ro && el.current) ro.observe(el.current);
     return () => ro?.disconnect();
-  }, [spec]);
+  }, []);
   useEffect(() => () => chart.current?.dispose(), []);
   return <div class="chart" ref={el} data-chart={id} style={{ height: `${height}px` }} />;
 }

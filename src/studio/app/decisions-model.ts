@@ -6,6 +6,7 @@
  */
 import type { Catalog } from '../../catalog/types.js';
 import { RoutefitError } from '../../engine/errors.js';
+import { CliUsageError } from '../../cli/io.js';
 import type { RoutefitMatrix } from '../../engine/decisions/funnel.js';
 import type { ProcurementResult } from '../../engine/decisions/procurement.js';
 import { type PlanResult, fleetReadiness, matrixOf, planJson, planOf, procurementOf } from '../../fleet/decisions.js';
@@ -14,6 +15,8 @@ import { type VendorScorecardResult, scorecardOf, vendorsFromFacts } from '../..
 import { InputFileError, type Problem, parseYaml } from '../../io/yaml-file.js';
 import { type LoadedFacts, factsFromSource } from '../../workload/facts-file.js';
 import { fromSource } from '../../workload/load.js';
+import { tcoFromFacts } from '../../io/tco-file.js';
+import { tcoCalc } from '../../cli/tco-calc.js';
 
 export type Section<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
@@ -32,7 +35,11 @@ export interface Decisions {
   fleet: Section<FleetDecisions>;
   /** The scorecard (a vendors-only file has one too), or why there is none. */
   scorecard: Section<VendorScorecardResult>;
+  /** `routefit tco FILE` from the file's tco block; null when the file has none. */
+  tco: Section<TcoResult> | null;
 }
+
+export type TcoResult = ReturnType<typeof tcoCalc> & { asOf: string; notes: string[] };
 
 export type DecisionsOutcome = { ok: true; decisions: Decisions } | { ok: false; problems: Problem[] };
 
@@ -41,6 +48,7 @@ export type OtherFiles = Record<string, string>;
 
 function problemsOf(err: unknown): Problem[] | undefined {
   if (err instanceof InputFileError) return err.problems;
+  if (err instanceof CliUsageError) return [{ message: err.message }];
   if (err instanceof RoutefitError) return [{ ...(err.field ? { field: err.field } : {}), message: err.message }];
   return undefined;
 }
@@ -65,7 +73,22 @@ export function decisionsOf(file: string, text: string, catalog: Catalog, today:
     if (p) return { ok: false, problems: p };
     throw err;
   }
-  return { ok: true, decisions: { fleet: guarded(() => fleetDecisions(fromSource(src), catalog, today, read)), scorecard: guarded(() => scorecardOf(vendorsFromFacts(factsFromSource(src), read))) } };
+  const hasTco = src.data !== null && typeof src.data === 'object' && !Array.isArray(src.data) && 'tco' in src.data;
+  return {
+    ok: true,
+    decisions: {
+      fleet: guarded(() => fleetDecisions(fromSource(src), catalog, today, read)),
+      scorecard: guarded(() => scorecardOf(vendorsFromFacts(factsFromSource(src), read))),
+      tco: hasTco ? guarded(() => tcoOf(file, factsFromSource(src), catalog, today)) : null,
+    },
+  };
+}
+
+/** As `routefit tco FILE`: the block's prices as of the file's date (else today), the rows and verdicts. */
+function tcoOf(file: string, facts: LoadedFacts, catalog: Catalog, today: string): TcoResult {
+  const t = tcoFromFacts(facts);
+  const asOf = t.as_of ?? today;
+  return { ...tcoCalc(file, t, () => catalog, asOf), asOf, notes: t.notes };
 }
 
 function fleetDecisions(loaded: ReturnType<typeof fromSource>, catalog: Catalog, today: string, read: (path: string) => LoadedFacts): FleetDecisions {

@@ -6,7 +6,7 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import type { Edit } from '../pricing.js';
 
 export const STATE_VERSION = 1;
-export const VIEWS = ['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'decisions', 'sizing', 'calculators', 'traces', 'catalog'] as const;
+export const VIEWS = ['compare', 'editor', 'volume', 'dedicated', 'sensitivity', 'decisions', 'sizing', 'calculators', 'agent', 'traces', 'catalog'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface Scenario {

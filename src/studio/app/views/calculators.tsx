@@ -1,10 +1,11 @@
 import { useMemo } from 'preact/hooks';
 import { pointAt } from '../../../catalog/lookup.js';
-import { FINE_TUNE_OPTIONS, FORECAST_OPTIONS, GOODPUT_OPTIONS, MARGIN_OPTIONS, SELF_MANAGED_OPTIONS, goodputInput, marginInputsOf } from '../../../cli/calculator-options.js';
+import { type MultiSourceInputs, multiSourceCalc } from '../../../cli/multi-source-calc.js';
+import { FINE_TUNE_OPTIONS, FORECAST_OPTIONS, MULTI_SOURCE_OPTIONS, GOODPUT_OPTIONS, MARGIN_OPTIONS, SELF_MANAGED_OPTIONS, goodputInput, marginInputsOf } from '../../../cli/calculator-options.js';
 import { CliUsageError } from '../../../cli/io.js';
 import { spendForecast } from '../../../charts/index.js';
 import { devolutionSignals } from '../../../engine/capacity/self-managed.js';
-import { fineTunePayback, loraTrainingCost } from '../../../engine/decisions/fine-tune.js';
+import { fineTuneCalc, givenEconomics, workloadEconomics } from '../../../cli/fine-tune-calc.js';
 import { type ForecastWorkload, type GrowthScenario, forecastSpend, parseScenario } from '../../../engine/decisions/forecast.js';
 import { valueOf } from '../../../engine/evidence.js';
 import { goodput } from '../../../engine/measured/goodput.js';
@@ -38,6 +39,7 @@ export function CalculatorsView(props: ViewProps) {
       <MarginSection {...props} />
       <ForecastSection {...props} />
       <FineTuneSection {...props} />
+      <MultiSourceSection {...props} />
       <DevolutionSection {...props} />
     </section>
   );
@@ -171,9 +173,14 @@ function ForecastSection(props: ViewProps) {
 }
 
 function FineTuneSection(props: ViewProps) {
-  const { catalog, session } = props;
+  const { catalog, session, state, set } = props;
   const w = current(props);
   const first = w?.comparison.routes[0];
+  const priced = w?.comparison.routes.map((r) => r.route) ?? [];
+  // `routefit fine-tune FILE --route R --lora-route L` (the workload's two routes) or the economics given by hand.
+  const mode = state.opts['finetune.mode'] === 'file' ? 'file' : 'given';
+  const common = ['examples', 'tokensPerExample', 'baseParamsB', 'epochs', 'method'] as const;
+  const keys = mode === 'file' ? ([...common, 'route', 'loraRoute', 'iterationCost'] as const) : ([...common, 'lcpr', 'reduction', 'acceptedPerDay', 'iterationCost'] as const);
   const form = useFlagForm(props, 'finetune', FINE_TUNE_OPTIONS, {
     examples: '50000',
     method: 'sft',
@@ -182,32 +189,45 @@ function FineTuneSection(props: ViewProps) {
     reduction: '0.05',
     lcpr: str(first?.lcpr),
     acceptedPerDay: str(first && first.acceptedRequestsPerMonth / DAYS_PER_MONTH),
-  });
+    route: priced[0],
+    loraRoute: priced.find((r) => /lora/i.test(r)) ?? priced[1],
+  }, keys);
   const r = useMemo(() => {
     if (!form.ok) return null;
     return attempt(() => {
       const v = form.values;
       if (v.method !== 'sft' && v.method !== 'dpo') throw new CliUsageError(`--method must be sft or dpo; got "${v.method}"`);
-      if (v.lcpr === undefined || v.reduction === undefined || v.acceptedPerDay === undefined) throw new CliUsageError('give FILE with --route and --lora-route, or --lcpr, --reduction and --accepted-per-day');
       if (!catalog.loraTraining.length) throw new CliUsageError('the catalog has no LoRA training rates (lora_training)');
       // The LoRA rates in force on the date priced (catalog/fine-tuning.yaml), as the CLI reads them.
       const tiers = pointAt({ id: 'lora_training', history: catalog.loraTraining }, session.today).sheet;
-      const training = loraTrainingCost({ tiers, examples: v.examples, tokensPerExample: v.tokensPerExample, baseParamsB: v.baseParamsB, epochs: v.epochs, method: v.method });
-      const at = (upfront: number) => fineTunePayback({ upfrontCost: upfront, lcprBefore: v.lcpr!, reduction: v.reduction!, acceptedPerDay: v.acceptedPerDay!, iterationCostPerMonth: v.iterationCost });
-      return { training, onCompute: at(training.computeCost[1]), onProgram: [at(training.programCost[0]), at(training.programCost[1])] as const };
+      let e;
+      if (mode === 'file') {
+        if (!w) throw new CliUsageError('The workload file cannot be priced yet: fix it in the editor.');
+        e = workloadEconomics(w, v);
+      } else e = givenEconomics(v);
+      const out = fineTuneCalc(tiers, v, e);
+      return { training: out.training, economics: out.economics, onCompute: out.paybackOnCompute, onProgram: out.paybackOnProgram };
     });
-  }, [props.state.opts, w, catalog]);
-  const keys = ['examples', 'tokensPerExample', 'baseParamsB', 'epochs', 'method', 'lcpr', 'reduction', 'acceptedPerDay', 'iterationCost'] as const;
-  const labels: Record<string, string> = { examples: 'Training examples', tokensPerExample: 'Tokens per example', baseParamsB: 'Base params (B)', epochs: 'Epochs', method: 'Method', lcpr: 'LCPR before $', reduction: 'LCPR reduction', acceptedPerDay: 'Accepted/day', iterationCost: 'Iteration $/month' };
+  }, [props.state.opts, w, catalog, mode]);
+  const labels: Record<string, string> = { examples: 'Training examples', tokensPerExample: 'Tokens per example', baseParamsB: 'Base params (B)', epochs: 'Epochs', method: 'Method', lcpr: 'LCPR before $', reduction: 'LCPR reduction', acceptedPerDay: 'Accepted/day', iterationCost: 'Iteration $/month', route: 'Route today', loraRoute: 'Adapter (LoRA) route' };
   const days = (d: number | null) => (d === null ? 'never (savings do not cover the iteration cost)' : `${d.toFixed(1)} days`);
   return (
     <div class="calc-section" data-calc="fine-tune">
       <h2>Fine-tune economics (LoRA)</h2>
-      <p class="muted">Training = examples × tokens × epochs × tier rate; payback = upfront ÷ (LCPR × reduction × volume − iteration cost) (the playbook, ch. 19). LCPR and volume prefilled from {first?.route ?? 'the first route'}.</p>
-      <div class="filters">{keys.map((k) => <Flag form={form} options={FINE_TUNE_OPTIONS} k={k} label={labels[k]!} {...(k === 'method' ? { choices: ['sft', 'dpo'] } : {})} />)}</div>
+      <p class="muted">Training = examples × tokens × epochs × tier rate; payback = upfront ÷ (LCPR × reduction × volume − iteration cost) (the playbook, ch. 19). {mode === 'file' ? "From this file's workload: LCPR today on the route it runs on, after on the adapter route (reduction = 1 − after ÷ today), the volume of today's route." : `LCPR and volume prefilled from ${first?.route ?? 'the first route'}.`}</p>
+      <label>Economics{' '}
+        <select aria-label="fine-tune mode" value={mode} onChange={(e) => set({ opts: { ...state.opts, 'finetune.mode': (e.target as HTMLSelectElement).value } })}>
+          <option value="given">given: LCPR, reduction, accepted/day</option>
+          <option value="file">from this file: route today vs adapter route</option>
+        </select>
+      </label>
+      <div class="filters">{keys.map((k) => <Flag form={form} options={FINE_TUNE_OPTIONS} k={k} label={labels[k]!} {...(k === 'method' ? { choices: ['sft', 'dpo'] } : k === 'route' || k === 'loraRoute' ? { choices: priced } : {})} />)}</div>
       {r === null ? fieldsNeedFixing('fine-tune') : !r.ok ? <Refusal id="fine-tune" message={r.message} /> : (
         <table data-testid="fine-tune">
           <tbody>
+            {r.value.economics.before ? (
+              <tr><td>Serving: {r.value.economics.before} → {r.value.economics.after}</td><Fig id="economics.reduction" value={r.value.economics.reduction}>{usdPerRequest(r.value.economics.lcprBefore)} → {usdPerRequest(r.value.economics.lcprAfter!)} per accepted output ({percent(r.value.economics.reduction)} less), {count(r.value.economics.acceptedPerDay)} accepted/day</Fig></tr>
+            ) : null}
             <tr><td>Training tokens ({r.value.training.tier.label} tier, ${r.value.training.tier.ratePerMillion}/M)</td><Fig id="training.trainingTokens" value={r.value.training.trainingTokens}>{count(r.value.training.trainingTokens)}</Fig></tr>
             <tr><td>Training compute (high end)</td><Fig id="training.computeCost.1" value={r.value.training.computeCost[1]}>{usd(r.value.training.computeCost[0], 2)}–{usd(r.value.training.computeCost[1], 2)}</Fig></tr>
             <tr><td>Whole program (2–5× hidden costs, high end)</td><Fig id="training.programCost.1" value={r.value.training.programCost[1]}>{usd(r.value.training.programCost[0], 2)}–{usd(r.value.training.programCost[1], 2)}</Fig></tr>
@@ -217,6 +237,82 @@ function FineTuneSection(props: ViewProps) {
             <tr><td>Break-even volume</td><Fig id="paybackOnCompute.breakEvenPerDay" value={r.value.onCompute.breakEvenPerDay}>{r.value.onCompute.breakEvenPerDay === null ? 'none (no saving per output)' : r.value.onCompute.breakEvenPerDay === 0 ? 'none (no iteration cost: any volume pays back)' : `${count(r.value.onCompute.breakEvenPerDay)} accepted outputs/day`}</Fig></tr>
           </tbody>
         </table>
+      )}
+    </div>
+  );
+}
+
+const MULTI_SOURCE_KEYS = ['routingOverhead', 'overheadHours', 'rate'] as const;
+
+/**
+ * `routefit multi-source FILE --split R=S …` on the workload on screen: a share, cache hit rate and
+ * error delta per route become the command's repeated flags (ROUTE=VALUE), checked by the same parser.
+ */
+function MultiSourceSection(props: ViewProps) {
+  const { state, set } = props;
+  const w = current(props);
+  const routes = w?.prepared.routes.map((r) => r.id) ?? [];
+  const form = useFlagForm(props, 'multisource', MULTI_SOURCE_OPTIONS, {}, MULTI_SOURCE_KEYS);
+  const o = state.opts;
+  // Prefilled: the last two routes half and half (the first one listed is usually the incumbent).
+  const prefill = routes.length >= 2 ? new Set(routes.slice(-2)) : new Set<string>();
+  const cell = (kind: string, route: string) => String(o[`multisource.${kind}.${route}`] ?? (kind === 'split' && prefill.has(route) ? '0.5' : ''));
+  const put = (kind: string, route: string, v: string) => set({ opts: { ...o, [`multisource.${kind}.${route}`]: v } });
+  const pairs = (kind: string) => routes.filter((r) => cell(kind, r).trim() !== '').map((r) => `${r}=${cell(kind, r).trim()}`);
+  const baseline = String(o['multisource.baseline'] ?? '');
+  const r = useMemo(() => {
+    if (!form.ok) return null;
+    if (!w) return { ok: false as const, message: 'The workload file cannot be priced yet: fix it in the editor.' };
+    return attempt(() => multiSourceCalc(w, { ...form.values, split: pairs('split'), cacheHit: pairs('cacheHit'), errorDelta: pairs('errorDelta'), ...(baseline ? { baseline } : {}) } as MultiSourceInputs));
+  }, [o, w]);
+  const labels: Record<string, string> = { routingOverhead: 'Routing layer $/month', overheadHours: 'Overhead hours/month lo:hi', rate: 'Engineering $/hour' };
+  const v = r && r.ok ? r.value : null;
+  return (
+    <div class="calc-section" data-calc="multi-source">
+      <h2>Multi-source split</h2>
+      <p class="muted">One workload split across providers (`routefit multi-source`): each slice priced with its own cache hit rate (independent prefix caches fragment) and error delta, plus the routing layer; net benefit = savings − the 8-16 h/month a second provider adds (Inference Field Guide, Part 2); revert to one provider when that overhead passes 20% of the savings (Part 5).</p>
+      <table class="fields" data-testid="multi-source-inputs">
+        <thead><tr><th>Route</th><th>Share of requests</th><th>Cache hit rate once split</th><th>Extra retry rate</th></tr></thead>
+        <tbody>
+          {routes.map((rt) => (
+            <tr>
+              <td>{rt}</td>
+              {(['split', 'cacheHit', 'errorDelta'] as const).map((k) => <td><input type="text" aria-label={`${rt} ${k}`} data-ms={`${k}.${rt}`} value={cell(k, rt)} onInput={(e) => put(k, rt, (e.target as HTMLInputElement).value)} /></td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="filters">
+        <label class="flag"><span>Baseline (the single route replaced)</span>
+          <select aria-label="multi-source baseline" data-flag="multisource.baseline" value={baseline} onChange={(e) => set({ opts: { ...o, 'multisource.baseline': (e.target as HTMLSelectElement).value } })}>
+            <option value="">the first split route alone</option>
+            {routes.map((rt) => <option value={rt}>{rt}</option>)}
+          </select>
+        </label>
+        {MULTI_SOURCE_KEYS.map((k) => <Flag form={form} options={MULTI_SOURCE_OPTIONS} k={k} label={labels[k]!} />)}
+      </div>
+      {r === null ? fieldsNeedFixing('multi-source') : !r.ok ? <Refusal id="multi-source" message={r.message} /> : (
+        <>
+          <table data-testid="multi-source">
+            <thead><tr><th>Provider</th><th class="num">Share</th><th class="num">Accepted/mo</th><th class="num">LCPR</th><th class="num">Monthly</th></tr></thead>
+            <tbody>{v!.split.providers.map((x) => <tr data-provider={x.route}><td>{x.route}</td><td class="num">{percent(x.share, 0)}</td><Fig id="acceptedRequestsPerMonth" value={x.acceptedRequestsPerMonth}>{count(x.acceptedRequestsPerMonth)}</Fig><Fig id="lcpr" value={x.lcpr}>{usdPerRequest(x.lcpr)}</Fig><Fig id="monthlyCost" value={x.monthlyCost}>{usd(x.monthlyCost)}</Fig></tr>)}</tbody>
+          </table>
+          <table data-testid="multi-source-totals">
+            <tbody>
+              <tr><td>Split: monthly cost</td><Fig id="split.monthlyCost" value={v!.split.monthlyCost}>{usd(v!.split.monthlyCost)}</Fig></tr>
+              <tr><td>Split: LCPR</td><Fig id="split.lcpr" value={v!.split.lcpr}>{usdPerRequest(v!.split.lcpr)}</Fig></tr>
+              <tr><td>Hidden cost: error retries</td><Fig id="split.hiddenCost.errorRetries" value={v!.split.hiddenCost.errorRetries}>{usd(v!.split.hiddenCost.errorRetries, 2)}</Fig></tr>
+              <tr><td>Hidden cost: cache fragmentation</td><Fig id="split.hiddenCost.cacheFragmentation" value={v!.split.hiddenCost.cacheFragmentation}>{usd(v!.split.hiddenCost.cacheFragmentation, 2)}</Fig></tr>
+              <tr><td>Hidden cost: routing layer</td><Fig id="split.hiddenCost.routing" value={v!.split.hiddenCost.routing}>{usd(v!.split.hiddenCost.routing, 2)}</Fig></tr>
+              <tr><td>Against {v!.baseline.route} alone</td><Fig id="baseline.monthlyCost" value={v!.baseline.monthlyCost}>{usd(v!.baseline.monthlyCost)}/month; gross savings {usd(v!.grossSavings)}/month</Fig></tr>
+              <tr><td>Multi-source overhead ({v!.overheadHours.lo}-{v!.overheadHours.hi} h)</td><Fig id="overhead.monthlyCost.1" value={v!.overhead.monthlyCost[1]}>{usd(v!.overhead.monthlyCost[0])}–{usd(v!.overhead.monthlyCost[1])}/month</Fig></tr>
+              <tr><td>Net benefit (high overhead)</td><Fig id="netBenefit.1.netBenefit" value={v!.netBenefit[1].netBenefit}>{usd(v!.netBenefit[1].netBenefit)}/month</Fig></tr>
+              <tr><td>Net benefit (low overhead)</td><Fig id="netBenefit.0.netBenefit" value={v!.netBenefit[0].netBenefit}>{usd(v!.netBenefit[0].netBenefit)}/month</Fig></tr>
+              <tr data-revert={v!.netBenefit[1].revert.status}><td>Revert to one provider</td><td>{v!.netBenefit[1].revert.status === 'fail' ? 'FIRES' : 'no'} at the high overhead, {v!.netBenefit[0].revert.status === 'fail' ? 'FIRES' : 'no'} at the low — {v!.netBenefit[1].revert.reason}</td></tr>
+            </tbody>
+          </table>
+          {v!.split.notes.length ? <ul class="notes">{v!.split.notes.map((n) => <li>Note: {n}</li>)}</ul> : null}
+        </>
       )}
     </div>
   );

@@ -46,8 +46,9 @@ function Priced(props: ViewProps & { p: PricedWorkload }) {
   const [mc, setMc] = useState<McState>({ status: 'idle' });
   // Monte Carlo after the edits settle: the table recomputes at once, the win probability follows.
   useEffect(() => {
-    const t = setTimeout(() => runMonteCarlo(p, setMc), 150);
-    return () => clearTimeout(t);
+    let stop = () => {};
+    const t = setTimeout(() => (stop = runMonteCarlo(p, setMc)), 150);
+    return () => (clearTimeout(t), stop());
   }, [p]);
   const selected = routes.find((r) => r.route === state.route) ?? routes[0];
   const max = Math.max(...routes.map((r) => r.lcpr), 0);

@@ -12,9 +12,10 @@ import type { Verdict } from '../../../engine/decisions/verdict.js';
 import { GREENFIELD_NOTE, rankedCells } from '../../../fleet/decisions.js';
 import { ACTION, STATUS, months, questionOf } from '../../../fleet/plan-text.js';
 import { getFile } from '../api.js';
-import { type FleetDecisions, type OtherFiles, type Section, decisionsOf, relativeName } from '../decisions-model.js';
+import { type FleetDecisions, type OtherFiles, type Section, type TcoResult, decisionsOf, relativeName } from '../decisions-model.js';
 import type { VendorScorecardResult } from '../../../fleet/vendors-file.js';
-import { usd, usdPerRequest } from '../fmt.js';
+import { count, usd, usdPerRequest } from '../fmt.js';
+import { Fig } from './calc-form.js';
 import type { ViewProps } from '../types.js';
 import { withEdit } from '../url-state.js';
 import { NumberField, Problems } from './common.js';
@@ -91,6 +92,7 @@ export function DecisionsView(props: ViewProps) {
         </div>
       )}
       <Scorecard s={d.scorecard} file={file} />
+      <TcoSection t={d.tco} file={file} />
       {d.fleet.ok ? (
         <>
           <Procurement fd={d.fleet.value} />
@@ -280,6 +282,44 @@ function Scorecard({ s, file }: { s: Section<VendorScorecardResult>; file: strin
       ))}
       <p class="muted">A Fail eliminates unless a compensating control exists: reliability can be mitigated by failover; compliance on a regulated workload cannot. Two or more Conditionals: evaluate deeper.</p>
       {v.negotiation ? <p data-testid="negotiation" data-tier={v.negotiation.tier} data-spend={String(v.monthlySpend)}>Negotiation at {usd(v.monthlySpend!)}/month: {v.negotiation.advice}.</p> : <AddBlock block="monthly_spend" example="monthly_spend: 42000" why="No monthly spend (nor current_spend_per_month on a workload): no negotiation tier." />}
+    </div>
+  );
+}
+
+/** `routefit tco FILE`: self-hosting vs serverless over daily volumes, with overhead and a verdict per row. */
+function TcoSection({ t, file }: { t: Section<TcoResult> | null; file: string }) {
+  if (t === null) {
+    return (
+      <div data-testid="tco">
+        <h2>Self-hosting TCO</h2>
+        <AddBlock block="tco:" example="tco: {serverless_route: together/llama-3.3-70b, instance: {sku: lambda/2xh100-80gb, tokens_per_day: 50e6}, overhead_per_year: {ml_platform_engineer: 220000}}" why="Self-hosting vs serverless over daily volumes (Open vs Closed LLM TCO Guide, The Break-Even Calculator) needs the instance and the serverless price." />
+      </div>
+    );
+  }
+  if (!t.ok) return <div data-testid="tco"><h2>Self-hosting TCO</h2><Problems problems={t.problems} file={file} /></div>;
+  const v = t.value;
+  const reserved = v.reserved !== undefined;
+  return (
+    <div data-testid="tco">
+      <h2>Self-hosting TCO</h2>
+      <p class="muted">{v.instanceName}: {usd(v.onDemand, 2)}/h on demand{reserved ? `, ${usd(v.reserved!, 2)}/h reserved` : ''}, {count(v.tokensPerDay)} output tokens per instance-day, against serverless at {usd(v.serverlessPerMillion, 2)}/M ({v.serverlessSource}); prices as of {v.asOf}. {v.overhead ? `Overhead ${usd(v.overhead.perYear)}/year = ${usd(v.overhead.perDay, 2)}/day.` : 'No overhead given: raw compute only (Open vs Closed LLM TCO Guide: "Daily compute cost is not TCO").'}</p>
+      <table data-testid="tco-rows">
+        <thead><tr><th class="num">Daily output tokens</th><th class="num">Instances</th><th class="num">Serverless $/day</th><th class="num">On-demand $/day</th>{reserved ? <th class="num">Reserved $/day</th> : null}{v.overhead ? <><th class="num">+ Overhead</th><th class="num">Total (best)</th></> : null}<th>Verdict</th></tr></thead>
+        <tbody>
+          {v.tco.rows.map((r) => (
+            <tr data-daily={String(r.dailyOutputTokens)} data-winner={r.winner}>
+              <td class="num">{count(r.dailyOutputTokens)}</td><Fig id="instances" value={r.instances}>{r.instances}</Fig>
+              <Fig id="serverless" value={r.serverless}>{usd(r.serverless, 2)}</Fig><Fig id="onDemand" value={r.onDemand}>{usd(r.onDemand, 2)}</Fig>
+              {reserved ? <Fig id="reserved" value={r.reserved}>{usd(r.reserved!, 2)}</Fig> : null}
+              {v.overhead ? <><Fig id="overhead" value={r.overhead}>{usd(r.overhead, 2)}</Fig><Fig id="selfHosted.total" value={r.selfHosted.total}>{usd(r.selfHosted.total, 2)}</Fig></> : null}
+              <td>{r.verdict}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p data-testid="tco-first-win" data-value={String(v.tco.firstSelfHostedWin)}>{v.tco.firstSelfHostedWin === null ? 'Self-hosting wins at none of these volumes.' : `Self-hosting first wins at ${count(v.tco.firstSelfHostedWin)} output tokens/day.`}</p>
+      {v.notes.map((n) => <p class="muted">Note: {n}.</p>)}
+      <ul class="notes">{v.tco.formulas.map((x) => <li>{x.label}: {x.formula} [{x.cite}]</li>)}</ul>
     </div>
   );
 }

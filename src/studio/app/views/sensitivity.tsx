@@ -15,8 +15,9 @@ export function SensitivityView(props: ViewProps) {
   const [mc, setMc] = useState<McState>({ status: 'idle' });
   useEffect(() => {
     if (!p) return;
-    const t = setTimeout(() => runMonteCarlo(p, setMc), 150);
-    return () => clearTimeout(t);
+    let stop = () => {};
+    const t = setTimeout(() => (stop = runMonteCarlo(p, setMc)), 150);
+    return () => (clearTimeout(t), stop());
   }, [p]);
   const bars = useMemo(() => {
     if (!p) return [];
