@@ -129,7 +129,7 @@ describe('routefit size', () => {
 
 describe('routefit tco', () => {
   it('prices the seed 003 rows from the catalog and gives the verdict the numbers support', async () => {
-    const r = await cli('tco', ex('seed003-tco.yaml'), '--json');
+    const r = await cli('tco', ex('open-vs-closed-tco.yaml'), '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.instance.reservedHourly).toBe(2.8);

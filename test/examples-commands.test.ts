@@ -28,7 +28,7 @@ const COMMANDS: [string, (f: string) => Promise<string[]>][] = [
   ['traces generate', async (f) => ['traces', 'generate', '--workload', f, '--rows', '200', '--out', join(tempDir(), 'g.csv')]],
 ];
 
-const WORKLOADLESS = ['vendors.yaml', 'seed003-tco.yaml', 'coding-agent.yaml']; // no workload: pricing commands say they need one
+const WORKLOADLESS = ['vendors.yaml', 'open-vs-closed-tco.yaml', 'coding-agent.yaml']; // no workload: pricing commands say they need one
 
 describe('every example × every command that reads a workload file', () => {
   for (const [name, argsFor] of COMMANDS) {

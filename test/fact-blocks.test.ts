@@ -14,7 +14,7 @@ describe('scorecard and tco read every example', () => {
     for (const f of FILES) {
       const r = await cli('scorecard', join(EX, f), '--json');
       // A TCO table or an agent workflow names no provider routes of a workload: nothing to score.
-      if (f === 'seed003-tco.yaml' || f === 'coding-agent.yaml') {
+      if (f === 'open-vs-closed-tco.yaml' || f === 'coding-agent.yaml') {
         expect(r.code, f).toBe(2);
         expect(r.stderr).toMatch(/needs vendor facts: this file has no vendors block and no provider routes/);
         continue;
@@ -31,7 +31,7 @@ describe('scorecard and tco read every example', () => {
   it('tco: the tco block is computed; a file without one needs it (exit 2) and names the block', async () => {
     for (const f of FILES) {
       const r = await cli('tco', join(EX, f), '--json');
-      if (f === 'seed003-tco.yaml') {
+      if (f === 'open-vs-closed-tco.yaml') {
         expect(r.code, r.stderr).toBe(0);
         const t = JSON.parse(r.stdout);
         expect(t.rows.map((x: { dailyOutputTokens: number }) => x.dailyOutputTokens)).toEqual([1e6, 10e6, 25e6, 50e6, 100e6, 250e6, 500e6, 1e9, 2.5e9, 10e9]);

@@ -91,10 +91,10 @@ describe('report section 4: the seven-gate vendor scorecard is `routefit scoreca
   });
 
   it('a file scorecard cannot score (no vendors, no provider routes) gets one sentence saying what to add', async () => {
-    const r = await cli('scorecard', resolve(EXAMPLES, 'seed003-tco.yaml'), '--json');
+    const r = await cli('scorecard', resolve(EXAMPLES, 'open-vs-closed-tco.yaml'), '--json');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needs vendor facts/);
-    const v = vendorsOfFile(resolve(EXAMPLES, 'seed003-tco.yaml'));
+    const v = vendorsOfFile(resolve(EXAMPLES, 'open-vs-closed-tco.yaml'));
     expect(v).toEqual({ needsFacts: expect.stringMatching(/^No vendor is scored: .*add vendors: \[\{name, serves_model/) });
   });
 });

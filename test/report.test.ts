@@ -191,7 +191,7 @@ describe('routefit report: Markdown and CSV', () => {
 describe('routefit report: every example, bad input', () => {
   const files = readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f));
   // Not workload files: a TCO table, a vendor scorecard, an agent workflow (other commands read them) — refused with file:line.
-  const others = new Set(['seed003-tco.yaml', 'vendors.yaml', 'coding-agent.yaml']);
+  const others = new Set(['open-vs-closed-tco.yaml', 'vendors.yaml', 'coding-agent.yaml']);
   it.each(files)('%s', async (f) => {
     const r = await report(resolve(EXAMPLES, f), 'html', '--samples', '500');
     if (others.has(f)) {

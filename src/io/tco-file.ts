@@ -30,7 +30,7 @@ export function tcoFromFacts(f: LoadedFacts): TcoFile {
     throw new InputFileError(file, [
       {
         line: 1,
-        message: `needs TCO facts: this file has no tco block (tco: {instance: {sku or on_demand_hourly, tokens_per_day}, serverless_route or serverless_per_million, overhead_per_year}; see examples/Open vs Closed LLM TCO Guide-tco.yaml); nothing was computed${f.loaded ? ' — `routefit dedicated FILE` sizes this file\'s GPU routes at its own volume meanwhile' : ''}`,
+        message: `needs TCO facts: this file has no tco block (tco: {instance: {sku or on_demand_hourly, tokens_per_day}, serverless_route or serverless_per_million, overhead_per_year}; see examples/open-vs-closed-tco.yaml); nothing was computed${f.loaded ? ' — `routefit dedicated FILE` sizes this file\'s GPU routes at its own volume meanwhile' : ''}`,
       },
     ]);
   }

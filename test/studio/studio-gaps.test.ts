@@ -48,7 +48,7 @@ const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknow
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  dir = exampleDir('coding-agent.yaml', 'multi-source.yaml', 'lora.yaml', 'seed003-tco.yaml', 'saas-chat.yaml');
+  dir = exampleDir('coding-agent.yaml', 'multi-source.yaml', 'lora.yaml', 'open-vs-closed-tco.yaml', 'saas-chat.yaml');
   studio = await startStudio([join(dir, 'saas-chat.yaml')]);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 120_000);
@@ -165,9 +165,9 @@ describe('Calculators: multi-source split and fine-tune from the file', () => {
 
 describe('Decisions: the TCO block', () => {
   it('a file with a tco block shows `routefit tco --json` row by row', async () => {
-    const page = await open('seed003-tco.yaml', 'decisions');
+    const page = await open('open-vs-closed-tco.yaml', 'decisions');
     await page.waitForSelector('[data-testid=tco-rows]');
-    const cliOut = await json('tco', join(dir, 'seed003-tco.yaml'));
+    const cliOut = await json('tco', join(dir, 'open-vs-closed-tco.yaml'));
     const rows = cliOut.rows as { dailyOutputTokens: number; instances: number; serverless: number; onDemand: number; reserved: number; overhead: number; selfHosted: { total: number }; winner: string }[];
     expect(rows.length).toBeGreaterThan(3);
     for (const r of rows) {

@@ -18,7 +18,7 @@ const COMMANDS: string[][] = [
   ['sensitivity', ex('saas-chat.yaml')],
   ['sweep', ex('saas-chat.yaml')],
   ['dedicated', ex('saas-chat.yaml')],
-  ['tco', ex('seed003-tco.yaml')],
+  ['tco', ex('open-vs-closed-tco.yaml')],
   ['procurement', ex('fleet.yaml')],
   ['forecast', ex('fleet.yaml')],
   ['explain', ex('saas-chat.yaml'), '--route', 'together/deepseek-v3'],

@@ -51,8 +51,8 @@ function tco(file: string, opts: TcoOpts, io: Io): number {
 }
 
 export default defineCommand({
-  args: [{ name: '<file>', description: 'workload file with a tco block (see examples/Open vs Closed LLM TCO Guide-tco.yaml)' }],
+  args: [{ name: '<file>', description: 'workload file with a tco block (see examples/open-vs-closed-tco.yaml)' }],
   options,
-  examples: ['routefit tco examples/Open vs Closed LLM TCO Guide-tco.yaml', 'routefit tco examples/Open vs Closed LLM TCO Guide-tco.yaml --json'],
+  examples: ['routefit tco examples/open-vs-closed-tco.yaml', 'routefit tco examples/open-vs-closed-tco.yaml --json'],
   run: (opts, { args, io }) => tco(args[0]!, opts, io),
 });
