@@ -1,8 +1,8 @@
 import type { MeasuredOverheads } from '../engine/measured/measured.js';
 import type { MeasuredOverheadTerms } from '../engine/measured/cost-per-accepted.js';
 import { traceToMargin } from '../engine/measured/reconciliation.js';
-import { type Store, query } from './db.js';
-import { summarize } from './metrics.js';
+import { type Readable, summarize } from './metrics.js';
+import { invoicePeriodRows, ledgerHasRows, sourceOf } from './sql/index.js';
 import type { PeriodMargin, ReconcileLine } from './reconcile.js';
 export type { PeriodMargin } from './reconcile.js';
 
@@ -13,7 +13,7 @@ export type { PeriodMargin } from './reconcile.js';
  * the one term only reconcile adds.
  */
 
-export async function addPeriodMargins(store: Store, lines: ReconcileLine[], opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<void> {
+export async function addPeriodMargins(store: Readable, lines: ReconcileLine[], opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<void> {
   const byPeriod = new Map<string, Awaited<ReturnType<typeof summarize>>>();
   for (const l of lines) {
     const k = `${l.periodStart}|${l.periodEnd}`;
@@ -33,7 +33,7 @@ export async function addPeriodMargins(store: Store, lines: ReconcileLine[], opt
 }
 
 /** The invoice periods the store holds (ISO, UTC): summarize prorates over them when they cover the traced span. */
-export async function invoicePeriods(store: Store): Promise<{ start: string; end: string }[]> {
-  const rows = await query(store.conn, `SELECT DISTINCT strftime(period_start, '%Y-%m-%dT%H:%M:%SZ') AS s, strftime(period_end, '%Y-%m-%dT%H:%M:%SZ') AS e FROM invoice_lines ORDER BY 1`);
-  return rows.map((r) => ({ start: String(r.s), end: String(r.e) }));
+export async function invoicePeriods(store: Readable): Promise<{ start: string; end: string }[]> {
+  const src = sourceOf(store);
+  return (await ledgerHasRows(src, 'invoice_lines')) ? invoicePeriodRows(src) : [];
 }
