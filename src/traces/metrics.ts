@@ -5,7 +5,7 @@ import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import type { ChStore } from './clickhouse/connection.js';
 import { type Row, type Store, lit } from './db.js';
 import { parseInstant } from './time-window.js';
-import { DIMENSIONS, type Dimension, type Slo, type SqlSource, anyWorkflow, groupRouteRows, sourceOf, summaryRows, workflowRows } from './sql/index.js';
+import { DIMENSIONS, type Dimension, type Slo, type SqlSource, anyWorkflow, sourceOf, summaryRows, workflowRows } from './sql/index.js';
 import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 
 /**
@@ -119,26 +119,25 @@ export async function summarize(store: Readable, opts: SummaryOptions): Promise<
   const wf = (await anyWorkflow(src)) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
   const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
   if (opts.traceKit) {
-    const routes = await groupRoutes(src, opts);
+    const routes = new Map(rows.map((r) => [groupKey(r, opts.by), routesOf(r)]));
     for (const g of groups) g.traceKit = traceKitFor(g, routes.get(JSON.stringify(opts.by.map((d) => g.key[d] ?? null))) ?? [], opts.traceKit);
   }
   return groups;
 }
 
+/** A summary row's (route, price key) pairs, in a stable order. */
+function routesOf(r: Row): GroupRoute[] {
+  const pairs = Array.isArray(r.routes) ? (r.routes as [string | null, string | null][]) : [];
+  return pairs.map(([route, priceKey]) => ({ route: route ?? null, priceKey: priceKey ?? null })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
 /**
  * The routes each group's attempts ran on (a fallback retry can differ from its request's first
- * route), with their catalog price key: the Trace Kit metrics need one route for price ratios.
+ * route), with their catalog price key, as summarize reads them (the summary query's `routes`).
  */
 export async function groupRoutes(store: Readable, opts: SummaryOptions): Promise<Map<string, GroupRoute[]>> {
-  const rows = await groupRouteRows(sourceOf(store), opts);
-  const out = new Map<string, GroupRoute[]>();
-  for (const r of rows) {
-    const k = groupKey(r, opts.by);
-    const list = out.get(k) ?? [];
-    list.push({ route: (r.a_route as string | null) ?? null, priceKey: (r.a_price_key as string | null) ?? null, attempts: Number(r.attempts) });
-    out.set(k, list);
-  }
-  return out;
+  const rows = await summaryRows(sourceOf(store), opts);
+  return new Map(rows.filter((r) => Number(r.attempts) > 0).map((r) => [groupKey(r, opts.by), routesOf(r)]));
 }
 
 export type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };

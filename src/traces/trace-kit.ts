@@ -57,11 +57,10 @@ export function priceRatios(catalog: Catalog, route: string, asOf: string): Pric
   }
 }
 
-/** One (route as written, catalog price key) of a group, with its attempts. */
+/** One (route as written, catalog price key) a group's attempts ran on. */
 export interface GroupRoute {
   route: string | null;
   priceKey: string | null;
-  attempts: number;
 }
 
 export interface TraceKitContext {

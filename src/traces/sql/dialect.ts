@@ -74,6 +74,8 @@ export interface Dialect {
   anyTrue(x: string): string;
   /** The number of distinct non-NULL x. */
   distinct(x: string): string;
+  /** The distinct [a, b] pairs of a group, as an array of two-element arrays (NULLs kept). */
+  distinctPairs(a: string, b: string): string;
   /** The most frequent value of x. */
   mode(x: string): string;
   /**
@@ -119,6 +121,7 @@ export const DUCKDB: Dialect = {
   argMinIf: (x, by, c) => `arg_min(${x}, ${by}) FILTER (WHERE ${c})`,
   anyTrue: (x) => `bool_or(${x})`,
   distinct: (x) => `count(DISTINCT ${x})`,
+  distinctPairs: (a, b) => `list(DISTINCT [${a}, ${b}])`,
   mode: (x) => `mode(${x})`,
   quantiles: (x, qs, c) => ({ inner: `quantile_cont(${x}, [${qs.join(', ')}])${c ? ` FILTER (WHERE ${c})` : ''}`, outer: (alias) => alias }),
   leftJoinOne: 'LEFT JOIN',
@@ -173,6 +176,7 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding']): 
     anyTrue: (x) => `max(${x})`,
     // uniqExact over only NULLs is NULL in 18.16; DuckDB's count(DISTINCT) is 0.
     distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
+    distinctPairs: (a, b) => `groupUniqArray([${a}, ${b}])`,
     mode: (x) => `topK(1)(${x})[1]`,
     quantiles: (x, qs, c) => ({ inner: `arraySort(${c ? `groupArrayIf(${x}, ${c})` : `groupArray(${x})`})`, outer: (alias) => interpolated(alias, qs) }),
     leftJoinOne: 'ANY LEFT JOIN',

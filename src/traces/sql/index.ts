@@ -30,7 +30,6 @@ export {
   anyWorkflow,
   dayBucket,
   dimensionSql,
-  groupRouteRows,
   hourBucket,
   latencyOkSql,
   summaryRows,

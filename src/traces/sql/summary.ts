@@ -117,6 +117,10 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     ['latency_ok', d.countIf(`${fin} AND ${latencyOk}`)],
     ['workflows', d.distinct('req_workflow_id')],
     ['workflow_calls', d.countIf(`${fin} AND ${d.notNull('req_workflow_id')}`)],
+    // The (route as written, price key) pairs the group's attempts ran on (a fallback retry can differ
+    // from its request's first route): the Trace Kit needs one route for price ratios. In this pass,
+    // not a second one over the join.
+    ['routes', d.distinctPairs('a_route', 'a_price_key')],
   ];
   const quantiles: [string, string, string?][] = [
     ['in_q', 'input_tokens'],
@@ -155,21 +159,4 @@ export async function workflowRows(src: SqlSource, opts: Window & { by: readonly
 /** True when any attempt belongs to a workflow (the workflow pass is skipped otherwise). */
 export async function anyWorkflow(src: SqlSource): Promise<boolean> {
   return (await src.query(`SELECT 1 AS x FROM ${src.attempts} WHERE ${src.dialect.notNull('workflow_id')} LIMIT 1`)).length > 0;
-}
-
-/**
- * The (route as written, catalog price key) pairs each group's attempts ran on (a fallback retry
- * can differ from its request's first route), with their attempts: the Trace Kit metrics need one
- * route for price ratios. Grouped as the summary is (a request takes its first attempt's dimensions).
- */
-export async function groupRouteRows(src: SqlSource, opts: Window & { by: readonly Dimension[] }): Promise<Row[]> {
-  const d = src.dialect;
-  const p = src.params();
-  const names = opts.by.map((x) => d.ident(x));
-  const dims = opts.by.map((x, i) => `${dimensionSql(d, x)} AS ${names[i]}`);
-  return src.query(
-    `SELECT ${[...dims, ''].join(', ')} a_route, a_price_key, count(*) AS attempts FROM (${attemptsSql(src, p, opts)}) AS a
-     GROUP BY ${[...names, 'a_route', 'a_price_key'].join(', ')}`,
-    p,
-  );
 }
