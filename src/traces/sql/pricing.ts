@@ -1,5 +1,5 @@
 import type { Catalog } from '../../catalog/types.js';
-import { type PricingContext, pricingData } from '../pricing.js';
+import { type PricingContext, pricingData } from '../price-points.js';
 import { COLUMNS } from '../schema.js';
 import { attemptCost } from './cost.js';
 import type { SqlSource } from './source.js';
