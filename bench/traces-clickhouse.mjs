@@ -20,8 +20,6 @@ const { loadCatalog } = await import(dist('catalog/load.js'));
 const { startLocalClickHouse } = await import(dist('traces/clickhouse/local-server.js'));
 const { openClickHouse } = await import(dist('traces/clickhouse/connection.js'));
 const { importFileToClickHouse } = await import(dist('traces/clickhouse/import.js'));
-const { prepareChPricing } = await import(dist('traces/clickhouse/pricing.js'));
-const { summarizeClickHouse } = await import(dist('traces/clickhouse/metrics.js'));
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -81,8 +79,8 @@ try {
       return summarize(duck, opts);
     };
     const runCh = async () => {
-      await prepareChPricing(ch, catalog);
-      return summarizeClickHouse(ch, opts);
+      await preparePricing(ch, catalog);
+      return summarize(ch, opts);
     };
     const diff = differences(await runDuck(), await runCh());
     if (diff.length) throw new Error(`--by ${by.join(',')}: the stores disagree: ${diff.slice(0, 5).join('; ')}`);

@@ -4,16 +4,17 @@ import type { Catalog } from '../catalog/types.js';
 import { resolveRoute } from '../catalog/resolve.js';
 import { DEFAULTS } from '../workload/defaults.js';
 import { type CachePrice, type DailyPoint, type HourlyLatency, type Incident, type PriceChange, type RedFlagInput, type RouteUse, type Signal, type WeeklyLatency, detectRedFlags } from '../engine/measured/red-flags.js';
-import { type Row, type Store, lit, query } from './db.js';
-import { TPOT, attemptsSql, timeFilter } from './metrics.js';
+import type { Row } from './db.js';
+import type { Readable } from './metrics.js';
 import { reconcileStore } from './reconcile.js';
+import { dailyRows, hourlyRows, incidentRows, ledgerHasRows, routeUseRows, sourceOf, weeklyRows } from './sql/index.js';
 
 export type CheckOptions = Pick<RedFlagInput, 'slo' | 'qualityFloor' | 'incidentSloMinutes'> & { from?: string; to?: string; catalog?: Catalog };
 
 /**
  * The trace-derived series the detectors read (Inference Field Guide, Part 5, Red-flag triggers; Inference Economics Playbook, ch. 22,
- * Reversion signals). Each store computes them in its own SQL (here DuckDB; ClickHouse in
- * clickhouse/checks.ts); everything after that is `redFlagInput` + `detectRedFlags`, shared.
+ * Reversion signals), computed by the queries of ./sql/series.ts on any store; everything after that
+ * is `redFlagInput` + `detectRedFlags`.
  */
 export interface TraceSeries {
   daily: DailyPoint[];
@@ -58,63 +59,40 @@ export function dailyPoint(r: Row): DailyPoint {
   };
 }
 
-/** The series of the DuckDB store, aggregated in SQL (needs the `priced` view). */
-export async function traceSeries(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<TraceSeries> {
-  const a = attemptsSql(window);
+/** The series of a store (needs the day prices, `preparePricing`). */
+export async function traceSeries(store: Readable, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<TraceSeries> {
+  const src = sourceOf(store);
   // Per workload and day (of the request's first attempt): the counts the week-over-week rates are
   // built from in detectRedFlags (Inference Field Guide, Part 5, Red-flag triggers).
-  const daily = (
-    await query(
-      store.conn,
-      `WITH a AS (${a})
-       SELECT coalesce(req_workload, '(none)') AS workload, strftime(req_ts, '%Y-%m-%d') AS day,
-         count(*) FILTER (WHERE is_final) AS requests, count(*) AS attempts,
-         count(*) FILTER (WHERE is_final AND quality IN ('pass', 'fail', 'repaired')) AS labelled,
-         count(*) FILTER (WHERE is_final AND quality = 'pass') AS passed,
-         count(*) FILTER (WHERE is_final AND req_escalated) AS escalated,
-         sum(input_tokens) AS "inputTokens", sum(coalesce(cached_input_tokens, 0)) AS "cachedTokens",
-         sum(coalesce(cache_write_tokens, 0)) AS "cacheWriteTokens", sum(coalesce(cache_write_1h_tokens, 0)) AS "cacheWrite1hTokens",
-         count(*) FILTER (WHERE fallback) AS "fallbackAttempts"
-       FROM a GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-  ).map(dailyPoint);
-  // Hourly p99s of successful attempts (Inference Field Guide, Part 5 "P99 latency breach sustained 4+ hours";
-  // Inference Economics Playbook, ch. 22 TTFT/TPOT p99 over SLO); TPOT = (e2e − TTFT) ÷ (output tokens − 1).
-  const hourly = (
-    await query(
-      store.conn,
-      `SELECT coalesce(workload, '(none)') AS workload, strftime(ts, '%Y-%m-%dT%H') AS hour,
-         quantile_cont(e2e_ms, 0.99) FILTER (WHERE status = 'ok') AS "e2eP99Ms",
-         quantile_cont(ttft_ms, 0.99) FILTER (WHERE status = 'ok') AS "ttftP99Ms",
-         quantile_cont(${TPOT}, 0.99) FILTER (WHERE status = 'ok' AND output_tokens > 1) AS "tpotP99Ms"
-       FROM (${a}) GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-  ).map((r) => r as unknown as HourlyLatency);
+  const daily = (await dailyRows(src, window)).map((r) => dailyPoint({ ...r, workload: r.d_workload, day: r.d_day }));
+  // Hourly p99s of successful attempts (Inference Field Guide, Part 5 "P99 latency breach sustained 4+ hours").
+  const hourly: HourlyLatency[] = await hourlyRows(src, window);
   // e2e p99 ÷ p50 in the last week and the week before (Inference Economics Playbook, ch. 22, latency variance).
-  const week = `INTERVAL ${LATENCY_WEEK_DAYS} DAY`;
-  const twoWeeks = `INTERVAL ${2 * LATENCY_WEEK_DAYS} DAY`;
-  const weeklyLatency = (
-    await query(
-      store.conn,
-      `WITH a AS (${a}), m AS (SELECT max(ts) AS t FROM a)
-       SELECT coalesce(workload, '(none)') AS workload,
-         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts > m.t - ${week}) / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts > m.t - ${week}), 0) AS "currentRatio",
-         quantile_cont(e2e_ms, 0.99) FILTER (WHERE ts <= m.t - ${week} AND ts > m.t - ${twoWeeks})
-           / nullif(quantile_cont(e2e_ms, 0.5) FILTER (WHERE ts <= m.t - ${week} AND ts > m.t - ${twoWeeks}), 0) AS "baselineRatio"
-       FROM a, m WHERE status = 'ok' GROUP BY 1 ORDER BY 1`,
-    )
-  ).map((r) => r as unknown as WeeklyLatency);
-  const routeUse = await routesInUse(store, window, catalog);
+  const weeklyLatency: WeeklyLatency[] = await weeklyRows(src, window, LATENCY_WEEK_DAYS);
+  const routeUse = await routesInUse(src, window, catalog);
   return { daily, hourly, weeklyLatency, routeUse };
 }
 
-/** Red flags on the DuckDB store (needs the `priced` view): the trace series, invoice variance and incidents. */
-export async function checkStore(store: Store, opts: CheckOptions): Promise<Signal[]> {
-  const series = await traceSeries(store, checkWindow(opts), opts.catalog);
-  const [{ lines }] = (await query(store.conn, 'SELECT count(*) AS lines FROM invoice_lines')) as [{ lines: number }];
-  const invoiceVariance = lines ? (await reconcileStore(store)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct })) : undefined;
-  const incidents = await incidentsIn(store, series.routeUse, opts.catalog);
-  return detectRedFlags(redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}) }, opts));
+/**
+ * Red flags on a store (needs the day prices): the trace series, invoice variance and incidents.
+ * A store without the ledger tables (`unavailable` says why) checks the trace signals only.
+ */
+export async function checkStore(store: Readable, opts: CheckOptions, unavailable: StoreExtras['unavailable'] = {}): Promise<Signal[]> {
+  const src = sourceOf(store);
+  const series = await traceSeries(src, checkWindow(opts), opts.catalog);
+  const why: NonNullable<StoreExtras['unavailable']> = {};
+  let invoiceVariance: StoreExtras['invoiceVariance'];
+  if (await src.hasTable('invoice_lines')) {
+    if (await ledgerHasRows(src, 'invoice_lines')) {
+      invoiceVariance = (await reconcileStore(src)).providers.map((l) => ({ provider: l.provider, period: `${l.periodStart.slice(0, 10)}–${l.periodEnd.slice(0, 10)}`, deltaPct: l.deltaPct }));
+    }
+  } else if (unavailable.invoiceVariance) why.invoiceVariance = unavailable.invoiceVariance;
+  let incidents: Incident[] | undefined;
+  if (await src.hasTable('incidents')) incidents = await incidentsIn(src, series.routeUse, opts.catalog);
+  else if (unavailable.incidents) why.incidents = unavailable.incidents;
+  return detectRedFlags(
+    redFlagInput(series, { ...(invoiceVariance ? { invoiceVariance } : {}), ...(incidents ? { incidents } : {}), ...(Object.keys(why).length ? { unavailable: why } : {}) }, opts),
+  );
 }
 
 /**
@@ -150,15 +128,10 @@ export function canonical(catalog: Catalog | undefined, route: string): string {
   }
 }
 
-/** Each workload's routes with the first and last day the traces saw them (needs the `priced` view). */
-export async function routesInUse(store: Store, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<RouteUse[]> {
-  const rows = await query(
-    store.conn,
-    `SELECT coalesce(workload, '(none)') AS workload, coalesce(price_key, route) AS route, arg_min(provider, ts) AS provider,
-       strftime(min(ts), '%Y-%m-%d') AS "firstDay", strftime(max(ts), '%Y-%m-%d') AS "lastDay"
-     FROM priced ${timeFilter(window)} GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
-  return routeUses(rows, catalog);
+/** Each workload's routes with the first and last day the traces saw them (needs the day prices). */
+export async function routesInUse(store: Readable, window: { from?: string; to?: string }, catalog: Catalog | undefined): Promise<RouteUse[]> {
+  const rows = await routeUseRows(sourceOf(store), window);
+  return routeUses(rows.map((r) => ({ workload: r.u_workload, route: r.u_route, provider: r.u_provider, firstDay: r.u_first, lastDay: r.u_last })), catalog);
 }
 
 /** Route-use rows of either store (route = price key, or the route as written when unpriced) with route ids made canonical. */
@@ -210,19 +183,15 @@ export function priceChangesNear(catalog: Catalog, uses: RouteUse[]): PriceChang
 }
 
 /** Imported incidents within the traced days; undefined when the store holds none at all. */
-export async function incidentsIn(store: Store, uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined> {
-  const [{ n }] = (await query(store.conn, 'SELECT count(*) AS n FROM incidents')) as [{ n: number }];
-  if (!Number(n)) return undefined;
+export async function incidentsIn(store: Readable, uses: RouteUse[], catalog: Catalog | undefined): Promise<Incident[] | undefined> {
+  const src = sourceOf(store);
+  if (!(await ledgerHasRows(src, 'incidents'))) return undefined;
   if (!uses.length) return [];
   const from = uses.map((u) => u.firstDay).sort()[0]!;
   const to = uses.map((u) => u.lastDay).sort().at(-1)!;
-  const rows = await query(
-    store.conn,
-    `SELECT strftime(day, '%Y-%m-%d') AS date, provider, route, severity, minutes, description FROM incidents
-     WHERE day >= CAST(${lit(from)} AS DATE) AND day <= CAST(${lit(to)} AS DATE) ORDER BY day`,
-  );
+  const rows = await incidentRows(src, from, to);
   return rows.map((r) => ({
-    date: String(r.date),
+    date: String(r.i_date),
     provider: (r.provider as string | null) ?? null,
     route: r.route === null || r.route === undefined ? null : canonical(catalog, String(r.route)),
     severity: (r.severity as string | null) ?? null,

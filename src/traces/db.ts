@@ -84,9 +84,15 @@ export function checkStorePath(path: string): void {
 
 export type Row = Record<string, unknown>;
 
-/** Runs a query and returns plain rows: BIGINT → number, DuckDB values (dates, decimals) → strings. */
-export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]> {
-  const reader = await conn.runAndReadAll(sql);
+/** A value bound to a DuckDB placeholder (bigint for BIGINT, number for DOUBLE). */
+export type DuckDBBindable = string | number | bigint | boolean | null;
+
+/**
+ * Runs a query and returns plain rows: BIGINT → number, DuckDB values (dates, decimals) → strings.
+ * `params` are bound to the statement's `$name` placeholders (a prepared statement), never spliced.
+ */
+export async function query(conn: DuckDBConnection, sql: string, params?: Record<string, DuckDBBindable>): Promise<Row[]> {
+  const reader = params && Object.keys(params).length ? await conn.runAndReadAll(sql, params) : await conn.runAndReadAll(sql);
   return reader.getRowObjectsJS().map((r) => {
     const out: Row = {};
     for (const [k, v] of Object.entries(r)) {

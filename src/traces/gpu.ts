@@ -4,8 +4,8 @@ import type { Catalog } from '../catalog/types.js';
 import { RoutefitError } from '../engine/errors.js';
 import { measuredGpu } from '../engine/measured/measured.js';
 import { DEFAULTS } from '../workload/defaults.js';
-import { type Row, type Store, lit, query } from './db.js';
-import { attemptsSql } from './metrics.js';
+import type { Readable } from './metrics.js';
+import { gpuRouteRow, sourceOf } from './sql/index.js';
 
 export interface GpuRouteSummary {
   route: string;
@@ -24,11 +24,12 @@ export interface GpuRouteSummary {
  * utilization and headroom. Throughput comes from the catalog for the model the rows name, unless given.
  */
 export async function gpuRoutes(
-  store: Store | ((route: string, priceKey: string) => Promise<Row | undefined>),
+  store: Readable,
   catalog: Catalog,
   hours: Map<string, number>,
   opts: { asOf: string; from?: string; to?: string; throughput?: Map<string, number> },
 ): Promise<GpuRouteSummary[]> {
+  const src = sourceOf(store);
   const out: GpuRouteSummary[] = [];
   for (const [route, gpuHours] of hours) {
     const entry = (() => {
@@ -39,14 +40,8 @@ export async function gpuRoutes(
       }
     })();
     if (entry && entry.kind !== 'gpu') throw new RoutefitError('invalid_input', `--gpu-hours ${route}: that route is billed per token, not by the GPU-hour`, { field: 'gpu-hours' });
-    const [agg] = typeof store === 'function' ? [await store(route, entry?.id ?? route)] : await query(
-      store.conn,
-      `WITH a AS (${attemptsSql(opts)})
-       SELECT mode(model) AS serves, count(*) AS attempts, count(*) FILTER (WHERE is_final AND quality = 'pass') AS accepted,
-         coalesce(sum(output_tokens), 0) AS out_tokens, coalesce(sum(input_tokens), 0) AS in_tokens,
-         epoch(max(ts)) - epoch(min(ts)) AS span_s
-       FROM a WHERE route = ${lit(route)} OR price_key = ${lit(entry?.id ?? route)}`,
-    );
+    // The route name is bound, never spliced (./sql/ledgers.ts gpuRouteRow).
+    const agg = await gpuRouteRow(src, opts, route, entry?.id ?? route);
     if (!agg || !Number(agg.attempts)) throw new RoutefitError('invalid_input', `--gpu-hours ${route}: no traced rows on that route in the window`, { field: 'gpu-hours' });
     const serves = (agg.serves as string | null) ?? null;
     const override = opts.throughput?.get(route);

@@ -1,24 +1,21 @@
-import { parseInstant } from './time-window.js';
 import { RoutefitError } from '../engine/errors.js';
 import { goodputFromCounts } from '../engine/measured/goodput.js';
 import { type MeasuredInputs, type MeasuredLcpr, type MeasuredOverheads, type MeasuredWindow, measuredLcpr } from '../engine/measured/measured.js';
 import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
-import { type Row, type Store, ident, lit, query } from './db.js';
+import type { ChStore } from './clickhouse/connection.js';
+import { type Row, type Store, lit } from './db.js';
+import { parseInstant } from './time-window.js';
+import { DIMENSIONS, type Dimension, type Slo, type SqlSource, anyWorkflow, sourceOf, summaryRows, workflowRows } from './sql/index.js';
 import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 
 /**
- * The playbook's metrics in DuckDB SQL (issue 5, "Metrics"; Inference Economics Playbook overview "Cost levers" and Inference Field Guide
+ * `traces summarize`: the playbook's metrics per group (issue 5, "Metrics"; Inference Economics Playbook overview "Cost levers" and Inference Field Guide
  * Part 5 reference cards). Rows are attempts; a request is its attempts sharing a request_id, with
- * the dimensions of its first attempt and the outcome of its last. Aggregates come back, never rows.
- * Needs the `priced` view from `preparePricing`.
+ * the dimensions of its first attempt and the outcome of its last. The SQL is written once in
+ * ./sql/ (summary.ts) and spelled by each store's dialect; aggregates come back, never rows.
+ * Needs the day prices (`preparePricing`).
  */
-export const DIMENSIONS = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'day', 'hour'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-
-export interface Slo {
-  ttftMs?: number;
-  tpotMs?: number;
-}
+export { DIMENSIONS, type Dimension, REQUEST_DIMENSIONS, type Slo, TPOT } from './sql/index.js';
 
 export interface SummaryOptions {
   by: Dimension[];
@@ -97,140 +94,50 @@ export interface GroupSummary {
   traceKit?: MeasuredTraceKitMetrics;
 }
 
-/** The request-level columns a dimension groups by (first attempt's value); day and hour are dialect-specific. */
-export const REQUEST_DIMENSIONS = {
-  workload: 'req_workload',
-  route: 'req_route',
-  model: 'req_model',
-  provider: 'req_provider',
-  user_segment: 'req_user_segment',
-  deployment: 'req_deployment',
-} as const;
-
-const dimExpr: Record<Dimension, string> = {
-  ...REQUEST_DIMENSIONS,
-  day: "strftime(req_ts, '%Y-%m-%d')",
-  hour: "strftime(req_ts, '%Y-%m-%dT%H:00')",
-};
-
-/** `WHERE column >= from AND column < to` (UTC), or '' without a window; bad dates name the flag. */
+/**
+ * `WHERE column >= from AND column < to` (UTC) on a DuckDB TIMESTAMP column, or '' without a
+ * window, for the DuckDB-only reads outside ./sql/ (OTel metric points, the memory estimate). The
+ * flag is parsed to one canonical UTC instant first (time-window.ts parseInstant: a bad date names
+ * the flag), so only that checked ISO text reaches the SQL.
+ */
 export function timeFilter(opts: { from?: string; to?: string }, column = 'ts'): string {
   const parts: string[] = [];
   for (const [flag, v, op] of [['--from', opts.from, '>='], ['--to', opts.to, '<']] as const) {
     if (v === undefined) continue;
-    // Parsed to one UTC instant before any SQL (offsets applied): time-window.ts parseInstant.
     parts.push(`${column} ${op} CAST(${lit(parseInstant(flag, v))} AS TIMESTAMP)`);
   }
   return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
 }
 
-/** Attempts with their request's dimensions (first attempt) and outcome (last attempt). */
-export function attemptsSql(opts: { from?: string; to?: string }): string {
-  // Only requests with retries need their first and last attempt looked up: aggregate those few from
-  // the bare rows and join them back; a single-attempt request is its own first and last attempt.
-  // `priced` (a join per row) is read once, streamed, never materialized.
-  const dims = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id', 'ts'];
-  const where = timeFilter(opts);
-  return `
-    WITH multi AS (SELECT DISTINCT request_id FROM requests ${where ? `${where} AND` : 'WHERE'} attempt > 0),
-    req AS (
-      SELECT request_id,
-        ${dims.map((c) => `arg_min(${c}, attempt) AS m_${c}`).join(',\n        ')},
-        max(attempt) AS m_last_attempt,
-        bool_or(escalated_to_human) AS m_escalated
-      FROM (SELECT * FROM requests ${where}) SEMI JOIN multi USING (request_id) GROUP BY request_id)
-    SELECT p.*,
-      ${dims.map((c) => `CASE WHEN req.request_id IS NULL THEN p.${c} ELSE req.m_${c} END AS req_${c}`).join(',\n      ')},
-      CASE WHEN req.request_id IS NULL THEN TRUE ELSE p.attempt = req.m_last_attempt END AS is_final,
-      CASE WHEN req.request_id IS NULL THEN coalesce(p.escalated_to_human, FALSE) ELSE req.m_escalated END AS req_escalated
-    FROM (SELECT * FROM priced ${where}) p LEFT JOIN req ON req.request_id = p.request_id`;
-}
+/** A store, or the SQL source of one (./sql/source.ts): every read below runs on either. */
+export type Readable = Store | ChStore | SqlSource;
 
-const q3 = (expr: string, filter = 'TRUE') => `quantile_cont(${expr}, [0.5, 0.95, 0.99]) FILTER (WHERE ${filter})`;
-/** Time per output token (issue 5 "Metrics": TPOT = (e2e − ttft) / (output − 1)), the same SQL in DuckDB and ClickHouse. */
-export const TPOT = '(e2e_ms - ttft_ms) / (output_tokens - 1)';
-
-export async function summarize(store: Store, opts: SummaryOptions): Promise<GroupSummary[]> {
+export async function summarize(store: Readable, opts: SummaryOptions): Promise<GroupSummary[]> {
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
-  const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
-  const slo = opts.slo ?? {};
-  const latencyOk = [
-    slo.ttftMs !== undefined ? `coalesce(ttft_ms <= ${lit(slo.ttftMs)}, FALSE)` : 'TRUE',
-    slo.tpotMs !== undefined ? `(output_tokens <= 1 OR coalesce(${TPOT} <= ${lit(slo.tpotMs)}, FALSE))` : 'TRUE',
-  ].join(' AND ');
-  const within = `is_final AND quality = 'pass' AND ${latencyOk}`;
-  const sql = `
-    WITH a AS (${attemptsSql(opts)})
-    SELECT ${dims.length ? dims.join(', ') + ',' : ''}
-      strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS start, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS "end",
-      epoch(max(ts)) - epoch(min(ts)) AS span_s,
-      count(*) FILTER (WHERE is_final) AS requests, count(*) AS attempts,
-      count(*) FILTER (WHERE is_final AND quality = 'pass') AS pass,
-      count(*) FILTER (WHERE is_final AND quality = 'fail') AS fail,
-      count(*) FILTER (WHERE is_final AND quality = 'repaired') AS repaired,
-      count(*) FILTER (WHERE is_final AND quality = 'unknown') AS unknown,
-      count(*) FILTER (WHERE is_final AND req_escalated) AS escalated,
-      count(*) FILTER (WHERE status <> 'ok') AS errors,
-      sum(input_tokens) AS input_tokens, sum(coalesce(cached_input_tokens, 0)) AS cached_tokens,
-      sum(coalesce(cache_write_tokens, 0)) AS write_tokens, sum(output_tokens) AS output_tokens,
-      sum(coalesce(reasoning_tokens, 0)) AS reasoning_tokens,
-      count(*) FILTER (WHERE cached_input_tokens > 0) AS cache_hit_attempts,
-      count(*) FILTER (WHERE batch OR service_tier_served = 'batch') AS batch_attempts,
-      count(*) FILTER (WHERE fallback) AS fallback_attempts,
-      coalesce(sum(cost), 0) AS token_cost, count(cost) AS priced_attempts, count(*) - count(cost) AS unpriced_attempts,
-      avg(cost) FILTER (WHERE attempt = 0) AS naive_cost,
-      sum(cost_usd) AS logged_cost, coalesce(sum(e2e_ms), 0) AS e2e_sum,
-      count(*) FILTER (WHERE cached_at_input_rate) AS cached_at_input_rate,
-      count(*) FILTER (WHERE batch_at_standard_rate) AS batch_at_standard_rate,
-      ${q3('input_tokens')} AS in_q, ${q3('output_tokens')} AS out_q,
-      ${q3('ttft_ms', "status = 'ok'")} AS ttft_q,
-      ${q3(TPOT, "status = 'ok' AND output_tokens > 1 AND e2e_ms IS NOT NULL AND ttft_ms IS NOT NULL")} AS tpot_q,
-      ${q3('e2e_ms', "status = 'ok'")} AS e2e_q,
-      count(*) FILTER (WHERE ${within}) AS good,
-      count(*) FILTER (WHERE is_final AND ${latencyOk}) AS latency_ok,
-      count(DISTINCT req_workflow_id) AS workflows,
-      count(*) FILTER (WHERE is_final AND req_workflow_id IS NOT NULL) AS workflow_calls
-    FROM a
-    ${dims.length ? `GROUP BY ${opts.by.map((_, i) => i + 1).join(', ')} ORDER BY ${opts.by.map((_, i) => i + 1).join(', ')}` : ''}`;
-  const rows = await query(store.conn, sql);
-  const anyWorkflow = (await query(store.conn, 'SELECT 1 FROM requests WHERE workflow_id IS NOT NULL LIMIT 1')).length > 0;
-  const wf = anyWorkflow ? await workflowStats(store, opts) : new Map<string, WorkflowRow>();
+  const src = sourceOf(store);
+  const rows = await summaryRows(src, opts);
+  const wf = (await anyWorkflow(src)) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
   const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
   if (opts.traceKit) {
-    const routes = await groupRoutes(store, opts);
+    const routes = new Map(rows.map((r) => [groupKey(r, opts.by), routesOf(r)]));
     for (const g of groups) g.traceKit = traceKitFor(g, routes.get(JSON.stringify(opts.by.map((d) => g.key[d] ?? null))) ?? [], opts.traceKit);
   }
   return groups;
 }
 
+/** A summary row's (route, price key) pairs, in a stable order. */
+function routesOf(r: Row): GroupRoute[] {
+  const pairs = Array.isArray(r.routes) ? (r.routes as [string | null, string | null][]) : [];
+  return pairs.map(([route, priceKey]) => ({ route: route ?? null, priceKey: priceKey ?? null })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
 /**
  * The routes each group's attempts ran on (a fallback retry can differ from its request's first
- * route), with their catalog price key: the Trace Kit metrics need one route for price ratios.
- * Same grouping as `attemptsSql` (a request takes its first attempt's dimensions) without joining
- * every row: first attempts group by their own dimensions, and only the retries are joined to
- * their request's first attempt. About a quarter of the time of a pass over `attemptsSql`.
+ * route), with their catalog price key, as summarize reads them (the summary query's `routes`).
  */
-export async function groupRoutes(store: Store, opts: SummaryOptions): Promise<Map<string, GroupRoute[]>> {
-  const own = opts.by.map((d) => `${dimExpr[d].replace(/req_/g, '')} AS ${ident(d)}`);
-  const first = opts.by.map((d) => `${dimExpr[d].replace(/req_/g, 'f.m_')} AS ${ident(d)}`);
-  const cols = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'ts'];
-  const rows = await query(
-    store.conn,
-    `WITH p AS (SELECT request_id, attempt, price_key, ${cols.join(', ')} FROM priced ${timeFilter(opts)}),
-     multi AS (SELECT DISTINCT request_id FROM p WHERE attempt > 0),
-     f AS (SELECT request_id, ${cols.map((c) => `arg_min(${c}, attempt) AS m_${c}`).join(', ')} FROM p SEMI JOIN multi USING (request_id) GROUP BY request_id)
-     SELECT ${[...own, ''].join(', ')} route AS a_route, price_key AS a_price_key, count(*) AS attempts FROM p WHERE attempt = 0 GROUP BY ALL
-     UNION ALL
-     SELECT ${[...first, ''].join(', ')} p.route, p.price_key, count(*) FROM p JOIN f USING (request_id) WHERE p.attempt > 0 GROUP BY ALL`,
-  );
-  const out = new Map<string, GroupRoute[]>();
-  for (const r of rows) {
-    const k = groupKey(r, opts.by);
-    const list = out.get(k) ?? [];
-    list.push({ route: (r.a_route as string | null) ?? null, priceKey: (r.a_price_key as string | null) ?? null, attempts: Number(r.attempts) });
-    out.set(k, list);
-  }
-  return out;
+export async function groupRoutes(store: Readable, opts: SummaryOptions): Promise<Map<string, GroupRoute[]>> {
+  const rows = await summaryRows(sourceOf(store), opts);
+  return new Map(rows.filter((r) => Number(r.attempts) > 0).map((r) => [groupKey(r, opts.by), routesOf(r)]));
 }
 
 export type WorkflowRow = { tasks: number; succeeded: number; calls: number; cost: number; unpriced: number; tokens: number; firstTokens: number };
@@ -238,24 +145,8 @@ export type WorkflowRow = { tasks: number; succeeded: number; calls: number; cos
 export const groupKey = (r: Row, by: Dimension[]) => JSON.stringify(by.map((d) => r[d] ?? null));
 
 /** Agent workflows (Inference Field Guide, Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
-async function workflowStats(store: Store, opts: SummaryOptions): Promise<Map<string, WorkflowRow>> {
-  const dims = opts.by.map((d) => `${dimExpr[d]} AS ${ident(d)}`);
-  const cols = opts.by.map((d) => ident(d));
-  const rows = await query(
-    store.conn,
-    `WITH a AS (${attemptsSql(opts)}),
-     w AS (
-       SELECT ${[...dims, 'req_workflow_id'].join(', ')},
-         bool_and(quality = 'pass') FILTER (WHERE is_final) AS ok,
-         count(*) FILTER (WHERE is_final) AS calls,
-         coalesce(sum(cost), 0) AS cost, count(*) - count(cost) AS unpriced,
-         sum(input_tokens + output_tokens) AS tokens,
-         arg_min(input_tokens + output_tokens, ts) AS first_tokens
-       FROM a WHERE req_workflow_id IS NOT NULL GROUP BY ALL)
-     SELECT ${[...cols, ''].join(', ')} count(*) AS tasks, count(*) FILTER (WHERE ok) AS succeeded, sum(calls) AS calls, sum(cost) AS cost,
-            sum(unpriced) AS unpriced, sum(tokens) AS tokens, sum(first_tokens) AS "firstTokens"
-     FROM w ${cols.length ? 'GROUP BY ALL' : ''}`,
-  );
+async function workflowStats(src: SqlSource, opts: SummaryOptions): Promise<Map<string, WorkflowRow>> {
+  const rows = await workflowRows(src, opts);
   return new Map(rows.map((r) => [groupKey(r, opts.by), r as unknown as WorkflowRow]));
 }
 

@@ -1,7 +1,10 @@
 import { type Histogram, histogramQuantile, mergeHistograms } from '../engine/measured/histogram.js';
-import { type Row, type Store, query } from './db.js';
+import type { Row } from './db.js';
 import { GENAI_METRICS, type GenaiMetric } from './importers/otel-metrics.js';
-import { timeFilter } from './metrics.js';
+import type { Readable } from './metrics.js';
+import { type Window, ledgerHasRows, sourceOf, where, windowPredicates } from './sql/index.js';
+
+const ISO_SECOND = '%Y-%m-%dT%H:%M:%SZ';
 
 /**
  * What the imported OTel GenAI metrics measured, per provider × model over a window: token totals,
@@ -54,15 +57,17 @@ export function latencyOf(points: Histogram[]): LatencyFromHistogram {
   return { ...out, p50Ms: p50.value, p95Ms: p95.value, atLeast: p50.atLeast || p95.atLeast };
 }
 
-const window = (opts: { from?: string; to?: string }) => timeFilter(opts, 'end_ts');
-
-/** Per provider × model over the window (a point belongs to the window its end time falls in). */
-export async function otelMetricSummaries(store: Store, opts: { from?: string; to?: string } = {}): Promise<OtelMetricSummary[]> {
-  const rows = await query(
-    store.conn,
-    `SELECT metric, provider, model, token_type, count, sum, min, max, bounds, bucket_counts,
-       strftime(end_ts, '%Y-%m-%dT%H:%M:%SZ') AS end_at, strftime(coalesce(start_ts, end_ts), '%Y-%m-%dT%H:%M:%SZ') AS start_at
-     FROM metric_points ${window(opts)} ORDER BY provider, model, end_ts`,
+/** Per provider × model over the window (a point belongs to the window its end time falls in); the same query on either store. */
+export async function otelMetricSummaries(store: Readable, opts: Window = {}): Promise<OtelMetricSummary[]> {
+  const src = sourceOf(store);
+  const d = src.dialect;
+  const p = src.params();
+  const end = d.ledgerTs('end_ts');
+  const rows = await src.query(
+    `SELECT metric, provider, model, token_type, count, ${d.ident('sum')} AS sum, min, max, bounds, bucket_counts,
+       ${d.format(end, ISO_SECOND)} AS end_at, ${d.format(`coalesce(${d.ledgerTs('start_ts')}, ${end})`, ISO_SECOND)} AS start_at
+     FROM ${src.table('metric_points')} ${where(windowPredicates(d, p, opts, end))} ORDER BY provider, model, ${end}`,
+    p,
   );
   return otelSummariesOf(rows);
 }
@@ -108,6 +113,4 @@ export function otelSummariesOf(rows: Row[]): OtelMetricSummary[] {
 }
 
 /** Whether the store holds any metric point (the summarize section is shown only then). */
-export async function hasMetricPoints(store: Store): Promise<boolean> {
-  return (await query(store.conn, 'SELECT 1 FROM metric_points LIMIT 1')).length > 0;
-}
+export const hasMetricPoints = (store: Readable): Promise<boolean> => ledgerHasRows(sourceOf(store), 'metric_points');

@@ -46,9 +46,9 @@ export function priceRatios(catalog: Catalog, route: string, asOf: string): Pric
     const input = sheet.input?.value;
     if (!input) return `${e.id} has no input price on ${asOf}`;
     return {
-      // Same fallback as pricing.ts `pricedSql`: no cached price → cache reads billed at the input rate.
+      // Same fallback as the per-attempt cost (sql/cost.ts): no cached price → cache reads billed at the input rate.
       cachedOverInput: sheet.cachedInput ? sheet.cachedInput.value / input : 1,
-      // Same condition as `pricedSql`: the batch tier needs both batch prices.
+      // Same condition as sql/cost.ts: the batch tier needs both batch prices.
       ...(sheet.batchInput && sheet.batchOutput ? { batchOverStandard: sheet.batchInput.value / input } : {}),
     };
   } catch (err) {
@@ -57,11 +57,10 @@ export function priceRatios(catalog: Catalog, route: string, asOf: string): Pric
   }
 }
 
-/** One (route as written, catalog price key) of a group, with its attempts. */
+/** One (route as written, catalog price key) a group's attempts ran on. */
 export interface GroupRoute {
   route: string | null;
   priceKey: string | null;
-  attempts: number;
 }
 
 export interface TraceKitContext {

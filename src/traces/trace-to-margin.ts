@@ -1,8 +1,8 @@
 import type { MeasuredOverheads } from '../engine/measured/measured.js';
 import type { MeasuredOverheadTerms } from '../engine/measured/cost-per-accepted.js';
 import { traceToMargin } from '../engine/measured/reconciliation.js';
-import { type Store, query } from './db.js';
-import { type GroupSummary, type SummaryOptions, summarize } from './metrics.js';
+import { type Readable, summarize } from './metrics.js';
+import { invoicePeriodRows, ledgerHasRows, sourceOf } from './sql/index.js';
 import type { PeriodMargin, ReconcileLine } from './reconcile.js';
 export type { PeriodMargin } from './reconcile.js';
 
@@ -13,19 +13,13 @@ export type { PeriodMargin } from './reconcile.js';
  * the one term only reconcile adds.
  */
 
-export async function addPeriodMargins(
-  store: Store | ((opts: SummaryOptions) => Promise<GroupSummary[]>),
-  lines: ReconcileLine[],
-  opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined },
-): Promise<void> {
-  // Any store's summarize (the ClickHouse store passes its own): the margin is summarize's aggregates whatever the store.
-  const summarizeOf = typeof store === 'function' ? store : (o: SummaryOptions) => summarize(store, o);
-  const byPeriod = new Map<string, GroupSummary[]>();
+export async function addPeriodMargins(store: Readable, lines: ReconcileLine[], opts: { overheads: MeasuredOverheads; revenuePerAccepted?: number | undefined }): Promise<void> {
+  const byPeriod = new Map<string, Awaited<ReturnType<typeof summarize>>>();
   for (const l of lines) {
     const k = `${l.periodStart}|${l.periodEnd}`;
     if (!byPeriod.has(k)) {
       const window = { from: l.periodStart, to: l.periodEnd };
-      byPeriod.set(k, await summarizeOf({ by: ['provider'], ...window, overheads: { ...opts.overheads, prorateOver: { periods: [{ start: l.periodStart, end: l.periodEnd }] } } }));
+      byPeriod.set(k, await summarize(store, { by: ['provider'], ...window, overheads: { ...opts.overheads, prorateOver: { periods: [{ start: l.periodStart, end: l.periodEnd }] } } }));
     }
     // A request counts with the provider of its first attempt, as in summarize --by provider.
     const g = byPeriod.get(k)!.find((x) => x.key.provider === l.provider);
@@ -39,7 +33,7 @@ export async function addPeriodMargins(
 }
 
 /** The invoice periods the store holds (ISO, UTC): summarize prorates over them when they cover the traced span. */
-export async function invoicePeriods(store: Store): Promise<{ start: string; end: string }[]> {
-  const rows = await query(store.conn, `SELECT DISTINCT strftime(period_start, '%Y-%m-%dT%H:%M:%SZ') AS s, strftime(period_end, '%Y-%m-%dT%H:%M:%SZ') AS e FROM invoice_lines ORDER BY 1`);
-  return rows.map((r) => ({ start: String(r.s), end: String(r.e) }));
+export async function invoicePeriods(store: Readable): Promise<{ start: string; end: string }[]> {
+  const src = sourceOf(store);
+  return (await ledgerHasRows(src, 'invoice_lines')) ? invoicePeriodRows(src) : [];
 }

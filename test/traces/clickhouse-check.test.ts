@@ -3,10 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import type { Signal } from '../../src/engine/measured/red-flags.js';
 import { type CheckOptions, type TraceSeries, checkStore, traceSeries } from '../../src/traces/checks.js';
-import { chTraceSeries, checkClickHouse } from '../../src/traces/clickhouse/checks.js';
 import { openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
-import { prepareChPricing } from '../../src/traces/clickhouse/pricing.js';
 import { importFile } from '../../src/traces/import.js';
 import { preparePricing } from '../../src/traces/pricing.js';
 import { useClickHouse } from '../helpers/clickhouse.js';
@@ -43,10 +41,10 @@ async function checkBoth(file: string, opts: Omit<CheckOptions, 'catalog'> = {})
     const c = await importFileToClickHouse(ch, file, { today });
     expect(c.kept).toBe(d.kept);
     await preparePricing(duck, catalog);
-    await prepareChPricing(ch, catalog);
+    await preparePricing(ch, catalog);
     return {
       duck: { series: await traceSeries(duck, window, catalog), signals: await checkStore(duck, { ...opts, catalog }) },
-      ch: { series: await chTraceSeries(ch, window, catalog), signals: await checkClickHouse(ch, { ...opts, catalog }) },
+      ch: { series: await traceSeries(ch, window, catalog), signals: await checkStore(ch, { ...opts, catalog }) },
     };
   } finally {
     duck.close();

@@ -6,8 +6,6 @@ import { loadCatalog } from '../../src/catalog/load.js';
 import { type ChStore, chLit, chString, openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
 import { importsDdl, requestsDdl } from '../../src/traces/clickhouse/schema.js';
-import { summarizeClickHouse } from '../../src/traces/clickhouse/metrics.js';
-import { prepareChPricing } from '../../src/traces/clickhouse/pricing.js';
 import { generateTraces } from '../../src/traces/generate.js';
 import { importFile } from '../../src/traces/import.js';
 import { type GroupSummary, type SummaryOptions, summarize } from '../../src/traces/metrics.js';
@@ -87,7 +85,7 @@ async function bothStores(file: string) {
   await preparePricing(duck, catalog);
   const ch = await openClickHouse(server.fresh());
   const c = await importFileToClickHouse(ch, file, { today });
-  await prepareChPricing(ch, catalog);
+  await preparePricing(ch, catalog);
   return { duck, ch, d, c };
 }
 
@@ -108,13 +106,13 @@ describe('ClickHouse store: the same summaries as DuckDB', () => {
       ];
       for (const opts of cases) {
         const a = await summarize(duck, opts);
-        const b = await summarizeClickHouse(ch, opts);
+        const b = await summarize(ch, opts);
         expect(b.length, `groups --by ${opts.by.join(',')}`).toBe(a.length);
         expect(differences(a, b), `--by ${opts.by.join(',')}`).toEqual([]);
       }
       // The fixture exercises what the comparison claims to cover.
       const [all] = await summarize(duck, { by: [] });
-      const byWorkload = new Map((await summarizeClickHouse(ch, { by: ['workload'] })).map((g) => [g.key.workload, g] as [string, GroupSummary]));
+      const byWorkload = new Map((await summarize(ch, { by: ['workload'] })).map((g) => [g.key.workload, g] as [string, GroupSummary]));
       expect(all!.rates.retry).toBeGreaterThan(0.02);
       expect(all!.rates.cacheHitTokens).toBeGreaterThan(0.3);
       expect(all!.rates.batchShare).toBeGreaterThan(0.02);
@@ -317,9 +315,9 @@ describe('ClickHouse escaping', () => {
     const ch = await openClickHouse(server.fresh());
     try {
       expect(await importFileToClickHouse(ch, file, { today })).toMatchObject({ kept: 2 });
-      const pricing = await prepareChPricing(ch, catalog);
+      const pricing = await preparePricing(ch, catalog);
       expect(pricing.unresolved.map((u) => u.model)).toEqual([model]);
-      const groups = await summarizeClickHouse(ch, { by: ['model'] });
+      const groups = await summarize(ch, { by: ['model'] });
       expect(groups.map((g) => g.key.model).sort()).toEqual(['gpt-5.5', model].sort());
       expect(groups.find((g) => g.key.model === model)!.cost.unpricedAttempts).toBe(1);
       expect(groups.find((g) => g.key.model === 'gpt-5.5')!.cost.tokenCostUsd).toBeCloseTo((100 * 5 + 10 * 30) / 1e6, 15);

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
-import { summarizeClickHouse } from '../../src/traces/clickhouse/metrics.js';
-import { prepareChPricing } from '../../src/traces/clickhouse/pricing.js';
 import { importFile } from '../../src/traces/import.js';
 import { summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
@@ -50,8 +48,8 @@ describe('goodput over a short window (issue 11 item 2)', () => {
   it('ClickHouse: the same goodput and latency-pass rate', { timeout: 120_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     await importFileToClickHouse(ch, fixture(), { today });
-    await prepareChPricing(ch, catalog);
-    const [g] = await summarizeClickHouse(ch, opts);
+    await preparePricing(ch, catalog);
+    const [g] = await summarize(ch, opts);
     expect(g!.goodput!.perSecond).toBeCloseTo(5.8, 12);
     expect(g!.goodput!.latencyPass).toBe(60);
     expect(g!.goodput!.latencyPassRate).toBeCloseTo(60 / 64, 12);

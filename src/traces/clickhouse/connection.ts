@@ -65,7 +65,8 @@ export interface ChStore {
    * (e.g. one presenting an OpenTelemetry `otel_traces` table). Reads never name `requests` themselves.
    */
   attempts(): string;
-  query(sql: string): Promise<Row[]>;
+  /** `params` fill the query's `{name:Type}` placeholders (ClickHouse query parameters; not on 18.16, see ../sql/dialect.ts). */
+  query(sql: string, params?: Record<string, unknown>): Promise<Row[]>;
   command(sql: string): Promise<void>;
   /** `INSERT INTO … FORMAT F` with the body streamed from `values` (already in format F). */
   insertStream(sql: string, values: Readable): Promise<void>;
@@ -174,9 +175,9 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
     ...(connector ? { connector } : {}),
     attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
-    async query(sql) {
+    async query(sql, params) {
       try {
-        const rs = await client.query({ query: sql, format: 'JSONEachRow' });
+        const rs = await client.query({ query: sql, format: 'JSONEachRow', ...(params && Object.keys(params).length ? { query_params: params } : {}) });
         return (await rs.json()) as Row[];
       } catch (err) {
         return fail(sql, err);

@@ -5,7 +5,7 @@ import { DEFAULT_TIMESTAMP_WINDOW, epochUs, windowText } from '../time-window.js
 import type { ReadSource } from '../store/open.js';
 import type { Window } from '../store/types.js';
 import { type ChStore, chIdent, chLit } from './connection.js';
-import { flagToMicros } from './metrics.js';
+import { flagToMicros } from '../sql/index.js';
 
 /**
  * An existing `otel_traces` table, as the OpenTelemetry Collector's ClickHouse exporter writes it,

@@ -1,0 +1,197 @@
+/**
+ * How each store's SQL spells the expressions the read queries are written in (./expr.ts names
+ * them; the queries in this directory are written once over them). One object per SQL: DuckDB,
+ * current ClickHouse (chdb 26.x in the tests, what users at scale run) and ClickHouse 18.16
+ * (Debian's package; the local servers and the two-shard cluster of the tests).
+ *
+ * The differences, each found by running the store's queries on all three:
+ * - Timestamps: DuckDB keeps `ts` TIMESTAMP; ClickHouse keeps `ts_us`, epoch microseconds (Int64),
+ *   because 18.16 has no DateTime64. Instants reach SQL as epoch microseconds on both.
+ * - Aggregates with a condition: DuckDB `FILTER (WHERE …)`; ClickHouse the -If combinators.
+ * - Booleans: DuckDB BOOLEAN with three-valued logic; ClickHouse UInt8, and 18.16's AND/OR/NOT
+ *   and if() return NULL on any NULL argument, so conditions are made non-NULL (`cond`).
+ * - Quantiles: DuckDB quantile_cont; ClickHouse sorts groupArray and interpolates the same way
+ *   (lo·(1 − d) + hi·d at (n − 1)·q), so both give the same p50/p95/p99 to the last bit.
+ * - Joins: ClickHouse needs ANY LEFT JOIN … USING for a one-match lookup (18.16 joins on
+ *   equality only: the price of a row is looked up by (route, provider, model, day), not by range).
+ * - formatDateTime's minute is `%M` on 18.16 and `%i` since 23.4 (`%M` became the month's name).
+ * - Values: DuckDB binds `$name` (prepared statements); current ClickHouse binds `{name:Type}`
+ *   query parameters; 18.16 has none (refused: "Syntax error"), so there a value is rendered as a
+ *   typed literal checked first (./params.ts): finite numbers, whole microseconds, plain dates.
+ */
+
+export type Engine = 'duckdb' | 'clickhouse';
+/** The types a bound value can have. */
+export type ParamType = 'Int64' | 'Float64' | 'String' | 'Date';
+
+export interface Dialect {
+  /** Which SQL, for messages. */
+  name: string;
+  engine: Engine;
+  /** How a value reaches the SQL: a placeholder bound by the client, or a checked literal (18.16). */
+  binding: 'duckdb' | 'clickhouse' | 'literal';
+  /** How `format` spells a two-digit minute. */
+  minute: string;
+  /** The attempts' timestamp column. */
+  ts: string;
+  /** A ledger table's timestamp column (DuckDB TIMESTAMP; ClickHouse keeps `<name>_us` epoch µs beside it) comparable to `ts`. */
+  ledgerTs(col: string): string;
+  /** An INNER JOIN taking every match (ClickHouse's ALL). */
+  innerJoinAll: string;
+  /** An epoch-microseconds (Int64) expression as a value comparable to `ts`. */
+  fromMicros(us: string): string;
+  /** A timestamp expression (of `ts`) as epoch microseconds. */
+  micros(t: string): string;
+  /** A timestamp expression as epoch seconds (a double, to the microsecond). */
+  epochSeconds(t: string): string;
+  /** A timestamp expression's UTC day as a DATE. */
+  date(t: string): string;
+  /** A timestamp expression formatted (UTC) with strftime-like parts: %Y %m %d %H %M(minute) %S. */
+  format(t: string, pattern: string): string;
+  /** A DATE expression as 'YYYY-MM-DD'. */
+  dateText(d: string): string;
+  true: string;
+  false: string;
+  /** A boolean (BOOLEAN or UInt8) column or expression as a condition. */
+  isTrue(x: string): string;
+  /** A condition that may be NULL, made FALSE when NULL. */
+  cond(x: string): string;
+  isNull(x: string): string;
+  notNull(x: string): string;
+  /** if(c, a, b). */
+  iff(c: string, a: string, b: string): string;
+  countIf(c: string): string;
+  sumIf(x: string, c: string): string;
+  /** avg of x over rows where c; NULL (not NaN) over none. */
+  avgIf(x: string, c: string): string;
+  /** TRUE when x holds on every row where c (of x's rows), NULL/0 over none. */
+  allIf(x: string, c: string): string;
+  /** The value of x on the row of the least `by`. */
+  argMin(x: string, by: string): string;
+  /** The value of x on the row of the least `by` among rows where c. */
+  argMinIf(x: string, by: string, c: string): string;
+  /** TRUE when x holds on any row. */
+  anyTrue(x: string): string;
+  /** The number of distinct non-NULL x. */
+  distinct(x: string): string;
+  /** The distinct [a, b] pairs of a group, as an array of two-element arrays (NULLs kept). */
+  distinctPairs(a: string, b: string): string;
+  /** The most frequent value of x. */
+  mode(x: string): string;
+  /**
+   * Quantiles `qs` of x over rows where c, in two steps because ClickHouse computes them in an
+   * outer query: `inner` aggregates, `outer(alias)` turns the aggregate (named alias) into an
+   * array of |qs| values (empty or NULL over no row).
+   */
+  quantiles(x: string, qs: readonly number[], c?: string): { inner: string; outer: (alias: string) => string };
+  /** A LEFT JOIN that takes one matching row (ClickHouse's ANY). */
+  leftJoinOne: string;
+  /** A quoted identifier. */
+  ident(name: string): string;
+  /** The SQL types of temp tables. */
+  types: { text: string; bool: string; float: string; date: string; nullable: (t: string) => string };
+}
+
+export const DUCKDB: Dialect = {
+  name: 'DuckDB',
+  engine: 'duckdb',
+  binding: 'duckdb',
+  minute: '%M',
+  ts: 'ts',
+  ledgerTs: (col) => col,
+  innerJoinAll: 'JOIN',
+  fromMicros: (us) => `make_timestamp(${us})`,
+  micros: (t) => `epoch_us(${t})`,
+  epochSeconds: (t) => `epoch(${t})`,
+  date: (t) => `CAST(${t} AS DATE)`,
+  format: (t, pattern) => `strftime(${t}, '${pattern}')`,
+  dateText: (d) => `strftime(${d}, '%Y-%m-%d')`,
+  true: 'TRUE',
+  false: 'FALSE',
+  isTrue: (x) => `${x}`,
+  cond: (x) => `coalesce(${x}, FALSE)`,
+  isNull: (x) => `(${x} IS NULL)`,
+  notNull: (x) => `(${x} IS NOT NULL)`,
+  iff: (c, a, b) => `CASE WHEN ${c} THEN ${a} ELSE ${b} END`,
+  countIf: (c) => `count(*) FILTER (WHERE ${c})`,
+  sumIf: (x, c) => `sum(${x}) FILTER (WHERE ${c})`,
+  avgIf: (x, c) => `avg(${x}) FILTER (WHERE ${c})`,
+  allIf: (x, c) => `bool_and(${x}) FILTER (WHERE ${c})`,
+  argMin: (x, by) => `arg_min(${x}, ${by})`,
+  argMinIf: (x, by, c) => `arg_min(${x}, ${by}) FILTER (WHERE ${c})`,
+  anyTrue: (x) => `bool_or(${x})`,
+  distinct: (x) => `count(DISTINCT ${x})`,
+  distinctPairs: (a, b) => `list(DISTINCT [${a}, ${b}])`,
+  mode: (x) => `mode(${x})`,
+  quantiles: (x, qs, c) => ({ inner: `quantile_cont(${x}, [${qs.join(', ')}])${c ? ` FILTER (WHERE ${c})` : ''}`, outer: (alias) => alias }),
+  leftJoinOne: 'LEFT JOIN',
+  ident: (name) => `"${name.replace(/"/g, '""')}"`,
+  types: { text: 'VARCHAR', bool: 'BOOLEAN', float: 'DOUBLE', date: 'DATE', nullable: (t) => t },
+};
+
+/**
+ * DuckDB's quantile_cont at each of `qs` over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with
+ * d = rn − floor(rn). Empty → []. (The `length(s)` outside the lambda also keeps `s` alive: 18.16
+ * prunes a subquery column that only a lambda reads.)
+ */
+export function interpolated(s: string, qs: readonly number[]): string {
+  const rn = `((length(${s}) - 1) * q)`;
+  const d = `(${rn} - floor(${rn}))`;
+  const lo = `${s}[toUInt64(floor(${rn})) + 1]`;
+  const hi = `${s}[toUInt64(ceil(${rn})) + 1]`;
+  return `if(length(${s}) = 0, emptyArrayFloat64(), arrayMap(q -> toFloat64(${lo}) * (1 - ${d}) + toFloat64(${hi}) * ${d}, [${qs.join(', ')}]))`;
+}
+
+const UTC_SECONDS = (us: string) => `toDateTime(intDiv(${us}, 1000000), 'UTC')`;
+
+function clickhouse(name: string, minute: string, binding: Dialect['binding']): Dialect {
+  return {
+    name,
+    engine: 'clickhouse',
+    binding,
+    minute,
+    ts: 'ts_us',
+    ledgerTs: (col) => `${col}_us`,
+    innerJoinAll: 'ALL INNER JOIN',
+    fromMicros: (us) => us,
+    micros: (t) => t,
+    epochSeconds: (t) => `(${t} / 1000000)`,
+    date: (t) => `toDate(${UTC_SECONDS(t)}, 'UTC')`,
+    format: (t, pattern) => `formatDateTime(${UTC_SECONDS(t)}, '${pattern.replace(/%M/g, minute)}', 'UTC')`,
+    dateText: (d) => `toString(${d})`,
+    true: 'toUInt8(1)',
+    false: 'toUInt8(0)',
+    isTrue: (x) => `(${x} = 1)`,
+    cond: (x) => `ifNull(${x}, 0)`,
+    isNull: (x) => `isNull(${x})`,
+    notNull: (x) => `isNotNull(${x})`,
+    iff: (c, a, b) => `if(${c}, ${a}, ${b})`,
+    countIf: (c) => `countIf(${c})`,
+    sumIf: (x, c) => `sumIf(${x}, ${c})`,
+    // avg over no row is NaN in ClickHouse, NULL in DuckDB: NULL here too.
+    avgIf: (x, c) => `if(countIf(isNotNull(${x}) AND ${c}) = 0, NULL, sumIf(${x}, ${c}) / countIf(isNotNull(${x}) AND ${c}))`,
+    allIf: (x, c) => `minIf(${x}, ${c})`,
+    argMin: (x, by) => `argMin(${x}, ${by})`,
+    argMinIf: (x, by, c) => `argMinIf(${x}, ${by}, ${c})`,
+    anyTrue: (x) => `max(${x})`,
+    // uniqExact over only NULLs is NULL in 18.16; DuckDB's count(DISTINCT) is 0.
+    distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
+    distinctPairs: (a, b) => `groupUniqArray([${a}, ${b}])`,
+    mode: (x) => `topK(1)(${x})[1]`,
+    quantiles: (x, qs, c) => ({ inner: `arraySort(${c ? `groupArrayIf(${x}, ${c})` : `groupArray(${x})`})`, outer: (alias) => interpolated(alias, qs) }),
+    leftJoinOne: 'ANY LEFT JOIN',
+    ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
+    types: { text: 'String', bool: 'UInt8', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
+  };
+}
+
+/** ClickHouse before 23.4 (18.16 and later): minutes `%M`, values as checked literals. */
+export const CLICKHOUSE_18 = clickhouse('ClickHouse before 23.4 (18.16 and later)', '%M', 'literal');
+/** ClickHouse 23.4 and later: minutes `%i`, values as query parameters. */
+export const CLICKHOUSE_CURRENT = clickhouse('ClickHouse 23.4 and later', '%i', 'clickhouse');
+
+/** The ClickHouse dialect of a server from its `version()` (e.g. "18.16.1", "26.7.2.1"). */
+export function dialectFor(version: string): Dialect {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 4) ? CLICKHOUSE_CURRENT : CLICKHOUSE_18;
+}

@@ -1,0 +1,98 @@
+import type { Catalog } from '../../catalog/types.js';
+import { type PricingContext, pricingData } from '../price-points.js';
+import { COLUMNS } from '../schema.js';
+import { attemptCost } from './cost.js';
+import type { SqlSource } from './source.js';
+
+/**
+ * Price lookup by date, once per (route, provider, model, UTC day): the session table `day_prices`
+ * holds, for every such combination the store holds, its catalog price key and the price point in
+ * force that day (eff_from ≤ day < eff_to), or why it has none. Each attempt joins it on equality
+ * (ClickHouse 18.16 joins on equality only; on DuckDB an equality hash join on a few hundred rows
+ * is also cheaper than a range join per row). NULL keys match through (value-or-'', is-null) pairs.
+ */
+
+/** The price point's columns, each with the PricePointRow field it comes from ($ per 1M tokens). */
+export const PRICE_COLUMNS = [
+  ['p_input', 'input'],
+  ['p_output', 'output'],
+  ['p_cached', 'cachedInput'],
+  ['p_write_5m', 'cacheWrite5m'],
+  ['p_write_1h', 'cacheWrite1h'],
+  ['p_batch_input', 'batchInput'],
+  ['p_batch_output', 'batchOutput'],
+  ['lc_threshold', 'lcThreshold'],
+  ['lc_input', 'lcInput'],
+  ['lc_output', 'lcOutput'],
+  ['lc_cached', 'lcCached'],
+  ['p_batch_cache', 'batchCacheFactor'],
+] as const;
+
+const KEYS = ['route', 'provider', 'model'] as const;
+/** The columns the cost formula reads. */
+const COST_INPUTS = ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'batch', 'service_tier_served'];
+const JOIN_KEYS = [...KEYS.flatMap((k) => [`k_${k}`, `n_${k}`]), 'row_day'];
+
+/** Every normalized column of an attempt, as the store names it (the timestamp is the dialect's `ts`). */
+export const attemptColumns = (src: SqlSource): string[] => COLUMNS.map((c) => (c.name === 'timestamp' ? src.dialect.ts : c.name));
+
+/** Fills `day_prices` for the (route, provider, model, day) combinations the store holds. */
+export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promise<PricingContext> {
+  const d = src.dialect;
+  const combos = await src.query(`SELECT DISTINCT route, provider, model, ${d.dateText(d.date(d.ts))} AS day FROM ${src.attempts}`);
+  const keyOf = (r: Record<string, unknown>) => JSON.stringify([r.route ?? null, r.provider ?? null, r.model ?? null]);
+  const keys = new Map<string, { route: string | null; provider: string | null; model: string | null }>();
+  for (const c of combos) keys.set(keyOf(c), { route: (c.route as string | null) ?? null, provider: (c.provider as string | null) ?? null, model: (c.model as string | null) ?? null });
+  const data = pricingData(catalog, [...keys.values()]);
+  const mapOf = new Map(data.routeMap.map((m) => [keyOf({ ...m }), m]));
+  const rows = combos.map((c) => {
+    const m = mapOf.get(keyOf(c))!;
+    const day = String(c.day);
+    // The point in force on the row's day: eff_from ≤ day < eff_to, open ends open.
+    const point = m.priceKey ? data.pricePoints.find((p) => p.priceKey === m.priceKey && (p.effFrom === null || p.effFrom <= day) && (p.effTo === null || day < p.effTo)) : undefined;
+    const row: Record<string, unknown> = {
+      row_day: day,
+      price_key: m.priceKey,
+      has_point: !!point,
+      unpriced_reason: m.unpricedReason ?? (point ? null : `no price for ${m.priceKey} effective on ${day}`),
+    };
+    for (const k of KEYS) {
+      const v = c[k] as string | null;
+      row[`k_${k}`] = v ?? '';
+      row[`n_${k}`] = v === null;
+    }
+    for (const [col, field] of PRICE_COLUMNS) row[col] = point ? point[field] : null;
+    return row;
+  });
+  const t = d.types;
+  await src.tempTable('day_prices', [
+    ...KEYS.flatMap((k): [string, string][] => [[`k_${k}`, t.text], [`n_${k}`, t.bool]]),
+    ['row_day', t.date],
+    ['price_key', t.nullable(t.text)],
+    ['unpriced_reason', t.nullable(t.text)],
+    ['has_point', t.bool],
+    ...PRICE_COLUMNS.map(([col]): [string, string] => [col, t.nullable(t.float)]),
+  ], rows);
+  return { unresolved: data.unresolved, resolved: data.resolved };
+}
+
+/**
+ * Attempts (`columns` of the attempts relation, filtered by `preds`) with `price_key`,
+ * `unpriced_reason`, `cost` (NULL when unpriced), `cached_at_input_rate` (a cache read billed at
+ * the input rate: the route has no cached price) and `batch_at_standard_rate` (a batch row on a
+ * route without both batch prices). Needs `prepareDayPrices`.
+ */
+export function pricedSql(src: SqlSource, columns: readonly string[], preds: readonly string[]): string {
+  const d = src.dialect;
+  const has = d.cond(d.isTrue('has_point'));
+  const { cost, batchRow, batch } = attemptCost(d, (col) => col);
+  const keyCols = KEYS.flatMap((k) => [`coalesce(${k}, '') AS k_${k}`, `${d.isNull(k)} AS n_${k}`]);
+  const carry = [...new Set([...columns, ...COST_INPUTS])];
+  return `
+    SELECT ${columns.join(', ')}, price_key, unpriced_reason,
+      ${d.iff(has, cost, 'NULL')} AS cost,
+      ${has} AND ${d.cond('cached_input_tokens > 0')} AND ${d.isNull('p_cached')} AS cached_at_input_rate,
+      ${has} AND ${batchRow} AND NOT ${batch} AS batch_at_standard_rate
+    FROM (SELECT ${carry.join(', ')}, ${d.date(d.ts)} AS row_day, ${keyCols.join(', ')} FROM ${src.attempts} ${preds.length ? `WHERE ${preds.join(' AND ')}` : ''}) AS keyed
+    ${d.leftJoinOne} day_prices USING (${JOIN_KEYS.join(', ')})`;
+}
