@@ -1,6 +1,8 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { type ChStore, chLit, openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
 import { type ImportSummary, importFile } from '../../src/traces/import.js';
@@ -250,6 +252,82 @@ describe('ClickHouse-native import: idempotent, all or nothing', () => {
       await expect(importFileToClickHouse(ch, gz, { today })).rejects.toThrow(/x\.csv\.gz/);
       expect(await count(ch, `SELECT count() FROM system.databases WHERE name = ${chLit(ch.database)}`)).toBe(0);
     } finally {
+      await ch.close();
+    }
+  });
+});
+
+/** The CLI as a user runs it, in its own process (two importers are two machines' worth of processes). */
+const MAIN = join(import.meta.dirname, '../../dist/cli/main.js');
+function routefit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('ClickHouse-native import on the two-shard cluster: concurrent importers', () => {
+  const provided = inject('clickhouseCluster');
+  const CLUSTER_TABLES = ['imports_local', 'replaced_local', 'requests_local'];
+
+  it('two processes importing overlapping files at once: every key stored exactly once, the counts add up', { timeout: 240_000 }, async () => {
+    if (provided.error) throw new Error(provided.error);
+    const url = `${provided.url}/n_${randomBytes(6).toString('hex')}`;
+    const args = (f: string) => ['traces', 'import', f, '--clickhouse', url, '--cluster', provided.cluster!, '--json'];
+    expect((await routefit(args(writeTemp('seed.csv', [HEADER, ...csvRows(5, 900_000)].join('\n'))))).code).toBe(0);
+    // A: keys 0…5999 (CSV); B: keys 3000…8999 (JSONL): 3000 keys in both.
+    const a = writeTemp('a.csv', [HEADER, ...csvRows(6000)].join('\n'));
+    const b = writeTemp('b.jsonl', csvRows(6000, 3000).map((l) => JSON.stringify(Object.fromEntries(HEADER.split(',').map((k, i) => [k, l.split(',')[i]])))).join('\n'));
+    for (let round = 0; round < 2; round++) {
+      const [ra, rb] = await Promise.all([routefit(args(a)), routefit(args(b))]);
+      expect(ra.code, ra.stderr).toBe(0);
+      expect(rb.code, rb.stderr).toBe(0);
+      const sa = JSON.parse(ra.stdout).imports[0];
+      const sb = JSON.parse(rb.stdout).imports[0];
+      expect([sa.checkedBy, sb.checkedBy]).toEqual(['clickhouse', 'clickhouse']);
+      // Whichever committed first stored all its keys; the other skipped the 3000 shared ones. Second round: nothing new.
+      expect(sa.kept + sb.kept).toBe(round === 0 ? 9000 : 0);
+      expect(sa.alreadyStored + sb.alreadyStored).toBe(round === 0 ? 3000 : 12_000);
+      expect([sa.conflicts, sb.conflicts]).toEqual([0, 0]);
+    }
+    const ch = await openClickHouse(url);
+    try {
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(9005);
+      expect(await count(ch, `SELECT uniqExact(request_id, attempt) FROM ${ch.table('requests')}`)).toBe(9005);
+      // Every written row is a committed one: nothing was written twice and hidden.
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests_data')}`)).toBe(9005);
+      expect(await count(ch, `SELECT sum(kept) FROM ${ch.table('imports')}`)).toBe(9005);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a native importer SIGKILLed while it stages leaves the store as it was and nothing behind; the import is then redone', { timeout: 240_000 }, async () => {
+    if (provided.error) throw new Error(provided.error);
+    const url = `${provided.url}/n_${randomBytes(6).toString('hex')}`;
+    expect((await routefit(['traces', 'import', writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), '--clickhouse', url, '--cluster', provided.cluster!])).code).toBe(0);
+    const file = writeTemp('big.csv', [HEADER, ...csvRows(300_000, 100)].join('\n'));
+    const child = spawn(process.execPath, [MAIN, 'traces', 'import', file, '--clickhouse', url, '--cluster', provided.cluster!], { stdio: 'ignore' });
+    const ch = await openClickHouse(url);
+    try {
+      // Killed once its staging insert runs on the server (its INSERT … FORMAT TabSeparated is in system.processes).
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && !(await count(ch, `SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO requests_stage_%'`))) await new Promise((r) => setTimeout(r, 20));
+      expect(Date.now()).toBeLessThan(deadline);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(100);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('imports')}`)).toBe(1);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+      const r = await routefit(['traces', 'import', file, '--clickhouse', url, '--cluster', provided.cluster!, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).imports[0]).toMatchObject({ kept: 300_000, alreadyStored: 0, checkedBy: 'clickhouse' });
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(300_100);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await ch.close();
     }
   });

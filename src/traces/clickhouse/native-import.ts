@@ -207,7 +207,17 @@ function stageWriter(ch: ChStore, stage: string, cols: readonly string[]) {
     buf = [];
     size = 0;
     if (failed) throw failed;
-    if (!pass.write(chunk)) await new Promise<void>((r) => (pass.once('drain', r), pass.once('close', r)));
+    if (!pass.write(chunk)) {
+      await new Promise<void>((r) => {
+        const go = () => {
+          pass.off('drain', go);
+          pass.off('close', go);
+          r();
+        };
+        pass.on('drain', go);
+        pass.on('close', go);
+      });
+    }
   };
   return {
     async row(pos: number, values: (string | null)[]) {
