@@ -66,11 +66,12 @@ async function eachLine(file: string, fn: (text: string, no: number, utf8: boole
   const stream = /\.gz$/i.test(file) ? src.pipe(createGunzip()) : src;
   let carry: Buffer | undefined;
   let no = 0;
-  const emit = async (buf: Buffer, a: number, b: number) => {
+  // Synchronous per line; a promise (a full send buffer) is awaited only when the callback returns one.
+  const emit = (buf: Buffer, a: number, b: number): void | Promise<void> => {
     let end = b;
     if (end > a && buf[end - 1] === 13) end--;
     const text = buf.toString('utf8', a, end);
-    await fn(text, ++no, !text.includes('\uFFFD') || isUtf8(buf.subarray(a, end)));
+    return fn(text, ++no, !text.includes('\uFFFD') || isUtf8(buf.subarray(a, end)));
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
@@ -78,7 +79,8 @@ async function eachLine(file: string, fn: (text: string, no: number, utf8: boole
     for (;;) {
       const nl = buf.indexOf(10, pos);
       if (nl < 0) break;
-      await emit(buf, pos, nl);
+      const r = emit(buf, pos, nl);
+      if (r) await r;
       pos = nl + 1;
     }
     carry = pos < buf.length ? buf.subarray(pos) : undefined;
@@ -220,12 +222,12 @@ function stageWriter(ch: ChStore, stage: string, cols: readonly string[]) {
     }
   };
   return {
-    async row(pos: number, values: (string | null)[]) {
+    row(pos: number, values: (string | null)[]): Promise<void> | undefined {
       let s = String(pos);
       for (const v of values) s += '\t' + tsv(v);
       buf.push(s, '\n');
       size += s.length;
-      if (size > 1 << 20) await flush();
+      return size > 1 << 20 ? flush() : undefined;
     },
     async end() {
       await flush();
@@ -259,40 +261,40 @@ async function stageCsv(ch: ChStore, file: string, stage: string): Promise<Nativ
   const reject = (start: number, reason: string): void => {
     structural.push({ line: start - quotedNewlines, reason });
   };
-  const record = async (text: string, start: number, utf8: boolean) => {
-    if (!header) {
-      const h = splitCsv(text.replace(/^\uFEFF/, ''));
-      if (typeof h === 'string') throw new RoutefitError('invalid_input', `${file}: the header line cannot be read as CSV (a quote is not closed)`, { field: 'file' });
-      header = h;
-      const map = mapColumns(file, header, notes);
-      cols = [...map.src.keys(), ...[...map.twins.keys()].map((ms) => Object.keys(SECONDS_TWINS).find((t) => SECONDS_TWINS[t] === ms)!)];
-      idx = [...map.src.values(), ...map.twins.values()].map((name) => header!.lastIndexOf(name));
-      await ch.command(stageDdl(stage, cols));
-      writer = stageWriter(ch, stage, cols);
-      return;
-    }
+  const readHeader = async (text: string) => {
+    const h = splitCsv(text.replace(/^\uFEFF/, ''));
+    if (typeof h === 'string') throw new RoutefitError('invalid_input', `${file}: the header line cannot be read as CSV (a quote is not closed)`, { field: 'file' });
+    header = h;
+    const map = mapColumns(file, header, notes);
+    cols = [...map.src.keys(), ...[...map.twins.keys()].map((ms) => Object.keys(SECONDS_TWINS).find((t) => SECONDS_TWINS[t] === ms)!)];
+    idx = [...map.src.values(), ...map.twins.values()].map((name) => header!.lastIndexOf(name));
+    await ch.command(stageDdl(stage, cols));
+    writer = stageWriter(ch, stage, cols);
+  };
+  const record = (text: string, start: number, utf8: boolean): void | Promise<void> => {
+    if (!header) return readHeader(text);
     if (!utf8) return reject(start, 'malformed CSV (invalid encoding): Invalid unicode (byte sequence mismatch) detected. This file is not utf-8 encoded.');
     const f = splitCsv(text);
     if (f === 'bad' || f === 'open') {
       return reject(start, `malformed CSV (${f === 'open' ? 'unterminated quote' : 'unquoted value'}): a quoted field ${f === 'open' ? 'is never closed' : 'is followed by text before the next comma'}`);
     }
     if (f.length !== header.length) return reject(start, `malformed CSV (${f.length < header.length ? 'missing columns' : 'too many columns'}): Expected Number of Columns: ${header.length} Found: ${f.length}`);
-    await writer!.row(staged++, idx.map((i) => blankToNull(f[i])));
+    return writer!.row(staged++, idx.map((i) => blankToNull(f[i])));
   };
   try {
-    await eachLine(file, async (text, no, utf8) => {
+    await eachLine(file, (text, no, utf8) => {
       if (pending) {
         pending.text += '\n' + text;
         if (splitCsv(pending.text) === 'open') return;
         const p = pending;
         pending = undefined;
-        await record(p.text, p.start, utf8);
+        const r = record(p.text, p.start, utf8);
         quotedNewlines += no - p.start;
-        return;
+        return r;
       }
       // An empty line is no record (DuckDB skips it); a line of spaces is one (with one column).
       if (text === '') return;
-      if (utf8 && splitCsv(text) === 'open') {
+      if (utf8 && text.includes('"') && splitCsv(text) === 'open') {
         pending = { text, start: no };
         return;
       }
@@ -319,7 +321,7 @@ async function stageJsonl(ch: ChStore, file: string, stage: string): Promise<Nat
   await ch.command(stageDdl(stage, STAGE_COLUMNS));
   const writer = stageWriter(ch, stage, STAGE_COLUMNS);
   try {
-    await eachLine(file, async (text, no) => {
+    await eachLine(file, (text, no) => {
       if (/^ *$/.test(text)) return;
       const fields = jsonFields(text);
       if (!fields) {
@@ -332,7 +334,7 @@ async function stageJsonl(ch: ChStore, file: string, stage: string): Promise<Nat
         const i = slot.get(k.trim().toLowerCase());
         if (i !== undefined) values[i] = v === null ? null : blankToNull(v);
       }
-      await writer.row(no, values);
+      return writer.row(no, values);
     });
     await writer.end();
   } catch (err) {
