@@ -156,10 +156,11 @@ describe('ClickHouse-native row checks agree with the DuckDB checks (18.16 serve
     }
   });
 
-  it('seeded fuzz files (CSV and JSONL, 35% hostile rows): identical outcomes', { timeout: 180_000 }, async () => {
+  it('seeded fuzz files (CSV and JSONL, 35% hostile rows): identical outcomes', { timeout: 600_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {
-      for (let i = 0; i < 12; i++) {
+      // NATIVE_FUZZ_CASES runs it longer.
+      for (let i = 0; i < Number(process.env.NATIVE_FUZZ_CASES ?? 12); i++) {
         const r = rng(1400 + i);
         const rows = normRows(r, 40 + i * 5, 0.35);
         // Unique request ids per case: each case imports into the same store without touching another's keys.
@@ -237,6 +238,17 @@ describe('ClickHouse-native import: idempotent, all or nothing', () => {
       // JSONL rows keep their line; CSV rows NULL (as on the DuckDB path).
       expect(await count(ch, `SELECT countIf(isNull(source_line)) FROM ${ch.table('requests')}`)).toBe(100);
       expect(await count(ch, `SELECT max(source_line) FROM ${ch.table('requests')}`)).toBe(100);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a semicolon-separated CSV is left to DuckDB (which sniffs the delimiter) and imports the same rows', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const semi = writeTemp('s.csv', [HEADER, ...csvRows(20)].map((l) => l.replace(/,/g, ';')).join('\n'));
+      expect(await importFileToClickHouse(ch, semi, { today })).toMatchObject({ kept: 20, checkedBy: 'duckdb' });
+      expect(await importFileToClickHouse(ch, writeTemp('c.csv', [HEADER, ...csvRows(20)].join('\n')), { today })).toMatchObject({ kept: 0, alreadyStored: 20, checkedBy: 'clickhouse' });
     } finally {
       await ch.close();
     }

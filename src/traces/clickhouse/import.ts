@@ -10,7 +10,7 @@ import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
 import { type ChStore, chLit, openClickHouse } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
-import { type CheckedBy, checkNative, dropNative, duckdbReason, nativeTables, stageNative } from './native-import.js';
+import { type CheckedBy, NotNativeError, checkNative, dropNative, duckdbReason, nativeTables, stageNative } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
 
 /**
@@ -129,6 +129,7 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
     try {
       staged = await stageNative(ch, file, format, t.stage);
     } catch (err) {
+      if (err instanceof NotNativeError) return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
       if (err instanceof RoutefitError) throw err;
       throw new RoutefitError('invalid_input', `${file}: cannot read as ${format}: ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
     }

@@ -29,6 +29,9 @@ import { STAGE_COLUMNS, ruleSelectSql } from './row-rules.js';
 
 export type CheckedBy = 'clickhouse' | 'duckdb';
 
+/** Thrown by a stager, before anything is staged, for a file only DuckDB's reader takes. */
+export class NotNativeError extends Error {}
+
 /** Why the file is checked by DuckDB instead; undefined when the native path takes it. */
 export function duckdbReason(file: string, format: string): string | undefined {
   if (format !== 'csv' && format !== 'jsonl') return `${format} files are converted by DuckDB`;
@@ -264,6 +267,8 @@ async function stageCsv(ch: ChStore, file: string, stage: string): Promise<Nativ
   const readHeader = async (text: string) => {
     const h = splitCsv(text.replace(/^\uFEFF/, ''));
     if (typeof h === 'string') throw new RoutefitError('invalid_input', `${file}: the header line cannot be read as CSV (a quote is not closed)`, { field: 'file' });
+    // Another delimiter (DuckDB's reader sniffs ; | and tab): left to the DuckDB path, before anything is staged.
+    if (h.length === 1 && /[;|\t]/.test(h[0]!)) throw new NotNativeError('the file is not comma-separated');
     header = h;
     const map = mapColumns(file, header, notes);
     cols = [...map.src.keys(), ...[...map.twins.keys()].map((ms) => Object.keys(SECONDS_TWINS).find((t) => SECONDS_TWINS[t] === ms)!)];
