@@ -115,16 +115,13 @@ export function typedKind(kind: ColumnKind, sqlType: string | undefined): TypedK
  * refused. `types` (column → DuckDB type, for typed formats) keeps typed values typed; returns the
  * normalized columns staged typed, for the check (import.ts checkSql).
  */
-export async function buildStg(
-  conn: DuckDBConnection,
-  file: string,
-  fromSql: string,
-  available: string[],
-  lineExpr: string,
-  notes: string[],
-  types?: ReadonlyMap<string, string>,
-): Promise<Map<string, TypedKind>> {
-  const typed = new Map<string, TypedKind>();
+/**
+ * How a file's columns map to the normalized row: the source column of each normalized name (`ts`
+ * for timestamp when so named), the seconds twin a latency is converted from, and the notes. Refuses
+ * ambiguous units and missing required columns. Shared by every stager (DuckDB's buildStg, the
+ * ClickHouse stager), so a file's columns are read the same way on both paths.
+ */
+export function mapColumns(file: string, available: string[], notes: string[]): { src: Map<string, string>; twins: Map<string, string> } {
   const byLower = new Map(available.map((a) => [a.trim().toLowerCase(), a]));
   for (const [bad, hint] of Object.entries(AMBIGUOUS_UNITS)) {
     if (byLower.has(bad) && !byLower.has(`${bad}_ms`) && !byLower.has(`${bad}_s`)) {
@@ -140,27 +137,51 @@ export async function buildStg(
     );
   }
   if (!byLower.has('model') && !byLower.has('route')) throw new RoutefitError('invalid_input', `${file}: needs a model or a route column`, { field: 'model' });
+  const src = new Map<string, string>();
+  const twins = new Map<string, string>();
+  for (const name of COLUMN_NAMES) {
+    const s = byLower.get(name) ?? (name === 'timestamp' ? byLower.get('ts') : undefined);
+    const twin = Object.entries(SECONDS_TWINS).find(([, ms]) => ms === name)?.[0];
+    if (s !== undefined) src.set(name, s);
+    else if (twin && byLower.has(twin)) {
+      twins.set(name, byLower.get(twin)!);
+      notes.push(`${twin} is in seconds: converted to ${name}`);
+    }
+  }
+  const known = new Set<string>([...COLUMN_NAMES, 'ts', ...Object.keys(SECONDS_TWINS)]);
+  const ignored = available.filter((a) => !known.has(a.trim().toLowerCase()) && !a.startsWith('__'));
+  if (ignored.length) notes.push(`ignored columns not in the normalized row: ${ignored.join(', ')}`);
+  return { src, twins };
+}
+
+export async function buildStg(
+  conn: DuckDBConnection,
+  file: string,
+  fromSql: string,
+  available: string[],
+  lineExpr: string,
+  notes: string[],
+  types?: ReadonlyMap<string, string>,
+): Promise<Map<string, TypedKind>> {
+  const typed = new Map<string, TypedKind>();
+  const map = mapColumns(file, available, notes);
   const select: string[] = [`${lineExpr} AS line`];
   for (const name of COLUMN_NAMES) {
-    const src = byLower.get(name) ?? (name === 'timestamp' ? byLower.get('ts') : undefined);
-    const twin = Object.entries(SECONDS_TWINS).find(([, ms]) => ms === name)?.[0];
+    const src = map.src.get(name);
+    const twin = map.twins.get(name);
     const as = src !== undefined ? typedKind(COLUMNS.find((c) => c.name === name)!.kind, types?.get(src)) : undefined;
     if (src !== undefined && as) {
       select.push(`${ident(src)} AS ${ident(name)}`);
       typed.set(name, as);
     } else if (src !== undefined) {
       select.push(`${blankToNull(`CAST(${ident(src)} AS VARCHAR)`)} AS ${ident(name)}`);
-    } else if (twin && byLower.has(twin)) {
-      const s = ident(byLower.get(twin)!);
+    } else if (twin !== undefined) {
+      const s = ident(twin);
       select.push(`CASE WHEN TRY_CAST(${s} AS DOUBLE) IS NOT NULL THEN CAST(CAST(${s} AS DOUBLE) * 1000 AS VARCHAR) ELSE NULLIF(trim(CAST(${s} AS VARCHAR)), '') END AS ${ident(name)}`);
-      notes.push(`${twin} is in seconds: converted to ${name}`);
     } else {
       select.push(`NULL::VARCHAR AS ${ident(name)}`);
     }
   }
-  const known = new Set<string>([...COLUMN_NAMES, 'ts', ...Object.keys(SECONDS_TWINS)]);
-  const ignored = available.filter((a) => !known.has(a.trim().toLowerCase()) && !a.startsWith('__'));
-  if (ignored.length) notes.push(`ignored columns not in the normalized row: ${ignored.join(', ')}`);
   // A view: the rows are materialized once, typed, by the check.
   await conn.run(`CREATE OR REPLACE TEMP VIEW stg AS SELECT ${select.join(', ')} FROM ${fromSql}`);
   return typed;

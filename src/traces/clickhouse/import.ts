@@ -1,25 +1,34 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoutefitError } from '../../engine/errors.js';
 import { type Store, lit, openStore, query } from '../db.js';
 import { type ImportOptions, type ImportSummary, detectFormat, importFile } from '../import.js';
+import { checkCompressed } from '../input-files.js';
 import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
 import { type ChStore, chLit, openClickHouse } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
+import { type CheckedBy, NotNativeError, checkNative, dropNative, duckdbReason, nativeTables, stageNative } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
 
 /**
  * Import into ClickHouse (issue 5, "a ClickHouse backend runs the same queries at scale"; issue 14,
  * "A real cluster"; issue 17, "--replace makes the newer file win, atomically").
  *
- * The file goes through the DuckDB importer unchanged (`importFile` into an in-memory store), so
- * format detection, every check, reject reason, line number and the 1% rule are the same code. The
- * checked rows are then written by DuckDB as JSON lines and streamed to ClickHouse:
+ * Two ways to check the rows (the summary's `checkedBy`):
+ * - "clickhouse" (the default for CSV and JSONL, native-import.ts): the file is streamed into a
+ *   temporary staging table on the server and checked there by ClickHouse SQL (row-rules.ts, the
+ *   DuckDB check's rules); no local DuckDB. The checked rows are the load table.
+ * - "duckdb" (every other format, native-import.ts duckdbReason, or `check: 'duckdb'`): the file
+ *   goes through the DuckDB importer unchanged (`importFile` into an in-memory store); the checked
+ *   rows are written by DuckDB as JSON lines and streamed into `requests_load_<token>` (Log).
  *
- *   1. load    `requests_load_<token>` (Log, on the node the importer was given): every checked row.
- *              Many importers do this at once, each under its own token.
+ * Then, the same for both:
+ *
+ *   1. load    the checked rows, on the node the importer was given. Many importers do this at once,
+ *              each in its own session or under its own token.
  *   2. lock    the store's import lock (import-lock.ts): one importer at a time from here.
  *   3. match   `requests_match_<token>`: the stored rows (committed imports, see schema.ts) with this
  *              file's keys, each with `same` = its values equal the file's (a 64-bit hash of every column).
@@ -37,6 +46,9 @@ import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.
 
 export type ChImportStep = 'loaded' | 'locked' | 'written';
 
+/** An import's summary, with which engine checked its rows. */
+export type ChImportSummary = ImportSummary & { checkedBy: CheckedBy };
+
 export interface ChImportOptions extends ImportOptions {
   /**
    * Called after each step. Throwing from it is how the tests make an import fail at that point
@@ -53,6 +65,8 @@ export interface ChImportOptions extends ImportOptions {
   onLockWait?: (holder: string) => void;
   /** How long to wait for the lock (default 30 minutes). */
   lockWaitMs?: number;
+  /** Which engine checks the rows: ClickHouse where the format allows (the default), or DuckDB (for comparisons and benches). */
+  check?: CheckedBy;
 }
 
 /** ClickHouse 18.16's dates run from 1970-01-01 to 2105-12-31 (its date table ends there; DateTime is UInt32 seconds). */
@@ -90,48 +104,107 @@ async function openLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: 
   return { nodes, lockUrl: urls[0]! };
 }
 
-export async function importFileToClickHouse(ch: ChStore, file: string, opts: ChImportOptions): Promise<ImportSummary> {
+export async function importFileToClickHouse(ch: ChStore, file: string, opts: ChImportOptions): Promise<ChImportSummary> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new RoutefitError('invalid_input', `${file}: ${existsSync(file) ? 'is a folder, not a file: give the files inside it' : 'file not found'}`, { field: 'file' });
   const format = opts.format ?? detectFormat(file);
-  // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts.
-  if ((LEDGER_FORMATS as readonly string[]).includes(format)) return (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts);
+  // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts (checked by the DuckDB ledger importer).
+  if ((LEDGER_FORMATS as readonly string[]).includes(format)) return { ...(await (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts)), checkedBy: 'duckdb' };
+  if (opts.check !== 'duckdb' && duckdbReason(file, format) === undefined) return importChecked(ch, file, format as 'csv' | 'jsonl', opts);
+  return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
+}
+
+/** The ClickHouse-native path: stage and check on the server (native-import.ts), then the locked write. */
+async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl', opts: ChImportOptions): Promise<ChImportSummary> {
+  // A cut or corrupt archive is refused before anything is read (as the DuckDB path does).
+  await checkCompressed(file);
+  // Temporary tables: this session's own, so no lock or token is needed to stage (and a refused file touches no database).
+  const t = nativeTables(randomBytes(8).toString('hex'));
+  try {
+    let staged;
+    try {
+      staged = await stageNative(ch, file, format, t.stage);
+    } catch (err) {
+      if (err instanceof NotNativeError) return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
+      if (err instanceof RoutefitError) throw err;
+      throw new RoutefitError('invalid_input', `${file}: cannot read as ${format}: ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
+    }
+    const checked = await checkNative(ch, file, format, staged, t, opts);
+    const summary = checked.summary;
+    if (summary.aborted) return { ...summary, checkedBy: 'clickhouse' };
+    if (checked.range) checkRange(file, checked.range.lo, checked.range.hi);
+    return { ...(await lockedWrite(ch, opts, file, summary, checked.valid, { table: t.load, where: checked.where })), checkedBy: 'clickhouse' };
+  } finally {
+    await dropNative(ch, t);
+  }
+}
+
+function checkRange(file: string, lo: unknown, hi: unknown): void {
+  if (Number(lo) < MIN_US || Number(hi) >= MAX_US) {
+    throw new RoutefitError('invalid_input', `${file}: timestamps run from ${usIso(lo)} to ${usIso(hi)}; the ClickHouse store holds 1970-01-01 ≤ timestamp < 2105-12-31`, {
+      field: 'timestamp',
+    });
+  }
+}
+
+/** Opens the layout and the lease, and runs the locked write of the checked rows. */
+async function lockedWrite(ch: ChStore, opts: ChImportOptions, file: string, summary: ImportSummary, valid: number, source: LoadSource): Promise<ImportSummary> {
+  // Only now, with rows to send, is the store touched: a refused file leaves even a new store uncreated.
+  const { nodes, lockUrl } = await openLayout(ch, opts);
+  try {
+    const lease = await openLease(lockUrl, ch.connector);
+    try {
+      return await writeImport(ch, nodes, lease, source, file, summary, valid, { onStep: opts.onStep, onLockWait: opts.onLockWait, lockWaitMs: opts.lockWaitMs, replace: opts.replace === true, today: opts.today });
+    } finally {
+      await lease.close();
+    }
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()));
+  }
+}
+
+/** The DuckDB-checked path: the DuckDB importer in memory, its rows streamed as JSON lines into a load table. */
+async function importDuckdbChecked(ch: ChStore, file: string, format: string, opts: ChImportOptions): Promise<ImportSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'routefit-ch-'));
   const mem = await openStore(':memory:', { create: true });
   try {
     // An in-memory DuckDB spills big files to ./.tmp by default: keep that out of the user's directory.
     await mem.conn.run(`SET temp_directory = ${lit(join(dir, 'spill'))}`);
-    const { onStep, whileChecking, cluster: _c, url: _u, onLockWait, lockWaitMs, ...importOpts } = opts;
+    const { onStep: _s, whileChecking, cluster: _c, url: _u, onLockWait: _w, lockWaitMs: _l, check: _k, ...importOpts } = opts;
     // The DuckDB pass keeps every valid row, corrections included: what the ClickHouse store holds is decided below, under the lock.
     const check = () => importFile(mem, file, { ...importOpts, format });
     const summary = whileChecking ? await whileChecking(mem, check) : await check();
     if (summary.aborted || summary.importId === null) return summary;
-    const valid = summary.kept;
     const [range] = await query(mem.conn, 'SELECT epoch_us(min(ts)) AS lo, epoch_us(max(ts)) AS hi FROM requests');
-    if (Number(range!.lo) < MIN_US || Number(range!.hi) >= MAX_US) {
-      throw new RoutefitError('invalid_input', `${file}: timestamps run from ${usIso(range!.lo)} to ${usIso(range!.hi)}; the ClickHouse store holds 1970-01-01 ≤ timestamp < 2105-12-31`, {
-        field: 'timestamp',
-      });
-    }
+    checkRange(file, range!.lo, range!.hi);
     const json = join(dir, 'rows.jsonl');
     const select = COLUMNS.map((c) => (c.name === 'timestamp' ? 'epoch_us(ts) AS ts_us' : c.kind === 'bool' ? `CAST(${c.name} AS INTEGER) AS ${c.name}` : chColumn(c)));
     // import_id 0 is a placeholder: the id is taken under the lock.
     await mem.conn.run(`COPY (SELECT ${select.join(', ')}, 0 AS import_id, source_line FROM requests) TO ${lit(json)} (FORMAT json)`);
-    // Only now, with rows to send, is the server touched: a refused file leaves even a new store uncreated.
-    const { nodes, lockUrl } = await openLayout(ch, opts);
-    try {
-      const lease = await openLease(lockUrl, ch.connector);
-      try {
-        return await writeImport(ch, nodes, lease, json, file, summary, valid, { onStep, onLockWait, lockWaitMs, replace: opts.replace === true, today: opts.today });
-      } finally {
-        await lease.close();
-      }
-    } finally {
-      await Promise.all(nodes.map((n) => n.close()));
-    }
+    const load = (token: string) => ch.table(`requests_load_${token}`);
+    return await lockedWrite(ch, opts, file, summary, summary.kept, {
+      table: load,
+      where: '1',
+      fill: async (table) => {
+        await ch.command(`CREATE TABLE ${table} AS ${ch.table('requests_data')} ENGINE = Log`);
+        await ch.insertStream(`INSERT INTO ${table} (${REQUEST_COLUMNS.join(', ')}) FORMAT JSONEachRow`, createReadStream(json));
+        const [loaded] = await ch.query(`SELECT count() AS n FROM ${table}`);
+        if (Number(loaded!.n) !== summary.kept) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${summary.kept} rows; nothing was imported`, { field: 'clickhouse' });
+      },
+    });
   } finally {
     mem.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where writeImport takes the checked rows from: a table (named per importer token, or a session's
+ * temporary table), a filter selecting the rows to store, and how to fill it (none: already filled).
+ */
+interface LoadSource {
+  table: string | ((token: string) => string);
+  where: string;
+  fill?: (table: string) => Promise<void>;
 }
 
 interface WriteOptions {
@@ -142,18 +215,16 @@ interface WriteOptions {
   today: string;
 }
 
-async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, json: string, file: string, summary: ImportSummary, valid: number, o: WriteOptions): Promise<ImportSummary> {
+async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, source: LoadSource, file: string, summary: ImportSummary, valid: number, o: WriteOptions): Promise<ImportSummary> {
   const data = ch.table('requests_data');
-  const load = ch.table(`requests_load_${lease.token}`);
+  const load = typeof source.table === 'string' ? source.table : source.table(lease.token);
+  const mine = source.where;
   const match = ch.table(`requests_match_${lease.token}`);
   const cols = REQUEST_COLUMNS.join(', ');
   let leftovers: string[] = [];
   let written: number | undefined;
   try {
-    await ch.command(`CREATE TABLE ${load} AS ${data} ENGINE = Log`);
-    await ch.insertStream(`INSERT INTO ${load} (${cols}) FORMAT JSONEachRow`, createReadStream(json));
-    const [loaded] = await ch.query(`SELECT count() AS n FROM ${load}`);
-    if (Number(loaded!.n) !== valid) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} received ${loaded!.n} of ${valid} rows; nothing was imported`, { field: 'clickhouse' });
+    await source.fill?.(load);
     await o.onStep?.('loaded');
 
     await lease.acquire({ ...(o.lockWaitMs !== undefined ? { waitMs: o.lockWaitMs } : {}), ...(o.onLockWait ? { onWait: o.onLockWait } : {}) });
@@ -169,8 +240,8 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
       `CREATE TABLE ${match} ENGINE = Log AS
        SELECT request_id, attempt, old_import, toUInt8(h = lh) AS same, source_line
        FROM (SELECT request_id, attempt, import_id AS old_import, ${rowHash} AS h FROM ${data}
-             WHERE request_id GLOBAL IN (SELECT request_id FROM ${load}) AND ${committed(ch)}) AS stored
-       ANY INNER JOIN (SELECT request_id, attempt, ${rowHash} AS lh, source_line FROM ${load}) AS incoming USING (request_id, attempt)`,
+             WHERE request_id GLOBAL IN (SELECT request_id FROM ${load} WHERE ${mine}) AND ${committed(ch)}) AS stored
+       ANY INNER JOIN (SELECT request_id, attempt, ${rowHash} AS lh, source_line FROM ${load} WHERE ${mine}) AS incoming USING (request_id, attempt)`,
     );
     const [m] = await ch.query(`SELECT countIf(same = 1) AS n_same, countIf(same = 0) AS n_differ FROM ${match}`);
     const alreadyStored = Number(m!.n_same);
@@ -192,7 +263,7 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
       const selectCols = REQUEST_COLUMNS.map((c) => (c === 'import_id' ? `toUInt32(${chLit(id)}) AS import_id` : c)).join(', ');
       await ch.command(
         `INSERT INTO ${data} (${cols}) SELECT ${selectCols} FROM ${load}
-         WHERE (request_id, attempt) NOT IN (SELECT request_id, attempt FROM ${match} WHERE same = 1)`,
+         WHERE ${mine} AND (request_id, attempt) NOT IN (SELECT request_id, attempt FROM ${match} WHERE same = 1)`,
       );
       const [n] = await ch.query(`SELECT count() AS n FROM ${data} WHERE import_id = ${chLit(id)}`);
       if (Number(n!.n) !== kept) throw new RoutefitError('invalid_input', `ClickHouse at ${ch.url} stored ${n!.n} of ${kept} rows; nothing was imported`, { field: 'clickhouse' });
@@ -218,7 +289,7 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, js
     if (written !== undefined) await dropImport(ch, nodes, written).catch(() => undefined);
     throw err;
   } finally {
-    await ch.command(`DROP TABLE IF EXISTS ${load}`).catch(() => undefined);
+    if (source.fill) await ch.command(`DROP TABLE IF EXISTS ${load}`).catch(() => undefined);
     await ch.command(`DROP TABLE IF EXISTS ${match}`).catch(() => undefined);
   }
 }

@@ -46,7 +46,7 @@ const CH_TYPE: Record<ColumnKind, string> = {
 /** The stored name of a normalized column (the timestamp is stored as epoch microseconds). */
 export const chColumn = (c: Column): string => (c.name === 'timestamp' ? 'ts_us' : c.name);
 
-function chType(c: Column): string {
+export function chType(c: Column): string {
   const t = CH_TYPE[c.kind];
   return c.kind === 'timestamp' || c.kind === 'bool' || c.kind === 'attempt' || NOT_NULL.has(c.name) ? t : `Nullable(${t})`;
 }

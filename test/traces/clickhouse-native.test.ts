@@ -1,0 +1,346 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { type ChStore, chLit, openClickHouse } from '../../src/traces/clickhouse/connection.js';
+import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
+import { type ImportSummary, importFile } from '../../src/traces/import.js';
+import { openChdb } from '../helpers/chdb.js';
+import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
+import { BAD_COUNTS, BAD_TIMESTAMPS, HOSTILE_TEXT, normRows, rng, toCsv, toJsonl } from './fuzz-gen.js';
+import { HEADER, csvRows, memoryStore, tempDir, writeTemp } from './helpers.js';
+
+/**
+ * Issue 14, "the row checks run as ClickHouse SQL over a staging table": the ClickHouse-native
+ * check (src/traces/clickhouse/row-rules.ts) against the DuckDB check (src/traces/import.ts) on the
+ * same hostile files — the same counts, rules, rejected lines and messages, and the same stored
+ * values — on Debian's ClickHouse 18.16 and on current ClickHouse (chdb).
+ */
+const server = useClickHouse();
+const today = '2026-11-22';
+const opts = { today, acceptRejects: true, showRejects: 10_000 };
+
+const STORED = 'ts_us, request_id, attempt, provider, model, route, input_tokens, cached_input_tokens, output_tokens, e2e_ms, ttft_ms, status, quality, batch';
+
+/** What a DuckDB import of `file` reports and stores. */
+async function onDuck(file: string): Promise<{ summary: ImportSummary; rows: unknown[] }> {
+  const mem = await memoryStore();
+  try {
+    const summary = await importFile(mem, file, opts);
+    const { query } = await import('../../src/traces/db.js');
+    const rows = await query(
+      mem.conn,
+      `SELECT epoch_us(ts) AS ts_us, request_id, attempt, provider, model, route, input_tokens, cached_input_tokens, output_tokens, e2e_ms, ttft_ms, status, quality, CAST(batch AS INTEGER) AS batch FROM requests ORDER BY request_id, attempt`,
+    );
+    return { summary, rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) };
+  } finally {
+    mem.close();
+  }
+}
+
+async function onCh(ch: ChStore, file: string) {
+  const summary = await importFileToClickHouse(ch, file, opts);
+  const rows = summary.importId === null ? [] : await ch.query(`SELECT ${STORED} FROM ${ch.table('requests')} WHERE import_id = ${chLit(summary.importId)} ORDER BY request_id, attempt`);
+  return { summary, rows };
+}
+
+const pick = (s: ImportSummary) => ({ rowsRead: s.rowsRead, kept: s.kept, rejected: s.rejected, rejectsByRule: s.rejectsByRule, rejects: s.rejects, aborted: s.aborted });
+
+/** The hand-written hostile rows of clickhouse-hostile.test.ts and hostile-input.test.ts, plus every fuzz value in every column it can go in. */
+function hostileCsv(): string {
+  const row = (id: string, ts: string, input = '1000', model = 'gpt-5.5', extra: Partial<Record<'cached' | 'out' | 'ttft' | 'e2e' | 'status' | 'attempt', string>> = {}) =>
+    `${ts},${id},${extra.attempt ?? '0'},chat,openai,"${model.replace(/"/g, '""')}",${input},${extra.cached ?? '0'},${extra.out ?? '100'},${extra.ttft ?? '100'},${extra.e2e ?? '200'},${extra.status ?? 'ok'},pass`;
+  const t = '2026-05-01T00:00:00Z';
+  const lines = [
+    HEADER,
+    row('ok', t),
+    row('us', '1777593600000000'),
+    row('ns', '1777593600123456789'),
+    row('ms', '1777593600123'),
+    row('s-frac', '1777593600.25'),
+    row('offset', '2026-05-01 10:00:00+02:30'),
+    row('frac', '2026-05-01T00:00:00.1234567Z'),
+    row('short', '2026-5-1T1:2'),
+    row('leap', '2028-02-29'),
+    row('noleap', '2026-02-29'),
+    row('midnight', '2026-05-01T24:00:00'),
+    row('sec60', '2026-05-01T23:59:60'),
+    row('utc', '2026-05-01 10:00:00 UTC'),
+    row('epoch-word', 'epoch'),
+    row('big', t, '9223372036854775808'),
+    row('huge', t, '1e308'),
+    row('plus', t, '+5'),
+    row('under', t, '1_000'),
+    row('float-int', t, '1000.0'),
+    row('cached-over', t, '10', 'gpt-5.5', { cached: '20' }),
+    row('ttft-over', t, '10', 'gpt-5.5', { ttft: '300.5', e2e: '200.25' }),
+    row('neg-out', t, '10', 'gpt-5.5', { out: '-3' }),
+    row('neg-inf', t, '-inf'),
+    row('attempt-big', t, '10', 'gpt-5.5', { attempt: '1001' }),
+    row('attempt-frac', t, '10', 'gpt-5.5', { attempt: '1.5' }),
+    row('STATUS', t, '10', 'gpt-5.5', { status: 'TIMEOUT' }),
+    row('status-bad', t, '10', 'gpt-5.5', { status: 'Ünknown' }),
+    row('dup', t),
+    row('dup', t),
+    row('dup', t, '5'),
+    `${t},,0,chat,openai,gpt,1,0,1,1,2,ok,pass`,
+    `,nots,0,chat,openai,gpt,1,0,1,1,2,ok,pass`,
+    `${t},nomodel,0,chat,,,1,0,1,1,2,ok,pass`,
+    `${t},fewer,0`,
+    `${t},"multi`,
+    `line",0,chat,openai,gpt,1,0,1,1,2,ok,pass`,
+    `${t},after-multi,0,chat,openai,gpt,1,0,1,1,2,ok,bogus`,
+    '',
+    `  ${t} ,spaces, 0 ,chat, openai ,gpt,  7 ,0,1,1,2, ok ,pass`,
+  ];
+  BAD_TIMESTAMPS.forEach((ts, i) => lines.push(row(`bt${i}`, ts)));
+  BAD_COUNTS.forEach((c, i) => lines.push(row(`bc${i}`, t, c), row(`bo${i}`, t, '10', 'gpt-5.5', { out: c }), row(`be${i}`, t, '10', 'gpt-5.5', { e2e: c })));
+  HOSTILE_TEXT.forEach((m, i) => lines.push(row(`ht${i}`, t, '10', m)));
+  return lines.join('\n') + '\n';
+}
+
+function hostileJsonl(): string {
+  const base = { timestamp: '2026-05-01T00:00:00Z', request_id: 'j', model: 'gpt-5.5', input_tokens: 10, output_tokens: 5 };
+  const lines: string[] = [
+    JSON.stringify(base),
+    '{"timestamp":"2026-05-01T00:00:00Z","request_id":"raw-big","model":"m","input_tokens":9223372036854775808,"output_tokens":1}',
+    '{"timestamp":"2026-05-01T00:00:00Z","request_id":"raw-exp","model":"m","input_tokens":1e21,"output_tokens":1.5e-7}',
+    '{"timestamp":"2026-05-01T00:00:00Z","request_id":"float","model":"m","input_tokens":1e3,"output_tokens":1.0}',
+    '{"timestamp":1777593600,"request_id":"epoch-num","model":"m","input_tokens":[1, 2],"output_tokens":{"a": [1, "x"]}}',
+    '{"ts":"2026-05-01T00:00:00Z","request_id":"ts-key","model":"m","input_tokens":1,"output_tokens":1}',
+    '{"timestamp":"2026-05-01T00:00:00Z","request_id":"bool","model":"m","input_tokens":true,"output_tokens":null}',
+    '{"timestamp":"2026-05-01T00:00:00Z","request_id":"nested \\"q\\"","model":"m\\u0000x","input_tokens":1,"output_tokens":1,"batch":"YES","e2e_s":0.35}',
+    '',
+    '   ',
+    'not json',
+    '[1]',
+    '{"timestamp":"2026-05-01T00:00:00Z", "request_id" : "spaced" , "model":"m", "input_tokens" : -0.0 , "output_tokens": 2 }',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function expectParity(ch: ChStore, file: string) {
+  const duck = await onDuck(file);
+  const native = await onCh(ch, file);
+  expect(native.summary.checkedBy).toBe('clickhouse');
+  expect(pick(native.summary)).toEqual(pick(duck.summary));
+  expect(native.rows).toEqual(duck.rows);
+  return native.summary;
+}
+
+describe('ClickHouse-native row checks agree with the DuckDB checks (18.16 server)', () => {
+  it('hand-written hostile CSV: the same counts, rules, lines and messages, the same stored values', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const s = await expectParity(ch, writeTemp('hostile.csv', hostileCsv()));
+      // The fixture exercises what it claims: most rules fire, and structural rejects are located.
+      expect(Object.keys(s.rejectsByRule).length).toBeGreaterThan(12);
+      expect(s.rejectsByRule.malformed).toBeGreaterThan(0);
+      expect(s.rejectsByRule.duplicate_id).toBe(2);
+      expect(s.kept).toBeGreaterThan(10);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('hand-written hostile JSONL: numbers keep their digits, other JSON is compact text, bad lines are located', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const s = await expectParity(ch, writeTemp('hostile.jsonl', hostileJsonl()));
+      expect(s.rejects.map((r) => r.reason).join('\n')).toMatch(/"9223372036854775808"/);
+      // 'not json' and '[1]'; blank and all-space lines are no rows.
+      expect(s.rejectsByRule.malformed).toBe(2);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('seeded fuzz files (CSV and JSONL, 35% hostile rows): identical outcomes', { timeout: 600_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      // NATIVE_FUZZ_CASES runs it longer.
+      for (let i = 0; i < Number(process.env.NATIVE_FUZZ_CASES ?? 12); i++) {
+        const r = rng(1400 + i);
+        const rows = normRows(r, 40 + i * 5, 0.35);
+        // Unique request ids per case: each case imports into the same store without touching another's keys.
+        for (const x of rows) x.fields.request_id = `c${i}-${x.fields.request_id}`;
+        const file = i % 2 ? writeTemp('f.jsonl', toJsonl(r, rows)) : writeTemp('f.csv', toCsv(rows));
+        await expectParity(ch, file);
+      }
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+describe('ClickHouse-native row checks on current ClickHouse (chdb)', () => {
+  it('the hostile CSV and JSONL give what DuckDB gives', { timeout: 120_000 }, async () => {
+    const ch = await openChdb();
+    try {
+      await expectParity(ch, writeTemp('hostile.csv', hostileCsv()));
+      await expectParity(ch, writeTemp('hostile.jsonl', hostileJsonl()));
+      const again = await importFileToClickHouse(ch, writeTemp('hostile.csv', hostileCsv()), opts);
+      expect(again).toMatchObject({ kept: 0, checkedBy: 'clickhouse' });
+      expect(again.alreadyStored).toBeGreaterThan(10);
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+const leftovers = async (ch: ChStore) =>
+  (await ch.query(`SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} ORDER BY name`)).map((r) => String(r.name)).filter((n) => !STORE_TABLES.includes(n));
+const count = async (ch: ChStore, sql: string) => Number(Object.values((await ch.query(sql))[0]!)[0]);
+
+describe('ClickHouse-native import: idempotent, all or nothing', () => {
+  it('re-import skips identical rows, a corrected file is a conflict with counts, --replace wins; checkedBy says which path checked', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const a = writeTemp('a.csv', [HEADER, ...csvRows(300)].join('\n'));
+      expect(await importFileToClickHouse(ch, a, { today })).toMatchObject({ kept: 300, checkedBy: 'clickhouse' });
+      expect(await importFileToClickHouse(ch, a, { today })).toMatchObject({ kept: 0, alreadyStored: 300 });
+      const fixed = csvRows(300).map((l, i) => (i % 30 === 0 ? l.replace(',100,300,', ',101,300,') : l));
+      const b = writeTemp('b.csv', [HEADER, ...fixed].join('\n'));
+      const refused = await importFileToClickHouse(ch, b, { today });
+      expect(refused).toMatchObject({ conflicts: 10, importId: null });
+      expect(refused.aborted).toMatch(/10 rows conflict/);
+      expect(await importFileToClickHouse(ch, b, { today, replace: true })).toMatchObject({ kept: 10, alreadyStored: 290, replaced: 10 });
+      expect(await count(ch, `SELECT sum(output_tokens) FROM ${ch.table('requests')}`)).toBe(300 * 100 + 10);
+      // The DuckDB check is still there, by option: the same file is already stored either way.
+      expect(await importFileToClickHouse(ch, b, { today, check: 'duckdb' })).toMatchObject({ kept: 0, alreadyStored: 300, checkedBy: 'duckdb' });
+      expect(await leftovers(ch)).toEqual([]);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a failure at any step leaves the store as it was and no staging table; a refused first file creates no database', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const dirty = writeTemp('dirty.csv', [HEADER, ...csvRows(10), '2026-05-01T00:00:00Z,bad0,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass'].join('\n'));
+      expect((await importFileToClickHouse(ch, dirty, { today })).aborted).toMatch(/over the 1% limit/);
+      expect(await count(ch, `SELECT count() FROM system.databases WHERE name = ${chLit(ch.database)}`)).toBe(0);
+      await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), { today });
+      const file = writeTemp('more.jsonl', csvRows(100, 100).map((l) => JSON.stringify(Object.fromEntries(HEADER.split(',').map((k, i) => [k, l.split(',')[i]])))).join('\n'));
+      for (const step of ['loaded', 'locked', 'written'] as ChImportStep[]) {
+        const onStep = (s: ChImportStep) => {
+          if (s === step) throw new Error(`connection lost after ${s}`);
+        };
+        await expect(importFileToClickHouse(ch, file, { today, onStep })).rejects.toThrow(`connection lost after ${step}`);
+        expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`), step).toBe(100);
+        expect(await count(ch, `SELECT count() FROM ${ch.table('imports')}`), step).toBe(1);
+        expect(await leftovers(ch), step).toEqual([]);
+        // The session's temporary staging tables are gone too.
+        expect(await count(ch, `SELECT count() FROM system.tables WHERE is_temporary`), step).toBe(0);
+      }
+      expect(await importFileToClickHouse(ch, file, { today })).toMatchObject({ kept: 100, alreadyStored: 0, checkedBy: 'clickhouse' });
+      // JSONL rows keep their line; CSV rows NULL (as on the DuckDB path).
+      expect(await count(ch, `SELECT countIf(isNull(source_line)) FROM ${ch.table('requests')}`)).toBe(100);
+      expect(await count(ch, `SELECT max(source_line) FROM ${ch.table('requests')}`)).toBe(100);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a semicolon-separated CSV is left to DuckDB (which sniffs the delimiter) and imports the same rows', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const semi = writeTemp('s.csv', [HEADER, ...csvRows(20)].map((l) => l.replace(/,/g, ';')).join('\n'));
+      expect(await importFileToClickHouse(ch, semi, { today })).toMatchObject({ kept: 20, checkedBy: 'duckdb' });
+      expect(await importFileToClickHouse(ch, writeTemp('c.csv', [HEADER, ...csvRows(20)].join('\n')), { today })).toMatchObject({ kept: 0, alreadyStored: 20, checkedBy: 'clickhouse' });
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a file the reader refuses (missing columns, a bad gzip) touches nothing', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      await expect(importFileToClickHouse(ch, writeTemp('m.csv', 'timestamp,request_id\n2026-05-01,a\n'), { today })).rejects.toThrow(/missing required columns input_tokens, output_tokens/);
+      await expect(importFileToClickHouse(ch, writeTemp('m.jsonl', '{"timestamp":"2026-05-01","request_id":"a","model":"m"}\n'), { today })).rejects.toThrow(/missing required columns input_tokens, output_tokens/);
+      const gz = join(tempDir(), 'x.csv.gz');
+      writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+      await expect(importFileToClickHouse(ch, gz, { today })).rejects.toThrow(/x\.csv\.gz/);
+      expect(await count(ch, `SELECT count() FROM system.databases WHERE name = ${chLit(ch.database)}`)).toBe(0);
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+/** The CLI as a user runs it, in its own process (two importers are two machines' worth of processes). */
+const MAIN = join(import.meta.dirname, '../../dist/cli/main.js');
+function routefit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('ClickHouse-native import on the two-shard cluster: concurrent importers', () => {
+  const provided = inject('clickhouseCluster');
+  const CLUSTER_TABLES = ['imports_local', 'replaced_local', 'requests_local'];
+
+  it('two processes importing overlapping files at once: every key stored exactly once, the counts add up', { timeout: 240_000 }, async () => {
+    if (provided.error) throw new Error(provided.error);
+    const url = `${provided.url}/n_${randomBytes(6).toString('hex')}`;
+    const args = (f: string) => ['traces', 'import', f, '--clickhouse', url, '--cluster', provided.cluster!, '--json'];
+    expect((await routefit(args(writeTemp('seed.csv', [HEADER, ...csvRows(5, 900_000)].join('\n'))))).code).toBe(0);
+    // A: keys 0…5999 (CSV); B: keys 3000…8999 (JSONL): 3000 keys in both.
+    const a = writeTemp('a.csv', [HEADER, ...csvRows(6000)].join('\n'));
+    const b = writeTemp('b.jsonl', csvRows(6000, 3000).map((l) => JSON.stringify(Object.fromEntries(HEADER.split(',').map((k, i) => [k, l.split(',')[i]])))).join('\n'));
+    for (let round = 0; round < 2; round++) {
+      const [ra, rb] = await Promise.all([routefit(args(a)), routefit(args(b))]);
+      expect(ra.code, ra.stderr).toBe(0);
+      expect(rb.code, rb.stderr).toBe(0);
+      const sa = JSON.parse(ra.stdout).imports[0];
+      const sb = JSON.parse(rb.stdout).imports[0];
+      expect([sa.checkedBy, sb.checkedBy]).toEqual(['clickhouse', 'clickhouse']);
+      // Whichever committed first stored all its keys; the other skipped the 3000 shared ones. Second round: nothing new.
+      expect(sa.kept + sb.kept).toBe(round === 0 ? 9000 : 0);
+      expect(sa.alreadyStored + sb.alreadyStored).toBe(round === 0 ? 3000 : 12_000);
+      expect([sa.conflicts, sb.conflicts]).toEqual([0, 0]);
+    }
+    const ch = await openClickHouse(url);
+    try {
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(9005);
+      expect(await count(ch, `SELECT uniqExact(request_id, attempt) FROM ${ch.table('requests')}`)).toBe(9005);
+      // Every written row is a committed one: nothing was written twice and hidden.
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests_data')}`)).toBe(9005);
+      expect(await count(ch, `SELECT sum(kept) FROM ${ch.table('imports')}`)).toBe(9005);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a native importer SIGKILLed while it stages leaves the store as it was and nothing behind; the import is then redone', { timeout: 240_000 }, async () => {
+    if (provided.error) throw new Error(provided.error);
+    const url = `${provided.url}/n_${randomBytes(6).toString('hex')}`;
+    expect((await routefit(['traces', 'import', writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), '--clickhouse', url, '--cluster', provided.cluster!])).code).toBe(0);
+    const file = writeTemp('big.csv', [HEADER, ...csvRows(300_000, 100)].join('\n'));
+    const child = spawn(process.execPath, [MAIN, 'traces', 'import', file, '--clickhouse', url, '--cluster', provided.cluster!], { stdio: 'ignore' });
+    const ch = await openClickHouse(url);
+    try {
+      // Killed once its staging insert runs on the server (its INSERT … FORMAT TabSeparated is in system.processes).
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && !(await count(ch, `SELECT count() FROM system.processes WHERE query LIKE 'INSERT INTO requests_stage_%'`))) await new Promise((r) => setTimeout(r, 20));
+      expect(Date.now()).toBeLessThan(deadline);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(100);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('imports')}`)).toBe(1);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+      const r = await routefit(['traces', 'import', file, '--clickhouse', url, '--cluster', provided.cluster!, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).imports[0]).toMatchObject({ kept: 300_000, alreadyStored: 0, checkedBy: 'clickhouse' });
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(300_100);
+      expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await ch.close();
+    }
+  });
+});
