@@ -12,8 +12,8 @@ import { query } from './db.js';
  * in each join's condition, so a hash collision only puts two keys in one partition, never matches them.
  */
 
-/** Rows a side per join partition: bounds each join's hash table (~60 MB at 1M rows). */
-export const KEY_MATCH_PARTITION_ROWS = 1_000_000;
+/** Rows a side per join partition: bounds each join's hash table (~130 MB at 2M rows). */
+export const KEY_MATCH_PARTITION_ROWS = 2_000_000;
 
 export interface KeyMatch {
   /** New rows whose key is stored with the same values: deleted from this import. */
@@ -46,8 +46,9 @@ export async function matchStoredKeys(conn: DuckDBConnection, id: number, cols: 
   const newSql = `SELECT rowid AS rid, request_id, attempt, ${fp} AS fp, ${part} AS part FROM requests WHERE ${mine} AND reject_rule IS NULL`;
   const oldSql = `SELECT rowid AS orid, request_id, attempt, ${fp} AS fp, ${part} AS part FROM requests WHERE import_id <> ${id}`;
   await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old; DROP TABLE IF EXISTS km_part; DROP TABLE IF EXISTS km_conflicts');
-  // One join: read in place. Several: the narrow sides are computed once, not once per partition.
-  if (P > 1) await conn.run(`CREATE TEMP TABLE km_new AS ${newSql}; CREATE TEMP TABLE km_old AS ${oldSql}`);
+  // One join: read in place. Several: the narrow sides are computed once, sorted by partition so each
+  // join reads only its own row groups (measured at 10M rows: 31 CPU-s for the match instead of 39 unsorted).
+  if (P > 1) await conn.run(`CREATE TEMP TABLE km_new AS ${newSql} ORDER BY part; CREATE TEMP TABLE km_old AS ${oldSql} ORDER BY part`);
   const newRows = P > 1 ? 'km_new' : `(${newSql})`;
   const oldRows = P > 1 ? 'km_old' : `(${oldSql})`;
   // Conflicts are kept (new rowid, stored rowid) for the marking and --replace; usually few.
