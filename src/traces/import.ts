@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { checkCompressed, readPath } from './input-files.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
+import { matchStoredKeys } from './key-match.js';
 import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
@@ -123,36 +124,9 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
-    // Idempotence and corrections: a valid row whose (request_id, attempt) an earlier import stored
-    // is dropped when every value is the same (compared by a 64-bit hash of the row, so the join
-    // carries two numbers per stored row, not the rows), and marked a conflict when a value differs.
-    let alreadyStored = 0;
-    if (stored) {
-      const fp = (t: string) => `hash(${cols.map((c) => `${t}.${c}`).join(', ')})`;
-      await conn.run(
-        `CREATE OR REPLACE TEMP TABLE key_match AS SELECT n.rowid AS rid, ${fp('n')} = o.fp AS same
-         FROM requests n JOIN (SELECT request_id, attempt, ${fp('requests')} AS fp FROM requests WHERE import_id <> ${id}) o
-           ON o.request_id = n.request_id AND o.attempt = n.attempt
-         WHERE n.${mine} AND n.reject_rule IS NULL`,
-      );
-      const [m] = await query(conn, 'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM key_match');
-      alreadyStored = Number(m!.same);
-      if (alreadyStored) await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM key_match WHERE same)`);
-      if (Number(m!.differ)) {
-        const diff = COLUMNS.map((c) => {
-          const col = storeName(c);
-          const show = (t: string) => `coalesce(CAST(${t}.${col} AS VARCHAR), 'empty')`;
-          return `CASE WHEN requests.${col} IS DISTINCT FROM o.${col} THEN '${c.name} ' || ${show('o')} || ' → ' || ${show('requests')} END`;
-        });
-        await conn.run(
-          `UPDATE requests SET reject_rule = '${CONFLICT}',
-             reject_reason = 'request_id + attempt (' || requests.request_id || ', ' || requests.attempt || ') is stored with other values: ' || concat_ws('; ', ${diff.join(', ')})
-           FROM (SELECT * FROM requests WHERE import_id <> ${id}) o
-           WHERE requests.${mine} AND requests.rowid IN (SELECT rid FROM key_match WHERE NOT same) AND o.request_id = requests.request_id AND o.attempt = requests.attempt`,
-        );
-      }
-      await conn.run('DROP TABLE key_match');
-    }
+    // Idempotence and corrections (key-match.ts): same key and values skipped, other values a conflict.
+    const match = stored ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
+    const alreadyStored = match?.alreadyStored ?? 0;
     const structural = [...staged.structural, ...read.rejects];
     await markDuplicates(conn, id, read.line);
     // One scan in file order: the counts, and rows whose timestamp is earlier than the valid row
@@ -185,10 +159,10 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, limit);
     if (Number(counts!.out_of_order) > 0) notes.push(`${counts!.out_of_order} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
     const rejectRate = rowsRead ? rejected / rowsRead : 0;
-    const conflictSample = conflicts ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}' ORDER BY 1 LIMIT ${limit}`) : [];
+    const conflictSample = conflicts ? await conflictReasons(conn, id, read.line, limit) : [];
     const base: ImportSummary = {
       file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, conflicts, replaced: 0, rejectRate, rejectsByRule, rejects, notes,
-      ...(conflicts ? { conflictLines: conflictSample.map((r) => ({ line: Number(r.line), reason: String(r.reason) })) } : {}),
+      ...(conflicts ? { conflictLines: conflictSample } : {}),
     };
     let aborted: string | undefined;
     if (rowsRead === 0) aborted = 'the file holds no rows';
@@ -204,13 +178,12 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     }
     if (conflicts) {
       // --replace: the stored rows with these keys go, this file's rows stay — one transaction.
-      await conn.run(
-        `DELETE FROM requests WHERE import_id <> ${id} AND (request_id, attempt) IN (SELECT request_id, attempt FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}')`,
-      );
+      await match!.deleteReplaced();
       await conn.run(`UPDATE requests SET reject_rule = NULL, reject_reason = NULL WHERE ${mine} AND reject_rule = '${CONFLICT}'`);
       kept += conflicts;
       notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
     }
+    await match?.drop();
     await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`);
     await conn.run('COMMIT');
@@ -245,6 +218,27 @@ async function markDuplicates(conn: DuckDBConnection, importId: number, line: st
 
 /** Marks a valid row whose key an earlier import stored with other values: a correction, not a reject. */
 const CONFLICT = 'conflict';
+
+/**
+ * The first `limit` conflicts in file order, each with what differs from the stored row: built for
+ * the rows the report shows, not for every conflict (a corrected 50M-row file would join every row twice).
+ */
+async function conflictReasons(conn: DuckDBConnection, id: number, line: string, limit: number): Promise<Reject[]> {
+  const cols = COLUMNS.map((c) => storeName(c));
+  const diff = COLUMNS.map((c) => {
+    const col = storeName(c);
+    const show = (t: string) => `coalesce(CAST(${t}.${col} AS VARCHAR), 'empty')`;
+    return `CASE WHEN s.${col} IS DISTINCT FROM o.${col} THEN '${c.name} ' || ${show('o')} || ' → ' || ${show('s')} END`;
+  });
+  const rows = await query(
+    conn,
+    `SELECT s.line, 'request_id + attempt (' || s.request_id || ', ' || s.attempt || ') is stored with other values: ' || concat_ws('; ', ${diff.join(', ')}) AS reason
+     FROM (SELECT ${line} AS line, ${cols.join(', ')} FROM requests WHERE import_id = ${id} AND reject_rule = '${CONFLICT}' ORDER BY 1 LIMIT ${limit}) s
+     JOIN (SELECT ${cols.join(', ')} FROM requests WHERE import_id <> ${id}) o ON o.request_id = s.request_id AND o.attempt = s.attempt
+     ORDER BY s.line`,
+  );
+  return rows.map((r) => ({ line: Number(r.line), reason: String(r.reason) }));
+}
 
 const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
 

@@ -56,6 +56,8 @@ export interface ImportOptions {
   catalog?: Catalog;
   /** Timestamps outside it are rejected (default DEFAULT_TIMESTAMP_WINDOW, 2000-01-01 … 2100-01-01). */
   timestampWindow?: TimestampWindow;
+  /** Rows a side per partition of the idempotence join (default key-match.ts KEY_MATCH_PARTITION_ROWS; tests set it small). */
+  keyMatchPartitionRows?: number;
 }
 
 /** Share of rejected rows above which an import stops unless --accept-rejects (issue 5, "Bad input"). */

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { query } from '../../src/traces/db.js';
+import { importFile } from '../../src/traces/import.js';
+import { matchStoredKeys } from '../../src/traces/key-match.js';
+import { HEADER, memoryStore, writeTemp } from './helpers.js';
+
+const today = '2026-11-22';
+
+interface Row {
+  i: number;
+  a: number;
+  out: number;
+}
+const line = (r: Row) => `2026-05-01T00:00:00Z,r${r.i},${r.a},chat,openai,gpt-5.5,1000,200,${r.out},300,2000,ok,pass`;
+const file = (rows: Row[]) => writeTemp('t.csv', [HEADER, ...rows.map(line)].join('\n') + '\n');
+const rows = fc.uniqueArray(fc.record({ i: fc.integer({ min: 0, max: 40 }), a: fc.integer({ min: 0, max: 1 }), out: fc.constantFrom(100, 200, 300) }), {
+  selector: (r) => `${r.i}/${r.a}`,
+  minLength: 1,
+  maxLength: 60,
+});
+
+async function stored(store: Awaited<ReturnType<typeof memoryStore>>): Promise<string[]> {
+  const rs = await query(store.conn, 'SELECT request_id, attempt, output_tokens FROM requests ORDER BY request_id, attempt');
+  return rs.map((r) => `${r.request_id}/${r.attempt}=${r.output_tokens}`);
+}
+
+describe('re-import over a store split into join partitions (issue 17: bounded idempotence join)', () => {
+  it('skipped and conflict counts are exact and nothing is stored twice, however many partitions the keys fall in', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, rows, fc.constantFrom(1, 3, 7, 1_000_000), async (first, second, partitionRows) => {
+        const store = await memoryStore();
+        try {
+          await importFile(store, file(first), { today });
+          const before = await stored(store);
+          const had = new Map(first.map((r) => [`r${r.i}/${r.a}`, r.out]));
+          const same = second.filter((r) => had.get(`r${r.i}/${r.a}`) === r.out).length;
+          const differ = second.filter((r) => had.has(`r${r.i}/${r.a}`) && had.get(`r${r.i}/${r.a}`) !== r.out).length;
+          const f = file(second);
+          const plain = await importFile(store, f, { today, keyMatchPartitionRows: partitionRows });
+          expect(plain.conflicts).toBe(differ);
+          if (differ) {
+            expect(plain.aborted).toMatch(/conflict/);
+            expect(plain.conflictLines).toHaveLength(Math.min(differ, 20));
+            expect(await stored(store)).toEqual(before);
+          } else {
+            expect(plain).toMatchObject({ alreadyStored: same, kept: second.length - same });
+          }
+          const replaced = await importFile(store, f, { today, replace: true, keyMatchPartitionRows: partitionRows });
+          // After the first pass without conflicts, everything is stored: the replace run skips all.
+          if (!differ) expect(replaced).toMatchObject({ alreadyStored: second.length, kept: 0, conflicts: 0 });
+          else expect(replaced).toMatchObject({ alreadyStored: same, kept: second.length - same, replaced: differ });
+          const want = new Map(had);
+          for (const r of second) want.set(`r${r.i}/${r.a}`, r.out);
+          expect(await stored(store)).toEqual([...want].map(([k, out]) => `${k}=${out}`).sort());
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 30, seed: 17 },
+    );
+  }, 120_000);
+
+  it('splits a store into the partitions the row bound asks for, and names what differs for a conflict in any of them', async () => {
+    const store = await memoryStore();
+    try {
+      const base = Array.from({ length: 40 }, (_, i) => ({ i, a: 0, out: 100 }));
+      await importFile(store, file(base), { today });
+      const changed = base.map((r) => (r.i % 10 === 3 ? { ...r, out: 300 } : r));
+      const s = await importFile(store, file(changed), { today, keyMatchPartitionRows: 6 });
+      expect(s).toMatchObject({ conflicts: 4, kept: 0, alreadyStored: 0 });
+      expect(s.conflictLines!.map((c) => c.line)).toEqual([5, 15, 25, 35]);
+      expect(s.conflictLines![0]!.reason).toBe('request_id + attempt (r3, 0) is stored with other values: output_tokens 100 → 300');
+      // The partition count itself: ⌈40 / 6⌉ = 7 joins, each over at most a few rows a side.
+      await store.conn.run('BEGIN TRANSACTION');
+      await store.conn.run("INSERT INTO requests SELECT * REPLACE (99 AS import_id) FROM requests WHERE request_id IN ('r3', 'r4')");
+      const m = await matchStoredKeys(store.conn, 99, ['request_id', 'attempt', 'output_tokens'], 'conflict', 6);
+      expect({ partitions: m.partitions, alreadyStored: m.alreadyStored, conflicts: m.conflicts }).toEqual({ partitions: 7, alreadyStored: 2, conflicts: 0 });
+      await store.conn.run('ROLLBACK');
+    } finally {
+      store.close();
+    }
+  });
+});
