@@ -124,11 +124,14 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
+    // Repeats of a key within the file first: only a key's first line meets the stored rows, so
+    // `--replace` can never store two copies of one key (and a re-import rejects the repeats the
+    // first import rejected).
+    await markDuplicates(conn, id, read.line);
     // Idempotence and corrections (key-match.ts): same key and values skipped, other values a conflict.
     const match = stored ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
     const alreadyStored = match?.alreadyStored ?? 0;
     const structural = [...staged.structural, ...read.rejects];
-    await markDuplicates(conn, id, read.line);
     // One scan in file order: the counts, and rows whose timestamp is earlier than the valid row
     // before them. CSV rows are stored in file order (a streaming lag in rowid order, which the scan
     // keeps only with preserve_insertion_order); other formats are ordered by their line column.

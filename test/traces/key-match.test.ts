@@ -61,6 +61,25 @@ describe('re-import over a store split into join partitions (issue 17: bounded i
     );
   }, 120_000);
 
+  it('a key repeated in the file meets the stored rows once: --replace stores its first line, the repeat is a duplicate (never two copies)', async () => {
+    const store = await memoryStore();
+    try {
+      const base = Array.from({ length: 5 }, (_, i) => ({ i, a: 0, out: 100 }));
+      await importFile(store, file(base), { today });
+      // r2/0 twice, both copies unlike the stored r2/0 (out 100): lines 4 and 7 of the file.
+      const twice = [...base.map((r) => (r.i === 2 ? { ...r, out: 200 } : r)), { i: 2, a: 0, out: 300 }];
+      const s = await importFile(store, file(twice), { today, replace: true, acceptRejects: true });
+      expect(s).toMatchObject({ conflicts: 1, replaced: 1, alreadyStored: 4, rejected: 1, rejectsByRule: { duplicate_id: 1 } });
+      expect(s.rejects.map((r) => r.line)).toEqual([7]);
+      expect(await stored(store)).toEqual(['r0/0=100', 'r1/0=100', 'r2/0=200', 'r3/0=100', 'r4/0=100']);
+      // Re-importing the same file rejects the repeat again, as the first import of it would.
+      const again = await importFile(store, file(twice), { today, acceptRejects: true });
+      expect(again).toMatchObject({ conflicts: 0, alreadyStored: 5, kept: 0, rejected: 1, rejectsByRule: { duplicate_id: 1 } });
+    } finally {
+      store.close();
+    }
+  });
+
   it('splits a store into the partitions the row bound asks for, and names what differs for a conflict in any of them', async () => {
     const store = await memoryStore();
     try {
