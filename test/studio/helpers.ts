@@ -3,6 +3,9 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { cli } from '../helpers/cli.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -50,3 +53,18 @@ export function exampleDir(...names: string[]): string {
   for (const n of names) cpSync(join(ROOT, 'examples', n), join(dir, n));
   return dir;
 }
+
+/** The exact figures a section shows (data-fig → data-value); '' for a figure the engine leaves null. */
+export async function figs(page: Page, scope: string): Promise<Record<string, number | null>> {
+  return page.$$eval(`${scope} [data-fig]`, (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-fig')!, c.getAttribute('data-value') === '' ? null : Number(c.getAttribute('data-value'))])));
+}
+
+/** A routefit command's --json output (the command must succeed). */
+export async function cliJson(...args: string[]): Promise<Record<string, any>> {
+  const r = await cli(...args, '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** A dotted path into a JSON value. */
+export const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio } from './helpers.js';
 
 let browser: Browser;
 let studio: Studio;
@@ -27,18 +27,6 @@ async function open(view: string): Promise<Page> {
   return page;
 }
 
-/** The exact figures a section shows (data-fig → data-value); '' for a figure the engine leaves null. */
-async function figs(page: Page, scope: string): Promise<Record<string, number | null>> {
-  return page.$$eval(`${scope} [data-fig]`, (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-fig')!, c.getAttribute('data-value') === '' ? null : Number(c.getAttribute('data-value'))])));
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const r = await cli(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
-
-const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
 
 async function fill(page: Page, fields: Record<string, string>) {
   for (const [k, v] of Object.entries(fields)) {

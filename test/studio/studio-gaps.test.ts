@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio } from './helpers.js';
 
 // The page's globals, in the functions this file runs in Chromium (the test's own types are Node's).
 declare const document: any, window: any, MutationObserver: any;
@@ -34,17 +34,6 @@ async function open(file: string, view: string): Promise<Page> {
   return page;
 }
 
-async function figs(page: Page, scope: string): Promise<Record<string, number | null>> {
-  return page.$$eval(`${scope} [data-fig]`, (cells) => Object.fromEntries(cells.map((c) => [c.getAttribute('data-fig')!, c.getAttribute('data-value') === '' ? null : Number(c.getAttribute('data-value'))])));
-}
-
-async function json(...args: string[]): Promise<Record<string, any>> {
-  const r = await cli(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
-
-const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
