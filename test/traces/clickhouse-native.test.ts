@@ -279,6 +279,28 @@ function routefit(args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
+describe('traces import --check-with: the user picks the engine that checks the rows', () => {
+  it('duckdb checks a CSV locally, clickhouse refuses a format it cannot check, and a DuckDB store or a bad value is a usage error', { timeout: 60_000 }, async () => {
+    const url = server.fresh();
+    const csv = writeTemp('pick.csv', [HEADER, ...csvRows(40)].join('\n'));
+    const viaDuck = await routefit(['traces', 'import', csv, '--clickhouse', url, '--check-with', 'duckdb', '--json']);
+    expect(viaDuck.code, viaDuck.stderr).toBe(0);
+    expect(JSON.parse(viaDuck.stdout).imports[0]).toMatchObject({ kept: 40, checkedBy: 'duckdb' });
+    const again = await routefit(['traces', 'import', csv, '--clickhouse', url, '--check-with', 'clickhouse', '--json']);
+    expect(JSON.parse(again.stdout).imports[0]).toMatchObject({ kept: 0, alreadyStored: 40, checkedBy: 'clickhouse' });
+    const tsv = writeTemp('pick.tsv', [HEADER, ...csvRows(5)].map((l) => l.replaceAll(',', '\t')).join('\n'));
+    const refused = await routefit(['traces', 'import', tsv, '--clickhouse', url, '--check-with', 'clickhouse']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--check-with clickhouse checks CSV and JSONL files only \(tab-separated files are read by DuckDB\); pass --check-with duckdb/);
+    const onDuckStore = await routefit(['traces', 'import', csv, '--db', join(tempDir(), 'x.duckdb'), '--check-with', 'duckdb']);
+    expect(onDuckStore.code).toBe(2);
+    expect(onDuckStore.stderr).toMatch(/--check-with chooses how rows are checked on their way into a ClickHouse store/);
+    const bad = await routefit(['traces', 'import', csv, '--clickhouse', url, '--check-with', 'sqlite']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--check-with is "sqlite"; allowed: duckdb, clickhouse/);
+  });
+});
+
 describe('ClickHouse-native import on the two-shard cluster: concurrent importers', () => {
   const provided = inject('clickhouseCluster');
   const CLUSTER_TABLES = ['imports_local', 'replaced_local', 'requests_local'];

@@ -109,7 +109,11 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   const format = opts.format ?? detectFormat(file);
   // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts (checked by the DuckDB ledger importer).
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return { ...(await (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts)), checkedBy: 'duckdb' };
-  if (opts.check !== 'duckdb' && duckdbReason(file, format) === undefined) return importChecked(ch, file, format as 'csv' | 'jsonl', opts);
+  const notNative = duckdbReason(file, format);
+  if (opts.check === 'clickhouse' && notNative !== undefined) {
+    throw new RoutefitError('invalid_input', `${file}: --check-with clickhouse checks CSV and JSONL files only (${notNative}); pass --check-with duckdb or drop the flag`, { field: 'check-with' });
+  }
+  if (opts.check !== 'duckdb' && notNative === undefined) return importChecked(ch, file, format as 'csv' | 'jsonl', opts);
   return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
 }
 

@@ -64,6 +64,8 @@ export interface StoreImportOptions extends ImportOptions {
    * it in its progress bar. Every store checks rows with the same importer.
    */
   whileChecking?: <T>(checker: Store, check: () => Promise<T>) => Promise<T>;
+  /** ClickHouse: which engine checks trace rows (default: ClickHouse SQL where the format allows, else DuckDB). */
+  check?: 'duckdb' | 'clickhouse';
   /** Called while another importer holds a shared store's import lock (ClickHouse), with the holder's token. */
   onLockWait?: (holder: string) => void;
 }

@@ -22,6 +22,14 @@ const options = {
     parseTimestampWindow('--timestamp-window', t),
   ),
   showRejects: opt.number('--show-rejects <n>', 'list this many rejected rows (all are counted)', { min: 0, integer: true }).default(20),
+  checkWith: new Opt<'duckdb' | 'clickhouse'>(
+    '--check-with <engine>',
+    'with --clickhouse: which engine checks trace rows on their way in — clickhouse (on the server; CSV and JSONL; the default for them) or duckdb (locally; every format; the default for the others)',
+    (t) => {
+      if (t !== 'duckdb' && t !== 'clickhouse') throw new CliUsageError(`--check-with is "${t}"; allowed: duckdb, clickhouse`);
+      return t;
+    },
+  ),
   progress: opt.flag('--no-progress', 'no progress bar (it is shown only when stderr is a terminal)'),
   json: opt.json(),
 };
@@ -82,7 +90,11 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     ...(opts.acceptRejects ? { acceptRejects: true } : {}),
     ...(opts.replace ? { replace: true } : {}),
     ...(opts.timestampWindow ? { timestampWindow: opts.timestampWindow } : {}),
+    ...(opts.checkWith ? { check: opts.checkWith } : {}),
   };
+  if (opts.checkWith && where.kind !== 'clickhouse') {
+    throw new CliUsageError('--check-with chooses how rows are checked on their way into a ClickHouse store (--clickhouse URL); a DuckDB store checks them itself: drop --check-with');
+  }
   if (opts.cluster !== undefined && where.kind !== 'clickhouse' && cmdClusterGiven(opts)) {
     throw new CliUsageError('--cluster shards a ClickHouse store: pass --clickhouse URL (a node of the cluster) too');
   }
@@ -140,6 +152,7 @@ export default defineCommand({
     'routefit traces import otel-metrics.jsonl   # OTLP JSON metrics: gen_ai.client.token.usage, durations',
     'routefit traces import big.parquet --clickhouse http://127.0.0.1:8123/traces',
     'routefit traces import day1.csv --clickhouse http://127.0.0.1:8123/traces --cluster routefit',
+    'routefit traces import odd.csv --clickhouse http://127.0.0.1:8123/traces --check-with duckdb   # DuckDB\'s reader (time-zone names, BC dates)',
     "routefit traces import --glob 'logs/may-*.csv'   # every match is listed",
     'routefit traces import corrected-invoice.csv --replace   # the corrected lines replace the stored ones',
     'routefit traces import legacy.csv --timestamp-window 1995-01-01..2030-01-01',
