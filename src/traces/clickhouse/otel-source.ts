@@ -3,7 +3,7 @@ import { type GenaiField, SKIPPED_SPANS, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_AT
 import { MAX_MS, MAX_TOKENS, MS_RANGE, TOKENS_RANGE } from '../schema.js';
 import { DEFAULT_TIMESTAMP_WINDOW, epochUs, windowText } from '../time-window.js';
 import type { ReadSource } from '../store/open.js';
-import type { Window } from '../store/types.js';
+import type { SourceReport, Window } from '../store/types.js';
 import { type ChStore, chIdent, chLit } from './connection.js';
 import { flagToMicros } from '../sql/index.js';
 
@@ -159,17 +159,8 @@ const EXTRACTED = [
   'service_tier_served', 'user_segment', 'e2e_ms', 'status', ...TOKEN_FIELDS.map((f) => `n_${f}`),
 ];
 
-export interface OtelCoverage {
-  table: string;
-  spans: number;
-  /** Spans that are not GenAI model calls (HTTP, DB, tool, agent spans): skipped. */
-  skipped: number;
-  /** GenAI spans read as attempts. */
-  attempts: number;
-  /** GenAI spans excluded, by the import's rule name, with the first few (trace id, span id). */
-  excluded: { rule: string; spans: number; meaning: string; examples: { traceId: string; spanId: string }[] }[];
-  notes: string[];
-}
+/** What the source read for a window: the store's SourceReport before it is named and its warnings written. */
+export type OtelCoverage = Omit<SourceReport, 'source' | 'warnings'>;
 
 /** How many spans the window holds, how many became attempts, and why the others did not: one pass. */
 export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = {}, relation = `(${spansSql(t, w)})`): Promise<OtelCoverage> {

@@ -162,8 +162,11 @@ export interface SourceReport {
   source: string;
   table: string;
   spans: number;
+  /** Spans that are not GenAI model calls (HTTP, DB, tool, agent spans): skipped. */
   skipped: number;
+  /** GenAI spans read as attempts. */
   attempts: number;
+  /** GenAI spans excluded, by the import's rule name, with the first few (trace id, span id). */
   excluded: { rule: string; spans: number; meaning: string; examples: { traceId: string; spanId: string }[] }[];
   notes: string[];
   /** Lines to print on stderr (empty when nothing was excluded). */
