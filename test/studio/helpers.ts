@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
@@ -68,3 +68,14 @@ export async function cliJson(...args: string[]): Promise<Record<string, any>> {
 
 /** A dotted path into a JSON value. */
 export const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
+
+/** A new page at `url` whose console errors and page errors are collected into `errors` (every view must load without one). */
+export async function openPage(browser: Browser, url: string, errors: string[], width = 1400): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  await page.goto(url);
+  return page;
+}

@@ -8,7 +8,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PER_ROUTE_FIELDS } from '../../src/workload/fields.js';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio, openPage } from './helpers.js';
 
 let browser: Browser;
 let studio: Studio;
@@ -17,12 +17,7 @@ let db: string;
 const errors: string[] = [];
 
 async function open(url = studio.url): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(url);
+  const page = await openPage(browser, url, errors);
   return page;
 }
 

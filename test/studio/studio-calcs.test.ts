@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio, openPage } from './helpers.js';
 
 let browser: Browser;
 let studio: Studio;
@@ -16,12 +16,7 @@ let dir: string;
 const errors: string[] = [];
 
 async function open(view: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(studio.url);
+  const page = await openPage(browser, studio.url, errors);
   await page.click(`nav.views button[data-view=${view}]`);
   await page.waitForSelector(`[data-testid=view-${view}]`);
   return page;

@@ -10,7 +10,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio, openPage } from './helpers.js';
 
 let browser: Browser;
 let studio: Studio;
@@ -18,12 +18,7 @@ let dir: string;
 const errors: string[] = [];
 
 async function open(file: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(studio.url);
+  const page = await openPage(browser, studio.url, errors, 1500);
   await page.waitForSelector('select[aria-label="workload file"]');
   await page.selectOption('select[aria-label="workload file"]', file);
   await page.click('nav.views button[data-view=decisions]');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, cliJson as json, exampleDir, figs, get, startStudio, openPage } from './helpers.js';
 
 // The page's globals, in the functions this file runs in Chromium (the test's own types are Node's).
 declare const document: any, window: any, MutationObserver: any;
@@ -21,12 +21,7 @@ let dir: string;
 const errors: string[] = [];
 
 async function open(file: string, view: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(studio.url);
+  const page = await openPage(browser, studio.url, errors);
   await page.waitForSelector('nav.views');
   await page.selectOption('[aria-label="workload file"]', file);
   await page.click(`nav.views button[data-view=${view}]`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio } from './helpers.js';
+import { CHROMIUM_ARGS, SHOTS, type Studio, exampleDir, startStudio, openPage } from './helpers.js';
 
 let browser: Browser;
 let studio: Studio;
@@ -17,12 +17,7 @@ let db: string;
 const errors: string[] = [];
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  await page.goto(studio.url);
+  const page = await openPage(browser, studio.url, errors, 1500);
   await page.click('nav.views button[data-view=traces]');
   await page.waitForSelector('[data-testid=signals] tbody tr', { timeout: 60_000 });
   await page.waitForSelector('[data-testid=reconcile-providers] tbody tr', { timeout: 60_000 });
