@@ -72,9 +72,6 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
     invoicePeriods: () => invoicePeriods(src),
     async reconcile(opts = {}, margin) {
       requirePriced();
-      if (!(await ledgerHasRows(src, 'invoice_lines'))) {
-        throw new RoutefitError('invalid_input', `the store holds no invoice lines: import a FOCUS CSV or an invoice CSV (period, provider, sku or model, quantity, unit, amount) first (traces import FILE --clickhouse ${ch.url})`, { field: 'invoice' });
-      }
       const r = await reconcileStore(src, opts);
       if (margin) await addPeriodMargins(src, r.providers, margin);
       return r;
