@@ -17,7 +17,10 @@ const ISO_SECOND = '%Y-%m-%dT%H:%M:%SZ';
 /** True when the store holds `table` with at least one row. */
 export async function ledgerHasRows(src: SqlSource, table: string): Promise<boolean> {
   if (!(await src.hasTable(table))) return false;
-  return (await src.query(`SELECT 1 AS x FROM ${src.table(table)} LIMIT 1`)).length > 0;
+  // count(), not LIMIT 1: on a ClickHouse 18.16 cluster a LIMIT stops the read early and a shard may
+  // then run the view without the GLOBAL IN sets it was being sent ("Table _data2 doesn't exist"). Ledgers are small.
+  const [r] = await src.query(`SELECT count() AS n FROM ${src.table(table)}`);
+  return Number(r?.n ?? 0) > 0;
 }
 
 /** The invoice periods the store holds (ISO, UTC). */
