@@ -9,10 +9,11 @@ import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
 import { loadCatalog } from '../catalog/load.js';
-import { COLUMNS, type Column, MAX_MS, MAX_TOKENS, MAX_USD, MS_RANGE, TOKENS_RANGE, USD_RANGE } from './schema.js';
-import { DEFAULT_TIMESTAMP_WINDOW, TIMESTAMP_HINT, type TimestampWindow, outsideWindowSql, timestampSql, windowText } from './time-window.js';
+import { COLUMNS, storeName } from './schema.js';
+import { DEFAULT_TIMESTAMP_WINDOW } from './time-window.js';
+import { checkSql } from './duckdb-row-rules.js';
 
-import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, type TypedKind, buildStg, columnsOf, dropRelation, inFileOrder, stageJsonLines } from './staging.js';
+import { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, stageJsonLines } from './staging.js';
 
 // The shared types and staging steps live in staging.ts; re-exported so callers keep one entry point.
 export { type ImportOptions, type ImportSummary, MAX_REJECT_RATE, type Reject, type Staged, type Stager, buildStg, columnsOf, dropRelation, inFileOrder, readCsvRaw, stageJsonLines } from './staging.js';
@@ -241,131 +242,6 @@ async function conflictReasons(conn: DuckDBConnection, id: number, line: string,
      ORDER BY s.line`,
   );
   return rows.map((r) => ({ line: Number(r.line), reason: String(r.reason) }));
-}
-
-const storeName = (c: Column) => (c.name === 'timestamp' ? 'ts' : c.name);
-
-/**
- * `x = a OR x = b …`, not `x IN (a, b …)`: DuckDB plans a constant IN list as a MARK hash join, and
- * that join does not keep the rows in file order, which the insert needs (line numbers, out-of-order count).
- */
-const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
-
-/**
- * The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects.
- * Columns in `typed` arrive typed (a typed Parquet column, staging.ts typedKind): the same range
- * checks run on the value, without the text round trip; their text is made only for a reject's message.
- */
-function checkSql(window: TimestampWindow, typed: ReadonlyMap<string, TypedKind>): string {
-  const v = (name: string) => `stg.${ident(name)}`;
-  // A reject's message quotes the value as written: text already, or a typed value spelled as text.
-  const rawText = (name: string) => (typed.has(name) ? `CAST(raw_${name} AS VARCHAR)` : `raw_${name}`);
-  // Each numeric column is parsed once, in the `stg` CTE below, as n_<name>.
-  const num = (name: string) => `stg.n_${name}`;
-  const isCount = (name: string) => `(${num(name)} IS NOT NULL AND isfinite(${num(name)}) AND ${num(name)} >= 0 AND ${num(name)} <= ${MAX_TOKENS} AND ${num(name)} = floor(${num(name)}))`;
-  // The common spellings are matched as they are; lower() (a string copy) only runs on the rest.
-  const bool = (name: string) =>
-    `CASE ${v(name)} WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE ELSE CASE WHEN ${oneOf(`lower(${v(name)})`, ['true', 't', '1', 'yes', 'y'])} THEN TRUE WHEN ${oneOf(`lower(${v(name)})`, ['false', 'f', '0', 'no', 'n'])} THEN FALSE END END`;
-  const typedSel: string[] = ['stg.line AS line'];
-  const checks: { rule: string; when: string; message: string }[] = [];
-  for (const c of COLUMNS) {
-    const out = storeName(c);
-    switch (c.kind) {
-      case 'timestamp':
-        // Dates contain '-', epoch numbers do not; the unit of an epoch number is told by its magnitude (time-window.ts).
-        {
-          const t = typed.get(c.name);
-          // A TIMESTAMPTZ is an instant: its UTC wall time is stored. A naive TIMESTAMP is UTC already (issue 5).
-          typedSel.push(`${t === 'timestamptz' ? `timezone('UTC', ${v(c.name)})` : t === 'timestamp' ? `CAST(${v(c.name)} AS TIMESTAMP)` : timestampSql(v(c.name))} AS ts`);
-        }
-        checks.push({ rule: 'bad_timestamp', when: `raw_${c.name} IS NOT NULL AND ts IS NULL`, message: `'timestamp is "' || ${rawText(c.name)} || '"; allowed ${TIMESTAMP_HINT}'` });
-        checks.push({
-          rule: 'timestamp_out_of_window',
-          when: outsideWindowSql('ts', window),
-          message: `'timestamp is "' || ${rawText(c.name)} || '" (read as ' || CAST(ts AS VARCHAR) || ' UTC); allowed ${windowText(window)} (a plausible window; change it with --timestamp-window FROM..TO)'`,
-        });
-        break;
-      case 'text':
-        typedSel.push(c.values ? `CASE WHEN ${oneOf(v(c.name), c.values)} THEN ${v(c.name)} ELSE lower(${v(c.name)}) END AS ${out}` : `${v(c.name)} AS ${out}`);
-        if (c.values) {
-          checks.push({
-            rule: `bad_${c.name}`,
-            when: `${out} IS NOT NULL AND NOT ${oneOf(out, c.values)}`,
-            message: `'${c.name} is "' || ${out} || '"; allowed ${c.values.join(', ')}'`,
-          });
-        }
-        break;
-      case 'count':
-        typedSel.push(`CASE WHEN ${isCount(c.name)} THEN CAST(${num(c.name)} AS BIGINT) END AS ${out}`);
-        checks.push({
-          rule: `negative_${c.name}`,
-          // As text, only a value starting with '-' is parsed for this check (a 10M-row file: most are not).
-          when: typed.has(c.name) ? `raw_${c.name} < 0` : `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`,
-          message: `'${c.name} is ' || ${rawText(c.name)} || '; allowed ${TOKENS_RANGE}'`,
-        });
-        checks.push({
-          rule: `bad_${c.name}`,
-          when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is "' || ${rawText(c.name)} || '"; allowed ${TOKENS_RANGE}'`,
-        });
-        break;
-      case 'attempt':
-        typedSel.push(`CASE WHEN ${v(c.name)} IS NULL THEN 0 WHEN ${isCount(c.name)} AND ${num(c.name)} <= 1000 THEN CAST(${num(c.name)} AS INTEGER) END AS ${out}`);
-        checks.push({ rule: 'bad_attempt', when: `${out} IS NULL`, message: `'attempt is ' || ${rawText(c.name)} || '; allowed an integer 0 ≤ value ≤ 1000 (0 = first try)'` });
-        break;
-      case 'ms':
-      case 'usd':
-        typedSel.push(`CASE WHEN isfinite(${num(c.name)}) AND ${num(c.name)} >= 0 AND ${num(c.name)} <= ${c.kind === 'ms' ? MAX_MS : MAX_USD} THEN ${num(c.name)} END AS ${out}`);
-        checks.push({
-          rule: `bad_${c.name}`,
-          when: `raw_${c.name} IS NOT NULL AND ${out} IS NULL`,
-          message: `'${c.name} is ' || ${rawText(c.name)} || '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}'`,
-        });
-        break;
-      case 'bool':
-        // A BOOLEAN column holds only true, false or NULL (absent: false).
-        typedSel.push(`${typed.has(c.name) ? `coalesce(${v(c.name)}, FALSE)` : `coalesce(${bool(c.name)}, CASE WHEN ${v(c.name)} IS NULL THEN FALSE END)`} AS ${out}`);
-        checks.push({ rule: `bad_${c.name}`, when: `${out} IS NULL`, message: `'${c.name} is "' || ${rawText(c.name)} || '"; allowed true or false'` });
-        break;
-    }
-    typedSel.push(`${v(c.name)} AS raw_${c.name}`);
-  }
-  // Required fields and relations between fields, checked after the per-field ones.
-  const pre: typeof checks = [
-    { rule: 'missing_request_id', when: 'request_id IS NULL', message: `'request_id is missing'` },
-    { rule: 'missing_timestamp', when: 'raw_timestamp IS NULL', message: `'timestamp is missing'` },
-    { rule: 'missing_model', when: 'model IS NULL AND route IS NULL', message: `'model and route are both missing; one names what was called'` },
-    { rule: 'missing_input_tokens', when: 'raw_input_tokens IS NULL', message: `'input_tokens is missing'` },
-    { rule: 'missing_output_tokens', when: 'raw_output_tokens IS NULL', message: `'output_tokens is missing'` },
-  ];
-  const post: typeof checks = [
-    {
-      rule: 'cached_exceeds_input',
-      when: 'coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0) > input_tokens',
-      message: `'cached_input_tokens + cache_write_tokens (' || (coalesce(cached_input_tokens, 0) + coalesce(cache_write_tokens, 0)) || ') exceed input_tokens (' || input_tokens || '); input_tokens must include cached tokens'`,
-    },
-    { rule: 'cache_write_1h_exceeds_total', when: 'coalesce(cache_write_1h_tokens, 0) > coalesce(cache_write_tokens, 0)', message: `'cache_write_1h_tokens exceed cache_write_tokens'` },
-    { rule: 'reasoning_exceeds_output', when: 'coalesce(reasoning_tokens, 0) > output_tokens', message: `'reasoning_tokens (' || reasoning_tokens || ') exceed output_tokens (' || output_tokens || '); output_tokens must include reasoning'` },
-    { rule: 'ttft_after_e2e', when: 'ttft_ms > e2e_ms', message: `'ttft_ms (' || ttft_ms || ') is after e2e_ms (' || e2e_ms || ')'` },
-  ];
-  const all = [...pre, ...checks, ...post];
-  const ruleCase = `CASE ${all.map((c) => `WHEN ${c.when} THEN ${lit(c.rule)}`).join(' ')} END`;
-  // The message is picked by rule name, so the conditions run once per row, not twice.
-  const reasonCase = `CASE rule0 ${all.map((c) => `WHEN ${lit(c.rule)} THEN ${c.message}`).join(' ')} END`;
-  const out = COLUMNS.map(storeName).filter((n) => !['route', 'provider', 'status', 'quality'].includes(n));
-  return `
-    WITH stg AS (SELECT *, ${COLUMNS.filter((c) => ['count', 'ms', 'usd', 'attempt'].includes(c.kind)).map((c) => `${typed.has(c.name) ? 'CAST' : 'TRY_CAST'}(${ident(c.name)} AS DOUBLE) AS n_${c.name}`).join(', ')} FROM stg),
-    t AS (SELECT ${typedSel.join(',\n      ')} FROM stg),
-    r AS (
-      SELECT q.*, CASE WHEN rule0 IS NOT NULL THEN ${reasonCase} END AS reason0 FROM (SELECT t.*, ${ruleCase} AS rule0 FROM t) q
-    )
-    SELECT ${out.join(', ')},
-      coalesce(route, provider || '/' || model, model) AS route,
-      coalesce(provider, CASE WHEN contains(route, '/') THEN split_part(route, '/', 1) END) AS provider,
-      coalesce(status, 'ok') AS status,
-      coalesce(quality, 'unknown') AS quality,
-      line, rule0 AS rule, reason0 AS reason
-    FROM r`;
 }
 
 /**

@@ -70,6 +70,9 @@ export const SECONDS_TWINS: Record<string, string> = { ttft_s: 'ttft_ms', e2e_s:
 /** Column names whose unit is ambiguous: refused with a rename hint instead of guessed. */
 export const AMBIGUOUS_UNITS: Record<string, string> = { ttft: 'ttft_ms or ttft_s', e2e: 'e2e_ms or e2e_s', latency: 'e2e_ms or e2e_s', duration: 'e2e_ms or e2e_s' };
 
+/** The DuckDB store's column of a normalized field: `timestamp` is stored as `ts`. */
+export const storeName = (c: Column): string => (c.name === 'timestamp' ? 'ts' : c.name);
+
 /** The store's SQL type of each column kind (also the types of a typed Parquet file, convert.ts). */
 export const SQL_TYPE: Record<ColumnKind, string> = {
   timestamp: 'TIMESTAMP',
@@ -87,7 +90,7 @@ export const DDL = [
      import_id INTEGER PRIMARY KEY, file VARCHAR NOT NULL, format VARCHAR NOT NULL, imported_on DATE,
      rows_read BIGINT, kept BIGINT, rejected BIGINT, already_stored BIGINT)`,
   `CREATE TABLE IF NOT EXISTS requests (
-     ${COLUMNS.map((c) => `${c.name === 'timestamp' ? 'ts' : c.name} ${SQL_TYPE[c.kind]}`).join(', ')},
+     ${COLUMNS.map((c) => `${storeName(c)} ${SQL_TYPE[c.kind]}`).join(', ')},
      import_id INTEGER, source_line BIGINT, reject_rule VARCHAR, reject_reason VARCHAR)`,
   // Set only inside an import's transaction (import.ts checkAndInsert): a committed store has none. Added to stores made before them.
   `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reject_rule VARCHAR`,

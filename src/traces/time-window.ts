@@ -48,28 +48,6 @@ export function parseTimestampWindow(flag: string, v: string): TimestampWindow {
 
 export const epochUs = (day: string): number => Date.parse(`${day}T00:00:00Z`) * 1000;
 
-/**
- * SQL (DuckDB) turning a text timestamp into a UTC TIMESTAMP, or NULL when it is none: ISO 8601
- * (an offset honoured, none read as UTC: db.ts sets TimeZone) or an epoch number in the unit its
- * magnitude names. Integers are converted exactly (µs), through HUGEINT for nanoseconds.
- */
-export function timestampSql(v: string): string {
-  const n = `TRY_CAST(${v} AS DOUBLE)`;
-  const [s, ms, us, ns] = EPOCH_UNITS;
-  return `CASE WHEN contains(${v}, '-') THEN timezone('UTC', TRY_CAST(${v} AS TIMESTAMPTZ))
-     WHEN regexp_full_match(${v}, '[0-9]+(\\.[0-9]+)?') THEN CASE
-       WHEN ${n} < ${s.below} THEN make_timestamp(CAST(round(${n} * ${s.toUs}) AS BIGINT))
-       WHEN ${n} < ${ms.below} THEN make_timestamp(CAST(round(${n} * ${ms.toUs}) AS BIGINT))
-       WHEN ${n} < ${us.below} THEN make_timestamp(CAST(round(${n}) AS BIGINT))
-       WHEN ${n} < ${ns.below} THEN make_timestamp(CAST(coalesce(TRY_CAST(${v} AS HUGEINT) // 1000, round(${n} / 1000)) AS BIGINT)) END
-     ELSE timezone('UTC', TRY_CAST(${v} AS TIMESTAMPTZ)) END`;
-}
-
-/** SQL: true when a (non-NULL) TIMESTAMP lies outside the window (or is ±infinity). */
-export function outsideWindowSql(ts: string, w: TimestampWindow): string {
-  return `(NOT isfinite(${ts}) OR ${ts} < make_timestamp(${epochUs(w.from)}) OR ${ts} >= make_timestamp(${epochUs(w.to)}))`;
-}
-
 export const windowText = (w: TimestampWindow): string => `${w.from} ≤ timestamp < ${w.to}`;
 
 /** The hint every timestamp rejection carries. */

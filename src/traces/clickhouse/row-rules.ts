@@ -1,16 +1,18 @@
-import { COLUMNS, type Column, MAX_MS, MAX_TOKENS, MAX_USD, MS_RANGE, SECONDS_TWINS, TOKENS_RANGE, USD_RANGE } from '../schema.js';
-import { EPOCH_UNITS, TIMESTAMP_HINT, type TimestampWindow, epochUs, windowText } from '../time-window.js';
+import { FALSE_WORDS, NUMBER_RANGES, type NumberRange, type RuleDialect, TRUE_WORDS, rowRules, spellRules } from '../row-rules.js';
+import { COLUMNS, type Column, SECONDS_TWINS } from '../schema.js';
+import { EPOCH_UNITS, type TimestampWindow, epochUs } from '../time-window.js';
 import { chLit } from './connection.js';
 import { chColumn, chType } from './schema.js';
 
 /**
- * The import's row checks as ClickHouse SQL (issue 14, "the row checks run as ClickHouse SQL over a
- * staging table"): the same rules, rule names, order, allowed ranges and rejection messages as the
- * DuckDB check (../import.ts checkSql), over a staging table of raw text (`line` plus one
- * Nullable(String) per normalized column, blank already NULL and spaces trimmed by the stager).
+ * The import's row rules (../row-rules.ts, the one list) spelled as ClickHouse SQL (issue 14, "the
+ * row checks run as ClickHouse SQL over a staging table"), over a staging table of raw text (`line`
+ * plus one Nullable(String) per normalized column, blank already NULL and spaces trimmed by the
+ * stager). What is here is how ClickHouse computes what DuckDB's casts compute (numSql, timestampUs,
+ * the text DuckDB prints), so both stores give the same rule, message and stored value for a row.
  * Written for ClickHouse 18.16 (no parameters, no short-circuit, no window functions) and current
  * ClickHouse alike. test/traces/clickhouse-native.test.ts proves both checks agree on the hostile
- * and fuzzed fixtures.
+ * and fuzzed fixtures; test/traces/row-rules.test.ts runs one row per rule of the list through both.
  *
  * Where the two parsers can differ (documented in docs/scale.md): DuckDB's timestamp reader also
  * takes time-zone names, BC dates and `24:00` forms; here those are `bad_timestamp`.
@@ -121,12 +123,6 @@ export interface RuleSqlOptions {
   reasons: boolean;
 }
 
-interface Check {
-  rule: string;
-  when: string;
-  message: string;
-}
-
 const q = (s: string) => chLit(s);
 
 /**
@@ -151,87 +147,68 @@ export function ruleSelectSql(stage: string, o: RuleSqlOptions & { lineStored: b
     } else src = 'CAST(NULL AS Nullable(String))';
     l1.push(`${src} AS ${raw(c.name)}`);
   }
-  // Level 2: typed values and the checks, in the DuckDB check's order.
+  // Level 2: each column's typed value v_<name> (and the number n_<name> it is read from).
   const typed: string[] = [];
-  const checks: Check[] = [];
-  const lo = epochUs(o.window.from);
-  const hi = epochUs(o.window.to);
   for (const c of COLUMNS) {
     const r = raw(c.name);
     const out = `v_${c.name}`;
     const n = `n_${c.name}`;
     switch (c.kind) {
-      case 'timestamp': {
+      case 'timestamp':
+        // ±infinity has no Int64 µs: ts_inf marks it (outside every window, not unreadable, as DuckDB reads it).
         typed.push(`${timestampUs(r)} AS ${out}`, `lower(ifNull(${r}, '')) IN ('infinity', '-infinity', '+infinity') AS ts_inf`);
-        checks.push({ rule: 'bad_timestamp', when: `isNotNull(${r}) AND isNull(${out}) AND NOT ts_inf`, message: `concat('timestamp is "', ${r}, '"; allowed ${TIMESTAMP_HINT}')` });
-        checks.push({
-          rule: 'timestamp_out_of_window',
-          when: `ts_inf OR ${out} < ${lo} OR ${out} >= ${hi}`,
-          message: `concat('timestamp is "', ${r}, '" (read as ', if(ts_inf, if(startsWith(${r}, '-'), '-infinity', 'infinity'), ${duckTimestampText(`assumeNotNull(${out})`)}), ' UTC); allowed ${windowText(o.window)} (a plausible window; change it with --timestamp-window FROM..TO)')`,
-        });
         break;
-      }
       case 'text':
-        if (c.values) {
-          const vals = c.values.map(q).join(', ');
-          typed.push(`if(${r} IN (${vals}), ${r}, lowerUTF8(${r})) AS ${out}`);
-          checks.push({ rule: `bad_${c.name}`, when: `isNotNull(${out}) AND ${out} NOT IN (${vals})`, message: `concat('${c.name} is "', ${out}, '"; allowed ${c.values.join(', ')}')` });
-        } else typed.push(`${r} AS ${out}`);
+        typed.push(c.values ? `if(${r} IN (${c.values.map(q).join(', ')}), ${r}, lowerUTF8(${r})) AS ${out}` : `${r} AS ${out}`);
         break;
-      case 'count': {
-        typed.push(`${numSql(r)} AS ${n}`, `if(${isCount(n)}, CAST(${safeInt(n)} AS Nullable(Int64)), CAST(NULL AS Nullable(Int64))) AS ${out}`);
-        checks.push({ rule: `negative_${c.name}`, when: `startsWith(ifNull(${r}, ''), '-') AND ${n} < 0`, message: `concat('${c.name} is ', ${r}, '; allowed ${TOKENS_RANGE}')` });
-        checks.push({ rule: `bad_${c.name}`, when: `isNotNull(${r}) AND isNull(${out})`, message: `concat('${c.name} is "', ${r}, '"; allowed ${TOKENS_RANGE}')` });
+      case 'count':
+        typed.push(`${numSql(r)} AS ${n}`, `if(${inRange(n, NUMBER_RANGES.count)}, CAST(${safeInt(n)} AS Nullable(Int64)), CAST(NULL AS Nullable(Int64))) AS ${out}`);
         break;
-      }
       case 'attempt':
-        typed.push(`${numSql(r)} AS ${n}`, `multiIf(isNull(${r}), CAST(0 AS Nullable(Int32)), ${isCount(n)} AND ${n} <= 1000, CAST(toInt32(${safeInt(`if(${n} <= 1000, ${n}, 0)`)}) AS Nullable(Int32)), CAST(NULL AS Nullable(Int32))) AS ${out}`);
-        checks.push({ rule: 'bad_attempt', when: `isNull(${out})`, message: `concat('attempt is ', ${r}, '; allowed an integer 0 ≤ value ≤ 1000 (0 = first try)')` });
+        typed.push(
+          `${numSql(r)} AS ${n}`,
+          `multiIf(isNull(${r}), CAST(0 AS Nullable(Int32)), ${inRange(n, NUMBER_RANGES.attempt)}, CAST(toInt32(${safeInt(`if(${n} <= ${NUMBER_RANGES.attempt.max}, ${n}, 0)`)}) AS Nullable(Int32)), CAST(NULL AS Nullable(Int32))) AS ${out}`,
+        );
         break;
       case 'ms':
-      case 'usd': {
-        const max = c.kind === 'ms' ? MAX_MS : MAX_USD;
-        typed.push(`${numSql(r)} AS ${n}`, `if(isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${max}, CAST(${n} AS Nullable(Float64)), CAST(NULL AS Nullable(Float64))) AS ${out}`);
-        checks.push({ rule: `bad_${c.name}`, when: `isNotNull(${r}) AND isNull(${out})`, message: `concat('${c.name} is ', ${r}, '; allowed ${c.kind === 'ms' ? MS_RANGE : USD_RANGE}')` });
+      case 'usd':
+        typed.push(`${numSql(r)} AS ${n}`, `if(${inRange(n, NUMBER_RANGES[c.kind])}, CAST(${n} AS Nullable(Float64)), CAST(NULL AS Nullable(Float64))) AS ${out}`);
         break;
-      }
       case 'bool': {
         const low = `lower(${r})`;
         const B = (x: string) => `CAST(${x} AS Nullable(UInt8))`;
         typed.push(
-          `multiIf(isNull(${r}), ${B('0')}, ${r} = 'true', ${B('1')}, ${r} = 'false', ${B('0')}, ${low} IN ('true', 't', '1', 'yes', 'y'), ${B('1')}, ${low} IN ('false', 'f', '0', 'no', 'n'), ${B('0')}, ${B('NULL')}) AS ${out}`,
+          `multiIf(isNull(${r}), ${B('0')}, ${r} = 'true', ${B('1')}, ${r} = 'false', ${B('0')}, ${low} IN (${TRUE_WORDS.map(q).join(', ')}), ${B('1')}, ${low} IN (${FALSE_WORDS.map(q).join(', ')}), ${B('0')}, ${B('NULL')}) AS ${out}`,
         );
-        checks.push({ rule: `bad_${c.name}`, when: `isNull(${out})`, message: `concat('${c.name} is "', ${r}, '"; allowed true or false')` });
         break;
       }
     }
   }
   const v = (c: string) => `v_${c}`;
-  const pre: Check[] = [
-    { rule: 'missing_request_id', when: `isNull(${v('request_id')})`, message: `'request_id is missing'` },
-    { rule: 'missing_timestamp', when: `isNull(r_timestamp)`, message: `'timestamp is missing'` },
-    { rule: 'missing_model', when: `isNull(${v('model')}) AND isNull(${v('route')})`, message: `'model and route are both missing; one names what was called'` },
-    { rule: 'missing_input_tokens', when: 'isNull(r_input_tokens)', message: `'input_tokens is missing'` },
-    { rule: 'missing_output_tokens', when: 'isNull(r_output_tokens)', message: `'output_tokens is missing'` },
-  ];
-  const cachedSum = `(ifNull(${v('cached_input_tokens')}, 0) + ifNull(${v('cache_write_tokens')}, 0))`;
-  const post: Check[] = [
-    {
-      rule: 'cached_exceeds_input',
-      when: `${cachedSum} > ${v('input_tokens')}`,
-      message: `concat('cached_input_tokens + cache_write_tokens (', toString(${cachedSum}), ') exceed input_tokens (', toString(${v('input_tokens')}), '); input_tokens must include cached tokens')`,
-    },
-    { rule: 'cache_write_1h_exceeds_total', when: `ifNull(${v('cache_write_1h_tokens')}, 0) > ifNull(${v('cache_write_tokens')}, 0)`, message: `'cache_write_1h_tokens exceed cache_write_tokens'` },
-    {
-      rule: 'reasoning_exceeds_output',
-      when: `ifNull(${v('reasoning_tokens')}, 0) > ${v('output_tokens')}`,
-      message: `concat('reasoning_tokens (', toString(${v('reasoning_tokens')}), ') exceed output_tokens (', toString(${v('output_tokens')}), '); output_tokens must include reasoning')`,
-    },
-    { rule: 'ttft_after_e2e', when: `${v('ttft_ms')} > ${v('e2e_ms')}`, message: `concat('ttft_ms (', ${duckDouble(`assumeNotNull(${v('ttft_ms')})`)}, ') is after e2e_ms (', ${duckDouble(`assumeNotNull(${v('e2e_ms')})`)}, ')')` },
-  ];
-  const all = [...pre, ...checks, ...post];
-  const ruleSql = `multiIf(${all.map((c) => `ifNull(${c.when}, 0), ${q(c.rule)}`).join(', ')}, '')`;
-  const reasonSql = `multiIf(${all.map((c) => `rule = ${q(c.rule)}, ifNull(${c.message}, '')`).join(', ')}, '')`;
+  const dialect: RuleDialect = {
+    missing: (cols) => cols.map((c) => `isNull(${raw(c.name)})`).join(' AND '),
+    unreadable: (c) => `isNotNull(${raw(c.name)}) AND isNull(${v(c.name)})${c.kind === 'timestamp' ? ' AND NOT ts_inf' : ''}`,
+    negative: (c) => `startsWith(ifNull(${raw(c.name)}, ''), '-') AND n_${c.name} < 0`,
+    outsideWindow: (c, w) => `ts_inf OR ${v(c.name)} < ${epochUs(w.from)} OR ${v(c.name)} >= ${epochUs(w.to)}`,
+    notAllowed: (c, values) => `isNotNull(${v(c.name)}) AND ${v(c.name)} NOT IN (${values.map(q).join(', ')})`,
+    term: (c, orZero) => (orZero ? `ifNull(${v(c.name)}, 0)` : v(c.name)),
+    text: q,
+    raw: (c) => raw(c.name),
+    // The typed value as DuckDB prints it (the DuckDB check's messages are the reference).
+    value: (c) =>
+      c.kind === 'timestamp'
+        ? `if(ts_inf, if(startsWith(${raw(c.name)}, '-'), '-infinity', 'infinity'), ${duckTimestampText(`assumeNotNull(${v(c.name)})`)})`
+        : c.kind === 'ms' || c.kind === 'usd'
+          ? duckDouble(`assumeNotNull(${v(c.name)})`)
+          : c.kind === 'text'
+            ? v(c.name)
+            : `toString(${v(c.name)})`,
+    integerText: (x) => `toString(${x})`,
+    concat: (parts) => (parts.length === 1 ? parts[0]! : `concat(${parts.join(', ')})`),
+  };
+  const all = spellRules(rowRules(o.window), dialect);
+  const ruleSql = `multiIf(${all.map((c) => `ifNull(${c.when}, 0), ${q(c.name)}`).join(', ')}, '')`;
+  const reasonSql = `multiIf(${all.map((c) => `rule = ${q(c.name)}, ifNull(${c.message}, '')`).join(', ')}, '')`;
   // The stored columns, typed as requests_data's, with the derived route/provider and defaults (as the DuckDB check).
   const stored = (c: Column): string => {
     const col = chColumn(c);
@@ -249,4 +226,5 @@ export function ruleSelectSql(stage: string, o: RuleSqlOptions & { lineStored: b
     FROM (SELECT *, ${ruleSql} AS rule FROM (SELECT *, ${typed.join(', ')} FROM (SELECT ${l1.join(', ')} FROM ${stage})${o.where ? ` WHERE ${o.where}` : ''}))`;
 }
 
-const isCount = (n: string) => `(isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${MAX_TOKENS} AND ${n} = floor(${n}))`;
+/** A parsed number (Float64, NaN when not one) in a NumberRange. */
+const inRange = (n: string, r: NumberRange) => `(isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${r.max}${r.integer ? ` AND ${n} = floor(${n})` : ''})`;
