@@ -38,8 +38,8 @@ function outsideWindowSql(ts: string, w: TimestampWindow): string {
  */
 const oneOf = (x: string, values: readonly string[]) => `(${values.map((val) => `${x} = ${lit(val)}`).join(' OR ')})`;
 
-/** A parsed number (DOUBLE, NULL when not one) in a NumberRange. */
-const inRange = (n: string, r: NumberRange) => `(${n} IS NOT NULL AND isfinite(${n}) AND ${n} >= 0 AND ${n} <= ${r.max}${r.integer ? ` AND ${n} = floor(${n})` : ''})`;
+/** A parsed number (DOUBLE, NULL when not one) in a NumberRange; NULL for NULL, which a CASE takes as false. */
+const inRange = (n: string, r: NumberRange) => `(isfinite(${n}) AND ${n} >= 0 AND ${n} <= ${r.max}${r.integer ? ` AND ${n} = floor(${n})` : ''})`;
 
 /**
  * The one SQL that types and checks a staged row. `reason` is NULL for a good row; `rule` groups rejects.
@@ -87,7 +87,8 @@ export function checkSql(window: TimestampWindow, typed: ReadonlyMap<string, Typ
   }
   const dialect: RuleDialect = {
     missing: (cols) => cols.map((c) => `raw_${c.name} IS NULL`).join(' AND '),
-    unreadable: (c) => `raw_${c.name} IS NOT NULL AND ${storeName(c)} IS NULL`,
+    // An absent attempt or flag has a default (0, false): its typed value is NULL only when it is given and unreadable.
+    unreadable: (c) => (c.kind === 'attempt' || c.kind === 'bool' ? `${storeName(c)} IS NULL` : `raw_${c.name} IS NOT NULL AND ${storeName(c)} IS NULL`),
     // As text, only a value starting with '-' is parsed for this check (a 10M-row file: most are not).
     negative: (c) => (typed.has(c.name) ? `raw_${c.name} < 0` : `starts_with(raw_${c.name}, '-') AND TRY_CAST(raw_${c.name} AS DOUBLE) < 0`),
     outsideWindow: (c, w) => outsideWindowSql(storeName(c), w),

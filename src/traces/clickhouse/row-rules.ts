@@ -187,7 +187,9 @@ export function ruleSelectSql(stage: string, o: RuleSqlOptions & { lineStored: b
   const v = (c: string) => `v_${c}`;
   const dialect: RuleDialect = {
     missing: (cols) => cols.map((c) => `isNull(${raw(c.name)})`).join(' AND '),
-    unreadable: (c) => `isNotNull(${raw(c.name)}) AND isNull(${v(c.name)})${c.kind === 'timestamp' ? ' AND NOT ts_inf' : ''}`,
+    // An absent attempt or flag has a default (0, false): its typed value is NULL only when it is given and unreadable.
+    unreadable: (c) =>
+      c.kind === 'attempt' || c.kind === 'bool' ? `isNull(${v(c.name)})` : `isNotNull(${raw(c.name)}) AND isNull(${v(c.name)})${c.kind === 'timestamp' ? ' AND NOT ts_inf' : ''}`,
     negative: (c) => `startsWith(ifNull(${raw(c.name)}, ''), '-') AND n_${c.name} < 0`,
     outsideWindow: (c, w) => `ts_inf OR ${v(c.name)} < ${epochUs(w.from)} OR ${v(c.name)} >= ${epochUs(w.to)}`,
     notAllowed: (c, values) => `isNotNull(${v(c.name)}) AND ${v(c.name)} NOT IN (${values.map(q).join(', ')})`,
