@@ -21,6 +21,8 @@ const { importFileToClickHouse } = await import(dist('traces/clickhouse/import.j
 const ROWS = Number(process.env.ROWS ?? 2_000_000);
 const RUNS = Number(process.env.RUNS ?? 2);
 const FORMAT = process.env.FORMAT ?? 'csv';
+// CHECKS=clickhouse runs the native path only (e.g. to compare two builds' server memory).
+const CHECKS = (process.env.CHECKS ?? 'duckdb,clickhouse').split(',');
 const dir = mkdtempSync(join(tmpdir(), 'routefit-bench-chn-'));
 const file = join(dir, `traces.${FORMAT}`);
 const today = '2026-11-22';
@@ -41,7 +43,7 @@ try {
   const runs = { clickhouse: [], duckdb: [] };
   const stored = {};
   for (let i = 0; i < RUNS; i++) {
-    for (const check of i % 2 ? ['clickhouse', 'duckdb'] : ['duckdb', 'clickhouse']) {
+    for (const check of (i % 2 ? ['clickhouse', 'duckdb'] : ['duckdb', 'clickhouse']).filter((c) => CHECKS.includes(c))) {
       const ch = await openClickHouse(`${server.url}/b_${check}_${i}`);
       let peak = rssMb(server.pid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid))), 50);
@@ -70,11 +72,11 @@ try {
   );
   console.log('| check | wall s | client CPU s | server CPU s | client + server CPU s | server peak RSS MB |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const check of ['duckdb', 'clickhouse']) {
+  for (const check of CHECKS) {
     console.log(`| ${check} | ${m(check, 'wall').toFixed(2)} | ${m(check, 'client').toFixed(2)} | ${m(check, 'server').toFixed(2)} | ${(m(check, 'client') + m(check, 'server')).toFixed(2)} | ${Math.round(m(check, 'peak'))} |`);
   }
   const cpu = (k) => m(k, 'client') + m(k, 'server');
-  console.log(`native ÷ DuckDB-checked: wall ${(m('clickhouse', 'wall') / m('duckdb', 'wall')).toFixed(2)}×, client CPU ${(m('clickhouse', 'client') / m('duckdb', 'client')).toFixed(2)}×, total CPU ${(cpu('clickhouse') / cpu('duckdb')).toFixed(2)}×`);
+  if (CHECKS.length === 2) console.log(`native ÷ DuckDB-checked: wall ${(m('clickhouse', 'wall') / m('duckdb', 'wall')).toFixed(2)}×, client CPU ${(m('clickhouse', 'client') / m('duckdb', 'client')).toFixed(2)}×, total CPU ${(cpu('clickhouse') / cpu('duckdb')).toFixed(2)}×`);
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
