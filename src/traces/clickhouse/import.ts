@@ -10,7 +10,7 @@ import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
 import { type ChStore, chLit, openClickHouse } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
-import { type CheckedBy, NotNativeError, type ReadProgress, checkNative, dropNative, duckdbReason, nativeTables } from './native-import.js';
+import { type CheckedBy, type ReadProgress, checkNative, dropNative, duckdbReason, nativeTables } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
 
 /**
@@ -142,7 +142,6 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
     try {
       checked = await checkNative(ch, file, format, t, { ...opts, spill, ...(opts.onReadProgress ? { onProgress: opts.onReadProgress } : {}) });
     } catch (err) {
-      if (err instanceof NotNativeError) return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
       if (err instanceof RoutefitError) throw err;
       throw new RoutefitError('invalid_input', `${file}: cannot read as ${format}: ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
     }

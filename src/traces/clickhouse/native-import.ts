@@ -29,14 +29,10 @@ import { STAGE_COLUMNS, ruleSelectSql } from './row-rules.js';
 
 export type CheckedBy = 'clickhouse' | 'duckdb';
 
-/** Thrown by a stager, before anything is staged, for a file only DuckDB's reader takes. */
-export class NotNativeError extends Error {}
-
 /** Why the file is checked by DuckDB instead; undefined when the native path takes it. */
 export function duckdbReason(file: string, format: string): string | undefined {
   if (format !== 'csv' && format !== 'jsonl') return `${format} files are converted by DuckDB`;
   if (/\.zst$/i.test(file)) return 'zstd files are decompressed by DuckDB';
-  if (format === 'csv' && /\.tsv(\.gz)?$/i.test(file)) return 'tab-separated files are read by DuckDB';
   return undefined;
 }
 
@@ -83,9 +79,9 @@ async function eachLine(file: string, fn: (text: string, no: number, utf8: boole
   if (carry?.length) await emit(carry, 0, carry.length);
 }
 
-/** One CSV record's fields (RFC 4180: "" inside quotes is a quote), or 'open' while a quoted field continues past the line, or 'bad' quoting. */
-function splitCsv(text: string): string[] | 'open' | 'bad' {
-  if (!text.includes('"')) return text.split(',');
+/** One CSV record's fields split on `d` (RFC 4180: "" inside quotes is a quote), or 'open' while a quoted field continues past the line, or 'bad' quoting. */
+function splitCsv(text: string, d = ','): string[] | 'open' | 'bad' {
+  if (!text.includes('"')) return text.split(d);
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -106,10 +102,10 @@ function splitCsv(text: string): string[] | 'open' | 'bad' {
       }
       out.push(v);
       if (i >= text.length) return out;
-      if (text[i] !== ',') return 'bad';
+      if (text[i] !== d) return 'bad';
       i++;
     } else {
-      const c = text.indexOf(',', i);
+      const c = text.indexOf(d, i);
       out.push(c < 0 ? text.slice(i) : text.slice(i, c));
       if (c < 0) return out;
       i = c + 1;
@@ -120,6 +116,29 @@ function splitCsv(text: string): string[] | 'open' | 'bad' {
     }
   }
 }
+
+/** The delimiters DuckDB's CSV sniffer tries, in its order. */
+const DELIMITERS = [',', '|', ';', '\t'];
+
+/**
+ * The file's delimiter, from its header: the one that splits it into the most fields, the first of
+ * DELIMITERS on a tie (a header with none of them is one column, read as comma-separated). A trace
+ * file's header has ~10+ names, so this is the delimiter DuckDB's sniffer settles on for it too.
+ */
+export function sniffDelimiter(header: string): string {
+  let best = ',';
+  let most = 1;
+  for (const d of DELIMITERS) {
+    const f = splitCsv(header, d);
+    if (typeof f !== 'string' && f.length > most) {
+      best = d;
+      most = f.length;
+    }
+  }
+  return best;
+}
+
+const DELIMITER_NAME: Record<string, string> = { ',': 'comma', '|': 'pipe', ';': 'semicolon', '\t': 'tab' };
 
 /** The top-level values of a JSON object as DuckDB's json_extract_string gives them: strings as is, numbers as written, other JSON compact. */
 function jsonFields(text: string): Map<string, string | null> | undefined {
@@ -362,6 +381,7 @@ async function stageCsv(ch: ChStore, file: string, t: NativeTables, checked: Che
   const notes: string[] = [];
   const structural: Reject[] = [];
   let header: string[] | undefined;
+  let delim = ',';
   let idx: number[] = [];
   let present = new Set<string>();
   let stage: ReturnType<typeof chunkedStage> | undefined;
@@ -385,10 +405,10 @@ async function stageCsv(ch: ChStore, file: string, t: NativeTables, checked: Che
     chunkStart = staged;
   };
   const readHeader = async (text: string) => {
-    const h = splitCsv(text.replace(/^\uFEFF/, ''));
+    const line = text.replace(/^\uFEFF/, '');
+    delim = sniffDelimiter(line);
+    const h = splitCsv(line, delim);
     if (typeof h === 'string') throw new RoutefitError('invalid_input', `${file}: the header line cannot be read as CSV (a quote is not closed)`, { field: 'file' });
-    // Another delimiter (DuckDB's reader sniffs ; | and tab): left to the DuckDB path, before anything is staged.
-    if (h.length === 1 && /[;|\t]/.test(h[0]!)) throw new NotNativeError('the file is not comma-separated');
     header = h;
     const map = mapColumns(file, header, notes);
     const cols = [...map.src.keys(), ...[...map.twins.keys()].map((ms) => Object.keys(SECONDS_TWINS).find((t) => SECONDS_TWINS[t] === ms)!)];
@@ -400,9 +420,9 @@ async function stageCsv(ch: ChStore, file: string, t: NativeTables, checked: Che
   const record = (text: string, start: number, utf8: boolean): void | Promise<void> => {
     if (!header) return readHeader(text);
     if (!utf8) return reject(start, 'malformed CSV (invalid encoding): Invalid unicode (byte sequence mismatch) detected. This file is not utf-8 encoded.');
-    const f = splitCsv(text);
+    const f = splitCsv(text, delim);
     if (f === 'bad' || f === 'open') {
-      return reject(start, `malformed CSV (${f === 'open' ? 'unterminated quote' : 'unquoted value'}): a quoted field ${f === 'open' ? 'is never closed' : 'is followed by text before the next comma'}`);
+      return reject(start, `malformed CSV (${f === 'open' ? 'unterminated quote' : 'unquoted value'}): a quoted field ${f === 'open' ? 'is never closed' : `is followed by text before the next ${DELIMITER_NAME[delim]}`}`);
     }
     if (f.length !== header.length) return reject(start, `malformed CSV (${f.length < header.length ? 'missing columns' : 'too many columns'}): Expected Number of Columns: ${header.length} Found: ${f.length}`);
     return stage!.row(staged++, idx.map((i) => blankToNull(f[i])));
@@ -413,7 +433,7 @@ async function stageCsv(ch: ChStore, file: string, t: NativeTables, checked: Che
       (text, no, utf8) => {
         if (pending) {
           pending.text += '\n' + text;
-          if (splitCsv(pending.text) === 'open') return;
+          if (splitCsv(pending.text, delim) === 'open') return;
           const p = pending;
           pending = undefined;
           const r = record(p.text, p.start, utf8);
@@ -422,7 +442,7 @@ async function stageCsv(ch: ChStore, file: string, t: NativeTables, checked: Che
         }
         // An empty line is no record (DuckDB skips it); a line of spaces is one (with one column).
         if (text === '') return;
-        if (utf8 && text.includes('"') && splitCsv(text) === 'open') {
+        if (utf8 && text.includes('"') && splitCsv(text, delim) === 'open') {
           pending = { text, start: no };
           return;
         }
