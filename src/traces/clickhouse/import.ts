@@ -18,9 +18,11 @@ import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.
  * "A real cluster"; issue 17, "--replace makes the newer file win, atomically").
  *
  * Two ways to check the rows (the summary's `checkedBy`):
- * - "clickhouse" (the default for CSV and JSONL, native-import.ts): the file is streamed into a
- *   temporary staging table on the server and checked there by ClickHouse SQL (row-rules.ts, the
- *   DuckDB check's rules); no local DuckDB. The checked rows are the load table.
+ * - "clickhouse" (the default for CSV, TSV and JSONL, native-import.ts): the file is streamed, a
+ *   chunk at a time, into a temporary staging table on the server and checked there by ClickHouse
+ *   SQL (row-rules.ts, the DuckDB check's rules); no local DuckDB. The checked rows are the load
+ *   table: temporary for a one-chunk file, else a MergeTree `requests_load_<token>` under this
+ *   importer's lease.
  * - "duckdb" (every other format, native-import.ts duckdbReason, or `check: 'duckdb'`): the file
  *   goes through the DuckDB importer unchanged (`importFile` into an in-memory store); the checked
  *   rows are written by DuckDB as JSON lines and streamed into `requests_load_<token>` (Log).

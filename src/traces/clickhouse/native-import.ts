@@ -12,19 +12,24 @@ import { STAGE_COLUMNS, ruleSelectSql } from './row-rules.js';
 /**
  * The ClickHouse-native check of a trace file (issue 14: "A ClickHouse import can be fed without
  * the local DuckDB pass"). The file is streamed, row by row, into a staging table of raw text on
- * the server (`line` + one Nullable(String) per normalized column); the row checks run there as
- * ClickHouse SQL (row-rules.ts) into a checked table; the summary (counts by rule, the first
- * located rejects, duplicates, the 1% rule) is read from it. No row passes through DuckDB.
+ * the server (`line` + one Nullable(String) per normalized column), a chunk at a time
+ * (DEFAULT_CHUNK_ROWS); each chunk is checked as it arrives by ClickHouse SQL (row-rules.ts) into
+ * the load table and dropped, so the server holds one chunk's text, not the file's. The summary
+ * (counts by rule, the first located rejects, duplicates and the 1% rule over the whole file) is
+ * read from the load table. No row passes through DuckDB.
  *
- * Both tables are TEMPORARY (session-scoped, Memory engine): an importer's staging is invisible to
- * every other importer, many importers stage at once, a refused file never touches the store's
- * database, and a killed importer's tables vanish with its session. What is stored, and when, is
- * decided under the import lock (import.ts writeImport), as for the DuckDB-checked path.
+ * The staging table is TEMPORARY (session-scoped, Memory engine): invisible to every other
+ * importer, gone with a killed importer's session. The load table is temporary too while the file
+ * fits one chunk (a refused small file touches no database); a longer file's checked rows go to a
+ * real MergeTree table `requests_load_<token>` on disk, named by the importer's lease (import.ts),
+ * invisible to reads (they see committed imports' `requests_data` rows only) and dropped by the
+ * next import if this one is killed (import.ts dropLeftovers). What is stored, and when, is decided
+ * under the import lock (import.ts writeImport), as for the DuckDB-checked path.
  *
- * The client's part is the one thing SQL cannot do on 18.16: split the file into rows. CSV (comma
- * delimited, RFC 4180 quoting) and JSONL are read here; the values stay text (a JSON number keeps
- * the digits as written). Other formats — OTLP JSON, LiteLLM, Langfuse, Helicone, Parquet, .zst —
- * are still checked by DuckDB (`checkedBy: "duckdb"`).
+ * The client's part is the one thing SQL cannot do on 18.16: split the file into rows. CSV (RFC 4180
+ * quoting; comma, pipe, semicolon or tab, sniffed from the header: sniffDelimiter) and JSONL are read
+ * here; the values stay text (a JSON number keeps the digits as written). Other formats — OTLP JSON,
+ * LiteLLM, Langfuse, Helicone, Parquet, .zst — are still checked by DuckDB (`checkedBy: "duckdb"`).
  */
 
 export type CheckedBy = 'clickhouse' | 'duckdb';
