@@ -306,6 +306,45 @@ describe('ClickHouse-native import of tab-, pipe- and semicolon-separated files 
   });
 });
 
+/** A zstd frame (RFC 8878 §3.1.1) of raw blocks: the exact bytes of `text`, no compression (window 128 KiB, blocks of 100 kB). */
+function rawZstd(text: string): Buffer {
+  const data = Buffer.from(text);
+  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
+  for (let at = 0; at === 0 || at < data.length; at += 100_000) {
+    const block = data.subarray(at, at + 100_000);
+    const h = (block.length << 3) | (at + 100_000 >= data.length ? 1 : 0);
+    parts.push(Buffer.from([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff]), block);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('ClickHouse-native import of .zst files (decompressed in JavaScript as they are read)', () => {
+  it('hostile CSV and JSONL in zstd frames, and a zstd CSV DuckDB compressed, give what DuckDB gives', { timeout: 120_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      for (const [name, text] of [['hostile.csv.zst', hostileCsv()], ['hostile.jsonl.zst', hostileJsonl()]] as const) {
+        const file = join(tempDir(), name);
+        writeFileSync(file, rawZstd(text));
+        await expectParity(ch, file);
+      }
+      // Real compressed blocks (DuckDB's zstd writer), checked in chunks.
+      const file = join(tempDir(), 'duck.csv.zst');
+      const mem = await memoryStore();
+      try {
+        await mem.conn.run(
+          `COPY (SELECT 'z' || i AS request_id, TIMESTAMP '2026-05-01' + INTERVAL (i) SECOND AS timestamp, i % 3 AS attempt, 'gpt-5.5' AS model, 1000 + i AS input_tokens, CASE WHEN i % 997 = 0 THEN -1 ELSE 5 END AS output_tokens FROM range(60000) t(i)) TO '${file}' (FORMAT csv, COMPRESSION zstd)`,
+        );
+      } finally {
+        mem.close();
+      }
+      const s = await expectParity(ch, file, 25_000);
+      expect(s).toMatchObject({ rowsRead: 60_000, rejected: 61, rejectsByRule: { negative_output_tokens: 61 } });
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
 describe('ClickHouse-native row checks on current ClickHouse (chdb)', () => {
   it('the hostile CSV and JSONL give what DuckDB gives', { timeout: 120_000 }, async () => {
     const ch = await openChdb();

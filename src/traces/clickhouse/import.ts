@@ -115,7 +115,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   const format = opts.format ?? detectFormat(file);
   // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts (checked by the DuckDB ledger importer).
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return { ...(await (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts)), checkedBy: 'duckdb' };
-  const notNative = duckdbReason(file, format);
+  const notNative = duckdbReason(format);
   if (opts.check === 'clickhouse' && notNative !== undefined) {
     throw new RoutefitError('invalid_input', `${file}: --check-with clickhouse checks CSV and JSONL files only (${notNative}); pass --check-with duckdb or drop the flag`, { field: 'check-with' });
   }
