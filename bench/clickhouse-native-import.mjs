@@ -6,6 +6,7 @@
 // printed. Wall time, the bench process's CPU (client: parsing, DuckDB) and the server's CPU are
 // reported, with the ratio from the same run. Never a test: run on demand,
 //   npm run build && nice node bench/clickhouse-native-import.mjs      (ROWS=2000000 by default)
+// Options: RUNS, FORMAT=csv|jsonl, CHECKS=clickhouse (one path), CHUNK_ROWS (the native path's chunk).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,10 @@ const { importFileToClickHouse } = await import(dist('traces/clickhouse/import.j
 const ROWS = Number(process.env.ROWS ?? 2_000_000);
 const RUNS = Number(process.env.RUNS ?? 2);
 const FORMAT = process.env.FORMAT ?? 'csv';
+// CHECKS=clickhouse runs the native path only (e.g. to compare two builds' server memory).
+const CHECKS = (process.env.CHECKS ?? 'duckdb,clickhouse').split(',');
+// CHUNK_ROWS: rows the native path stages in server memory at a time (default: the importer's).
+const CHUNK = process.env.CHUNK_ROWS ? { chunkRows: Number(process.env.CHUNK_ROWS) } : {};
 const dir = mkdtempSync(join(tmpdir(), 'routefit-bench-chn-'));
 const file = join(dir, `traces.${FORMAT}`);
 const today = '2026-11-22';
@@ -41,14 +46,14 @@ try {
   const runs = { clickhouse: [], duckdb: [] };
   const stored = {};
   for (let i = 0; i < RUNS; i++) {
-    for (const check of i % 2 ? ['clickhouse', 'duckdb'] : ['duckdb', 'clickhouse']) {
+    for (const check of (i % 2 ? ['clickhouse', 'duckdb'] : ['duckdb', 'clickhouse']).filter((c) => CHECKS.includes(c))) {
       const ch = await openClickHouse(`${server.url}/b_${check}_${i}`);
       let peak = rssMb(server.pid);
       const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid))), 50);
       const c0 = process.cpuUsage();
       const s0 = procCpu(server.pid);
       const t0 = process.hrtime.bigint();
-      const out = await importFileToClickHouse(ch, file, { today, check });
+      const out = await importFileToClickHouse(ch, file, { today, check, ...CHUNK });
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const c = process.cpuUsage(c0);
       const serverCpu = procCpu(server.pid) - s0;
@@ -66,15 +71,15 @@ try {
   }
   const m = (check, k) => median(runs[check].map((r) => r[k]));
   console.log(
-    `${stored.kept.toLocaleString('en-US')} rows stored, ${FORMAT.toUpperCase()} ${(statSync(file).size / 1e9).toFixed(2)} GB, ${cpus().length} cores, node ${process.version}, ClickHouse 18.16, median of ${RUNS}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+    `${stored.kept.toLocaleString('en-US')} rows stored, ${FORMAT.toUpperCase()} ${(statSync(file).size / 1e9).toFixed(2)} GB, ${cpus().length} cores, node ${process.version}, ClickHouse 18.16, median of ${RUNS}${CHUNK.chunkRows ? `, chunks of ${CHUNK.chunkRows} rows` : ''}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
   );
   console.log('| check | wall s | client CPU s | server CPU s | client + server CPU s | server peak RSS MB |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const check of ['duckdb', 'clickhouse']) {
+  for (const check of CHECKS) {
     console.log(`| ${check} | ${m(check, 'wall').toFixed(2)} | ${m(check, 'client').toFixed(2)} | ${m(check, 'server').toFixed(2)} | ${(m(check, 'client') + m(check, 'server')).toFixed(2)} | ${Math.round(m(check, 'peak'))} |`);
   }
   const cpu = (k) => m(k, 'client') + m(k, 'server');
-  console.log(`native ÷ DuckDB-checked: wall ${(m('clickhouse', 'wall') / m('duckdb', 'wall')).toFixed(2)}×, client CPU ${(m('clickhouse', 'client') / m('duckdb', 'client')).toFixed(2)}×, total CPU ${(cpu('clickhouse') / cpu('duckdb')).toFixed(2)}×`);
+  if (CHECKS.length === 2) console.log(`native ÷ DuckDB-checked: wall ${(m('clickhouse', 'wall') / m('duckdb', 'wall')).toFixed(2)}×, client CPU ${(m('clickhouse', 'client') / m('duckdb', 'client')).toFixed(2)}×, total CPU ${(cpu('clickhouse') / cpu('duckdb')).toFixed(2)}×`);
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { type ChStore, chLit, openClickHouse } from '../../src/traces/clickhouse/connection.js';
 import { type ChImportStep, importFileToClickHouse } from '../../src/traces/clickhouse/import.js';
+import { sniffDelimiter } from '../../src/traces/clickhouse/native-import.js';
+import { STALE_S } from '../../src/traces/clickhouse/import-lock.js';
+import { clusterNodes } from '../../src/traces/clickhouse/schema.js';
 import { type ImportSummary, importFile } from '../../src/traces/import.js';
 import { openChdb } from '../helpers/chdb.js';
 import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
@@ -39,8 +43,8 @@ async function onDuck(file: string): Promise<{ summary: ImportSummary; rows: unk
   }
 }
 
-async function onCh(ch: ChStore, file: string) {
-  const summary = await importFileToClickHouse(ch, file, opts);
+async function onCh(ch: ChStore, file: string, chunkRows?: number) {
+  const summary = await importFileToClickHouse(ch, file, { ...opts, ...(chunkRows ? { chunkRows } : {}) });
   const rows = summary.importId === null ? [] : await ch.query(`SELECT ${STORED} FROM ${ch.table('requests')} WHERE import_id = ${chLit(summary.importId)} ORDER BY request_id, attempt`);
   return { summary, rows };
 }
@@ -120,9 +124,9 @@ function hostileJsonl(): string {
   return lines.join('\n') + '\n';
 }
 
-async function expectParity(ch: ChStore, file: string) {
+async function expectParity(ch: ChStore, file: string, chunkRows?: number) {
   const duck = await onDuck(file);
-  const native = await onCh(ch, file);
+  const native = await onCh(ch, file, chunkRows);
   expect(native.summary.checkedBy).toBe('clickhouse');
   expect(pick(native.summary)).toEqual(pick(duck.summary));
   expect(native.rows).toEqual(duck.rows);
@@ -166,8 +170,175 @@ describe('ClickHouse-native row checks agree with the DuckDB checks (18.16 serve
         // Unique request ids per case: each case imports into the same store without touching another's keys.
         for (const x of rows) x.fields.request_id = `c${i}-${x.fields.request_id}`;
         const file = i % 2 ? writeTemp('f.jsonl', toJsonl(r, rows)) : writeTemp('f.csv', toCsv(rows));
+        // Every third case in chunks of a few rows (checked rows on disk, duplicates across chunks).
+        await expectParity(ch, file, i % 3 === 2 ? 10 + i : undefined);
+      }
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+describe('ClickHouse-native import in chunks (server memory bounded by the chunk, not the file)', () => {
+  it('hostile CSV and JSONL checked a few rows at a time give what DuckDB gives; the checked rows sat in a MergeTree load table, dropped after', { timeout: 120_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const engines: string[] = [];
+      const seen = async () => {
+        for (const r of await ch.query(`SELECT engine FROM system.tables WHERE database = ${chLit(ch.database)} AND startsWith(name, 'requests_load_')`)) engines.push(String(r.engine));
+      };
+      for (const [name, text, rows] of [['hostile.csv', hostileCsv(), 40], ['hostile.jsonl', hostileJsonl(), 3], ['hostile-17.csv', hostileCsv(), 17]] as const) {
+        const file = writeTemp(name, text);
+        const duck = await onDuck(file);
+        const native = await importFileToClickHouse(ch, file, { ...opts, chunkRows: rows, onStep: (s) => (s === 'loaded' ? seen() : undefined) });
+        expect(pick(native)).toEqual(pick(duck.summary));
+        const stored = await ch.query(`SELECT ${STORED} FROM ${ch.table('requests')} WHERE import_id = ${chLit(native.importId!)} ORDER BY request_id, attempt`);
+        expect(stored).toEqual(duck.rows);
+        // The next file's keys must not collide with this one's: a fresh store per fixture.
+        await ch.command(`DROP DATABASE ${ch.database}`);
+      }
+      expect(engines).toEqual(['MergeTree', 'MergeTree', 'MergeTree']);
+      expect(await count(ch, `SELECT count() FROM system.tables WHERE is_temporary`)).toBe(0);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('duplicates across chunks are rejected naming the first line; the 1% rule counts the whole file; a refused chunked file leaves nothing behind', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      // r0…r199, then r5 again at line 202 and a bad row: 2 rejects of 202 rows (0.99%: under the limit only over the whole file).
+      const lines = [HEADER, ...csvRows(200), csvRows(1, 5)[0]!, '2026-05-01T00:00:00Z,bad0,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass'];
+      const ok = await importFileToClickHouse(ch, writeTemp('d.csv', lines.join('\n')), { today, chunkRows: 50 });
+      expect(ok).toMatchObject({ rowsRead: 202, kept: 200, rejected: 2, rejectsByRule: { duplicate_id: 1, negative_input_tokens: 1 }, checkedBy: 'clickhouse' });
+      expect(ok.rejects[0]).toEqual({ line: 202, reason: 'duplicate request_id + attempt (r5, 0), first at line 7' });
+      // Three bad rows of 103: refused, whichever chunk they fall in.
+      const bad = [HEADER, ...csvRows(100, 1000), ...[1, 2, 3].map((k) => `2026-05-01T00:00:00Z,bad${k},0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass`)];
+      const refused = await importFileToClickHouse(ch, writeTemp('r.csv', bad.join('\n')), { today, chunkRows: 10 });
+      expect(refused.aborted).toMatch(/3 of 103 rows .* over the 1% limit/);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(200);
+      expect(await leftovers(ch)).toEqual([]);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('a JSONL key seen only in a later chunk decides for the whole file, as DuckDB decides (timestamp over ts, e2e_ms over e2e_s)', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const row = (i: number, extra: Record<string, unknown>) => JSON.stringify({ request_id: `k${i}`, model: 'm', input_tokens: 10, output_tokens: 5, ...extra });
+      const lines = [
+        ...Array.from({ length: 6 }, (_, i) => row(i, { ts: '2026-05-01T00:00:00Z', e2e_s: 0.5 })),
+        row(6, { timestamp: '2026-05-02T00:00:00Z', ts: '2026-05-01T00:00:00Z', e2e_ms: 700 }),
+        ...Array.from({ length: 5 }, (_, i) => row(7 + i, { timestamp: '2026-05-03T00:00:00Z', e2e_s: 0.25 })),
+      ];
+      const file = writeTemp('late.jsonl', lines.join('\n'));
+      const s = await expectParity(ch, file, 4);
+      // The ts-only rows have no timestamp once the file has a timestamp key (DuckDB's rule): rejected, not read from ts.
+      expect(s.rejectsByRule.missing_timestamp).toBe(6);
+    } finally {
+      await ch.close();
+    }
+  });
+
+  it('progress: the reader reports bytes read of the file, rising to its size (gzip: of the compressed file)', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const text = [HEADER, ...csvRows(60_000)].join('\n');
+      for (const file of [writeTemp('p.csv', text), writeTemp('p.csv.gz', '')]) {
+        if (file.endsWith('.gz')) writeFileSync(file, gzipSync(text));
+        const events: { bytesRead: number; totalBytes: number }[] = [];
+        const s = await importFileToClickHouse(ch, file, { today, chunkRows: 20_000, onReadProgress: (p) => events.push(p) });
+        expect(s).toMatchObject({ rowsRead: 60_000, checkedBy: 'clickhouse' });
+        const size = statSync(file).size;
+        expect(events.length).toBeGreaterThan(file.endsWith('.gz') ? 0 : 2);
+        expect(events.every((e) => e.totalBytes === size)).toBe(true);
+        expect(events.every((e, i) => i === 0 || e.bytesRead >= events[i - 1]!.bytesRead)).toBe(true);
+        expect(events.at(-1)!.bytesRead).toBe(size);
+      }
+    } finally {
+      await ch.close();
+    }
+  });
+});
+
+/** The same records with another delimiter: commas outside quotes become `d` (the quote state runs across lines, for multi-line fields). */
+function redelimit(text: string, d: string): string {
+  let quoted = false;
+  let out = '';
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    out += c === ',' && !quoted ? d : c;
+  }
+  return out;
+}
+
+describe('ClickHouse-native import of tab-, pipe- and semicolon-separated files (the delimiter sniffed from the header)', () => {
+  it('the hostile and fuzzed files give what DuckDB gives, as .tsv and as .csv with a ; or | header', { timeout: 300_000 }, async () => {
+    for (const [d, ext] of [['\t', 'tsv'], ['|', 'csv'], [';', 'csv'], ['\t', 'csv']] as const) {
+      const ch = await openClickHouse(server.fresh());
+      try {
+        const s = await expectParity(ch, writeTemp(`hostile.${ext}`, redelimit(hostileCsv(), d)));
+        expect(s.kept, `${JSON.stringify(d)} ${ext}`).toBeGreaterThan(10);
+        expect(s.rejectsByRule.malformed).toBeGreaterThan(0);
+        for (let i = 0; i < 3; i++) {
+          const r = rng(2400 + i);
+          const rows = normRows(r, 40 + i * 10, 0.35);
+          for (const x of rows) x.fields.request_id = `d${i}-${x.fields.request_id}`;
+          await expectParity(ch, writeTemp(`f.${ext}`, redelimit(toCsv(rows), d)), i === 2 ? 13 : undefined);
+        }
+      } finally {
+        await ch.close();
+      }
+    }
+  });
+
+  it('the delimiter is the one that splits the header into the most fields; a one-name header is comma-separated', () => {
+    expect(sniffDelimiter(HEADER)).toBe(',');
+    expect(sniffDelimiter(HEADER.replaceAll(',', ';'))).toBe(';');
+    expect(sniffDelimiter(HEADER.replaceAll(',', '|'))).toBe('|');
+    expect(sniffDelimiter(HEADER.replaceAll(',', '\t'))).toBe('\t');
+    // A quoted name holding another candidate does not count for it.
+    expect(sniffDelimiter('"a;b;c;d",timestamp,request_id')).toBe(',');
+    expect(sniffDelimiter('timestamp')).toBe(',');
+    // A tie goes to the first of DuckDB's candidates (, | ; tab).
+    expect(sniffDelimiter('a;b|c')).toBe('|');
+  });
+});
+
+/** A zstd frame (RFC 8878 §3.1.1) of raw blocks: the exact bytes of `text`, no compression (window 128 KiB, blocks of 100 kB). */
+function rawZstd(text: string): Buffer {
+  const data = Buffer.from(text);
+  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
+  for (let at = 0; at === 0 || at < data.length; at += 100_000) {
+    const block = data.subarray(at, at + 100_000);
+    const h = (block.length << 3) | (at + 100_000 >= data.length ? 1 : 0);
+    parts.push(Buffer.from([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff]), block);
+  }
+  return Buffer.concat(parts);
+}
+
+describe('ClickHouse-native import of .zst files (decompressed in JavaScript as they are read)', () => {
+  it('hostile CSV and JSONL in zstd frames, and a zstd CSV DuckDB compressed, give what DuckDB gives', { timeout: 120_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    try {
+      for (const [name, text] of [['hostile.csv.zst', hostileCsv()], ['hostile.jsonl.zst', hostileJsonl()]] as const) {
+        const file = join(tempDir(), name);
+        writeFileSync(file, rawZstd(text));
         await expectParity(ch, file);
       }
+      // Real compressed blocks (DuckDB's zstd writer), checked in chunks.
+      const file = join(tempDir(), 'duck.csv.zst');
+      const mem = await memoryStore();
+      try {
+        await mem.conn.run(
+          `COPY (SELECT 'z' || i AS request_id, TIMESTAMP '2026-05-01' + INTERVAL (i) SECOND AS timestamp, i % 3 AS attempt, 'gpt-5.5' AS model, 1000 + i AS input_tokens, CASE WHEN i % 997 = 0 THEN -1 ELSE 5 END AS output_tokens FROM range(60000) t(i)) TO '${file}' (FORMAT csv, COMPRESSION zstd)`,
+        );
+      } finally {
+        mem.close();
+      }
+      const s = await expectParity(ch, file, 25_000);
+      expect(s).toMatchObject({ rowsRead: 60_000, rejected: 61, rejectsByRule: { negative_output_tokens: 61 } });
     } finally {
       await ch.close();
     }
@@ -243,17 +414,6 @@ describe('ClickHouse-native import: idempotent, all or nothing', () => {
     }
   });
 
-  it('a semicolon-separated CSV is left to DuckDB (which sniffs the delimiter) and imports the same rows', { timeout: 60_000 }, async () => {
-    const ch = await openClickHouse(server.fresh());
-    try {
-      const semi = writeTemp('s.csv', [HEADER, ...csvRows(20)].map((l) => l.replace(/,/g, ';')).join('\n'));
-      expect(await importFileToClickHouse(ch, semi, { today })).toMatchObject({ kept: 20, checkedBy: 'duckdb' });
-      expect(await importFileToClickHouse(ch, writeTemp('c.csv', [HEADER, ...csvRows(20)].join('\n')), { today })).toMatchObject({ kept: 0, alreadyStored: 20, checkedBy: 'clickhouse' });
-    } finally {
-      await ch.close();
-    }
-  });
-
   it('a file the reader refuses (missing columns, a bad gzip) touches nothing', { timeout: 60_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {
@@ -270,7 +430,8 @@ describe('ClickHouse-native import: idempotent, all or nothing', () => {
 });
 
 /** The CLI as a user runs it, in its own process (two importers are two machines' worth of processes). */
-const MAIN = join(import.meta.dirname, '../../dist/cli/main.js');
+const DIST = join(import.meta.dirname, '../../dist');
+const MAIN = join(DIST, 'cli/main.js');
 function routefit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [MAIN, ...args], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
@@ -288,10 +449,10 @@ describe('traces import --check-with: the user picks the engine that checks the 
     expect(JSON.parse(viaDuck.stdout).imports[0]).toMatchObject({ kept: 40, checkedBy: 'duckdb' });
     const again = await routefit(['traces', 'import', csv, '--clickhouse', url, '--check-with', 'clickhouse', '--json']);
     expect(JSON.parse(again.stdout).imports[0]).toMatchObject({ kept: 0, alreadyStored: 40, checkedBy: 'clickhouse' });
-    const tsv = writeTemp('pick.tsv', [HEADER, ...csvRows(5)].map((l) => l.replaceAll(',', '\t')).join('\n'));
-    const refused = await routefit(['traces', 'import', tsv, '--clickhouse', url, '--check-with', 'clickhouse']);
+    const parquet = writeTemp('pick.parquet', 'not read: refused on its format');
+    const refused = await routefit(['traces', 'import', parquet, '--clickhouse', url, '--check-with', 'clickhouse']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/--check-with clickhouse checks CSV and JSONL files only \(tab-separated files are read by DuckDB\); pass --check-with duckdb/);
+    expect(refused.stderr).toMatch(/--check-with clickhouse checks CSV and JSONL files only \(parquet files are converted by DuckDB\); pass --check-with duckdb/);
     const onDuckStore = await routefit(['traces', 'import', csv, '--db', join(tempDir(), 'x.duckdb'), '--check-with', 'duckdb']);
     expect(onDuckStore.code).toBe(2);
     expect(onDuckStore.stderr).toMatch(/--check-with chooses how rows are checked on their way into a ClickHouse store/);
@@ -334,6 +495,43 @@ describe('ClickHouse-native import on the two-shard cluster: concurrent importer
       expect(await count(ch, `SELECT sum(kept) FROM ${ch.table('imports')}`)).toBe(9005);
       expect(await leftovers(ch)).toEqual(CLUSTER_TABLES);
     } finally {
+      await ch.close();
+    }
+  });
+
+  it('an importer SIGKILLed after its checked rows went to a load table on shard 2 leaves nothing visible; the next import (via shard 1) drops the table once the killed one stops beating', { timeout: 240_000 }, async () => {
+    if (provided.error) throw new Error(provided.error);
+    const url = `${provided.url}/n_${randomBytes(6).toString('hex')}`;
+    expect((await routefit(['traces', 'import', writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), '--clickhouse', url, '--cluster', provided.cluster!])).code).toBe(0);
+    const ch = await openClickHouse(url);
+    const second = await openClickHouse((await clusterNodes(ch, url, provided.cluster!))[1]!);
+    const file = writeTemp('big.csv', [HEADER, ...csvRows(200_000, 100)].join('\n'));
+    const script = `const { openClickHouse } = await import(${JSON.stringify(join(DIST, 'traces/clickhouse/connection.js'))});
+      const { importFileToClickHouse } = await import(${JSON.stringify(join(DIST, 'traces/clickhouse/import.js'))});
+      const ch = await openClickHouse(process.argv[1], { cluster: process.argv[2] });
+      await importFileToClickHouse(ch, process.argv[3], { today: '${today}', chunkRows: 5000 });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, (await clusterNodes(ch, url, provided.cluster!))[1]!, provided.cluster!, file], { stdio: 'ignore' });
+    const loadTables = async () => (await second.query(`SELECT name, engine FROM system.tables WHERE database = ${chLit(ch.database)} AND startsWith(name, 'requests_load_')`)).map((r) => `${r.engine}`);
+    try {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && !(await loadTables()).length) await new Promise((r) => setTimeout(r, 20));
+      expect(await loadTables()).toEqual(['MergeTree']);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(100);
+      // Still there: a killed importer is known dead only when its heartbeat is STALE_S old.
+      expect(await loadTables()).toEqual(['MergeTree']);
+      await new Promise((r) => setTimeout(r, (STALE_S + 1) * 1000));
+      const r = await routefit(['traces', 'import', file, '--clickhouse', url, '--cluster', provided.cluster!, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const s = JSON.parse(r.stdout).imports[0];
+      expect(s).toMatchObject({ kept: 200_000, alreadyStored: 0, checkedBy: 'clickhouse' });
+      expect(s.notes.join('\n')).toMatch(/dropped 1 load\/stage table an interrupted import had left \(requests_load_[0-9a-f]{16}\)/);
+      expect(await loadTables()).toEqual([]);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(200_100);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await second.close();
       await ch.close();
     }
   });

@@ -10,7 +10,7 @@ import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
 import { type ChStore, chLit, openClickHouse } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
-import { type CheckedBy, NotNativeError, checkNative, dropNative, duckdbReason, nativeTables, stageNative } from './native-import.js';
+import { type CheckedBy, type ReadProgress, checkNative, dropNative, duckdbReason, nativeTables } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
 
 /**
@@ -18,9 +18,11 @@ import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.
  * "A real cluster"; issue 17, "--replace makes the newer file win, atomically").
  *
  * Two ways to check the rows (the summary's `checkedBy`):
- * - "clickhouse" (the default for CSV and JSONL, native-import.ts): the file is streamed into a
- *   temporary staging table on the server and checked there by ClickHouse SQL (row-rules.ts, the
- *   DuckDB check's rules); no local DuckDB. The checked rows are the load table.
+ * - "clickhouse" (the default for CSV, TSV and JSONL, native-import.ts): the file is streamed, a
+ *   chunk at a time, into a temporary staging table on the server and checked there by ClickHouse
+ *   SQL (row-rules.ts, the DuckDB check's rules); no local DuckDB. The checked rows are the load
+ *   table: temporary for a one-chunk file, else a MergeTree `requests_load_<token>` under this
+ *   importer's lease.
  * - "duckdb" (every other format, native-import.ts duckdbReason, or `check: 'duckdb'`): the file
  *   goes through the DuckDB importer unchanged (`importFile` into an in-memory store); the checked
  *   rows are written by DuckDB as JSON lines and streamed into `requests_load_<token>` (Log).
@@ -67,6 +69,10 @@ export interface ChImportOptions extends ImportOptions {
   lockWaitMs?: number;
   /** Which engine checks the rows: ClickHouse where the format allows (the default), or DuckDB (for comparisons and benches). */
   check?: CheckedBy;
+  /** The native path: called as the file is read (the long part; the checks run chunk by chunk as it arrives). */
+  onReadProgress?: (p: ReadProgress) => void;
+  /** The native path: rows staged in server memory at a time (default native-import.ts DEFAULT_CHUNK_ROWS). */
+  chunkRows?: number;
 }
 
 /** ClickHouse 18.16's dates run from 1970-01-01 to 2105-12-31 (its date table ends there; DateTime is UInt32 seconds). */
@@ -109,7 +115,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   const format = opts.format ?? detectFormat(file);
   // Ledgers (invoices, usage, incidents …) have their own path: ledger-import.ts (checked by the DuckDB ledger importer).
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return { ...(await (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts)), checkedBy: 'duckdb' };
-  const notNative = duckdbReason(file, format);
+  const notNative = duckdbReason(format);
   if (opts.check === 'clickhouse' && notNative !== undefined) {
     throw new RoutefitError('invalid_input', `${file}: --check-with clickhouse checks CSV and JSONL files only (${notNative}); pass --check-with duckdb or drop the flag`, { field: 'check-with' });
   }
@@ -123,23 +129,40 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
   await checkCompressed(file);
   // Temporary tables: this session's own, so no lock or token is needed to stage (and a refused file touches no database).
   const t = nativeTables(randomBytes(8).toString('hex'));
+  // A file longer than one chunk moves its checked rows into a real table named by this importer's
+  // lease, which beats from then on: a killed import's table is a leftover the next import drops.
+  let lease: ImportLease | undefined;
+  let spilled: string | undefined;
+  const spill = async () => {
+    if (spilled) return spilled;
+    lease = await openLease(await lockNode(ch, opts), ch.connector);
+    await ch.command(`CREATE DATABASE IF NOT EXISTS ${ch.database}`);
+    return (spilled = ch.table(`requests_load_${lease.token}`));
+  };
   try {
-    let staged;
+    let checked;
     try {
-      staged = await stageNative(ch, file, format, t.stage);
+      checked = await checkNative(ch, file, format, t, { ...opts, spill, ...(opts.onReadProgress ? { onProgress: opts.onReadProgress } : {}) });
     } catch (err) {
-      if (err instanceof NotNativeError) return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
       if (err instanceof RoutefitError) throw err;
       throw new RoutefitError('invalid_input', `${file}: cannot read as ${format}: ${(err as Error).message.split('\n')[0]}`, { field: 'file' });
     }
-    const checked = await checkNative(ch, file, format, staged, t, opts);
     const summary = checked.summary;
     if (summary.aborted) return { ...summary, checkedBy: 'clickhouse' };
     if (checked.range) checkRange(file, checked.range.lo, checked.range.hi);
-    return { ...(await lockedWrite(ch, opts, file, summary, checked.valid, { table: t.load, where: checked.where })), checkedBy: 'clickhouse' };
+    return { ...(await lockedWrite(ch, opts, file, summary, checked.valid, { table: checked.load, where: checked.where }, lease)), checkedBy: 'clickhouse' };
   } finally {
     await dropNative(ch, t);
+    if (spilled) await ch.command(`DROP TABLE IF EXISTS ${spilled}`).catch(() => undefined);
+    await lease?.close().catch(() => undefined);
   }
+}
+
+/** The node whose database holds the store's import lock: the server, or shard 1's first replica of the cluster. */
+async function lockNode(ch: ChStore, opts: ChImportOptions): Promise<string> {
+  const url = opts.url ?? ch.url;
+  const cluster = opts.cluster ?? ch.cluster;
+  return cluster ? (await clusterNodes(ch, url, cluster))[0]! : url;
 }
 
 function checkRange(file: string, lo: unknown, hi: unknown): void {
@@ -151,15 +174,16 @@ function checkRange(file: string, lo: unknown, hi: unknown): void {
 }
 
 /** Opens the layout and the lease, and runs the locked write of the checked rows. */
-async function lockedWrite(ch: ChStore, opts: ChImportOptions, file: string, summary: ImportSummary, valid: number, source: LoadSource): Promise<ImportSummary> {
+async function lockedWrite(ch: ChStore, opts: ChImportOptions, file: string, summary: ImportSummary, valid: number, source: LoadSource, opened?: ImportLease): Promise<ImportSummary> {
   // Only now, with rows to send, is the store touched: a refused file leaves even a new store uncreated.
   const { nodes, lockUrl } = await openLayout(ch, opts);
   try {
-    const lease = await openLease(lockUrl, ch.connector);
+    // The lease the native path opened when it moved checked rows to a real table (closed by it), or a new one.
+    const lease = opened ?? (await openLease(lockUrl, ch.connector));
     try {
       return await writeImport(ch, nodes, lease, source, file, summary, valid, { onStep: opts.onStep, onLockWait: opts.onLockWait, lockWaitMs: opts.lockWaitMs, replace: opts.replace === true, today: opts.today });
     } finally {
-      await lease.close();
+      if (!opened) await lease.close();
     }
   } finally {
     await Promise.all(nodes.map((n) => n.close()));
@@ -234,7 +258,7 @@ async function writeImport(ch: ChStore, nodes: ChStore[], lease: ImportLease, so
     await lease.acquire({ ...(o.lockWaitMs !== undefined ? { waitMs: o.lockWaitMs } : {}), ...(o.onLockWait ? { onWait: o.onLockWait } : {}) });
     await o.onStep?.('locked');
     // Under the lock a killed holder is known dead (its lock was broken as stale): its tables go now.
-    leftovers = await dropLeftovers(ch, await lease.alive());
+    leftovers = await dropLeftovers(nodes.length ? nodes : [ch], await lease.alive());
     const orphans = await dropUncommitted(ch, nodes);
     const id = await nextImportId(ch);
     // The stored rows with this file's keys (looked up only among its request ids: memory follows the
@@ -345,18 +369,23 @@ async function dropUncommitted(ch: ChStore, nodes: ChStore[]): Promise<number[]>
  * "Resources"): they hold no committed rows. A table is a leftover when its token (its importer)
  * has stopped beating (import-lock.ts): other live importers' tables are left alone.
  */
-export async function dropLeftovers(ch: ChStore, alive: Set<string>): Promise<string[]> {
-  const rows = await ch.query(
-    `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_') OR startsWith(name, 'requests_match_')) ORDER BY name`,
-  );
-  const names = rows
-    .map((r) => String(r.name))
-    .filter((n) => {
-      const m = /^requests_(?:load|stage|match)_(?:[0-9]+_)?([0-9a-f]+)$/.exec(n);
-      return m !== null && !alive.has(m[1]!);
-    });
-  for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
-  return names;
+export async function dropLeftovers(stores: ChStore[], alive: Set<string>): Promise<string[]> {
+  const dropped: string[] = [];
+  // Every node: an importer leaves its load table on the node it was given.
+  for (const ch of stores) {
+    const rows = await ch.query(
+      `SELECT name FROM system.tables WHERE database = ${chLit(ch.database)} AND (startsWith(name, 'requests_load_') OR startsWith(name, 'requests_stage_') OR startsWith(name, 'requests_match_')) ORDER BY name`,
+    );
+    const names = rows
+      .map((r) => String(r.name))
+      .filter((n) => {
+        const m = /^requests_(?:load|stage|match)_(?:[0-9]+_)?([0-9a-f]+)$/.exec(n);
+        return m !== null && !alive.has(m[1]!);
+      });
+    for (const n of names) await ch.command(`DROP TABLE IF EXISTS ${ch.table(n)}`);
+    dropped.push(...names);
+  }
+  return dropped;
 }
 
 /** One 64-bit hash of a stored row's values (cityHash64 takes any number of arguments; isNull keeps NULL apart from '' or 0). */

@@ -64,6 +64,8 @@ export interface StoreImportOptions extends ImportOptions {
    * it in its progress bar. Every store checks rows with the same importer.
    */
   whileChecking?: <T>(checker: Store, check: () => Promise<T>) => Promise<T>;
+  /** ClickHouse, rows checked on the server: called as the file is read (the long part there; the checks run chunk by chunk as it arrives). */
+  onReadProgress?: (p: { bytesRead: number; totalBytes: number }) => void;
   /** ClickHouse: which engine checks trace rows (default: ClickHouse SQL where the format allows, else DuckDB). */
   check?: 'duckdb' | 'clickhouse';
   /** Called while another importer holds a shared store's import lock (ClickHouse), with the holder's token. */

@@ -35,10 +35,14 @@ const options = {
 };
 type ImportOpts = OptionValues<typeof options>;
 
+/** The bar of one file on stderr (only drawn when stderr is a terminal: see importFiles). */
+const newBar = (label: string, unit: string) =>
+  new SingleBar({ format: `${label} |{bar}| {percentage}% · ${unit}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+
 /** A progress bar on stderr while DuckDB works through a long file: it polls the running statement's progress. */
 async function withProgress<T>(store: Store, label: string, enabled: boolean, body: () => Promise<T>): Promise<T> {
   if (!enabled) return body();
-  const bar = new SingleBar({ format: `${label} |{bar}| {percentage}% · step {step}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  const bar = newBar(label, 'step {step}');
   bar.start(100, 0, { step: 1 });
   let step = 1;
   let last = 0;
@@ -54,6 +58,27 @@ async function withProgress<T>(store: Store, label: string, enabled: boolean, bo
     clearInterval(timer);
     bar.stop();
   }
+}
+
+/** The bar of a file ClickHouse checks: the share of the file read (checks run on the server as chunks arrive). Started by the first report. */
+function readProgress(label: string, enabled: boolean) {
+  let bar: SingleBar | undefined;
+  return {
+    update(p: { bytesRead: number; totalBytes: number }) {
+      if (!enabled) return;
+      if (!bar) {
+        bar = newBar(label, 'read and checked on the server');
+        bar.start(100, 0);
+      }
+      bar.update(p.totalBytes > 0 ? Math.min(100, Math.round((100 * p.bytesRead) / p.totalBytes)) : 0);
+      // Read: cleared before the key match and its messages (a lock wait) begin.
+      if (p.bytesRead >= p.totalBytes) {
+        bar.stop();
+        bar = undefined;
+      }
+    },
+    stop: () => bar?.stop(),
+  };
 }
 
 const cmdClusterGiven = (opts: ImportOpts) => opts.cluster !== undefined && process.env.ROUTEFIT_CLICKHOUSE_CLUSTER !== opts.cluster;
@@ -102,7 +127,14 @@ async function importFiles(files: string[], opts: ImportOpts, io: Io, where: Sto
     for (const n of store.notes) io.err(`${n}\n`);
     const out: ImportSummary[] = [];
     const bar = opts.progress !== false && process.stderr.isTTY === true;
-    for (const f of files) out.push(await store.importFile(f, { ...common, onLockWait: lockWaitNote(io, f), whileChecking: (checker, check) => withProgress(checker, f, bar, check) }));
+    for (const f of files) {
+      const reading = readProgress(f, bar);
+      try {
+        out.push(await store.importFile(f, { ...common, onLockWait: lockWaitNote(io, f), whileChecking: (checker, check) => withProgress(checker, f, bar, check), onReadProgress: (p) => reading.update(p) }));
+      } finally {
+        reading.stop();
+      }
+    }
     return { summaries: out, json: store.json };
   });
   return reportImports(summaries, json, opts, io);
