@@ -27,7 +27,6 @@ export {
   type Slo,
   SUMMARY_QUANTILES,
   TPOT,
-  anyWorkflow,
   dayBucket,
   dimensionSql,
   hourBucket,
