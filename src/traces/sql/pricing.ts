@@ -46,13 +46,13 @@ const DAY_MS = 86_400_000;
  * grouping by three columns with min/max of the timestamp, instead of a DISTINCT over a day computed
  * for every row; a store whose span would make more than MAX_SPANNED_DAYS rows lists the held days.
  */
-async function dayCombos(src: SqlSource): Promise<Record<string, unknown>[]> {
+export async function dayCombos(src: SqlSource, maxSpannedDays = MAX_SPANNED_DAYS): Promise<Record<string, unknown>[]> {
   const d = src.dialect;
   const spans = await src.query(
     `SELECT route, provider, model, ${d.dateText(d.date(`min(${d.ts})`))} AS first_day, ${d.dateText(d.date(`max(${d.ts})`))} AS last_day FROM ${src.attempts} GROUP BY route, provider, model`,
   );
   const days = (r: Record<string, unknown>) => (Date.parse(String(r.last_day)) - Date.parse(String(r.first_day))) / DAY_MS + 1;
-  if (spans.reduce((n, r) => n + days(r), 0) > MAX_SPANNED_DAYS) {
+  if (spans.reduce((n, r) => n + days(r), 0) > maxSpannedDays) {
     return src.query(`SELECT DISTINCT route, provider, model, ${d.dateText(d.date(d.ts))} AS day FROM ${src.attempts}`);
   }
   return spans.flatMap((r) =>
