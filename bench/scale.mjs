@@ -8,8 +8,10 @@
 // on CSV, all-VARCHAR Parquet and typed Parquet (written by the same function `traces generate
 // --out x.parquet` uses), at several sizes, with a fitted slope for linearity. CPU time is user +
 // sys of the child processes (GNU time), beside wall time and the child's peak RSS.
-// Optionally (CLICKHOUSE_SIZES) the ClickHouse one-server path against hand-written ClickHouse SQL
-// on the same table; the server's own CPU (from /proc) is added to the client's.
+// Optionally (CLICKHOUSE_SIZES) the ClickHouse paths, one server and the two-shard cluster
+// (CLICKHOUSE_PATHS=one,cluster), against hand-written ClickHouse SQL on the same tables; the servers'
+// own CPU (from /proc) is added to the client's. CLICKHOUSE_STATE=DIR uses a cluster already started
+// with `scripts/clickhouse-cluster.sh start DIR`; CLICKHOUSE_REUSE=1 keeps databases already imported.
 //
 // Run on demand, never in `npm test`:
 //   npm run build && nice node bench/scale.mjs                     (SIZES=1e6,2e6,5e6,1e7 by default)
@@ -117,57 +119,103 @@ function benchDuck(n, format, file) {
 }
 const pick = (r) => ({ wall: r.wall, cpu: r.cpu, rssMb: r.rssMb });
 
-// ---- ClickHouse one server: routefit's import + summarize vs hand-written ClickHouse SQL on the same table.
+// ---- ClickHouse, one server and the two-shard cluster: routefit's import + summarize vs hand-written
+// ClickHouse SQL on the same tables. Both paths run on a cluster started by scripts/clickhouse-cluster.sh
+// (or the one CLICKHOUSE_STATE names, left running): "one server" is its first node with a database of
+// plain MergeTree tables (`--clickhouse URL/one<n>`), "cluster" the two shards (`--clickhouse URL/cl<n>
+// --cluster NAME`: a MergeTree table per shard, Distributed tables and the `requests` view over them).
+// CLICKHOUSE_REUSE=1 keeps a database that already holds rows (no import: its import columns say so).
 const chRows = [];
+const chPaths = (process.env.CLICKHOUSE_PATHS ?? 'one,cluster').split(',').filter(Boolean);
+const clusterScript = join(root, 'scripts/clickhouse-cluster.sh');
+
+/** The hand-written summary over a `requests` relation: the same aggregates, `quantilesExact`, one ANY LEFT JOIN for the last attempt. */
+const chHandSql = (t) => `SELECT workload, route, min(ts_us), max(ts_us), countIf(fin), count(),
+    countIf(fin AND quality = 'pass'), countIf(fin AND quality = 'fail'), countIf(fin AND quality = 'repaired'),
+    countIf(fin AND escalated_to_human = 1), countIf(status != 'ok'),
+    sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens),
+    countIf(cached_input_tokens > 0), countIf(batch = 1), countIf(fallback = 1),
+    sum((input_tokens - ifNull(cached_input_tokens, 0)) * 5e-6 + ifNull(cached_input_tokens, 0) * 2.5e-6 + output_tokens * 30e-6),
+    sum(cost_usd), sum(e2e_ms),
+    quantilesExact(0.5, 0.95, 0.99)(input_tokens), quantilesExact(0.5, 0.95, 0.99)(output_tokens),
+    quantilesExactIf(0.5, 0.95, 0.99)(ttft_ms, status = 'ok'),
+    quantilesExactIf(0.5, 0.95, 0.99)((e2e_ms - ttft_ms) / (output_tokens - 1), status = 'ok' AND output_tokens > 1),
+    quantilesExactIf(0.5, 0.95, 0.99)(e2e_ms, status = 'ok'), uniqExact(workflow_id)
+  FROM (SELECT *, attempt = last AS fin FROM ${t} ANY LEFT JOIN (SELECT request_id, max(attempt) AS last FROM ${t} GROUP BY request_id) USING request_id)
+  GROUP BY workload, route FORMAT Null`;
+
 async function benchClickHouse() {
-  const { startLocalClickHouse } = await import(join(root, 'dist/traces/clickhouse/local-server.js'));
-  const server = await startLocalClickHouse();
-  const serverCpu = () => {
-    // utime + stime of the server (clock ticks, 100/s on Linux), fields 14 and 15 of /proc/PID/stat.
-    const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const given = process.env.CLICKHOUSE_STATE;
+  const state = given ?? join(dir, 'cluster');
+  let envLines = '';
+  if (!given) {
+    const r = spawnSync(clusterScript, ['start', state], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`clickhouse-cluster.sh start failed:\n${r.stderr}`);
+    envLines = r.stdout;
+  }
+  const shards = [1, 2].map((i) => ({ pid: Number(readFileSync(join(state, `shard${i}/pid`), 'utf8')), url: `http://127.0.0.1:${readFileSync(join(state, `shard${i}/http_port`), 'utf8').trim()}` }));
+  const url = /ROUTEFIT_CLICKHOUSE_URL=(\S+)/.exec(envLines)?.[1] ?? shards[0].url;
+  const clusterName = /ROUTEFIT_CLICKHOUSE_CLUSTER=(\S+)/.exec(envLines)?.[1] ?? 'routefit';
+  // utime + stime of every server (clock ticks, 100/s on Linux), fields 14 and 15 of /proc/PID/stat.
+  const serverCpu = () => sum(shards.map(({ pid }) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
-  };
+  }));
   const withServer = (fn) => {
     const c0 = serverCpu();
     const r = fn();
-    return { ...r, serverCpu: serverCpu() - c0, cpu: r.cpu + (serverCpu() - c0) };
+    const c = serverCpu() - c0;
+    return { ...r, serverCpu: c, cpu: r.cpu + c };
+  };
+  // curl, one connection per statement (18.16 closes idle keep-alive sockets under fetch's feet).
+  const sql = async (u, q) => {
+    const r = spawnSync('curl', ['-sS', '--fail-with-body', u, '--data-binary', '@-'], { input: q, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${q.slice(0, 200)}: ${r.stdout}${r.stderr}`);
+    return r.stdout.trim();
   };
   try {
     for (const n of chSizes) {
-      const file = join(dir, `ch-${n}.csv`);
-      run([process.execPath, cli, 'traces', 'generate', '--workload', WORKLOAD, '--days', '30', '--rows', String(n), '--seed', '1', '--out', file]);
-      const url = `${server.url}/bench${n}`;
-      const imp = withServer(() => run([process.execPath, cli, 'traces', 'import', file, '--clickhouse', url, '--no-progress', '--json']));
-      const sum1 = withServer(() => run([process.execPath, cli, 'traces', 'summarize', '--clickhouse', url, '--by', 'workload,route', '--json']));
-      // Hand-written: load the same CSV with clickhouse's own CSV input into a plain table, then the
-      // summary's aggregates over routefit's stored table (same rows, same engine, same server).
-      const t = `bench${n}.requests`;
-      const handSql = `SELECT workload, route, min(ts_us), max(ts_us), countIf(fin), count(),
-          countIf(fin AND quality = 'pass'), countIf(fin AND quality = 'fail'), countIf(fin AND quality = 'repaired'),
-          countIf(fin AND escalated_to_human = 1), countIf(status != 'ok'),
-          sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens),
-          countIf(cached_input_tokens > 0), countIf(batch = 1), countIf(fallback = 1),
-          sum((input_tokens - ifNull(cached_input_tokens, 0)) * 5e-6 + ifNull(cached_input_tokens, 0) * 2.5e-6 + output_tokens * 30e-6),
-          sum(cost_usd), sum(e2e_ms),
-          quantilesExact(0.5, 0.95, 0.99)(input_tokens), quantilesExact(0.5, 0.95, 0.99)(output_tokens),
-          quantilesExactIf(0.5, 0.95, 0.99)(ttft_ms, status = 'ok'),
-          quantilesExactIf(0.5, 0.95, 0.99)((e2e_ms - ttft_ms) / (output_tokens - 1), status = 'ok' AND output_tokens > 1),
-          quantilesExactIf(0.5, 0.95, 0.99)(e2e_ms, status = 'ok'), uniqExact(workflow_id)
-        FROM (SELECT *, attempt = last AS fin FROM ${t} ANY LEFT JOIN (SELECT request_id, max(attempt) AS last FROM ${t} GROUP BY request_id) USING request_id)
-        GROUP BY workload, route FORMAT Null`;
-      const hand = withServer(() => run(node(`
-        const r = await fetch(${JSON.stringify(server.url)}, { method: 'POST', body: ${JSON.stringify(handSql)} });
-        if (!r.ok) throw new Error(await r.text());`)));
-      const kept = JSON.parse(imp.stdout).imports[0].kept;
-      const m = { n, kept, imp, sum: sum1, hand };
-      log({ clickhouse: n, import: pick(imp), importServerCpu: imp.serverCpu, summarize: pick(sum1), summarizeServerCpu: sum1.serverCpu, hand: pick(hand), handServerCpu: hand.serverCpu });
-      chRows.push(m);
-      rmSync(file, { force: true });
+      let file = null;
+      for (const path of chPaths) {
+        const db = `${path === 'cluster' ? 'cl' : 'one'}${n}`;
+        // --cluster at import (it creates the shards' tables); a read needs only the URL (the `requests` view is over the Distributed table).
+        const store = [`${url}/${db}`];
+        const held = Number((await sql(url, `SELECT count() FROM system.tables WHERE database = '${db}' AND name = 'requests'`)) === '1' ? await sql(url, `SELECT count() FROM ${db}.requests`) : 0);
+        let imp = null;
+        let kept = held;
+        if (!(process.env.CLICKHOUSE_REUSE === '1' && held > 0)) {
+          // A fresh store (a re-import would add nothing): the database dropped on every node (18.16 has no ON CLUSTER without ZooKeeper).
+          for (const s of shards) await sql(s.url, `DROP DATABASE IF EXISTS ${db}`);
+          if (!file) {
+            file = join(dir, `ch-${n}.csv`);
+            run([process.execPath, cli, 'traces', 'generate', '--workload', WORKLOAD, '--days', '30', '--rows', String(n), '--seed', '1', '--out', file]);
+          }
+          imp = withServer(() => run([process.execPath, cli, 'traces', 'import', file, '--clickhouse', ...store, ...(path === 'cluster' ? ['--cluster', clusterName] : []), '--no-progress', '--json']));
+          kept = JSON.parse(imp.stdout).imports[0].kept;
+        }
+        const summ = withServer(() => run([process.execPath, cli, 'traces', 'summarize', '--clickhouse', ...store, '--by', 'workload,route', '--json']));
+        // Another build's summarize on the same tables (CLICKHOUSE_BASELINE_CLI=<its dist/cli/main.js>), e.g. main's, in the same run.
+        const base = process.env.CLICKHOUSE_BASELINE_CLI ? withServer(() => run([process.execPath, process.env.CLICKHOUSE_BASELINE_CLI, 'traces', 'summarize', '--clickhouse', ...store, '--by', 'workload,route', '--json'])) : null;
+        const hand = withServer(() => run(node(`
+          const r = await fetch(${JSON.stringify(url)}, { method: 'POST', body: ${JSON.stringify(chHandSql(`${db}.requests`))} });
+          if (!r.ok) throw new Error(await r.text());`)));
+        // Bytes on disk per stored row (every shard's parts of the table that holds the rows).
+        const table = path === 'cluster' ? 'requests_local' : 'requests_data';
+        const parts = (await Promise.all((path === 'cluster' ? shards : [shards[0]]).map((s) => sql(s.url, `SELECT sum(bytes_on_disk), sum(data_uncompressed_bytes), sum(rows) FROM system.parts WHERE active AND database = '${db}' AND table = '${table}' FORMAT TSV`))))
+          .map((l) => l.split('\t').map(Number));
+        const [disk, raw, partRows] = [0, 1, 2].map((k) => sum(parts.map((p) => p[k])));
+        const m = { n, path, kept, imp, sum: summ, base, hand, bytesPerRow: disk / partRows, rawBytesPerRow: raw / partRows };
+        log({ clickhouse: n, path, kept, import: imp && pick(imp), importServerCpu: imp?.serverCpu, summarize: pick(summ), summarizeServerCpu: summ.serverCpu, baseline: base && pick(base), hand: pick(hand), handServerCpu: hand.serverCpu, bytesPerRow: m.bytesPerRow });
+        chRows.push(m);
+      }
+      if (file) rmSync(file, { force: true });
     }
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
-    chRows.serverPeakMb = m ? Math.round(Number(m[1]) / 1024) : null;
+    chRows.serverPeakMb = shards.map(({ pid }) => {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return m ? Math.round(Number(m[1]) / 1024) : null;
+    });
   } finally {
-    await server.stop();
+    if (!given) spawnSync(clusterScript, ['stop', state], { stdio: 'inherit' });
   }
 }
 
@@ -233,14 +281,19 @@ for (const format of formats) {
   }
 }
 if (chRows.length) {
-  console.log(`\nClickHouse one server (18.16; cpu = client process + server delta; server peak RSS ${chRows.serverPeakMb} MB):\n`);
-  console.log('| rows | import wall s · cpu s (server) · RSS MB | summarize wall s · cpu s (server) · RSS MB | hand-written SQL wall s · cpu s (server) | summarize ÷ hand (cpu) | ÷ hand (wall) |');
-  console.log('|---:|---|---|---|---:|---:|');
+  console.log(`\nClickHouse 18.16, one server and the two-shard cluster (cpu = client process + every server's delta; server peak RSS ${chRows.serverPeakMb.join(', ')} MB):\n`);
+  console.log('| rows | path | import wall s · cpu s (server) · RSS MB | summarize wall s · cpu s (server) · RSS MB | hand-written SQL wall s · cpu s (server) | **summarize ÷ hand (cpu)** | ÷ hand (wall) | baseline build summarize cpu s · ÷ hand | disk bytes/row (uncompressed) |');
+  console.log('|---:|---|---|---|---|---:|---:|---|---:|');
   for (const r of chRows) {
-    console.log(`| ${r.kept.toLocaleString('en-US')} | ${f1(r.imp.wall)} · ${f1(r.imp.cpu)} (${f1(r.imp.serverCpu)}) · ${r.imp.rssMb} | ${f1(r.sum.wall)} · ${f1(r.sum.cpu)} (${f1(r.sum.serverCpu)}) · ${r.sum.rssMb} | ${f1(r.hand.wall)} · ${f1(r.hand.cpu)} (${f1(r.hand.serverCpu)}) | **${x(r.sum.cpu, r.hand.cpu)}** | ${x(r.sum.wall, r.hand.wall)} |`);
+    const imp = r.imp ? `${f1(r.imp.wall)} · ${f1(r.imp.cpu)} (${f1(r.imp.serverCpu)}) · ${r.imp.rssMb}` : '(stored before)';
+    console.log(`| ${r.kept.toLocaleString('en-US')} | ${r.path} | ${imp} | ${f1(r.sum.wall)} · ${f2(r.sum.cpu)} (${f2(r.sum.serverCpu)}) · ${r.sum.rssMb} | ${f1(r.hand.wall)} · ${f2(r.hand.cpu)} (${f2(r.hand.serverCpu)}) | **${x(r.sum.cpu, r.hand.cpu)}** | ${x(r.sum.wall, r.hand.wall)} | ${r.base ? `${f2(r.base.cpu)} · ${x(r.base.cpu, r.hand.cpu)}` : '—'} | ${f1(r.bytesPerRow)} (${f1(r.rawBytesPerRow)}) |`);
   }
-  for (const [what, get] of [['import', (r) => r.imp.cpu], ['summarize', (r) => r.sum.cpu], ['hand-written', (r) => r.hand.cpu]]) {
-    const f = fit(chRows.map((r) => ({ n: r.kept, y: get(r) })));
-    if (f) console.log(`- ClickHouse ${what}: ${f.usPerRow.toFixed(2)} µs/row (+${f.interceptS.toFixed(2)} s), exponent ${f.exponent.toFixed(3)}`);
+  for (const path of chPaths) {
+    const these = chRows.filter((r) => r.path === path);
+    for (const [what, get] of [['import', (r) => r.imp?.cpu], ['summarize', (r) => r.sum.cpu], ['baseline build summarize', (r) => r.base?.cpu], ['hand-written', (r) => r.hand.cpu]]) {
+      const pts = these.filter((r) => get(r) !== undefined).map((r) => ({ n: r.kept, y: get(r) }));
+      const f = fit(pts);
+      if (f) console.log(`- ClickHouse ${path}, ${what}: ${f.usPerRow.toFixed(2)} µs/row (+${f.interceptS.toFixed(2)} s), exponent ${f.exponent.toFixed(3)} over ${pts.length} sizes`);
+    }
   }
 }

@@ -5,7 +5,7 @@ import type { MeasuredTraceKitMetrics } from '../engine/measured/trace-kit.js';
 import type { ChStore } from './clickhouse/connection.js';
 import { type Row, type Store, lit } from './db.js';
 import { parseInstant } from './time-window.js';
-import { DIMENSIONS, type Dimension, type Slo, type SqlSource, anyWorkflow, sourceOf, summaryRows, workflowRows } from './sql/index.js';
+import { DIMENSIONS, type Dimension, type Slo, type SqlSource, sourceOf, summaryRows, workflowRows } from './sql/index.js';
 import { type GroupRoute, type TraceKitContext, traceKitFor } from './trace-kit.js';
 
 /**
@@ -116,7 +116,8 @@ export async function summarize(store: Readable, opts: SummaryOptions): Promise<
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
   const src = sourceOf(store);
   const rows = await summaryRows(src, opts);
-  const wf = (await anyWorkflow(src)) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
+  // The workflow pass runs only when a group counted a workflow (the summary's `workflows`), not after a scan of its own.
+  const wf = rows.some((r) => Number(r.workflows) > 0) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
   const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
   if (opts.traceKit) {
     const routes = new Map(rows.map((r) => [groupKey(r, opts.by), routesOf(r)]));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChStore } from '../../src/traces/clickhouse/connection.js';
 import { type Store, query } from '../../src/traces/db.js';
 import { summarize } from '../../src/traces/metrics.js';
-import { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type SqlSource, chSource, dayBucket, duckSource, firstQuantile, hourBucket, params, summaryRows } from '../../src/traces/sql/index.js';
+import { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type SqlSource, chSource, dayBucket, dayCombos, duckSource, firstQuantile, hourBucket, params, summaryRows } from '../../src/traces/sql/index.js';
 import { openChdb } from '../helpers/chdb.js';
 import { cli } from '../helpers/cli.js';
 import { HEADER, csvRows, memoryStore, tempDir, writeTemp } from './helpers.js';
@@ -45,6 +45,24 @@ const sources = (): [string, SqlSource][] => [
 ];
 
 describe('the expression layer: one spelling per dialect, the same numbers', () => {
+
+  it('the pricing keys span every day from first to last attempt per (route, provider, model), or list the held days past the limit', async () => {
+    // Route a has attempts on 05-01, 05-02 and (one added row) 05-05; route b on 05-02; provider NULL.
+    const extraUs = Date.UTC(2026, 4, 5, 12) * 1000;
+    const relation = (src: SqlSource) =>
+      src.dialect.engine === 'duckdb'
+        ? `(SELECT g AS route, CAST(NULL AS VARCHAR) AS provider, 'm' AS model, ts FROM t UNION ALL SELECT 'a', NULL, 'm', make_timestamp(${extraUs}))`
+        : `(SELECT g AS route, CAST(NULL AS Nullable(String)) AS provider, 'm' AS model, ts_us FROM ${ch.table('t')} UNION ALL SELECT 'a', CAST(NULL AS Nullable(String)), 'm', toInt64(${extraUs}))`;
+    const keys = (rows: Record<string, unknown>[]) => rows.map((r) => `${String(r.route)}|${String(r.provider)}|${String(r.model)}|${String(r.day)}`).sort();
+    for (const [name, src] of sources()) {
+      const over = { ...src, attempts: relation(src) };
+      expect(keys(await dayCombos(over)), name).toEqual([
+        ...['01', '02', '03', '04', '05'].map((d) => `a|null|m|2026-05-${d}`),
+        'b|null|m|2026-05-02',
+      ]);
+      expect(keys(await dayCombos(over, 5)), `${name}, past the limit`).toEqual(['a|null|m|2026-05-01', 'a|null|m|2026-05-02', 'a|null|m|2026-05-05', 'b|null|m|2026-05-02']);
+    }
+  });
   it('quantiles, conditional counts, sums, averages, argMin and day/hour buckets match the hand-computed values on every dialect', async () => {
     for (const [name, src] of sources()) {
       const d = src.dialect;

@@ -10,8 +10,10 @@
  * - Aggregates with a condition: DuckDB `FILTER (WHERE …)`; ClickHouse the -If combinators.
  * - Booleans: DuckDB BOOLEAN with three-valued logic; ClickHouse UInt8, and 18.16's AND/OR/NOT
  *   and if() return NULL on any NULL argument, so conditions are made non-NULL (`cond`).
- * - Quantiles: DuckDB quantile_cont; ClickHouse sorts groupArray and interpolates the same way
- *   (lo·(1 − d) + hi·d at (n − 1)·q), so both give the same p50/p95/p99 to the last bit.
+ * - Quantiles: DuckDB quantile_cont; current ClickHouse quantilesExactInclusive (the same R7
+ *   interpolation, lo + (hi − lo)·d at (n − 1)·q: one selection per level, no full sort); 18.16, which
+ *   has no inclusive variant, sorts groupArray and interpolates the same way (`interpolated`). All
+ *   three give the same p50/p95/p99 (to 1e-9; the tests compare them).
  * - Joins: ClickHouse needs ANY LEFT JOIN … USING for a one-match lookup (18.16 joins on
  *   equality only: the price of a row is looked up by (route, provider, model, day), not by range).
  * - formatDateTime's minute is `%M` on 18.16 and `%i` since 23.4 (`%M` became the month's name).
@@ -144,7 +146,19 @@ export function interpolated(s: string, qs: readonly number[]): string {
 
 const UTC_SECONDS = (us: string) => `toDateTime(intDiv(${us}, 1000000), 'UTC')`;
 
-function clickhouse(name: string, minute: string, binding: Dialect['binding']): Dialect {
+/**
+ * Current ClickHouse's exact quantiles of x over rows where c (NULL x skipped), with R7 interpolation
+ * as DuckDB's quantile_cont (quantilesExactInclusive, ClickHouse 20.1+); empty over no row (the
+ * aggregate alone gives NaNs there), as `interpolated`.
+ */
+function exactInclusive(x: string, qs: readonly number[], c?: string): string {
+  const n = `countIf(${c ? `isNotNull(${x}) AND ${c}` : `isNotNull(${x})`})`;
+  const levels = qs.join(', ');
+  const q = c ? `quantilesExactInclusiveIf(${levels})(toFloat64(${x}), ${c})` : `quantilesExactInclusive(${levels})(toFloat64(${x}))`;
+  return `if(${n} = 0, emptyArrayFloat64(), ${q})`;
+}
+
+function clickhouse(name: string, minute: string, binding: Dialect['binding'], quantiles: 'sorted' | 'inclusive'): Dialect {
   return {
     name,
     engine: 'clickhouse',
@@ -178,17 +192,20 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding']): 
     distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
     distinctPairs: (a, b) => `groupUniqArray([${a}, ${b}])`,
     mode: (x) => `topK(1)(${x})[1]`,
-    quantiles: (x, qs, c) => ({ inner: `arraySort(${c ? `groupArrayIf(${x}, ${c})` : `groupArray(${x})`})`, outer: (alias) => interpolated(alias, qs) }),
+    quantiles: (x, qs, c) =>
+      quantiles === 'inclusive'
+        ? { inner: exactInclusive(x, qs, c), outer: (alias) => alias }
+        : { inner: `arraySort(${c ? `groupArrayIf(${x}, ${c})` : `groupArray(${x})`})`, outer: (alias) => interpolated(alias, qs) },
     leftJoinOne: 'ANY LEFT JOIN',
     ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
     types: { text: 'String', bool: 'UInt8', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
   };
 }
 
-/** ClickHouse before 23.4 (18.16 and later): minutes `%M`, values as checked literals. */
-export const CLICKHOUSE_18 = clickhouse('ClickHouse before 23.4 (18.16 and later)', '%M', 'literal');
-/** ClickHouse 23.4 and later: minutes `%i`, values as query parameters. */
-export const CLICKHOUSE_CURRENT = clickhouse('ClickHouse 23.4 and later', '%i', 'clickhouse');
+/** ClickHouse before 23.4 (18.16 and later): minutes `%M`, values as checked literals, quantiles by a sorted array. */
+export const CLICKHOUSE_18 = clickhouse('ClickHouse before 23.4 (18.16 and later)', '%M', 'literal', 'sorted');
+/** ClickHouse 23.4 and later: minutes `%i`, values as query parameters, quantilesExactInclusive. */
+export const CLICKHOUSE_CURRENT = clickhouse('ClickHouse 23.4 and later', '%i', 'clickhouse', 'inclusive');
 
 /** The ClickHouse dialect of a server from its `version()` (e.g. "18.16.1", "26.7.2.1"). */
 export function dialectFor(version: string): Dialect {

@@ -18,7 +18,7 @@ export { type Params, checked, params } from './params.js';
 export { type SqlSource, chSource, duckSource, sourceOf } from './source.js';
 export { type Window, flagToMicros, where, windowMicros, windowPredicates } from './window.js';
 export { type AttemptCost, attemptCost } from './cost.js';
-export { PRICE_COLUMNS, attemptColumns, prepareDayPrices, pricedSql } from './pricing.js';
+export { PRICE_COLUMNS, attemptColumns, dayCombos, prepareDayPrices, pricedSql } from './pricing.js';
 export { REQUEST_DIMENSION_COLUMNS, attemptsSql } from './attempts.js';
 export {
   DIMENSIONS,
@@ -27,7 +27,6 @@ export {
   type Slo,
   SUMMARY_QUANTILES,
   TPOT,
-  anyWorkflow,
   dayBucket,
   dimensionSql,
   hourBucket,

@@ -36,10 +36,34 @@ const JOIN_KEYS = [...KEYS.flatMap((k) => [`k_${k}`, `n_${k}`]), 'row_day'];
 /** Every normalized column of an attempt, as the store names it (the timestamp is the dialect's `ts`). */
 export const attemptColumns = (src: SqlSource): string[] => COLUMNS.map((c) => (c.name === 'timestamp' ? src.dialect.ts : c.name));
 
+/** At most this many (route, provider, model, day) rows are spanned from first to last day; past it, only the days held. */
+const MAX_SPANNED_DAYS = 200_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * The (route, provider, model, day) combinations to price: each (route, provider, model) with every
+ * UTC day from its first to its last attempt (a day without attempts is a row no attempt joins). One
+ * grouping by three columns with min/max of the timestamp, instead of a DISTINCT over a day computed
+ * for every row; a store whose span would make more than MAX_SPANNED_DAYS rows lists the held days.
+ */
+export async function dayCombos(src: SqlSource, maxSpannedDays = MAX_SPANNED_DAYS): Promise<Record<string, unknown>[]> {
+  const d = src.dialect;
+  const spans = await src.query(
+    `SELECT route, provider, model, ${d.dateText(d.date(`min(${d.ts})`))} AS first_day, ${d.dateText(d.date(`max(${d.ts})`))} AS last_day FROM ${src.attempts} GROUP BY route, provider, model`,
+  );
+  const days = (r: Record<string, unknown>) => (Date.parse(String(r.last_day)) - Date.parse(String(r.first_day))) / DAY_MS + 1;
+  if (spans.reduce((n, r) => n + days(r), 0) > maxSpannedDays) {
+    return src.query(`SELECT DISTINCT route, provider, model, ${d.dateText(d.date(d.ts))} AS day FROM ${src.attempts}`);
+  }
+  return spans.flatMap((r) =>
+    Array.from({ length: days(r) }, (_, i) => ({ route: r.route, provider: r.provider, model: r.model, day: new Date(Date.parse(String(r.first_day)) + i * DAY_MS).toISOString().slice(0, 10) })),
+  );
+}
+
 /** Fills `day_prices` for the (route, provider, model, day) combinations the store holds. */
 export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promise<PricingContext> {
   const d = src.dialect;
-  const combos = await src.query(`SELECT DISTINCT route, provider, model, ${d.dateText(d.date(d.ts))} AS day FROM ${src.attempts}`);
+  const combos = await dayCombos(src);
   const keyOf = (r: Record<string, unknown>) => JSON.stringify([r.route ?? null, r.provider ?? null, r.model ?? null]);
   const keys = new Map<string, { route: string | null; provider: string | null; model: string | null }>();
   for (const c of combos) keys.set(keyOf(c), { route: (c.route as string | null) ?? null, provider: (c.provider as string | null) ?? null, model: (c.model as string | null) ?? null });

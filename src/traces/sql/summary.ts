@@ -155,8 +155,3 @@ export async function workflowRows(src: SqlSource, opts: Window & { by: readonly
     p,
   );
 }
-
-/** True when any attempt belongs to a workflow (the workflow pass is skipped otherwise). */
-export async function anyWorkflow(src: SqlSource): Promise<boolean> {
-  return (await src.query(`SELECT 1 AS x FROM ${src.attempts} WHERE ${src.dialect.notNull('workflow_id')} LIMIT 1`)).length > 0;
-}
