@@ -119,7 +119,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // chunk's rows out of order). Other formats carry their line in a column.
     const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
        SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map())}) c`;
-    if (staged.linesFromOrder) await inFileOrder(conn, insert, { oneThread: true });
+    if (staged.linesFromOrder) await inFileOrder(conn, insert);
     else await conn.run(insert);
     await conn.run('DROP VIEW stg');
     for (const t of staged.cleanup ?? []) await dropRelation(conn, t);

@@ -222,27 +222,14 @@ export async function readCsvRaw(conn: DuckDBConnection, file: string): Promise<
 /**
  * Runs one statement (or a body of queries) with insertion order preserved, so a staged table's rowid is the file's row
  * index. The store runs without it otherwise: it costs memory on 10M-row statements.
- *
- * `oneThread` runs it on one DuckDB thread (the CSV import's insert, import.ts checkAndInsert). In
- * parallel, DuckDB's order-keeping insert gives each thread every other batch of the CSV reader
- * (8 MB of file, ~44,000 rows, less than a 122,880-row row group), so no thread's rows are
- * contiguous and every batch is written to its own collection, then merged into row groups: each
- * row is written twice. One thread appends the batches in order, written once. Measured with two
- * threads on the 2-core bench machine (docs/performance.md, "Scale", 2026-12-02 06:2x): the insert
- * costs 1.3–1.5× the CPU and up to 1.45× the peak memory of the one-thread run, for no gain in wall
- * time while other jobs hold the cores. The cost: on an idle machine with more cores the CSV
- * insert's wall time does not shrink with them.
  */
-export async function inFileOrder(conn: DuckDBConnection, sql: string | (() => Promise<void>), opts: { oneThread?: boolean } = {}): Promise<void> {
-  const [prev] = opts.oneThread ? await query(conn, "SELECT current_setting('threads') AS t") : [];
+export async function inFileOrder(conn: DuckDBConnection, sql: string | (() => Promise<void>)): Promise<void> {
   await conn.run('SET preserve_insertion_order = true');
-  if (prev) await conn.run('SET threads = 1');
   try {
     if (typeof sql === 'string') await conn.run(sql);
     else await sql();
   } finally {
     await conn.run('SET preserve_insertion_order = false');
-    if (prev) await conn.run(`SET threads = ${Number(prev.t)}`);
   }
 }
 
