@@ -88,8 +88,12 @@ export interface Staged {
 
 export type Stager = (conn: DuckDBConnection, file: string, notes: string[]) => Promise<Staged>;
 
-/** '' and all-space values are NULL; surrounding spaces are trimmed. trim() only runs where a space is at an end (it copies the string: 10× the cost on 10M rows). */
-const blankToNull = (x: string) => `CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') ELSE NULLIF(${x}, '') END`;
+/**
+ * '' and all-space values are NULL; surrounding spaces are trimmed. trim() only runs where a space is at an end (it copies the string: 10× the cost on 10M rows).
+ * prefix(), not starts_with(): the same test, but starts_with is the `^@` operator, a slower implementation on DuckDB
+ * 1.5.6; with prefix the expression costs half as much over reading the value (26 columns × 1M rows: 0.2 instead of 0.5 CPU-s).
+ */
+const blankToNull = (x: string) => `CASE WHEN prefix(${x}, ' ') OR suffix(${x}, ' ') THEN NULLIF(trim(${x}), '') ELSE NULLIF(${x}, '') END`;
 
 /** DuckDB types a typed source column may have to be checked as a number, not as text. */
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
