@@ -452,7 +452,7 @@ describe('traces import --check-with: the user picks the engine that checks the 
     const parquet = writeTemp('pick.parquet', 'not read: refused on its format');
     const refused = await routefit(['traces', 'import', parquet, '--clickhouse', url, '--check-with', 'clickhouse']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/--check-with clickhouse checks CSV and JSONL files only \(parquet files are converted by DuckDB\); pass --check-with duckdb/);
+    expect(refused.stderr).toMatch(/--check-with clickhouse checks CSV, TSV and JSONL files only \(plain, \.gz or \.zst\) \(parquet files are converted by DuckDB\); pass --check-with duckdb/);
     const onDuckStore = await routefit(['traces', 'import', csv, '--db', join(tempDir(), 'x.duckdb'), '--check-with', 'duckdb']);
     expect(onDuckStore.code).toBe(2);
     expect(onDuckStore.stderr).toMatch(/--check-with chooses how rows are checked on their way into a ClickHouse store/);

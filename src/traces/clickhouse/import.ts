@@ -117,7 +117,7 @@ export async function importFileToClickHouse(ch: ChStore, file: string, opts: Ch
   if ((LEDGER_FORMATS as readonly string[]).includes(format)) return { ...(await (await import('./ledger-import.js')).importLedgerToClickHouse(ch, file, format, opts)), checkedBy: 'duckdb' };
   const notNative = duckdbReason(format);
   if (opts.check === 'clickhouse' && notNative !== undefined) {
-    throw new RoutefitError('invalid_input', `${file}: --check-with clickhouse checks CSV and JSONL files only (${notNative}); pass --check-with duckdb or drop the flag`, { field: 'check-with' });
+    throw new RoutefitError('invalid_input', `${file}: --check-with clickhouse checks CSV, TSV and JSONL files only (plain, .gz or .zst) (${notNative}); pass --check-with duckdb or drop the flag`, { field: 'check-with' });
   }
   if (opts.check !== 'duckdb' && notNative === undefined) return importChecked(ch, file, format as 'csv' | 'jsonl', opts);
   return { ...(await importDuckdbChecked(ch, file, format, opts)), checkedBy: 'duckdb' };
