@@ -119,7 +119,7 @@ export function typedKind(kind: ColumnKind, sqlType: string | undefined): TypedK
 /**
  * Maps the file's columns to normalized names: lower-case, seconds twins converted, ambiguous units
  * refused. `types` (column → DuckDB type, for typed formats) keeps typed values typed; returns the
- * normalized columns staged typed, for the check (import.ts checkSql).
+ * normalized columns staged typed, for the check (duckdb-row-rules.ts checkSql).
  */
 /**
  * How a file's columns map to the normalized row: the source column of each normalized name (`ts`

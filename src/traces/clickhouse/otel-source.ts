@@ -17,7 +17,7 @@ import { flagToMicros } from '../sql/index.js';
  * (resource service.name), SpanAttributes Map(LowCardinality(String), String) (attribute values
  * as text), Duration (nanoseconds), StatusCode. Which attributes mean what is ../genai-attributes.ts,
  * the mapping the OTLP importer uses too; the row rules are the import's (same names, same ranges:
- * ../import.ts checkSql), so a span the importer would reject is excluded here, and counted.
+ * the row-rule list, ../row-rules.ts), so a span the importer would reject is excluded here, and counted.
  *
  * Map columns need ClickHouse 21.1 or later: this source runs on current ClickHouse, not on 18.16.
  */
@@ -54,8 +54,8 @@ const TOKEN_FIELDS = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens
 const isCount = (n: string) => `(isNotNull(${n}) AND isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${MAX_TOKENS} AND ${n} = floor(${n}))`;
 
 /**
- * The rule that keeps a GenAI span from being an attempt, or NULL: the import's rules (../import.ts
- * checkSql) in the import's order, named as the import names them.
+ * The rule that keeps a GenAI span from being an attempt, or NULL: the import's rules (../row-rules.ts
+ * list) in the import's order, named as the import names them.
  */
 function ruleSql(window = DEFAULT_TIMESTAMP_WINDOW): string {
   const n = (f: string) => `n_${f}`;
