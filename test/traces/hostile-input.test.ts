@@ -86,7 +86,7 @@ describe('--db must be a DuckDB file', () => {
 });
 
 describe('implausible timestamps', () => {
-  it('epoch s/ms/µs/ns are read by magnitude; infinity, 0001, 9999, 1970 and a 1e20 number are located rejections', async () => {
+  it('epoch s/ms/µs/ns are read by magnitude, an offset is applied; ±infinity, 0001, 9999, 1970, the last TIMESTAMPTZ instant and a 1e20 number are located rejections', async () => {
     const store = await memoryStore();
     const sec = 1777593600; // 2026-05-01T00:00:00Z
     const file = writeTemp(
@@ -102,12 +102,17 @@ describe('implausible timestamps', () => {
         row('y9999', '9999-12-31'),
         row('epoch0', '1970-01-01T00:00:00Z'),
         row('huge', '100000000000000000000'),
+        row('ninf', '-infinity'),
+        // The last instant a TIMESTAMPTZ holds: its UTC wall time once failed the whole import (a conversion error).
+        row('last', '294247-01-10T04:00:54.775806Z'),
+        row('offset', '2026-05-01T02:00:00+02:00'),
       ].join('\n'),
     );
     const s = await importFile(store, file, { today, acceptRejects: true });
-    expect(s.kept).toBe(4);
-    expect(s.rejectsByRule).toEqual({ timestamp_out_of_window: 4, bad_timestamp: 1 });
-    expect(s.rejects.map((r) => r.line)).toEqual([6, 7, 8, 9, 10]);
+    expect(s.kept).toBe(5);
+    expect(s.rejectsByRule).toEqual({ timestamp_out_of_window: 6, bad_timestamp: 1 });
+    expect(s.rejects.map((r) => r.line)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    expect(s.rejects[6]!.reason).toMatch(/read as 294247-01-10 04:00:54.775806 UTC/);
     expect(s.rejects[0]!.reason).toMatch(/allowed 2000-01-01 ≤ timestamp < 2100-01-01/);
     expect(s.rejects[4]!.reason).toMatch(/epoch seconds\/milliseconds\/microseconds\/nanoseconds/);
     const us = await query(store.conn, 'SELECT DISTINCT epoch_us(ts) AS us FROM requests');
