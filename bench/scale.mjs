@@ -12,6 +12,8 @@
 // (CLICKHOUSE_PATHS=one,cluster), against hand-written ClickHouse SQL on the same tables; the servers'
 // own CPU (from /proc) is added to the client's. CLICKHOUSE_STATE=DIR uses a cluster already started
 // with `scripts/clickhouse-cluster.sh start DIR`; CLICKHOUSE_REUSE=1 keeps databases already imported.
+// DUCK_BASELINE_CLI=<another build's dist/cli/main.js> (e.g. main's, from `git archive` + build) also
+// runs that build's import + summarize on the same files in the same run, for a change's own effect.
 //
 // Run on demand, never in `npm test`:
 //   npm run build && nice node bench/scale.mjs                     (SIZES=1e6,2e6,5e6,1e7 by default)
@@ -92,16 +94,27 @@ const scanAll = (from) => `
 const rows = [];
 const log = (m) => process.stderr.write(JSON.stringify(m) + '\n');
 
-function benchDuck(n, format, file) {
+/** One build's `import && summarize` on a fresh store: the chain, what it kept, the store's bytes. */
+function importAndSummarize(build, n, format, file) {
   const db = join(dir, `store-${n}-${format}.duckdb`);
-  const ours = chain([
-    { argv: [process.execPath, cli, 'traces', 'import', file, '--db', db, '--no-progress', '--json'] },
-    { argv: [process.execPath, cli, 'traces', 'summarize', '--db', db, '--by', 'workload,route', '--json'] },
+  const r = chain([
+    { argv: [process.execPath, build, 'traces', 'import', file, '--db', db, '--no-progress', '--json'] },
+    { argv: [process.execPath, build, 'traces', 'summarize', '--db', db, '--by', 'workload,route', '--json'] },
   ]);
-  const imported = JSON.parse(ours.stdout[0]).imports[0];
+  const imported = JSON.parse(r.stdout[0]).imports[0];
   if (!imported.kept || imported.aborted) throw new Error(`${file}: nothing imported: ${imported.aborted}`);
   const storeBytes = statSync(db).size;
   rmSync(db, { force: true });
+  return { r, imported, storeBytes };
+}
+
+const duckBaseline = process.env.DUCK_BASELINE_CLI;
+
+function benchDuck(n, format, file) {
+  const { r: ours, imported, storeBytes } = importAndSummarize(cli, n, format, file);
+  const base = duckBaseline ? importAndSummarize(duckBaseline, n, format, file) : null;
+  // The two builds must agree on what the file holds.
+  if (base && (base.imported.kept !== imported.kept || base.imported.rejected !== imported.rejected)) throw new Error(`${file}: baseline build kept ${base.imported.kept}, this build ${imported.kept}`);
   const from = reader(format, file);
   const hand = (tuned) => {
     const f = join(dir, `hand-${n}-${format}-${tuned ? 't' : 'd'}.duckdb`);
@@ -111,10 +124,10 @@ function benchDuck(n, format, file) {
   };
   const m = {
     n, format, kept: imported.kept, storeBytes, fileBytes: statSync(file).size,
-    ours, importPart: ours.parts[0], summarizePart: ours.parts[1],
+    ours, importPart: ours.parts[0], summarizePart: ours.parts[1], base: base?.r,
     handDefault: hand(false), handTuned: hand(true), count: run(node(countOnly(from))), scan: run(node(scanAll(from))),
   };
-  log({ n, format, ours: pick(ours), import: pick(ours.parts[0]), summarize: pick(ours.parts[1]), handDefault: pick(m.handDefault), handTuned: pick(m.handTuned), count: pick(m.count), scan: pick(m.scan), storeBytes });
+  log({ n, format, ours: pick(ours), import: pick(ours.parts[0]), summarize: pick(ours.parts[1]), ...(base ? { baseImport: pick(base.r.parts[0]), baseSummarize: pick(base.r.parts[1]) } : {}), handDefault: pick(m.handDefault), handTuned: pick(m.handTuned), count: pick(m.count), scan: pick(m.scan), storeBytes });
   rows.push(m);
 }
 const pick = (r) => ({ wall: r.wall, cpu: r.cpu, rssMb: r.rssMb });
@@ -269,6 +282,15 @@ for (const r of rows) {
   console.log(
     `| ${r.n.toLocaleString('en-US')} | ${label[r.format]} | ${f1(r.ours.wall)} · **${f1(r.ours.cpu)}** · ${r.ours.rssMb} | ${f1(r.importPart.cpu)} · ${f1(r.summarizePart.cpu)} | ${f1(r.handDefault.cpu)} | ${f1(r.handTuned.cpu)} | ${f2(r.count.cpu)} | ${f2(r.scan.cpu)} | **${x(r.ours.cpu, r.handTuned.cpu)}** | ${x(r.ours.cpu, r.handDefault.cpu)} | **${x(r.ours.cpu, r.scan.cpu)}** | ${x(r.ours.cpu, r.count.cpu)} | ${x(r.ours.wall, r.handTuned.wall)} | ${Math.round(r.storeBytes / r.kept)} |`,
   );
+}
+if (duckBaseline) {
+  console.log(`\nThis build vs the baseline build (${duckBaseline}), same run, same files (cpu s):\n`);
+  console.log('| rows | format | import: this · baseline · ratio | summarize: this · baseline | import + summarize: this · baseline | baseline ÷ tuned | baseline ÷ scan |');
+  console.log('|---:|---|---|---|---|---:|---:|');
+  for (const r of rows) {
+    const b = r.base;
+    console.log(`| ${r.n.toLocaleString('en-US')} | ${label[r.format]} | ${f1(r.importPart.cpu)} · ${f1(b.parts[0].cpu)} · ${x(r.importPart.cpu, b.parts[0].cpu)} | ${f1(r.summarizePart.cpu)} · ${f1(b.parts[1].cpu)} | ${f1(r.ours.cpu)} · ${f1(b.cpu)} | ${x(b.cpu, r.handTuned.cpu)} | ${x(b.cpu, r.scan.cpu)} |`);
+  }
 }
 console.log('\nPeak RSS MB (routefit max of import, summarize · hand default · hand tuned):');
 for (const r of rows) console.log(`- ${r.n.toLocaleString('en-US')} ${label[r.format]}: ${r.importPart.rssMb}, ${r.summarizePart.rssMb} · ${r.handDefault.rssMb} · ${r.handTuned.rssMb}`);
