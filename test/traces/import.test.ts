@@ -180,6 +180,43 @@ describe('file order survives a parallel import (line numbers of a big file)', (
   });
 });
 
+describe('what file order decides is counted in file order, whatever the store holds', () => {
+  // csvRows(i)'s clock reads i % 3,600 seconds: a row is earlier than the one before it where that wraps.
+  const descents = (ids: number[]) => ids.filter((id, k) => k > 0 && id % 3600 < ids[k - 1]! % 3600).length;
+  const note = (n: number) => `${n} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`;
+  it('out-of-order rows, malformed lines, a re-import and a file overlapping the store, across 150,000 rows', { timeout: 60_000 }, async () => {
+    const rows = csvRows(150_000);
+    rows[60_000] = 'only,three,fields'; // line 60002: malformed (the reader's own reject keeps its line)
+    const ids = [...Array(150_000).keys()].filter((i) => i !== 60_000);
+    const store = await memoryStore();
+    const file = writeTemp('clean.csv', [HEADER, ...rows].join('\n'));
+    const s = await importFile(store, file, { today });
+    expect(s).toMatchObject({ rowsRead: 150_000, kept: 149_999, rejected: 1, alreadyStored: 0 });
+    expect(s.rejects.map((r) => r.line)).toEqual([60_002]);
+    expect(s.rejects[0]!.reason).toMatch(/^malformed CSV/);
+    expect(s.notes).toContain(note(descents(ids)));
+    expect(descents(ids)).toBe(41);
+    // The same file again: every row already stored, none out of order among the rows that stay.
+    const again = await importFile(store, file, { today });
+    expect(again).toMatchObject({ kept: 0, alreadyStored: 149_999 });
+    expect(again.notes.some((n) => n.includes('earlier than the row before'))).toBe(false);
+    // A file whose rows 150,000… are new and every other old row is repeated: counted over the new rows only, in file order.
+    const mixed = [...Array(60_000).keys()].flatMap((k) => (k % 2 ? [150_000 + k] : [k, 150_000 + k]));
+    const byId = (i: number) => csvRows(1, i)[0]!;
+    const m = await importFile(store, writeTemp('mixed.csv', [HEADER, ...mixed.map(byId)].join('\n')), { today });
+    const fresh = mixed.filter((i) => i >= 150_000);
+    expect(m).toMatchObject({ kept: fresh.length, alreadyStored: mixed.length - fresh.length, rejected: 0 });
+    expect(m.notes).toContain(note(descents(fresh)));
+    expect(await scalar(store, 'SELECT count(*) FROM requests')).toBe(149_999 + fresh.length);
+    // A file of new keys only into the filled store (the daily case): no line needed, counted in file order.
+    const later = [...Array(20_000).keys()].map((k) => 300_000 + ((k * 7) % 20_000));
+    const l = await importFile(store, writeTemp('later.csv', [HEADER, ...later.map(byId)].join('\n')), { today });
+    expect(l).toMatchObject({ kept: 20_000, alreadyStored: 0, rejected: 0 });
+    expect(l.notes).toContain(note(descents(later)));
+    store.close();
+  });
+});
+
 describe('atomic import', () => {
   it('a failure inside the transaction leaves the store as it was', async () => {
     const dir = tempDir();
