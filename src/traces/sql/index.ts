@@ -13,7 +13,7 @@
  * - series.ts    the check series and route use
  * - ledgers.ts   reads of invoices, usage, metric points, incidents (reconcile, check, --gpu-hours)
  */
-export { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type ParamType, dialectFor, interpolated } from './dialect.js';
+export { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type ParamType, dialectFor } from './dialect.js';
 export { type Params, checked, params } from './params.js';
 export { type SqlSource, chSource, duckSource, sourceOf } from './source.js';
 export { type Window, flagToMicros, where, windowMicros, windowPredicates } from './window.js';
