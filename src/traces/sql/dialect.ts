@@ -77,8 +77,8 @@ export interface Dialect {
   anyTrue(x: string): string;
   /** The number of distinct non-NULL x. */
   distinct(x: string): string;
-  /** The distinct [a, b] pairs of a group, as an array of two-element arrays (NULLs kept). */
-  distinctPairs(a: string, b: string): string;
+  /** The distinct non-NULL values of x in a group, as an array. */
+  distinctValues(x: string): string;
   /** The most frequent value of x. */
   mode(x: string): string;
   /**
@@ -92,7 +92,7 @@ export interface Dialect {
   /** A quoted identifier. */
   ident(name: string): string;
   /** The SQL types of temp tables. */
-  types: { text: string; bool: string; float: string; date: string; nullable: (t: string) => string };
+  types: { text: string; bool: string; int: string; float: string; date: string; nullable: (t: string) => string };
 }
 
 export const DUCKDB: Dialect = {
@@ -124,12 +124,12 @@ export const DUCKDB: Dialect = {
   argMinIf: (x, by, c) => `arg_min(${x}, ${by}) FILTER (WHERE ${c})`,
   anyTrue: (x) => `bool_or(${x})`,
   distinct: (x) => `count(DISTINCT ${x})`,
-  distinctPairs: (a, b) => `list(DISTINCT [${a}, ${b}])`,
+  distinctValues: (x) => `list(DISTINCT ${x}) FILTER (WHERE ${x} IS NOT NULL)`,
   mode: (x) => `mode(${x})`,
   quantiles: (x, qs, c) => ({ inner: `quantile_cont(${x}, [${qs.join(', ')}])${c ? ` FILTER (WHERE ${c})` : ''}`, outer: (alias) => alias }),
   leftJoinOne: 'LEFT JOIN',
   ident: (name) => `"${name.replace(/"/g, '""')}"`,
-  types: { text: 'VARCHAR', bool: 'BOOLEAN', float: 'DOUBLE', date: 'DATE', nullable: (t) => t },
+  types: { text: 'VARCHAR', bool: 'BOOLEAN', int: 'INTEGER', float: 'DOUBLE', date: 'DATE', nullable: (t) => t },
 };
 
 /** A level 0 < q < 1 as the fraction p/r in lowest terms (0.95 → [19, 20]), from its decimal digits. */
@@ -219,12 +219,12 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     anyTrue: (x) => `max(${x})`,
     // uniqExact over only NULLs is NULL in 18.16; DuckDB's count(DISTINCT) is 0.
     distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
-    distinctPairs: (a, b) => `groupUniqArray([${a}, ${b}])`,
+    distinctValues: (x) => `groupUniqArray(${x})`,
     mode: (x) => `topK(1)(${x})[1]`,
     quantiles: (x, qs, c) => (quantiles === 'inclusive' ? { inner: exactInclusive(x, qs, c), outer: (alias) => alias } : selected(x, qs, c)),
     leftJoinOne: 'ANY LEFT JOIN',
     ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
-    types: { text: 'String', bool: 'UInt8', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
+    types: { text: 'String', bool: 'UInt8', int: 'UInt32', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
   };
 }
 

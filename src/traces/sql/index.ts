@@ -18,7 +18,7 @@ export { type Params, checked, params } from './params.js';
 export { type SqlSource, chSource, duckSource, sourceOf } from './source.js';
 export { type Window, flagToMicros, where, windowMicros, windowPredicates } from './window.js';
 export { type AttemptCost, attemptCost } from './cost.js';
-export { PRICE_COLUMNS, attemptColumns, dayCombos, prepareDayPrices, pricedSql } from './pricing.js';
+export { PRICE_COLUMNS, attemptColumns, dayCombos, prepareDayPrices, pricedSql, routePairs } from './pricing.js';
 export { REQUEST_DIMENSION_COLUMNS, attemptsSql } from './attempts.js';
 export {
   DIMENSIONS,
