@@ -10,6 +10,8 @@ import { generateTraces } from '../../src/traces/generate.js';
 import { importFile } from '../../src/traces/import.js';
 import { type GroupSummary, type SummaryOptions, summarize } from '../../src/traces/metrics.js';
 import { preparePricing } from '../../src/traces/pricing.js';
+import { SUMMARY_QUANTILES } from '../../src/traces/sql/index.js';
+import { query } from '../../src/traces/db.js';
 import { loadWorkloadFile } from '../../src/workload/load.js';
 import { STORE_TABLES, useClickHouse } from '../helpers/clickhouse.js';
 import { cli, tempYaml } from '../helpers/cli.js';
@@ -90,6 +92,41 @@ async function bothStores(file: string) {
 }
 
 describe('ClickHouse store: the same summaries as DuckDB', () => {
+  it("18.16's quantiles (lo and hi selected among the values and sentinels) equal DuckDB's quantile_cont for every group size 1–260, with ties and NULLs", { timeout: 60_000 }, async () => {
+    // Group k holds k values with repeats (0–36, ×1.5) and every 5th row NULL; the condition keeps about half.
+    const rows = Array.from({ length: 260 }, (_, k) => Array.from({ length: k + 1 }, (_, i) => ({ g: k, x: i % 5 === 4 ? null : ((i * 7919 + k * 31) % 37) * 1.5, f: (i * 13 + k) % 2 }))).flat();
+    const duck = await memoryStore();
+    const ch = await openClickHouse(server.fresh());
+    try {
+      await duck.conn.run('CREATE TABLE q (g INTEGER, x DOUBLE, f INTEGER)');
+      await duck.conn.run(`INSERT INTO q SELECT * FROM (VALUES ${rows.map((r) => `(${r.g}, ${r.x ?? 'NULL'}, ${r.f})`).join(', ')})`);
+      await ch.command(`CREATE DATABASE ${ch.database}`);
+      await ch.command(`CREATE TABLE ${ch.table('q')} (g Int32, x Nullable(Float64), f UInt8) ENGINE = MergeTree ORDER BY g`);
+      await ch.client.insert({ table: ch.table('q'), values: rows, format: 'JSONEachRow' });
+      const d = ch.dialect;
+      const all = d.quantiles('x', SUMMARY_QUANTILES);
+      const some = d.quantiles('x', SUMMARY_QUANTILES, 'f = 1');
+      const got = await ch.query(`SELECT g, ${all.outer('s_all')} AS q_all, ${some.outer('s_some')} AS q_some FROM (SELECT g, ${all.inner} AS s_all, ${some.inner} AS s_some FROM ${ch.table('q')} GROUP BY g) ORDER BY g`);
+      const want = await query(duck.conn, `SELECT g, quantile_cont(x, [0.5, 0.95, 0.99]) AS q_all, quantile_cont(x, [0.5, 0.95, 0.99]) FILTER (WHERE f = 1) AS q_some FROM q GROUP BY g ORDER BY g`);
+      expect(SUMMARY_QUANTILES).toEqual([0.5, 0.95, 0.99]);
+      expect(got.length).toBe(260);
+      const nums = (v: unknown) => (v === null ? [] : (v as number[]).map(Number));
+      for (const [i, w] of want.entries()) {
+        for (const k of ['q_all', 'q_some']) {
+          const a = nums(w[k]);
+          const b = nums(got[i]![k]);
+          expect(b.length, `group ${w.g} ${k}`).toBe(a.length);
+          b.forEach((v, j) => expect(v, `group ${w.g} ${k}[${j}]`).toBeCloseTo(a[j]!, 9));
+        }
+      }
+      // Group 0 holds one value (every quantile is it); group 3 one non-NULL value under f = 1 or none.
+      expect(nums(got[0]!.q_all)).toEqual([0, 0, 0]);
+    } finally {
+      duck.close();
+      await ch.close();
+    }
+  });
+
   it('imports the same rows and agrees field by field for every segmentation, window and SLO', { timeout: 120_000 }, async () => {
     const { duck, ch, d, c } = await bothStores(fixture());
     try {

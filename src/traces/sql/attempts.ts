@@ -27,7 +27,7 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window): string {
       GROUP BY request_id`;
   const own = attemptColumns(src).filter((c) => !(REQUEST_DIMENSION_COLUMNS as readonly string[]).includes(c));
   return `
-    SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model, price_key AS a_price_key,
+    SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model, price_key AS a_price_key, route_pair,
       cost, cached_at_input_rate, batch_at_standard_rate,
       ${req.map(([c, n]) => `${d.iff(multi, `m_${n}`, c)} AS req_${n}`).join(',\n      ')},
       ${d.iff(multi, 'attempt = m_last_attempt', d.true)} AS is_final,

@@ -12,8 +12,9 @@
  *   and if() return NULL on any NULL argument, so conditions are made non-NULL (`cond`).
  * - Quantiles: DuckDB quantile_cont; current ClickHouse quantilesExactInclusive (the same R7
  *   interpolation, lo + (hi − lo)·d at (n − 1)·q: one selection per level, no full sort); 18.16, which
- *   has no inclusive variant, sorts groupArray and interpolates the same way (`interpolated`). All
- *   three give the same p50/p95/p99 (to 1e-9; the tests compare them).
+ *   has no inclusive variant, selects lo and hi with quantileExact over the group's values and
+ *   sentinels (`selected`) and interpolates the same way. All three give the same p50/p95/p99 (to
+ *   1e-9; the tests compare them).
  * - Joins: ClickHouse needs ANY LEFT JOIN … USING for a one-match lookup (18.16 joins on
  *   equality only: the price of a row is looked up by (route, provider, model, day), not by range).
  * - formatDateTime's minute is `%M` on 18.16 and `%i` since 23.4 (`%M` became the month's name).
@@ -76,8 +77,8 @@ export interface Dialect {
   anyTrue(x: string): string;
   /** The number of distinct non-NULL x. */
   distinct(x: string): string;
-  /** The distinct [a, b] pairs of a group, as an array of two-element arrays (NULLs kept). */
-  distinctPairs(a: string, b: string): string;
+  /** The distinct non-NULL values of x in a group, as an array. */
+  distinctValues(x: string): string;
   /** The most frequent value of x. */
   mode(x: string): string;
   /**
@@ -91,7 +92,7 @@ export interface Dialect {
   /** A quoted identifier. */
   ident(name: string): string;
   /** The SQL types of temp tables. */
-  types: { text: string; bool: string; float: string; date: string; nullable: (t: string) => string };
+  types: { text: string; bool: string; int: string; float: string; date: string; nullable: (t: string) => string };
 }
 
 export const DUCKDB: Dialect = {
@@ -123,25 +124,53 @@ export const DUCKDB: Dialect = {
   argMinIf: (x, by, c) => `arg_min(${x}, ${by}) FILTER (WHERE ${c})`,
   anyTrue: (x) => `bool_or(${x})`,
   distinct: (x) => `count(DISTINCT ${x})`,
-  distinctPairs: (a, b) => `list(DISTINCT [${a}, ${b}])`,
+  distinctValues: (x) => `list(DISTINCT ${x}) FILTER (WHERE ${x} IS NOT NULL)`,
   mode: (x) => `mode(${x})`,
   quantiles: (x, qs, c) => ({ inner: `quantile_cont(${x}, [${qs.join(', ')}])${c ? ` FILTER (WHERE ${c})` : ''}`, outer: (alias) => alias }),
   leftJoinOne: 'LEFT JOIN',
   ident: (name) => `"${name.replace(/"/g, '""')}"`,
-  types: { text: 'VARCHAR', bool: 'BOOLEAN', float: 'DOUBLE', date: 'DATE', nullable: (t) => t },
+  types: { text: 'VARCHAR', bool: 'BOOLEAN', int: 'INTEGER', float: 'DOUBLE', date: 'DATE', nullable: (t) => t },
 };
 
+/** A level 0 < q < 1 as the fraction p/r in lowest terms (0.95 → [19, 20]), from its decimal digits. */
+function fraction(q: number): [number, number] {
+  const r0 = 10 ** (String(q).split('.')[1] ?? '').length;
+  const p0 = Math.round(q * r0);
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  const g = gcd(p0, r0);
+  if (!(q > 0 && q < 1) || r0 > 1000) throw new Error(`quantile level ${q}: expected 0 < q < 1 with at most three decimals`);
+  return [p0 / g, r0 / g];
+}
+
 /**
- * DuckDB's quantile_cont at each of `qs` over a sorted array `s`: n = length, rn = (n − 1)·q, lo·(1 − d) + hi·d with
- * d = rn − floor(rn). Empty → []. (The `length(s)` outside the lambda also keeps `s` alive: 18.16
- * prunes a subquery column that only a lambda reads.)
+ * DuckDB's quantile_cont (R7: rn = (n − 1)·q, lo·(1 − d) + hi·d with lo, hi the sorted values at
+ * floor(rn) and floor(rn) + 1, d = rn − floor(rn)) on 18.16 without sorting: 18.16's quantileExact(q)
+ * over N values selects the sorted value at floor(q·N) (nth_element; checked on the server), so the
+ * group's values are gathered once (`quantileExactState`) and merged with constant sentinels: with
+ * q = p/r, p copies of −inf and r − p − 1 of +inf make N = n + r − 1 and the selected index, counted
+ * among the n values, floor(q(n + r − 1)) − p = floor((n − 1)·q) (lo); one −inf moved to +inf selects
+ * the next one (hi). Two selections per level instead of a sort of the group's array. The level's
+ * double q·N rounds to the exact floor for the levels used (0.5, 0.95, 0.99: the error is below half an
+ * ulp, the fraction at least 1/r). Empty over no value. `inner` is (count, state).
  */
-export function interpolated(s: string, qs: readonly number[]): string {
-  const rn = `((length(${s}) - 1) * q)`;
-  const d = `(${rn} - floor(${rn}))`;
-  const lo = `${s}[toUInt64(floor(${rn})) + 1]`;
-  const hi = `${s}[toUInt64(ceil(${rn})) + 1]`;
-  return `if(length(${s}) = 0, emptyArrayFloat64(), arrayMap(q -> toFloat64(${lo}) * (1 - ${d}) + toFloat64(${hi}) * ${d}, [${qs.join(', ')}]))`;
+function selected(x: string, qs: readonly number[], c?: string): { inner: string; outer: (alias: string) => string } {
+  const v = `toFloat64(${x})`;
+  const inner = c ? `tuple(countIf(isNotNull(${x}) AND ${c}), quantileExactStateIf(${v}, ${c}))` : `tuple(count(${x}), quantileExactState(${v}))`;
+  const outer = (alias: string) => {
+    const n = `tupleElement(${alias}, 1)`;
+    const at = (q: number, below: number, above: number) =>
+      `arrayReduce('quantileExactMerge(${q})', [tupleElement(${alias}, 2), arrayReduce('quantileExactState', [${[...Array(below).fill('-inf'), ...Array(above).fill('inf')].join(', ')}])])`;
+    const levels = qs.map((q) => {
+      const [p, r] = fraction(q);
+      const rn = `((${n} - 1) * ${q})`;
+      const d = `(${rn} - floor(${rn}))`;
+      const lo = at(q, p, r - p - 1);
+      // d = 0: lo alone (hi may be the +inf sentinel there, and inf · 0 is NaN); lo · 1 + hi · 0 is lo.
+      return `if(${d} = 0, ${lo}, ${lo} * (1 - ${d}) + ${at(q, p - 1, r - p)} * ${d})`;
+    });
+    return `if(${n} = 0, emptyArrayFloat64(), [${levels.join(', ')}])`;
+  };
+  return { inner, outer };
 }
 
 const UTC_SECONDS = (us: string) => `toDateTime(intDiv(${us}, 1000000), 'UTC')`;
@@ -149,7 +178,7 @@ const UTC_SECONDS = (us: string) => `toDateTime(intDiv(${us}, 1000000), 'UTC')`;
 /**
  * Current ClickHouse's exact quantiles of x over rows where c (NULL x skipped), with R7 interpolation
  * as DuckDB's quantile_cont (quantilesExactInclusive, ClickHouse 20.1+); empty over no row (the
- * aggregate alone gives NaNs there), as `interpolated`.
+ * aggregate alone gives NaNs there), as `selected`.
  */
 function exactInclusive(x: string, qs: readonly number[], c?: string): string {
   const n = `countIf(${c ? `isNotNull(${x}) AND ${c}` : `isNotNull(${x})`})`;
@@ -158,7 +187,7 @@ function exactInclusive(x: string, qs: readonly number[], c?: string): string {
   return `if(${n} = 0, emptyArrayFloat64(), ${q})`;
 }
 
-function clickhouse(name: string, minute: string, binding: Dialect['binding'], quantiles: 'sorted' | 'inclusive'): Dialect {
+function clickhouse(name: string, minute: string, binding: Dialect['binding'], quantiles: 'selected' | 'inclusive'): Dialect {
   return {
     name,
     engine: 'clickhouse',
@@ -190,20 +219,17 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     anyTrue: (x) => `max(${x})`,
     // uniqExact over only NULLs is NULL in 18.16; DuckDB's count(DISTINCT) is 0.
     distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
-    distinctPairs: (a, b) => `groupUniqArray([${a}, ${b}])`,
+    distinctValues: (x) => `groupUniqArray(${x})`,
     mode: (x) => `topK(1)(${x})[1]`,
-    quantiles: (x, qs, c) =>
-      quantiles === 'inclusive'
-        ? { inner: exactInclusive(x, qs, c), outer: (alias) => alias }
-        : { inner: `arraySort(${c ? `groupArrayIf(${x}, ${c})` : `groupArray(${x})`})`, outer: (alias) => interpolated(alias, qs) },
+    quantiles: (x, qs, c) => (quantiles === 'inclusive' ? { inner: exactInclusive(x, qs, c), outer: (alias) => alias } : selected(x, qs, c)),
     leftJoinOne: 'ANY LEFT JOIN',
     ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
-    types: { text: 'String', bool: 'UInt8', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
+    types: { text: 'String', bool: 'UInt8', int: 'UInt32', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },
   };
 }
 
-/** ClickHouse before 23.4 (18.16 and later): minutes `%M`, values as checked literals, quantiles by a sorted array. */
-export const CLICKHOUSE_18 = clickhouse('ClickHouse before 23.4 (18.16 and later)', '%M', 'literal', 'sorted');
+/** ClickHouse before 23.4 (18.16 and later): minutes `%M`, values as checked literals, quantiles by sentinel selection. */
+export const CLICKHOUSE_18 = clickhouse('ClickHouse before 23.4 (18.16 and later)', '%M', 'literal', 'selected');
 /** ClickHouse 23.4 and later: minutes `%i`, values as query parameters, quantilesExactInclusive. */
 export const CLICKHOUSE_CURRENT = clickhouse('ClickHouse 23.4 and later', '%i', 'clickhouse', 'inclusive');
 

@@ -13,12 +13,12 @@
  * - series.ts    the check series and route use
  * - ledgers.ts   reads of invoices, usage, metric points, incidents (reconcile, check, --gpu-hours)
  */
-export { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type ParamType, dialectFor, interpolated } from './dialect.js';
+export { CLICKHOUSE_18, CLICKHOUSE_CURRENT, DUCKDB, type Dialect, type ParamType, dialectFor } from './dialect.js';
 export { type Params, checked, params } from './params.js';
 export { type SqlSource, chSource, duckSource, sourceOf } from './source.js';
 export { type Window, flagToMicros, where, windowMicros, windowPredicates } from './window.js';
 export { type AttemptCost, attemptCost } from './cost.js';
-export { PRICE_COLUMNS, attemptColumns, dayCombos, prepareDayPrices, pricedSql } from './pricing.js';
+export { PRICE_COLUMNS, attemptColumns, dayCombos, prepareDayPrices, pricedSql, routePairs } from './pricing.js';
 export { REQUEST_DIMENSION_COLUMNS, attemptsSql } from './attempts.js';
 export {
   DIMENSIONS,

@@ -69,6 +69,9 @@ export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promis
   for (const c of combos) keys.set(keyOf(c), { route: (c.route as string | null) ?? null, provider: (c.provider as string | null) ?? null, model: (c.model as string | null) ?? null });
   const data = pricingData(catalog, [...keys.values()]);
   const mapOf = new Map(data.routeMap.map((m) => [keyOf({ ...m }), m]));
+  // One number per (route as written, price key) pair: the summary collects these per group (an integer
+  // per attempt, not a two-element list) and `routePairs` reads them back.
+  const pairs = new Map<string, number>();
   const rows = combos.map((c) => {
     const m = mapOf.get(keyOf(c))!;
     const day = String(c.day);
@@ -80,6 +83,9 @@ export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promis
       has_point: !!point,
       unpriced_reason: m.unpricedReason ?? (point ? null : `no price for ${m.priceKey} effective on ${day}`),
     };
+    const pair = JSON.stringify([c.route ?? null, m.priceKey]);
+    if (!pairs.has(pair)) pairs.set(pair, pairs.size);
+    row.route_pair = pairs.get(pair);
     for (const k of KEYS) {
       const v = c[k] as string | null;
       row[`k_${k}`] = v ?? '';
@@ -95,13 +101,21 @@ export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promis
     ['price_key', t.nullable(t.text)],
     ['unpriced_reason', t.nullable(t.text)],
     ['has_point', t.bool],
+    ['route_pair', t.int],
     ...PRICE_COLUMNS.map(([col]): [string, string] => [col, t.nullable(t.float)]),
   ], rows);
   return { unresolved: data.unresolved, resolved: data.resolved };
 }
 
+/** The (route as written, price key) pair of each `route_pair` number in `day_prices`. */
+export async function routePairs(src: SqlSource): Promise<Map<number, [string | null, string | null]>> {
+  const rows = await src.query(`SELECT DISTINCT route_pair, k_route, n_route, price_key FROM day_prices`);
+  const none = (v: unknown) => v === true || Number(v) === 1;
+  return new Map(rows.map((r) => [Number(r.route_pair), [none(r.n_route) ? null : String(r.k_route), (r.price_key as string | null) ?? null]]));
+}
+
 /**
- * Attempts (`columns` of the attempts relation, filtered by `preds`) with `price_key`,
+ * Attempts (`columns` of the attempts relation, filtered by `preds`) with `price_key`, `route_pair`,
  * `unpriced_reason`, `cost` (NULL when unpriced), `cached_at_input_rate` (a cache read billed at
  * the input rate: the route has no cached price) and `batch_at_standard_rate` (a batch row on a
  * route without both batch prices). Needs `prepareDayPrices`.
@@ -113,7 +127,7 @@ export function pricedSql(src: SqlSource, columns: readonly string[], preds: rea
   const keyCols = KEYS.flatMap((k) => [`coalesce(${k}, '') AS k_${k}`, `${d.isNull(k)} AS n_${k}`]);
   const carry = [...new Set([...columns, ...COST_INPUTS])];
   return `
-    SELECT ${columns.join(', ')}, price_key, unpriced_reason,
+    SELECT ${columns.join(', ')}, price_key, route_pair, unpriced_reason,
       ${d.iff(has, cost, 'NULL')} AS cost,
       ${has} AND ${d.cond('cached_input_tokens > 0')} AND ${d.isNull('p_cached')} AS cached_at_input_rate,
       ${has} AND ${batchRow} AND NOT ${batch} AS batch_at_standard_rate

@@ -1,5 +1,6 @@
 import type { Row } from '../db.js';
 import { attemptsSql } from './attempts.js';
+import { routePairs } from './pricing.js';
 import type { Dialect } from './dialect.js';
 import type { Params } from './params.js';
 import type { SqlSource } from './source.js';
@@ -119,8 +120,9 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     ['workflow_calls', d.countIf(`${fin} AND ${d.notNull('req_workflow_id')}`)],
     // The (route as written, price key) pairs the group's attempts ran on (a fallback retry can differ
     // from its request's first route): the Trace Kit needs one route for price ratios. In this pass,
-    // not a second one over the join.
-    ['routes', d.distinctPairs('a_route', 'a_price_key')],
+    // not a second one over the join: their `day_prices` numbers, turned back into pairs below (every
+    // attempt's route, provider, model and day has its row there, made from the store before the read).
+    ['routes', d.distinctValues('route_pair')],
   ];
   const quantiles: [string, string, string?][] = [
     ['in_q', 'input_tokens'],
@@ -129,7 +131,11 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     ['tpot_q', TPOT, okLatency.tpot(d)],
     ['e2e_q', 'e2e_ms', okLatency.e2e],
   ];
-  return src.query(grouped(d, attemptsSql(src, p, opts), opts.by, aggregates, quantiles), p);
+  const rows = await src.query(grouped(d, attemptsSql(src, p, opts), opts.by, aggregates, quantiles), p);
+  const ids = (r: Row) => (Array.isArray(r.routes) ? (r.routes as unknown[]) : []);
+  const pairs = rows.some((r) => ids(r).length) ? await routePairs(src) : new Map();
+  for (const r of rows) r.routes = ids(r).map((id) => pairs.get(Number(id))).filter((x) => x !== undefined);
+  return rows;
 }
 
 /** Agent workflows per group (Inference Field Guide, Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
