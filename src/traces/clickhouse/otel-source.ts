@@ -138,7 +138,7 @@ export interface MicrosWindow {
  * the first row rule it breaks). The window is applied to Timestamp itself, so the table's
  * PARTITION BY toDate(Timestamp) prunes days outside it.
  *
- * `reasons`: also `reason`, the import's message for a span a rule excludes, for the few spans a
+ * `reasons`: also `reason`, the import's message for a span these rules exclude, for the few spans a
  * report shows (`only`: their (TraceId, SpanId)); over every span it would be ~40% of the read's
  * CPU (ClickHouse computes the messages for valid spans too, measured: docs/performance.md).
  *
@@ -150,7 +150,8 @@ export interface MicrosWindow {
  */
 interface SpansOptions {
   dedupe: boolean;
-  reasons?: boolean;
+  /** The rules whose messages `reason` spells (a span breaking another has reason ''). */
+  reasons?: readonly string[];
   only?: readonly { traceId: string; spanId: string }[];
 }
 
@@ -164,18 +165,18 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
   const rules = spanRules();
   const broken = rules.map((r) => `ifNull(${r.when}, 0)`);
   const ruleOf = `multiIf(${rules.map((r, i) => `${broken[i]}, ${chLit(r.name)}`).join(', ')}, '')`;
-  const reasonOf = `multiIf(${rules.map((r) => `rule = ${chLit(r.name)}, ifNull(${r.message}, '')`).join(', ')}, '')`;
+  const reasonOf = `multiIf(${rules.filter((r) => o.reasons?.includes(r.name)).map((r) => `rule = ${chLit(r.name)}, ifNull(${r.message}, '')`).join(', ')}, '')`;
   const tokens = TOKEN_FIELDS.map((f) => `${attr(f)} AS t_${f}`);
   const parsed = TOKEN_FIELDS.map((f) => `toFloat64OrNull(t_${f}) AS n_${f}`);
   // The kept columns; a count is an integer once its rules hold (a NaN or ±inf never reaches toInt64: ClickHouse computes every branch).
   const count = (f: string) => `if(${inRange(`n_${f}`, NUMBER_RANGES.count)}, toInt64(n_${f}), NULL) AS ${f}`;
   const kept = [
-    'rule', ...(o.reasons ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
+    'rule', ...(o.reasons?.length ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
     ...TOKEN_FIELDS.map(count),
   ];
   const spans = `
     SELECT ${kept.join(', ')} FROM (
-      SELECT *, multiIf(NOT genai, '-', ok, '', ${ruleOf}) AS rule${o.reasons ? `, ${reasonOf} AS reason` : ''} FROM (
+      SELECT *, multiIf(NOT genai, '-', ok, '', ${ruleOf}) AS rule${o.reasons?.length ? `, ${reasonOf} AS reason` : ''} FROM (
         SELECT *, genai AND NOT (${broken.join(' OR ')}) AS ok FROM (
           SELECT *, ${parsed.join(', ')} FROM (
             SELECT SpanId AS span_id, TraceId AS trace_id, Timestamp,
@@ -184,15 +185,16 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
               coalesce(${attr('request_id')}, SpanId) AS request_id,
               coalesce(${attr('workflow_id')}, nullIf(TraceId, '')) AS workflow_id,
               coalesce(${attr('workload')}, nullIf(ServiceName, ''), nullIf(ResourceAttributes[${chLit(WORKLOAD_RESOURCE_ATTRIBUTE)}], '')) AS workload,
-              ${providerSql(attr('provider'), chLit)} AS provider,
+              ${providerSql('provider_attr', chLit)} AS provider,
               ${attr('model')} AS model,
               ${attr('service_tier_served')} AS service_tier_served,
               ${attr('user_segment')} AS user_segment,
               ${tokens.join(', ')},
               Duration / 1e6 AS e2e_ms,
               ${statusSql(attr('error_type'), 'StatusCode', chLit)} AS status
-            FROM (SELECT *, mapKeys(SpanAttributes) AS a_keys, mapValues(SpanAttributes) AS a_values FROM ${qualified(t)}
-                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''})))))`;
+            FROM (SELECT *, ${attr('provider')} AS provider_attr FROM (
+              SELECT *, mapKeys(SpanAttributes) AS a_keys, mapValues(SpanAttributes) AS a_values FROM ${qualified(t)}
+              ${where.length ? `WHERE ${where.join(' AND ')}` : ''}))))))`;
   return o.dedupe ? dedupedSql(spans) : spans;
 }
 
@@ -254,10 +256,11 @@ export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = 
       excluded.push({ rule: String(row.r), spans: n, meaning: '', examples: ex });
     }
   }
-  const first = excluded.filter((e) => e.rule !== DUPLICATE_RULE).map((e) => e.examples[0]!);
+  const shown = excluded.filter((e) => e.rule !== DUPLICATE_RULE);
+  const first = shown.map((e) => e.examples[0]!);
   const reasons = new Map<string, string>();
   if (first.length) {
-    for (const r of await ch.query(`SELECT trace_id, span_id, rule, reason FROM (${spansSql(t, w, { dedupe: false, reasons: true, only: first })})`)) {
+    for (const r of await ch.query(`SELECT trace_id, span_id, rule, reason FROM (${spansSql(t, w, { dedupe: false, reasons: shown.map((e) => e.rule), only: first })})`)) {
       reasons.set(`${String(r.rule)} ${String(r.trace_id)} ${String(r.span_id)}`, String(r.reason));
     }
   }
