@@ -58,12 +58,13 @@ const TOKEN_FIELDS = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens
 
 /**
  * The columns of the normalized row (../schema.ts) a span carries: its typed value and, where a rule
- * or a message reads it, its text as written. A column not here (attempt, deployment, service tier
+ * or a message reads it, its text as written (`raw`, NULL when absent). A column not here (attempt, deployment, service tier
  * requested, cache_write_1h_tokens, ttft_ms, quality, the flags, cost_usd) is absent from every
  * span, as it is from every row the OTLP importer stages.
  */
-const CARRIED: Record<string, { typed: string; raw?: string }> = {
-  timestamp: { typed: 'ts_us', raw: 'toString(toUnixTimestamp64Nano(Timestamp))' },
+const CARRIED: Record<string, { typed: string; raw?: string; shown?: string }> = {
+  // `shown`: the text a message quotes, only where it is not `raw` (computed for the spans a report shows, never in a condition).
+  timestamp: { typed: 'ts_us', shown: 'toString(toUnixTimestamp64Nano(Timestamp))' },
   request_id: { typed: 'request_id' },
   workflow_id: { typed: 'workflow_id' },
   workload: { typed: 'workload' },
@@ -71,7 +72,7 @@ const CARRIED: Record<string, { typed: string; raw?: string }> = {
   model: { typed: 'model' },
   service_tier_served: { typed: 'service_tier_served' },
   ...Object.fromEntries(TOKEN_FIELDS.map((f) => [f, { typed: `n_${f}`, raw: `t_${f}` }])),
-  e2e_ms: { typed: 'e2e_ms', raw: 'toString(e2e_ms)' },
+  e2e_ms: { typed: 'e2e_ms', shown: 'toString(e2e_ms)' },
   status: { typed: 'status' },
   user_segment: { typed: 'user_segment' },
 };
@@ -102,7 +103,7 @@ export function spanRules(window: TimestampWindow = DEFAULT_TIMESTAMP_WINDOW): S
     notAllowed: (c, values) => (typed(c) ? `ifNull(${typed(c)} NOT IN (${values.map(chLit).join(', ')}), 0)` : '0'),
     term: (c, orZero) => (typed(c) ? (orZero ? `ifNull(${typed(c)}, 0)` : typed(c)!) : orZero ? '0' : 'NULL'),
     text: chLit,
-    raw: (c) => `ifNull(${raw(c) ?? 'NULL'}, '')`,
+    raw: (c) => `ifNull(${CARRIED[c.name]?.shown ?? raw(c) ?? 'NULL'}, '')`,
     value: (c) => (c.kind === 'timestamp' ? duckTimestampText(typed(c)!) : `toString(${c.kind === 'count' ? `toInt64(${typed(c)})` : (typed(c) ?? "''")})`),
     integerText: (x) => `toString(toInt64(${x}))`,
     concat: (parts) => (parts.length === 1 ? parts[0]! : `concat(${parts.join(', ')})`),
@@ -352,11 +353,17 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
     async focus(ch, window) {
       const t = tableOf(ch);
       const w = microsWindow(window);
+      // In-process ClickHouse (chdb) shares routefit's memory: the command's GROUP BYs and sorts (a
+      // workflow per trace: millions of groups) spill to disk past IN_PROCESS_SPILL_BYTES instead
+      // of growing the process (measured at 10M spans: workflow pass 2.7 GB → 0.6 GB, docs/performance.md).
+      if (ch.connector) {
+        for (const s of ['max_bytes_before_external_group_by', 'max_bytes_before_external_sort']) await ch.command(`SET ${s} = ${IN_PROCESS_SPILL_BYTES}`);
+      }
       const into = async (dedupe: boolean) => {
         const name = `routefit_otel_spans_${++n}`;
         // Span and trace ids are kept for the excluded spans only (the report names a few).
         const ids = ['span_id', 'trace_id'].map((c) => `if(rule IN ('', '-'), '', ${c}) AS ${c}`);
-        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT * REPLACE (${ids.join(', ')}) FROM (${spansSql(t, w, { dedupe })})`);
+        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT * REPLACE (${ids.join(', ')}) FROM (${spansSql(t, w, { dedupe })}) SETTINGS ${INSERT_BLOCKS}`);
         if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
         extracted = name;
       };
@@ -368,6 +375,11 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
     },
   };
 }
+
+/** Where an in-process ClickHouse's aggregations and sorts spill (bytes of one query's state). */
+const IN_PROCESS_SPILL_BYTES = 300_000_000;
+/** The extraction's insert blocks: ~1/4 of the default rows, so fewer spans are held at once before a part is written. */
+const INSERT_BLOCKS = 'min_insert_block_size_rows = 262144, min_insert_block_size_bytes = 67108864';
 
 export const OTEL_SOURCE_DOC = "an OpenTelemetry Collector ClickHouse exporter table (otel_traces): GenAI spans read in place as attempts";
 
