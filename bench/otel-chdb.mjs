@@ -3,6 +3,7 @@
 // figures (issue 14, Performance: "within 1.3× of a hand-written query", CPU time, 10M spans).
 // Never a test: run on demand,
 //   npm run build && node bench/otel-chdb.mjs              (SPANS=10000000 RUNS=3 by default)
+//   BASELINE=/path/to/other/checkout node bench/otel-chdb.mjs   (also that build's routefit, built there, in the same run)
 // The table is the exporter's DDL filled by routefit's generator (src/traces/clickhouse/otel-generate.ts)
 // once per size and seed, kept in a data dir under the temp dir for the next run (KEEP=0 removes it).
 // Each measurement is a whole process (bench/otel-chdb-child.mjs): routefit's CLI run as a user runs
@@ -20,7 +21,12 @@ const SEED = Number(process.env.SEED ?? 1);
 const dataDir = join(tmpdir(), `routefit-otel-bench-${SPANS}-${SEED}`);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const child = (mode) => JSON.parse(execFileSync(process.execPath, [join(root, 'bench/otel-chdb-child.mjs'), mode, dataDir], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }));
+const BASELINE = process.env.BASELINE ? resolve(process.env.BASELINE) : undefined;
+// 'baseline' is the other checkout's own child script and build, run as routefit.
+const child = (mode) => {
+  const [dir, as] = mode === 'baseline' ? [BASELINE, 'routefit'] : [root, mode];
+  return JSON.parse(execFileSync(process.execPath, [join(dir, 'bench/otel-chdb-child.mjs'), as, dataDir], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] }));
+};
 
 if (!existsSync(join(dataDir, 'ready'))) {
   rmSync(dataDir, { recursive: true, force: true });
@@ -45,23 +51,27 @@ if (!existsSync(join(dataDir, 'ready'))) {
   console.log(`generated ${SPANS.toLocaleString('en-US')} spans in ${((performance.now() - t0) / 1000).toFixed(1)} s → ${dataDir}`);
 }
 
-const runs = { routefit: [], handwritten: [] };
-for (let i = 0; i < RUNS; i++) for (const mode of ['handwritten', 'routefit']) runs[mode].push(child(mode));
+const modes = ['handwritten', 'routefit', ...(BASELINE ? ['baseline'] : [])];
+const runs = Object.fromEntries(modes.map((m) => [m, []]));
+for (let i = 0; i < RUNS; i++) for (const mode of modes) runs[mode].push(child(mode));
 
 // Same figures first: otherwise the two did different work.
 const key = (g) => `${g.workload} × ${g.route}`;
 const base = new Map(runs.handwritten[0].groups.map((g) => [key(g), g]));
 const ours = runs.routefit[0].groups;
 const off = [];
-if (ours.length !== base.size) off.push(`${ours.length} groups vs ${base.size}`);
-for (const g of ours) {
-  const b = base.get(key(g));
-  if (!b) {
-    off.push(`${key(g)}: not in the hand-written result`);
-    continue;
-  }
-  for (const f of ['requests', 'inputMean', 'outputMean', 'inputP95', 'e2eP99', 'costUsd']) {
-    if (Math.abs(g[f] - b[f]) > 1e-9 * Math.max(Math.abs(g[f]), Math.abs(b[f]), 1e-300)) off.push(`${key(g)} ${f}: ${g[f]} vs ${b[f]}`);
+for (const mode of modes.slice(1)) {
+  const theirs = runs[mode][0].groups;
+  if (theirs.length !== base.size) off.push(`${mode}: ${theirs.length} groups vs ${base.size}`);
+  for (const g of theirs) {
+    const b = base.get(key(g));
+    if (!b) {
+      off.push(`${mode} ${key(g)}: not in the hand-written result`);
+      continue;
+    }
+    for (const f of ['requests', 'inputMean', 'outputMean', 'inputP95', 'e2eP99', 'costUsd']) {
+      if (Math.abs(g[f] - b[f]) > 1e-9 * Math.max(Math.abs(g[f]), Math.abs(b[f]), 1e-300)) off.push(`${mode} ${key(g)} ${f}: ${g[f]} vs ${b[f]}`);
+    }
   }
 }
 if (off.length) throw new Error(`routefit and the hand-written query disagree:\n  ${off.join('\n  ')}`);
@@ -76,11 +86,13 @@ const rows = [
 ];
 console.log(`\notel_traces on chdb ${process.env.npm_package_version ?? ''}: ${SPANS.toLocaleString('en-US')} spans, ${cpus().length} cores, median of ${RUNS} alternating runs`);
 console.log(`${ours.reduce((s, g) => s + g.requests, 0).toLocaleString('en-US')} attempts in ${ours.length} workload × route groups, same figures from both\n`);
-console.log('| measure | hand-written | routefit | ratio |');
-console.log('|---|---:|---:|---:|');
+console.log(`| measure | hand-written | routefit | ratio |${BASELINE ? ` baseline (${BASELINE}) | ratio |` : ''}`);
+console.log(`|---|---:|---:|---:|${BASELINE ? '---:|---:|' : ''}`);
 for (const [label, f] of rows) {
   const [h, r] = [stat('handwritten', f), stat('routefit', f)];
   const fmt = (x) => (f === 'peakMb' ? String(x) : `${(x / 1000).toFixed(2)} s`);
-  console.log(`| ${label} | ${fmt(h)} | ${fmt(r)} | ${(r / h).toFixed(2)}× |`);
+  const b = BASELINE ? stat('baseline', f) : undefined;
+  console.log(`| ${label} | ${fmt(h)} | ${fmt(r)} | ${(r / h).toFixed(2)}× |${b !== undefined ? ` ${fmt(b)} | ${(b / h).toFixed(2)}× |` : ''}`);
 }
+console.log(`\nload average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 if (process.env.KEEP === '0') rmSync(dataDir, { recursive: true, force: true });

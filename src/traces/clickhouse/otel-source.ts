@@ -1,10 +1,12 @@
 import { RoutefitError } from '../../engine/errors.js';
-import { type GenaiField, SKIPPED_SPANS, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_ATTRIBUTE, attributeSql, isGenaiSpanSql, providerSql, statusSql } from '../genai-attributes.js';
-import { MAX_MS, MAX_TOKENS, MS_RANGE, TOKENS_RANGE } from '../schema.js';
-import { DEFAULT_TIMESTAMP_WINDOW, epochUs, windowText } from '../time-window.js';
+import { GENAI_ATTRIBUTES, type GenaiField, SKIPPED_SPANS, SPAN_ATTEMPT_NOTE, WORKLOAD_RESOURCE_ATTRIBUTE, attributeSql, isGenaiSpanSql, providerSql, statusSql } from '../genai-attributes.js';
+import { NUMBER_RANGES, type NumberRange, type RuleDialect, type SpelledRule, rowRules, spellRules } from '../row-rules.js';
+import type { Column } from '../schema.js';
+import { DEFAULT_TIMESTAMP_WINDOW, type TimestampWindow, epochUs } from '../time-window.js';
 import type { ReadSource } from '../store/open.js';
 import type { SourceReport, Window } from '../store/types.js';
 import { type ChStore, chIdent, chLit } from './connection.js';
+import { duckTimestampText } from './row-rules.js';
 import { flagToMicros } from '../sql/index.js';
 
 /**
@@ -44,49 +46,86 @@ export function parseOtelTable(value: string | undefined, database: string): Ote
 
 const qualified = (t: OtelTable) => `${chIdent(t.database)}.${chIdent(t.table)}`;
 
-/** One span attribute: NULL when absent or blank (as the importer reads a blank field). */
-const span = (key: string) => `nullIf(SpanAttributes[${chLit(key)}], '')`;
+/**
+ * One span attribute: NULL when absent or blank (as the importer reads a blank field). Read through
+ * the map's key and value arrays (a_keys, a_values): `SpanAttributes[k]` cost ~2.6× the CPU per key
+ * on chdb 26.x (measured at 1M spans, docs/performance.md), and a span's attributes are read ~28 times.
+ */
+const span = (key: string) => `nullIf(a_values[indexOf(a_keys, ${chLit(key)})], '')`;
 const attr = (field: GenaiField) => attributeSql(field, span);
 
 const TOKEN_FIELDS = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens'] as const;
 
-/** A token count as the import accepts one: an integer 0 ≤ n ≤ MAX_TOKENS (n is Float64, NULL when not a number). */
-const isCount = (n: string) => `(isNotNull(${n}) AND isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${MAX_TOKENS} AND ${n} = floor(${n}))`;
+/**
+ * The columns of the normalized row (../schema.ts) a span carries: its typed value and, where a rule
+ * or a message reads it, its text as written (`raw`, NULL when absent). A column not here (attempt, deployment, service tier
+ * requested, cache_write_1h_tokens, ttft_ms, quality, the flags, cost_usd) is absent from every
+ * span, as it is from every row the OTLP importer stages.
+ */
+const CARRIED: Record<string, { typed: string; raw?: string; shown?: string }> = {
+  // `shown`: the text a message quotes, only where it is not `raw` (computed for the spans a report shows, never in a condition).
+  timestamp: { typed: 'ts_us', shown: 'toString(toUnixTimestamp64Nano(Timestamp))' },
+  request_id: { typed: 'request_id' },
+  workflow_id: { typed: 'workflow_id' },
+  workload: { typed: 'workload' },
+  provider: { typed: 'provider' },
+  model: { typed: 'model' },
+  service_tier_served: { typed: 'service_tier_served' },
+  ...Object.fromEntries(TOKEN_FIELDS.map((f) => [f, { typed: `n_${f}`, raw: `t_${f}` }])),
+  e2e_ms: { typed: 'e2e_ms', shown: 'toString(e2e_ms)' },
+  status: { typed: 'status' },
+  user_segment: { typed: 'user_segment' },
+};
+
+/** A parsed number (Float64, NULL when not a number) in a NumberRange. */
+const inRange = (n: string, r: NumberRange) => `(isNotNull(${n}) AND isFinite(${n}) AND ${n} >= 0 AND ${n} <= ${r.max}${r.integer ? ` AND ${n} = floor(${n})` : ''})`;
 
 /**
- * The rule that keeps a GenAI span from being an attempt, or NULL: the import's rules (../row-rules.ts
- * list) in the import's order, named as the import names them.
+ * The import's row rules (../row-rules.ts, the one list), in its order, spelled over a span's
+ * columns. An absent column breaks no rule but `missing` (the constants this gives cost nothing:
+ * ClickHouse folds them). Token counts are the attribute text read by toFloat64OrNull (the exporter
+ * writes attribute values as plain text).
  */
-function ruleSql(window = DEFAULT_TIMESTAMP_WINDOW): string {
-  const n = (f: string) => `n_${f}`;
-  const raw = (f: string) => `t_${f}`;
-  const rules: [string, string][] = [
-    ['missing_model', 'isNull(model)'],
-    ['missing_input_tokens', `isNull(${raw('input_tokens')})`],
-    ['missing_output_tokens', `isNull(${raw('output_tokens')})`],
-    ['timestamp_out_of_window', `ts_us < ${epochUs(window.from)} OR ts_us >= ${epochUs(window.to)}`],
-    ...TOKEN_FIELDS.flatMap((f): [string, string][] => [
-      [`negative_${f}`, `startsWith(${raw(f)}, '-') AND ifNull(${n(f)} < 0, 0)`],
-      [`bad_${f}`, `isNotNull(${raw(f)}) AND NOT ${isCount(n(f))}`],
-    ]),
-    ['bad_e2e_ms', `NOT (isFinite(e2e_ms) AND e2e_ms >= 0 AND e2e_ms <= ${MAX_MS})`],
-    ['cached_exceeds_input', `ifNull(${n('cached_input_tokens')}, 0) + ifNull(${n('cache_write_tokens')}, 0) > ${n('input_tokens')}`],
-    ['reasoning_exceeds_output', `ifNull(${n('reasoning_tokens')}, 0) > ${n('output_tokens')}`],
-  ];
-  return `multiIf(${rules.map(([name, when]) => `${when}, ${chLit(name)}`).join(', ')}, NULL)`;
+export function spanRules(window: TimestampWindow = DEFAULT_TIMESTAMP_WINDOW): SpelledRule[] {
+  const typed = (c: Column) => CARRIED[c.name]?.typed;
+  const raw = (c: Column) => CARRIED[c.name]?.raw ?? typed(c);
+  const d: RuleDialect = {
+    missing: (cols) => cols.map((c) => (raw(c) ? `isNull(${raw(c)})` : '1')).join(' AND '),
+    unreadable: (c) => {
+      const n = typed(c);
+      if (!n || c.kind === 'timestamp' || c.kind === 'text') return '0';
+      // A duration is never absent; a count is unreadable only when given.
+      if (c.kind === 'ms' || c.kind === 'usd') return `NOT ${inRange(n, NUMBER_RANGES[c.kind])}`;
+      return `isNotNull(${raw(c)}) AND NOT ${inRange(n, c.kind === 'count' ? NUMBER_RANGES.count : NUMBER_RANGES.attempt)}`;
+    },
+    negative: (c) => (typed(c) ? `startsWith(${raw(c)}, '-') AND ifNull(${typed(c)} < 0, 0)` : '0'),
+    outsideWindow: (c, w) => (typed(c) ? `(${typed(c)} < ${epochUs(w.from)} OR ${typed(c)} >= ${epochUs(w.to)})` : '0'),
+    notAllowed: (c, values) => (typed(c) ? `ifNull(${typed(c)} NOT IN (${values.map(chLit).join(', ')}), 0)` : '0'),
+    term: (c, orZero) => (typed(c) ? (orZero ? `ifNull(${typed(c)}, 0)` : typed(c)!) : orZero ? '0' : 'NULL'),
+    text: chLit,
+    raw: (c) => `ifNull(${CARRIED[c.name]?.shown ?? raw(c) ?? 'NULL'}, '')`,
+    value: (c) => (c.kind === 'timestamp' ? duckTimestampText(typed(c)!) : `toString(${c.kind === 'count' ? `toInt64(${typed(c)})` : (typed(c) ?? "''")})`),
+    integerText: (x) => `toString(toInt64(${x}))`,
+    concat: (parts) => (parts.length === 1 ? parts[0]! : `concat(${parts.join(', ')})`),
+  };
+  return spellRules(rowRules(window), d);
 }
 
-/** What each rule means, for the report (the import's wording). */
-export const RULE_TEXT: Record<string, string> = {
-  missing_model: 'no model attribute (gen_ai.response.model, gen_ai.request.model or llm.model_name)',
-  missing_input_tokens: 'no input token count (gen_ai.usage.input_tokens, or its older names)',
-  missing_output_tokens: 'no output token count (gen_ai.usage.output_tokens, or its older names)',
-  timestamp_out_of_window: `a start time outside ${windowText(DEFAULT_TIMESTAMP_WINDOW)}`,
-  bad_e2e_ms: `a duration outside ${MS_RANGE}`,
-  cached_exceeds_input: 'cache reads + cache writes above the input tokens (input must include cached tokens)',
-  reasoning_exceeds_output: 'reasoning tokens above the output tokens (output must include reasoning)',
-  ...Object.fromEntries(TOKEN_FIELDS.flatMap((f) => [[`negative_${f}`, `a negative ${f}`], [`bad_${f}`, `a ${f} that is not ${TOKENS_RANGE}`]])),
-};
+/** The rule a repeated span breaks (the import's name for a repeated request_id + attempt). */
+export const DUPLICATE_RULE = 'duplicate_id';
+const DUPLICATE_MEANING = 'the request_id (gen_ai.response.id, else the span id) of an earlier span: a span the table holds twice counts once';
+
+/**
+ * What an excluded span's rule means, for the report: the import's message for the first example,
+ * and, for a missing field, the attribute names that would have given it.
+ */
+function meaningOf(rule: string, reason: string): string {
+  if (rule === DUPLICATE_RULE) return DUPLICATE_MEANING;
+  const missing = rowRules(DEFAULT_TIMESTAMP_WINDOW).find((r) => r.name === rule)?.when;
+  if (missing?.is !== 'missing') return reason;
+  const keys = missing.cols.flatMap((c) => (c in GENAI_ATTRIBUTES ? GENAI_ATTRIBUTES[c as GenaiField] : []));
+  return keys.length ? `${reason} (the span has none of ${keys.join(', ')})` : reason;
+}
 
 /** --from/--to as epoch microseconds (already checked by the CLI), or undefined. */
 export interface MicrosWindow {
@@ -95,34 +134,76 @@ export interface MicrosWindow {
 }
 
 /**
- * Every span of the table in the window, with `genai` (a model call?), `rule` (why not an attempt,
- * NULL for an attempt) and the `requests` columns. The window is applied to Timestamp itself, so the
- * table's PARTITION BY toDate(Timestamp) prunes days outside it.
+ * Every span of the table in the window, one row each with the `requests` columns a span carries
+ * (tokens as Int64), `rule` ('' for an attempt, '-' for a span that is not a GenAI model call, else
+ * the first row rule it breaks). The window is applied to Timestamp itself, so the table's
+ * PARTITION BY toDate(Timestamp) prunes days outside it.
+ *
+ * `reasons`: also `reason`, the import's message for a span these rules exclude, for the few spans a
+ * report shows (`only`: their (TraceId, SpanId)); over every span it would be ~40% of the read's
+ * CPU (ClickHouse computes the messages for valid spans too, measured: docs/performance.md).
+ *
+ * `dedupe`: a span whose request_id an earlier valid span of the window has is `duplicate_id`, as
+ * the import rejects a repeated request_id + attempt (OTel spans are all attempt 0), so a span row
+ * the Collector wrote twice counts once. The first is the earliest (Timestamp, SpanId, TraceId): a
+ * table has no line order. A window function over every span: focus runs it only when the window
+ * holds a repeated request_id.
  */
-function spansSql(t: OtelTable, w: MicrosWindow): string {
+interface SpansOptions {
+  dedupe: boolean;
+  /** The rules whose messages `reason` spells (a span breaking another has reason ''). */
+  reasons?: readonly string[];
+  only?: readonly { traceId: string; spanId: string }[];
+}
+
+function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
   const where: string[] = [];
+  // TraceId IN … first: the exporter's bloom filter index on TraceId skips the granules without them.
+  if (o.only) where.push(`TraceId IN (${[...new Set(o.only.map((x) => chLit(x.traceId)))].join(', ') || "''"})`);
+  if (o.only) where.push(`(TraceId, SpanId) IN (${o.only.map((x) => `(${chLit(x.traceId)}, ${chLit(x.spanId)})`).join(', ') || `('', '')`})`);
   if (w.fromUs !== undefined) where.push(`Timestamp >= fromUnixTimestamp64Micro(toInt64(${chLit(w.fromUs)}), 'UTC')`);
   if (w.toUs !== undefined) where.push(`Timestamp < fromUnixTimestamp64Micro(toInt64(${chLit(w.toUs)}), 'UTC')`);
+  const rules = spanRules();
+  const broken = rules.map((r) => `ifNull(${r.when}, 0)`);
+  const ruleOf = `multiIf(${rules.map((r, i) => `${broken[i]}, ${chLit(r.name)}`).join(', ')}, '')`;
+  const reasonOf = `multiIf(${rules.filter((r) => o.reasons?.includes(r.name)).map((r) => `rule = ${chLit(r.name)}, ifNull(${r.message}, '')`).join(', ')}, '')`;
   const tokens = TOKEN_FIELDS.map((f) => `${attr(f)} AS t_${f}`);
   const parsed = TOKEN_FIELDS.map((f) => `toFloat64OrNull(t_${f}) AS n_${f}`);
+  // The kept columns; a count is an integer once its rules hold (a NaN or ±inf never reaches toInt64: ClickHouse computes every branch).
+  const count = (f: string) => `if(${inRange(`n_${f}`, NUMBER_RANGES.count)}, toInt64(n_${f}), NULL) AS ${f}`;
+  const kept = [
+    'rule', ...(o.reasons?.length ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
+    ...TOKEN_FIELDS.map(count),
+  ];
+  const spans = `
+    SELECT ${kept.join(', ')} FROM (
+      SELECT *, multiIf(NOT genai, '-', ok, '', ${ruleOf}) AS rule${o.reasons?.length ? `, ${reasonOf} AS reason` : ''} FROM (
+        SELECT *, genai AND NOT (${broken.join(' OR ')}) AS ok FROM (
+          SELECT *, ${parsed.join(', ')} FROM (
+            SELECT SpanId AS span_id, TraceId AS trace_id, Timestamp,
+              ${isGenaiSpanSql(span, chLit)} AS genai,
+              toUnixTimestamp64Micro(Timestamp) AS ts_us,
+              coalesce(${attr('request_id')}, SpanId) AS request_id,
+              coalesce(${attr('workflow_id')}, nullIf(TraceId, '')) AS workflow_id,
+              coalesce(${attr('workload')}, nullIf(ServiceName, ''), nullIf(ResourceAttributes[${chLit(WORKLOAD_RESOURCE_ATTRIBUTE)}], '')) AS workload,
+              ${providerSql('provider_attr', chLit)} AS provider,
+              ${attr('model')} AS model,
+              ${attr('service_tier_served')} AS service_tier_served,
+              ${attr('user_segment')} AS user_segment,
+              ${tokens.join(', ')},
+              Duration / 1e6 AS e2e_ms,
+              ${statusSql(attr('error_type'), 'StatusCode', chLit)} AS status
+            FROM (SELECT *, ${attr('provider')} AS provider_attr FROM (
+              SELECT *, mapKeys(SpanAttributes) AS a_keys, mapValues(SpanAttributes) AS a_values FROM ${qualified(t)}
+              ${where.length ? `WHERE ${where.join(' AND ')}` : ''}))))))`;
+  return o.dedupe ? dedupedSql(spans) : spans;
+}
+
+/** spansSql's rows with every valid span after the first of its request_id marked `duplicate_id`. */
+function dedupedSql(spans: string): string {
   return `
-    SELECT *, ${ruleSql()} AS rule FROM (
-      SELECT *, ${parsed.join(', ')} FROM (
-        SELECT SpanId AS span_id, TraceId AS trace_id,
-          ${isGenaiSpanSql(span, chLit)} AS genai,
-          toUnixTimestamp64Micro(Timestamp) AS ts_us,
-          coalesce(${attr('request_id')}, SpanId) AS request_id,
-          coalesce(${attr('workflow_id')}, nullIf(TraceId, '')) AS workflow_id,
-          coalesce(${attr('workload')}, nullIf(ServiceName, ''), nullIf(ResourceAttributes[${chLit(WORKLOAD_RESOURCE_ATTRIBUTE)}], '')) AS workload,
-          ${providerSql(attr('provider'), chLit)} AS provider,
-          ${attr('model')} AS model,
-          ${attr('service_tier_served')} AS service_tier_served,
-          ${attr('user_segment')} AS user_segment,
-          ${tokens.join(', ')},
-          Duration / 1e6 AS e2e_ms,
-          ${statusSql(attr('error_type'), 'StatusCode', chLit)} AS status
-        FROM ${qualified(t)}
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}))`;
+    SELECT * REPLACE (if(rule = '' AND row_number() OVER (PARTITION BY rule = '', request_id ORDER BY ts_us, span_id, trace_id) > 1, ${chLit(DUPLICATE_RULE)}, rule) AS rule)
+    FROM (${spans})`;
 }
 
 /**
@@ -131,41 +212,35 @@ function spansSql(t: OtelTable, w: MicrosWindow): string {
  * unknown, no escalation, batch and fallback false; route is provider/model as the import derives it.
  */
 export function otelAttemptsSql(t: OtelTable, w: MicrosWindow = {}): string {
-  return attemptsOver(`(${spansSql(t, w)})`);
+  return attemptsOver(`(${spansSql(t, w, { dedupe: true })})`);
 }
 
 /** The attempts of a relation with spansSql's columns (the table read in place, or a command's extraction of it). */
 function attemptsOver(spans: string): string {
-  const count = (f: string) => `toInt64(n_${f})`;
-  const optional = (f: string) => `if(isNull(n_${f}), NULL, toInt64(n_${f}))`;
   return `
     SELECT request_id, toInt32(0) AS attempt, ts_us, workflow_id, workload, provider, model,
       if(isNull(provider), model, concat(provider, '/', model)) AS route,
       CAST(NULL AS Nullable(String)) AS deployment,
       CAST(NULL AS Nullable(String)) AS service_tier_requested, service_tier_served,
-      ${count('input_tokens')} AS input_tokens, ${optional('cached_input_tokens')} AS cached_input_tokens,
-      ${optional('cache_write_tokens')} AS cache_write_tokens, CAST(NULL AS Nullable(Int64)) AS cache_write_1h_tokens,
-      ${count('output_tokens')} AS output_tokens, ${optional('reasoning_tokens')} AS reasoning_tokens,
+      assumeNotNull(input_tokens) AS input_tokens, cached_input_tokens, cache_write_tokens, CAST(NULL AS Nullable(Int64)) AS cache_write_1h_tokens,
+      assumeNotNull(output_tokens) AS output_tokens, reasoning_tokens,
       CAST(NULL AS Nullable(Float64)) AS ttft_ms, toNullable(e2e_ms) AS e2e_ms,
       status, 'unknown' AS quality, toUInt8(0) AS escalated_to_human, toUInt8(0) AS batch, toUInt8(0) AS fallback,
       CAST(NULL AS Nullable(Float64)) AS cost_usd, user_segment
     FROM ${spans}
-    WHERE genai AND isNull(rule)`;
+    WHERE rule = ''`;
 }
-
-/** The columns of spansSql a command's extraction keeps (span and trace ids only for excluded spans, which the report names). */
-const EXTRACTED = [
-  'genai', 'rule', "if(isNull(rule), '', span_id) AS span_id", "if(isNull(rule), '', trace_id) AS trace_id", 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model',
-  'service_tier_served', 'user_segment', 'e2e_ms', 'status', ...TOKEN_FIELDS.map((f) => `n_${f}`),
-];
 
 /** What the source read for a window: the store's SourceReport before it is named and its warnings written. */
 export type OtelCoverage = Omit<SourceReport, 'source' | 'warnings'>;
 
-/** How many spans the window holds, how many became attempts, and why the others did not: one pass. */
-export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = {}, relation = `(${spansSql(t, w)})`): Promise<OtelCoverage> {
+/**
+ * How many spans the window holds, how many became attempts, and why the others did not: one pass
+ * over `relation` (spansSql's rows), then the import's message for each rule's first example.
+ */
+export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = {}, relation = `(${spansSql(t, w, { dedupe: true })})`): Promise<OtelCoverage> {
   const rows = await ch.query(
-    `SELECT if(genai, ifNull(rule, ''), '-') AS r, count() AS n, groupArray(3)(tuple(trace_id, span_id)) AS ex
+    `SELECT rule AS r, count() AS n, groupArrayIf(3)(tuple(trace_id, span_id), r NOT IN ('', '-')) AS ex
      FROM ${relation} GROUP BY r ORDER BY n DESC, r`,
   );
   let spans = 0;
@@ -179,9 +254,18 @@ export async function otelCoverage(ch: ChStore, t: OtelTable, w: MicrosWindow = 
     else if (row.r === '') attempts = n;
     else {
       const ex = (row.ex as [string, string][]).map(([traceId, spanId]) => ({ traceId, spanId }));
-      excluded.push({ rule: String(row.r), spans: n, meaning: RULE_TEXT[String(row.r)] ?? String(row.r), examples: ex });
+      excluded.push({ rule: String(row.r), spans: n, meaning: '', examples: ex });
     }
   }
+  const shown = excluded.filter((e) => e.rule !== DUPLICATE_RULE);
+  const first = shown.map((e) => e.examples[0]!);
+  const reasons = new Map<string, string>();
+  if (first.length) {
+    for (const r of await ch.query(`SELECT trace_id, span_id, rule, reason FROM (${spansSql(t, w, { dedupe: false, reasons: shown.map((e) => e.rule), only: first })})`)) {
+      reasons.set(`${String(r.rule)} ${String(r.trace_id)} ${String(r.span_id)}`, String(r.reason));
+    }
+  }
+  for (const e of excluded) e.meaning = meaningOf(e.rule, reasons.get(`${e.rule} ${e.examples[0]!.traceId} ${e.examples[0]!.spanId}`) ?? '');
   const notes = [SPAN_ATTEMPT_NOTE];
   if (skipped) notes.unshift(`${skipped} ${SKIPPED_SPANS}: skipped`);
   return { table: qualified(t), spans, skipped, attempts, excluded, notes };
@@ -267,13 +351,35 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
      * never a copy in the store), and every later query of the command reads that.
      */
     async focus(ch, window) {
-      const name = `routefit_otel_spans_${++n}`;
-      await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT ${EXTRACTED.join(', ')} FROM (${spansSql(tableOf(ch), microsWindow(window))})`);
-      if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
-      extracted = name;
+      const t = tableOf(ch);
+      const w = microsWindow(window);
+      // In-process ClickHouse (chdb) shares routefit's memory: the command's GROUP BYs and sorts (a
+      // workflow per trace: millions of groups) spill to disk past IN_PROCESS_SPILL_BYTES instead
+      // of growing the process (measured at 10M spans: workflow pass 2.7 GB → 0.6 GB, docs/performance.md).
+      if (ch.connector) {
+        for (const s of ['max_bytes_before_external_group_by', 'max_bytes_before_external_sort']) await ch.command(`SET ${s} = ${IN_PROCESS_SPILL_BYTES}`);
+      }
+      const into = async (dedupe: boolean) => {
+        const name = `routefit_otel_spans_${++n}`;
+        // Span and trace ids are kept for the excluded spans only (the report names a few).
+        const ids = ['span_id', 'trace_id'].map((c) => `if(rule IN ('', '-'), '', ${c}) AS ${c}`);
+        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT * REPLACE (${ids.join(', ')}) FROM (${spansSql(t, w, { dedupe })}) SETTINGS ${INSERT_BLOCKS}`);
+        if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
+        extracted = name;
+      };
+      await into(false);
+      // As many distinct request_id hashes as attempts proves no request_id repeats (a collision can
+      // only lower the count); else the window is read again with the repeats marked.
+      const [h] = await ch.query(`SELECT count() AS n, uniqExact(cityHash64(request_id)) AS d FROM ${extracted} WHERE rule = ''`);
+      if (Number(h?.n) !== Number(h?.d)) await into(true);
     },
   };
 }
+
+/** Where an in-process ClickHouse's aggregations and sorts spill (bytes of one query's state). */
+const IN_PROCESS_SPILL_BYTES = 300_000_000;
+/** The extraction's insert blocks: ~1/4 of the default rows, so fewer spans are held at once before a part is written. */
+const INSERT_BLOCKS = 'min_insert_block_size_rows = 262144, min_insert_block_size_bytes = 67108864';
 
 export const OTEL_SOURCE_DOC = "an OpenTelemetry Collector ClickHouse exporter table (otel_traces): GenAI spans read in place as attempts";
 
