@@ -6,13 +6,18 @@ import { query } from './db.js';
  * than the first import). A valid new row whose (request_id, attempt) an earlier import stored is
  * dropped when every value is the same (a 64-bit hash of the row), and marked a conflict when a
  * value differs. One join of every new row with every stored row builds a hash table that grows
- * with the store (a 50M-row re-import ran out of memory); here the keys are split by
- * `hash(request_id, attempt) % P` into partitions of at most `partitionRows` rows a side, joined one
- * at a time over two narrow tables (rowid, key, row hash) computed once. The exact key columns stay
- * in each join's condition, so a hash collision only puts two keys in one partition, never matches them.
+ * with the store (a 50M-row re-import ran out of memory); here the keys are split by their 64-bit
+ * hash into P ranges of at most `partitionRows` rows a side, joined one at a time over two narrow
+ * tables computed once and sorted by key hash: (rowid, key hash, row hash), 24 bytes a row and no
+ * key strings (with the strings, the two tables of a 10M-row re-import held 960 MB and filled
+ * DuckDB's memory limit). The join is on the key hash, so a pair is two rows whose keys hash alike:
+ * - same row hash: the row hash covers the key columns too, so equal row hashes mean equal keys
+ *   and values, to the same 64-bit odds the value comparison already takes; the new row is skipped;
+ * - other row hash: a conflict only once the exact keys are compared (`exactPairs`), so two keys
+ *   that merely share a hash are never marked, replaced or skipped.
  */
 
-/** Rows a side per join partition: bounds each join's hash table (~130 MB at 2M rows). */
+/** Rows a side per join partition: bounds each join's hash table (~2M pairs of 24-byte rows). */
 export const KEY_MATCH_PARTITION_ROWS = 2_000_000;
 
 export interface KeyMatch {
@@ -28,11 +33,23 @@ export interface KeyMatch {
   drop(): Promise<void>;
 }
 
+/** Test hook: `keyHashSpace` folds the key hash into that many values, so collisions are common. */
+export interface KeyMatchTuning {
+  keyHashSpace?: number;
+}
+
 /**
  * Matches import `id`'s valid rows with the stored rows of earlier imports, inside the caller's
  * transaction. `cols` are the stored columns of the normalized row; `conflictRule` the rule a conflict is marked with.
  */
-export async function matchStoredKeys(conn: DuckDBConnection, id: number, cols: readonly string[], conflictRule: string, partitionRows = KEY_MATCH_PARTITION_ROWS): Promise<KeyMatch> {
+export async function matchStoredKeys(
+  conn: DuckDBConnection,
+  id: number,
+  cols: readonly string[],
+  conflictRule: string,
+  partitionRows = KEY_MATCH_PARTITION_ROWS,
+  tuning: KeyMatchTuning = {},
+): Promise<KeyMatch> {
   const mine = `import_id = ${id}`;
   const [c] = await query(conn, `SELECT count(*) FILTER (WHERE import_id <> ${id}) AS stored, count(*) FILTER (WHERE ${mine} AND reject_rule IS NULL) AS fresh FROM requests`);
   const stored = Number(c!.stored);
@@ -41,36 +58,52 @@ export async function matchStoredKeys(conn: DuckDBConnection, id: number, cols: 
   if (!stored || !fresh) return none;
   // Both sides bounded, whichever one DuckDB builds its hash table on.
   const P = Math.max(1, Math.ceil(Math.max(stored, fresh) / partitionRows));
+  const space = tuning.keyHashSpace;
+  if (space !== undefined && !(Number.isInteger(space) && space >= 1)) throw new Error(`keyHashSpace must be a positive integer, got ${space}`);
   const fp = `hash(${cols.join(', ')})`;
-  const part = `CAST(hash(request_id, attempt) % ${P} AS UINTEGER)`;
-  const newSql = `SELECT rowid AS rid, request_id, attempt, ${fp} AS fp, ${part} AS part FROM requests WHERE ${mine} AND reject_rule IS NULL`;
-  const oldSql = `SELECT rowid AS orid, request_id, attempt, ${fp} AS fp, ${part} AS part FROM requests WHERE import_id <> ${id}`;
   await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old; DROP TABLE IF EXISTS km_part; DROP TABLE IF EXISTS km_conflicts');
-  // Several partitions: the narrow sides are computed once, sorted by partition so each
-  // join reads only its own row groups (measured at 10M rows: 31 CPU-s for the match instead of 39 unsorted).
-  if (P > 1) await conn.run(`CREATE TEMP TABLE km_new AS ${newSql} ORDER BY part; CREATE TEMP TABLE km_old AS ${oldSql} ORDER BY part`);
-  // One partition: the new rows are read in place and hashed as they probe (the shape that measured
-  // least memory at 2M rows); several: the sorted narrow tables, one partition each.
-  const pairs = (p: number) =>
-    P > 1
-      ? `SELECT n.rid, o.orid, n.fp = o.fp AS same, n.part FROM km_new n JOIN km_old o ON o.request_id = n.request_id AND o.attempt = n.attempt WHERE n.part = ${p} AND o.part = ${p}`
-      : `SELECT n.rowid AS rid, o.orid, hash(${cols.map((c) => `n.${c}`).join(', ')}) = o.fp AS same, 0 AS part
-         FROM requests n JOIN (${oldSql}) o ON o.request_id = n.request_id AND o.attempt = n.attempt WHERE n.${mine} AND n.reject_rule IS NULL`;
-  // Conflicts are kept (new rowid, stored rowid) for the marking and --replace; usually few.
+  // Conflicts are kept (new rowid, stored rowid, partition) for the marking and --replace; usually few.
   await conn.run('CREATE TEMP TABLE km_conflicts (rid BIGINT, orid BIGINT, part UINTEGER)');
   let alreadyStored = 0;
   let conflicts = 0;
-  for (let p = 0; p < P; p++) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE km_part AS ${pairs(p)}`);
-    const [m] = await query(conn, 'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM km_part');
-    const same = Number(m!.same);
-    const differ = Number(m!.differ);
-    if (same) await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM km_part WHERE same)`);
-    if (differ) await conn.run('INSERT INTO km_conflicts SELECT rid, orid, part FROM km_part WHERE NOT same');
-    alreadyStored += same;
-    conflicts += differ;
+  // `pairs` yields (rid, orid, same) for one partition. It is run again for each step instead of
+  // kept in a table: a table made and dropped inside the import's transaction holds its memory
+  // until the commit (measured: +45 MB a partition at 10M rows).
+  const settle = async (pairs: string, p: number) => {
+    const [m] = await query(conn, `SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM (${pairs})`);
+    if (Number(m!.same)) alreadyStored += Number((await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM (${pairs}) WHERE same)`)).rowsChanged);
+    // Pairs whose values differ become conflicts only where their exact keys are equal.
+    if (Number(m!.differ)) {
+      const exact = `INSERT INTO km_conflicts SELECT k.rid, k.orid, ${p} FROM (${pairs}) k
+         JOIN requests n ON n.rowid = k.rid JOIN requests o ON o.rowid = k.orid
+         WHERE NOT k.same AND n.${mine} AND o.import_id <> ${id} AND n.request_id = o.request_id AND n.attempt = o.attempt`;
+      conflicts += Number((await conn.run(exact)).rowsChanged);
+    }
+  };
+  if (P === 1 && !space) {
+    // One partition: the new rows are read in place and hashed as they probe, on the exact keys
+    // (the shape that measured least memory at 2M rows).
+    await settle(
+      `SELECT n.rowid AS rid, o.orid, hash(${cols.map((c) => `n.${c}`).join(', ')}) = o.fp AS same
+       FROM requests n JOIN (SELECT rowid AS orid, request_id, attempt, ${fp} AS fp FROM requests WHERE import_id <> ${id}) o
+         ON o.request_id = n.request_id AND o.attempt = n.attempt WHERE n.${mine} AND n.reject_rule IS NULL`,
+      0,
+    );
+  } else {
+    const kh = `hash(request_id, attempt)${space ? ` % ${space}` : ''}`;
+    // Sorted by key hash, so partition p (a range of hashes) is a pruned scan of its own row groups.
+    await conn.run(
+      `CREATE TEMP TABLE km_new AS SELECT rowid AS rid, ${kh} AS kh, ${fp} AS fp FROM requests WHERE ${mine} AND reject_rule IS NULL ORDER BY kh;
+       CREATE TEMP TABLE km_old AS SELECT rowid AS orid, ${kh} AS kh, ${fp} AS fp FROM requests WHERE import_id <> ${id} ORDER BY kh`,
+    );
+    // Range p of the 64-bit hash space: [p·2^64/P, (p+1)·2^64/P), bounds computed here, not read from data.
+    const bound = (p: number) => ((1n << 64n) * BigInt(p)) / BigInt(P);
+    for (let p = 0; p < P; p++) {
+      const inRange = (t: string) => `${t}.kh >= ${bound(p)}::UBIGINT${p < P - 1 ? ` AND ${t}.kh < ${bound(p + 1)}::UBIGINT` : ''}`;
+      await settle(`SELECT n.rid, o.orid, n.fp = o.fp AS same FROM km_new n JOIN km_old o ON o.kh = n.kh WHERE ${inRange('n')} AND ${inRange('o')}`, p);
+    }
   }
-  await conn.run('DROP TABLE km_part; DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old');
+  await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old');
   // The conflicts' reasons are built only for the rows a report shows (import.ts conflictSample).
   const inParts = async (sql: (filter: string) => string) => {
     if (conflicts <= partitionRows) return void (await conn.run(sql('')));
