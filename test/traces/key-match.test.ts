@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
 import { matchStoredKeys } from '../../src/traces/key-match.js';
+import { COLUMNS, storeName } from '../../src/traces/schema.js';
 import { HEADER, memoryStore, writeTemp } from './helpers.js';
 
 const today = '2026-11-22';
@@ -100,4 +101,46 @@ describe('re-import over a store split into join partitions (issue 17: bounded i
       store.close();
     }
   });
+
+  it('keys that share a key hash are never skipped, marked or replaced as one another (hash space folded to 1–3 values)', async () => {
+    const cols = COLUMNS.map((c) => storeName(c));
+    await fc.assert(
+      fc.asyncProperty(rows, rows, fc.constantFrom(1, 2, 3), fc.constantFrom(2, 5, 1_000_000), async (first, second, space, partitionRows) => {
+        const store = await memoryStore();
+        try {
+          await importFile(store, file(first), { today });
+          const had = new Map(first.map((r) => [`r${r.i}/${r.a}`, r.out]));
+          const { conn } = store;
+          await conn.run('BEGIN TRANSACTION');
+          // The second file's rows as import 99, inside the transaction the import would hold.
+          for (const r of second) {
+            await conn.run(`INSERT INTO requests SELECT * REPLACE (99 AS import_id, $rid AS request_id, $a AS attempt, $out AS output_tokens) FROM requests LIMIT 1`, {
+              rid: `r${r.i}`,
+              a: r.a,
+              out: r.out,
+            });
+          }
+          const m = await matchStoredKeys(conn, 99, cols, 'conflict', partitionRows, { keyHashSpace: space });
+          const same = second.filter((r) => had.get(`r${r.i}/${r.a}`) === r.out);
+          const differ = second.filter((r) => had.has(`r${r.i}/${r.a}`) && had.get(`r${r.i}/${r.a}`) !== r.out);
+          expect({ alreadyStored: m.alreadyStored, conflicts: m.conflicts }).toEqual({ alreadyStored: same.length, conflicts: differ.length });
+          const left = await query(conn, 'SELECT request_id, attempt, reject_rule FROM requests WHERE import_id = 99 ORDER BY ALL');
+          const want = second
+            .filter((r) => !same.includes(r))
+            .map((r) => ({ request_id: `r${r.i}`, attempt: r.a, reject_rule: differ.includes(r) ? 'conflict' : null }))
+            .sort((x, y) => (x.request_id === y.request_id ? x.attempt - y.attempt : x.request_id < y.request_id ? -1 : 1));
+          expect(left).toEqual(want);
+          // --replace deletes exactly the stored rows the conflicts name.
+          await m.deleteReplaced();
+          const storedLeft = await query(conn, 'SELECT request_id, attempt FROM requests WHERE import_id <> 99');
+          expect(storedLeft.map((r) => `${r.request_id}/${r.attempt}`).sort()).toEqual([...had.keys()].filter((k) => !differ.some((r) => `r${r.i}/${r.a}` === k)).sort());
+          await m.drop();
+          await conn.run('ROLLBACK');
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 25, seed: 1717 },
+    );
+  }, 120_000);
 });
