@@ -143,4 +143,53 @@ describe('re-import over a store split into join partitions (issue 17: bounded i
       { numRuns: 25, seed: 1717 },
     );
   }, 120_000);
+
+  // A file whose valid rows are all stored: its insert is rolled back instead of deleted row by row.
+  const csvText = [
+    HEADER,
+    line({ i: 1, a: 0, out: 100 }),
+    'not,a,row',
+    line({ i: 2, a: 0, out: 100 }),
+    line({ i: 1, a: 0, out: 200 }), // a repeat of r1/0: a duplicate, whatever its values
+    '2026-05-01T00:00:00Z,r3,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass', // negative tokens: a rule reject
+    line({ i: 4, a: 1, out: 300 }),
+  ].join('\n');
+  const jsonRow = (id: string, out: unknown) => JSON.stringify({ timestamp: '2026-05-01T00:00:00Z', request_id: id, model: 'gpt-5.5', provider: 'openai', input_tokens: 100, output_tokens: out });
+  const jsonlText = [jsonRow('j1', 10), '{"request_id": "j2"', jsonRow('j2', 20), jsonRow('j1', 30), jsonRow('j3', -1), jsonRow('j4', 40)].join('\n');
+  const content = async (store: Awaited<ReturnType<typeof memoryStore>>) => ({
+    requests: await query(store.conn, 'SELECT * FROM requests ORDER BY ALL'),
+    imports: await query(store.conn, 'SELECT * EXCLUDE (import_id) FROM imports ORDER BY import_id'),
+    temp: await query(store.conn, 'SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal'),
+  });
+  for (const [name, text, partitionRows] of [
+    ['t.csv', csvText, 1_000_000],
+    ['t.csv', csvText, 2],
+    ['t.jsonl', jsonlText, 1_000_000],
+    ['t.jsonl', jsonlText, 2],
+  ] as const) {
+    it(`a re-import whose valid rows are all stored (${name}, ${partitionRows === 2 ? 'several partitions' : 'one partition'}): the same rejects, duplicates and counts as the first import, the store unchanged but for the import's record`, async () => {
+      const store = await memoryStore();
+      try {
+        const f = writeTemp(name, text + '\n');
+        const first = await importFile(store, f, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        expect(first).toMatchObject({ rowsRead: 6, kept: 3, rejected: 3, alreadyStored: 0 });
+        const before = await content(store);
+        const again = await importFile(store, f, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        // The rows of the first import, now skipped; every reject reported as the first time.
+        const { importId, kept, alreadyStored, notes, ...rest } = first;
+        expect(again).toEqual({ ...rest, importId: importId! + 1, kept: 0, alreadyStored: kept, notes: [...notes, `${kept} rows were already in the store (same request_id + attempt): skipped, not double counted`] });
+        const after = await content(store);
+        expect(after.requests).toEqual(before.requests);
+        // Nothing left behind in the session (the CSV reader's own reject tables go with the rollback).
+        expect(after.temp.filter((t) => !before.temp.some((b) => b.table_name === t.table_name))).toEqual([]);
+        expect(after.imports).toEqual([...before.imports, { ...before.imports[0]!, kept: 0, already_stored: kept }]);
+        // The same file once more with one new row: the delete path, same skipped rows, one kept.
+        const more = writeTemp(name, text + '\n' + (name.endsWith('.csv') ? line({ i: 9, a: 0, out: 100 }) : jsonRow('j9', 90)) + '\n');
+        const third = await importFile(store, more, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        expect(third).toMatchObject({ rowsRead: 7, kept: 1, alreadyStored: kept, rejected: 3, rejectsByRule: first.rejectsByRule, rejects: first.rejects });
+      } finally {
+        store.close();
+      }
+    });
+  }
 });
