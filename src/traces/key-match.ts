@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { query } from './db.js';
+import { lit, query, storeMemoryLimit } from './db.js';
+import { parseMemorySetting } from './memory-estimate.js';
 
 /**
  * Idempotence of an import (issue 17, "Resources": a re-import of stored rows costs no more memory
@@ -10,12 +11,23 @@ import { query } from './db.js';
  * hash into P ranges of at most `partitionRows` rows a side, joined one at a time over two narrow
  * tables computed once and sorted by key hash: (rowid, key hash, row hash), 24 bytes a row and no
  * key strings (with the strings, the two tables of a 10M-row re-import held 960 MB and filled
- * DuckDB's memory limit). The join is on the key hash, so a pair is two rows whose keys hash alike:
+ * DuckDB's memory limit). A file none of whose keys is stored, or all of whose rows are, is settled
+ * before any of that by one counting join (below), and a file all stored is then rolled back by the
+ * caller, not deleted row by row (the deletes of a 10M-row re-import held ~16 bytes a row outside
+ * DuckDB's memory limit until the commit). The join is on the key hash, so a pair is two rows whose keys hash alike:
  * - same row hash: the row hash covers the key columns too, so equal row hashes mean equal keys
  *   and values, to the same 64-bit odds the value comparison already takes; the new row is skipped;
- * - other row hash: a conflict only once the exact keys are compared (`exactPairs`), so two keys
+ * - other row hash: a conflict only once the exact keys are compared (the `exact` insert), so two keys
  *   that merely share a hash are never marked, replaced or skipped.
  */
+
+/**
+ * Share of DuckDB's memory limit the first counting join runs under (the limit is restored after).
+ * The join spills what does not fit, at the same CPU (10M × 10M rows: 3.9 CPU-s under 768 MB and
+ * under 300 MB), but under the full limit its hash table took the process from 774 to 1,062 MB RSS,
+ * above a first import's peak: lowering the limit first evicts what the pool caches (RSS 878 → 347 MB).
+ */
+export const COUNT_JOIN_MEMORY_SHARE = 0.5;
 
 /** Rows a side per join partition: bounds each join's hash table (~2M pairs of 24-byte rows). */
 export const KEY_MATCH_PARTITION_ROWS = 2_000_000;
@@ -30,7 +42,7 @@ export interface KeyMatch {
   allStored: boolean;
   /** New rows whose key is stored with other values: marked `reject_rule = conflict`. */
   conflicts: number;
-  /** Partitions the match ran in (1 for a store and file both under `partitionRows`). */
+  /** Partitions the match ran in: 0 when the first count settled it, 1 for a store and file both under `partitionRows`. */
   partitions: number;
   /** --replace: deletes the stored rows the conflicts would replace. */
   deleteReplaced(): Promise<void>;
@@ -66,6 +78,23 @@ export async function matchStoredKeys(
   const space = tuning.keyHashSpace;
   if (space !== undefined && !(Number.isInteger(space) && space >= 1)) throw new Error(`keyHashSpace must be a positive integer, got ${space}`);
   const fp = `hash(${cols.join(', ')})`;
+  const kh = `hash(request_id, attempt)${space ? ` % ${space}` : ''}`;
+  // First one join of every new row's (key hash, row hash) with every stored row's, only counted:
+  // it settles the two usual files without a temp table or a delete — none of the keys stored (a
+  // new day) or every row stored as it is (a re-import). DuckDB's hash join spills what does not
+  // fit its memory limit (measured: 10M × 10M rows under a 150 MB limit peaked at 297 MB RSS).
+  const [q] = await underMemoryShare(conn, COUNT_JOIN_MEMORY_SHARE, () =>
+    query(
+      conn,
+      `SELECT count(*) AS pairs, count(*) FILTER (WHERE n.fp = o.fp) AS same
+       FROM (SELECT ${kh} AS kh, ${fp} AS fp FROM requests WHERE ${mine} AND reject_rule IS NULL) n
+       JOIN (SELECT ${kh} AS kh, ${fp} AS fp FROM requests WHERE import_id <> ${id}) o ON o.kh = n.kh`,
+    ),
+  );
+  // No pair: no key stored (equal keys hash alike). Every pair the same row hash, one a new row:
+  // every row stored with its values (no stored key twice, so a new row has at most one such pair).
+  if (Number(q!.pairs) === 0) return none;
+  if (Number(q!.same) === fresh && Number(q!.pairs) === fresh) return { ...none, alreadyStored: fresh, allStored: true };
   await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old; DROP TABLE IF EXISTS km_part; DROP TABLE IF EXISTS km_conflicts');
   // Conflicts are kept (new rowid, stored rowid, partition) for the marking and --replace; usually few.
   await conn.run('CREATE TEMP TABLE km_conflicts (rid BIGINT, orid BIGINT, part UINTEGER)');
@@ -82,7 +111,6 @@ export async function matchStoredKeys(
          ON o.request_id = n.request_id AND o.attempt = n.attempt WHERE n.${mine} AND n.reject_rule IS NULL`,
     );
   } else {
-    const kh = `hash(request_id, attempt)${space ? ` % ${space}` : ''}`;
     // Sorted by key hash, so partition p (a range of hashes) is a pruned scan of its own row groups.
     await conn.run(
       `CREATE TEMP TABLE km_new AS SELECT rowid AS rid, ${kh} AS kh, ${fp} AS fp FROM requests WHERE ${mine} AND reject_rule IS NULL ORDER BY kh;
@@ -95,29 +123,17 @@ export async function matchStoredKeys(
       parts.push(`SELECT n.rid, o.orid, n.fp = o.fp AS same FROM km_new n JOIN km_old o ON o.kh = n.kh WHERE ${inRange('n')} AND ${inRange('o')}`);
     }
   }
-  // Counted first, acted on after: when every valid new row is stored with the same values, nothing
-  // is deleted (the caller rolls the rows back instead: deleting 10M rows inserted in the same
-  // transaction held ~16 bytes a row outside DuckDB's memory limit until the commit).
-  const counts: { same: number; differ: number }[] = [];
-  for (const pairs of parts) {
-    const [m] = await query(conn, `SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM (${pairs})`);
-    counts.push({ same: Number(m!.same), differ: Number(m!.differ) });
-  }
-  const same = counts.reduce((t, m) => t + m.same, 0);
-  // Every pair is on equal keys and values (see above), one pair a new row: all of them are stored.
-  const allStored = same === fresh && counts.every((m) => m.differ === 0);
-  let alreadyStored = allStored ? same : 0;
+  let alreadyStored = 0;
   let conflicts = 0;
-  if (!allStored) {
-    for (const [p, pairs] of parts.entries()) {
-      if (counts[p]!.same) alreadyStored += Number((await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM (${pairs}) WHERE same)`)).rowsChanged);
-      // Pairs whose values differ become conflicts only where their exact keys are equal.
-      if (counts[p]!.differ) {
-        const exact = `INSERT INTO km_conflicts SELECT k.rid, k.orid, ${p} FROM (${pairs}) k
-           JOIN requests n ON n.rowid = k.rid JOIN requests o ON o.rowid = k.orid
-           WHERE NOT k.same AND n.${mine} AND o.import_id <> ${id} AND n.request_id = o.request_id AND n.attempt = o.attempt`;
-        conflicts += Number((await conn.run(exact)).rowsChanged);
-      }
+  for (const [p, pairs] of parts.entries()) {
+    const [m] = await query(conn, `SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS differ FROM (${pairs})`);
+    if (Number(m!.same)) alreadyStored += Number((await conn.run(`DELETE FROM requests WHERE ${mine} AND rowid IN (SELECT rid FROM (${pairs}) WHERE same)`)).rowsChanged);
+    // Pairs whose values differ become conflicts only where their exact keys are equal.
+    if (Number(m!.differ)) {
+      const exact = `INSERT INTO km_conflicts SELECT k.rid, k.orid, ${p} FROM (${pairs}) k
+         JOIN requests n ON n.rowid = k.rid JOIN requests o ON o.rowid = k.orid
+         WHERE NOT k.same AND n.${mine} AND o.import_id <> ${id} AND n.request_id = o.request_id AND n.attempt = o.attempt`;
+      conflicts += Number((await conn.run(exact)).rowsChanged);
     }
   }
   await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old');
@@ -129,10 +145,26 @@ export async function matchStoredKeys(
   if (conflicts) await inParts((f) => `UPDATE requests SET reject_rule = '${conflictRule}' WHERE ${mine} AND rowid IN (SELECT rid FROM km_conflicts${f})`);
   return {
     alreadyStored,
-    allStored,
+    allStored: false,
     conflicts,
     partitions: P,
     deleteReplaced: () => inParts((f) => `DELETE FROM requests WHERE import_id <> ${id} AND rowid IN (SELECT orid FROM km_conflicts${f})`),
     drop: () => conn.run('DROP TABLE IF EXISTS km_conflicts').then(() => undefined),
   };
+}
+
+/**
+ * Runs `body` with DuckDB's memory limit lowered to `share` of the store's, then sets the store's
+ * limit back (from its setting, not from `current_setting`, which DuckDB rounds to 0.1 MiB).
+ */
+async function underMemoryShare<T>(conn: DuckDBConnection, share: number, body: () => Promise<T>): Promise<T> {
+  const lim = storeMemoryLimit();
+  const bytes = parseMemorySetting(lim);
+  if (bytes === undefined) return body();
+  await conn.run(`SET memory_limit = '${Math.max(1, Math.floor((bytes * share) / 1024 ** 2))}MiB'`);
+  try {
+    return await body();
+  } finally {
+    await conn.run(`SET memory_limit = ${lit(lim)}`);
+  }
 }
