@@ -161,7 +161,12 @@ async function underMemoryShare<T>(conn: DuckDBConnection, share: number, body: 
   const lim = storeMemoryLimit();
   const bytes = parseMemorySetting(lim);
   if (bytes === undefined) return body();
-  await conn.run(`SET memory_limit = '${Math.max(1, Math.floor((bytes * share) / 1024 ** 2))}MiB'`);
+  const lowerMib = Math.max(1, Math.floor((bytes * share) / 1024 ** 2));
+  // Lowering the limit evicts what the pool holds over it, to the temp directory; without one, a
+  // failed SET would abort the import's transaction, so the join then keeps the store's limit.
+  const [m] = await query(conn, "SELECT current_setting('temp_directory') AS dir, (SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()) AS used");
+  if (!m!.dir && Number(m!.used) > lowerMib * 1024 ** 2) return body();
+  await conn.run(`SET memory_limit = '${lowerMib}MiB'`);
   try {
     return await body();
   } finally {
