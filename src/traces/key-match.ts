@@ -23,9 +23,9 @@ import { parseMemorySetting } from './memory-estimate.js';
 
 /**
  * Share of DuckDB's memory limit the first counting join runs under (the limit is restored after).
- * The join spills what does not fit, at the same CPU (10M × 10M rows: 3.9 CPU-s under 768 MB and
- * under 300 MB), but under the full limit its hash table took the process from 774 to 1,062 MB RSS,
- * above a first import's peak: lowering the limit first evicts what the pool caches (RSS 878 → 347 MB).
+ * The join spills what does not fit, at the same CPU (a 10M-row re-import: 4.0 CPU-s under 768 MB,
+ * 3.9 under 300 MB), but under the full limit its hash table took the process from 774 to 1,062 MB
+ * RSS, above a first import's peak: lowering the limit first evicts what the pool caches (RSS 878 → 347 MB).
  */
 export const COUNT_JOIN_MEMORY_SHARE = 0.5;
 
@@ -82,7 +82,7 @@ export async function matchStoredKeys(
   // First one join of every new row's (key hash, row hash) with every stored row's, only counted:
   // it settles the two usual files without a temp table or a delete — none of the keys stored (a
   // new day) or every row stored as it is (a re-import). DuckDB's hash join spills what does not
-  // fit its memory limit (measured: 10M × 10M rows under a 150 MB limit peaked at 297 MB RSS).
+  // fit its memory limit (measured alone: 10M × 10M rows under a 150 MB limit peaked at 297 MB RSS).
   const [q] = await underMemoryShare(conn, COUNT_JOIN_MEMORY_SHARE, () =>
     query(
       conn,
