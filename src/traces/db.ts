@@ -30,7 +30,7 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   }
   const conn = await instance.connect();
   // Big imports spill to disk instead of growing without bound (issue 5 target: peak under 2 GB).
-  await conn.run(`SET memory_limit = '${process.env.ROUTEFIT_DUCKDB_MEMORY ?? '768MB'}'`);
+  await conn.run(`SET memory_limit = ${lit(storeMemoryLimit())}`);
   // Progress is polled by the CLI (connection.progress); DuckDB must not print its own bar.
   await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
   // Order is preserved only where row numbers come from it (import.ts `inFileOrder`).
@@ -46,6 +46,11 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
       instance.closeSync();
     },
   };
+}
+
+/** DuckDB's memory limit for a store, as `openStore` sets it (ROUTEFIT_DUCKDB_MEMORY, else 768MB). */
+export function storeMemoryLimit(): string {
+  return process.env.ROUTEFIT_DUCKDB_MEMORY ?? '768MB';
 }
 
 /** Extensions a new store file may have. */

@@ -122,8 +122,11 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
        SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map())}) c`;
     if (staged.linesFromOrder) await inFileOrder(conn, insert);
     else await conn.run(insert);
-    await conn.run('DROP VIEW stg');
-    for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
+    const unstage = async () => {
+      await conn.run('DROP VIEW IF EXISTS stg');
+      for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
+    };
+    await unstage();
     const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
     // Repeats of a key within the file first: only a key's first line meets the stored rows, so
     // `--replace` can never store two copies of one key (and a re-import rejects the repeats the
@@ -132,6 +135,8 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     // Idempotence and corrections (key-match.ts): same key and values skipped, other values a conflict.
     const match = stored ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
     const alreadyStored = match?.alreadyStored ?? 0;
+    // The valid rows that stay: none when the match found every one stored (rolled back below, not deleted).
+    const left = match?.allStored ? 'FALSE' : 'reject_rule IS NULL';
     const structural = [...staged.structural, ...read.rejects];
     // One scan in file order: the counts, and rows whose timestamp is earlier than the valid row
     // before them. CSV rows are stored in file order (a streaming lag in rowid order, which the scan
@@ -143,7 +148,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
         conn,
         `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts,
            count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
-         FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL
+         FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND ${left}
                UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
       );
     });
@@ -188,7 +193,12 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
       notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
     }
     await match?.drop();
-    await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
+    if (match?.allStored) {
+      // Nothing of this file stays: its rows are rolled back, and the import recorded on its own.
+      await conn.run('ROLLBACK');
+      await conn.run('BEGIN TRANSACTION');
+      await unstage(); // the rollback brought back what staging made before the transaction
+    } else await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`);
     await conn.run('COMMIT');
     if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
 import { matchStoredKeys } from '../../src/traces/key-match.js';
+import { COLUMNS, storeName } from '../../src/traces/schema.js';
 import { HEADER, memoryStore, writeTemp } from './helpers.js';
 
 const today = '2026-11-22';
@@ -92,12 +93,107 @@ describe('re-import over a store split into join partitions (issue 17: bounded i
       expect(s.conflictLines![0]!.reason).toBe('request_id + attempt (r3, 0) is stored with other values: output_tokens 100 → 300');
       // The partition count itself: ⌈40 / 6⌉ = 7 joins, each over at most a few rows a side.
       await store.conn.run('BEGIN TRANSACTION');
-      await store.conn.run("INSERT INTO requests SELECT * REPLACE (99 AS import_id) FROM requests WHERE request_id IN ('r3', 'r4')");
+      // r3 as stored, r4 with other values: neither all new nor all stored, so the partitions run.
+      await store.conn.run("INSERT INTO requests SELECT * REPLACE (99 AS import_id, CASE WHEN request_id = 'r4' THEN 999 ELSE output_tokens END AS output_tokens) FROM requests WHERE request_id IN ('r3', 'r4')");
       const m = await matchStoredKeys(store.conn, 99, ['request_id', 'attempt', 'output_tokens'], 'conflict', 6);
-      expect({ partitions: m.partitions, alreadyStored: m.alreadyStored, conflicts: m.conflicts }).toEqual({ partitions: 7, alreadyStored: 2, conflicts: 0 });
+      expect({ partitions: m.partitions, alreadyStored: m.alreadyStored, conflicts: m.conflicts, allStored: m.allStored }).toEqual({ partitions: 7, alreadyStored: 1, conflicts: 1, allStored: false });
       await store.conn.run('ROLLBACK');
     } finally {
       store.close();
     }
   });
+
+  it('keys that share a key hash are never skipped, marked or replaced as one another (hash space folded to 1–3 values)', async () => {
+    const cols = COLUMNS.map((c) => storeName(c));
+    await fc.assert(
+      fc.asyncProperty(rows, rows, fc.constantFrom(1, 2, 3), fc.constantFrom(2, 5, 1_000_000), async (first, second, space, partitionRows) => {
+        const store = await memoryStore();
+        try {
+          await importFile(store, file(first), { today });
+          const had = new Map(first.map((r) => [`r${r.i}/${r.a}`, r.out]));
+          const { conn } = store;
+          await conn.run('BEGIN TRANSACTION');
+          // The second file's rows as import 99, inside the transaction the import would hold.
+          for (const r of second) {
+            await conn.run(`INSERT INTO requests SELECT * REPLACE (99 AS import_id, $rid AS request_id, $a AS attempt, $out AS output_tokens) FROM requests LIMIT 1`, {
+              rid: `r${r.i}`,
+              a: r.a,
+              out: r.out,
+            });
+          }
+          const m = await matchStoredKeys(conn, 99, cols, 'conflict', partitionRows, { keyHashSpace: space });
+          const same = second.filter((r) => had.get(`r${r.i}/${r.a}`) === r.out);
+          const differ = second.filter((r) => had.has(`r${r.i}/${r.a}`) && had.get(`r${r.i}/${r.a}`) !== r.out);
+          expect({ alreadyStored: m.alreadyStored, conflicts: m.conflicts }).toEqual({ alreadyStored: same.length, conflicts: differ.length });
+          const left = await query(conn, 'SELECT request_id, attempt, reject_rule FROM requests WHERE import_id = 99 ORDER BY ALL');
+          const want = second
+            .filter((r) => !same.includes(r))
+            .map((r) => ({ request_id: `r${r.i}`, attempt: r.a, reject_rule: differ.includes(r) ? 'conflict' : null }))
+            .sort((x, y) => (x.request_id === y.request_id ? x.attempt - y.attempt : x.request_id < y.request_id ? -1 : 1));
+          expect(left).toEqual(want);
+          // --replace deletes exactly the stored rows the conflicts name.
+          await m.deleteReplaced();
+          const storedLeft = await query(conn, 'SELECT request_id, attempt FROM requests WHERE import_id <> 99');
+          expect(storedLeft.map((r) => `${r.request_id}/${r.attempt}`).sort()).toEqual([...had.keys()].filter((k) => !differ.some((r) => `r${r.i}/${r.a}` === k)).sort());
+          await m.drop();
+          await conn.run('ROLLBACK');
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 25, seed: 1717 },
+    );
+  }, 120_000);
+
+  // A file whose valid rows are all stored: its insert is rolled back instead of deleted row by row.
+  const csvText = [
+    HEADER,
+    line({ i: 1, a: 0, out: 100 }),
+    'not,a,row',
+    line({ i: 2, a: 0, out: 100 }),
+    line({ i: 1, a: 0, out: 200 }), // a repeat of r1/0: a duplicate, whatever its values
+    '2026-05-01T00:00:00Z,r3,0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass', // negative tokens: a rule reject
+    line({ i: 4, a: 1, out: 300 }),
+  ].join('\n');
+  const jsonRow = (id: string, out: unknown) => JSON.stringify({ timestamp: '2026-05-01T00:00:00Z', request_id: id, model: 'gpt-5.5', provider: 'openai', input_tokens: 100, output_tokens: out });
+  const jsonlText = [jsonRow('j1', 10), '{"request_id": "j2"', jsonRow('j2', 20), jsonRow('j1', 30), jsonRow('j3', -1), jsonRow('j4', 40)].join('\n');
+  const content = async (store: Awaited<ReturnType<typeof memoryStore>>) => ({
+    requests: await query(store.conn, 'SELECT * FROM requests ORDER BY ALL'),
+    imports: await query(store.conn, 'SELECT * EXCLUDE (import_id) FROM imports ORDER BY import_id'),
+    temp: await query(store.conn, 'SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal'),
+  });
+  for (const [name, text, partitionRows] of [
+    ['t.csv', csvText, 1_000_000],
+    ['t.csv', csvText, 2],
+    ['t.jsonl', jsonlText, 1_000_000],
+    ['t.jsonl', jsonlText, 2],
+  ] as const) {
+    it(`a re-import whose valid rows are all stored (${name}, ${partitionRows === 2 ? 'several partitions' : 'one partition'}): the same rejects, duplicates and counts as the first import, the store unchanged but for the import's record`, async () => {
+      const store = await memoryStore();
+      try {
+        const f = writeTemp(name, text + '\n');
+        const first = await importFile(store, f, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        expect(first).toMatchObject({ rowsRead: 6, kept: 3, rejected: 3, alreadyStored: 0 });
+        const before = await content(store);
+        const limit = await query(store.conn, "SELECT current_setting('memory_limit') AS l");
+        const again = await importFile(store, f, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        // The match lowers DuckDB's memory limit for its first join; the store's limit is back after.
+        expect(await query(store.conn, "SELECT current_setting('memory_limit') AS l")).toEqual(limit);
+        // The rows of the first import, now skipped; every reject reported as the first time.
+        const { importId, kept, alreadyStored, notes, ...rest } = first;
+        expect(again).toEqual({ ...rest, importId: importId! + 1, kept: 0, alreadyStored: kept, notes: [...notes, `${kept} rows were already in the store (same request_id + attempt): skipped, not double counted`] });
+        const after = await content(store);
+        expect(after.requests).toEqual(before.requests);
+        // Nothing left behind in the session (the CSV reader's own reject tables go with the rollback).
+        expect(after.temp.filter((t) => !before.temp.some((b) => b.table_name === t.table_name))).toEqual([]);
+        expect(after.imports).toEqual([...before.imports, { ...before.imports[0]!, kept: 0, already_stored: kept }]);
+        // The same file once more with one new row: the delete path, same skipped rows, one kept.
+        const more = writeTemp(name, text + '\n' + (name.endsWith('.csv') ? line({ i: 9, a: 0, out: 100 }) : jsonRow('j9', 90)) + '\n');
+        const third = await importFile(store, more, { today, acceptRejects: true, keyMatchPartitionRows: partitionRows });
+        expect(third).toMatchObject({ rowsRead: 7, kept: 1, alreadyStored: kept, rejected: 3, rejectsByRule: first.rejectsByRule, rejects: first.rejects });
+      } finally {
+        store.close();
+      }
+    });
+  }
 });
