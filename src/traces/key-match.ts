@@ -95,7 +95,7 @@ export async function matchStoredKeys(
   // every row stored with its values (no stored key twice, so a new row has at most one such pair).
   if (Number(q!.pairs) === 0) return none;
   if (Number(q!.same) === fresh && Number(q!.pairs) === fresh) return { ...none, alreadyStored: fresh, allStored: true };
-  await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old; DROP TABLE IF EXISTS km_part; DROP TABLE IF EXISTS km_conflicts');
+  await conn.run('DROP TABLE IF EXISTS km_new; DROP TABLE IF EXISTS km_old; DROP TABLE IF EXISTS km_conflicts');
   // Conflicts are kept (new rowid, stored rowid, partition) for the marking and --replace; usually few.
   await conn.run('CREATE TEMP TABLE km_conflicts (rid BIGINT, orid BIGINT, part UINTEGER)');
   // The pairs of each partition: (rid, orid, same). Queried again for each step instead of kept in a
