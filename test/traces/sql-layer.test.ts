@@ -152,6 +152,8 @@ describe('values reach the SQL as data', () => {
       hasTable: async () => true,
       params: () => params(d),
       query: async (sql, p) => {
+        // The summary query (a ClickHouse summary first lists day_prices' long-context thresholds: no value of the caller's in it).
+        if (!sql.includes('ttft_ms')) return [];
         seen[name] = sql;
         if (d.binding !== 'literal') expect(Object.values(p!.values).map(Number)).toEqual(expect.arrayContaining([123.25, 61.5]));
         return [];

@@ -1,5 +1,5 @@
 import type { Params } from './params.js';
-import { attemptColumns, pricedSql } from './pricing.js';
+import { JOIN_KEYS, attemptColumns, keyedSql, pricedSql } from './pricing.js';
 import type { SqlSource } from './source.js';
 import { type Window, windowPredicates } from './window.js';
 
@@ -14,7 +14,12 @@ import { type Window, windowPredicates } from './window.js';
 /** The dimensions a request takes from its first attempt (and its timestamp, `req_ts`). */
 export const REQUEST_DIMENSION_COLUMNS = ['workload', 'route', 'model', 'provider', 'user_segment', 'deployment', 'workflow_id'] as const;
 
-export function attemptsSql(src: SqlSource, p: Params, w: Window): string {
+/**
+ * `priced: false` leaves the price out: the attempts carry their `day_prices` join keys (JOIN_KEYS)
+ * instead of `price_key`, `route_pair`, `cost` and the two rate flags, for a query that prices
+ * pre-aggregated rows (./summary.ts).
+ */
+export function attemptsSql(src: SqlSource, p: Params, w: Window, opts: { priced?: boolean } = {}): string {
   const d = src.dialect;
   const preds = windowPredicates(d, p, w);
   const req: [string, string][] = [...REQUEST_DIMENSION_COLUMNS.map((c): [string, string] => [c, c]), [d.ts, 'ts']];
@@ -26,12 +31,15 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window): string {
       WHERE ${[...preds, `request_id IN (SELECT request_id FROM ${src.attempts} WHERE ${[...preds, 'attempt > 0'].join(' AND ')})`].join(' AND ')}
       GROUP BY request_id`;
   const own = attemptColumns(src).filter((c) => !(REQUEST_DIMENSION_COLUMNS as readonly string[]).includes(c));
+  const priced = opts.priced ?? true;
+  const price = priced ? 'price_key AS a_price_key, route_pair, cost, cached_at_input_rate, batch_at_standard_rate' : JOIN_KEYS.join(', ');
+  const from = priced ? pricedSql(src, attemptColumns(src), preds) : keyedSql(src, attemptColumns(src), preds);
   return `
-    SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model, price_key AS a_price_key, route_pair,
-      cost, cached_at_input_rate, batch_at_standard_rate,
+    SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model,
+      ${price},
       ${req.map(([c, n]) => `${d.iff(multi, `m_${n}`, c)} AS req_${n}`).join(',\n      ')},
       ${d.iff(multi, 'attempt = m_last_attempt', d.true)} AS is_final,
       ${d.iff(multi, 'm_escalated', `coalesce(escalated_to_human, ${d.false})`)} AS req_escalated
-    FROM (${pricedSql(src, attemptColumns(src), preds)}) AS priced
+    FROM (${from}) AS priced
     ${d.leftJoinOne} (${retried}) AS retried USING (request_id)`;
 }

@@ -87,6 +87,18 @@ export interface Dialect {
    * array of |qs| values (empty or NULL over no row).
    */
   quantiles(x: string, qs: readonly number[], c?: string): { inner: string; outer: (alias: string) => string };
+  /**
+   * Aggregates in two steps, where the SQL has partial states (ClickHouse's -State/-MergeState/-Merge
+   * combinators): a query aggregates fine groups first and merges them into its groups (./summary.ts
+   * prices the fine groups, not every row). Absent on DuckDB, whose aggregates have no partial state
+   * there: its queries aggregate rows in one step.
+   */
+  partial?: {
+    /** quantiles() split: `parts` aggregate the fine groups, `merge(aliases of the parts)` gives the value `quantiles().outer` reads. */
+    quantiles(x: string, qs: readonly number[], c?: string): { parts: string[]; merge: (aliases: string[]) => string };
+    /** distinct() split the same way. */
+    distinct(x: string): { parts: string[]; merge: (aliases: string[]) => string };
+  };
   /** A LEFT JOIN that takes one matching row (ClickHouse's ANY). */
   leftJoinOne: string;
   /** A quoted identifier. */
@@ -153,9 +165,13 @@ function fraction(q: number): [number, number] {
  * double q·N rounds to the exact floor for the levels used (0.5, 0.95, 0.99: the error is below half an
  * ulp, the fraction at least 1/r). Empty over no value. `inner` is (count, state).
  */
-function selected(x: string, qs: readonly number[], c?: string): { inner: string; outer: (alias: string) => string } {
+function selectedParts(x: string, c?: string): [string, string] {
   const v = `toFloat64(${x})`;
-  const inner = c ? `tuple(countIf(isNotNull(${x}) AND ${c}), quantileExactStateIf(${v}, ${c}))` : `tuple(count(${x}), quantileExactState(${v}))`;
+  return c ? [`countIf(isNotNull(${x}) AND ${c})`, `quantileExactStateIf(${v}, ${c})`] : [`count(${x})`, `quantileExactState(${v})`];
+}
+
+function selected(x: string, qs: readonly number[], c?: string): { inner: string; outer: (alias: string) => string } {
+  const inner = `tuple(${selectedParts(x, c).join(', ')})`;
   const outer = (alias: string) => {
     const n = `tupleElement(${alias}, 1)`;
     const at = (q: number, below: number, above: number) =>
@@ -180,11 +196,17 @@ const UTC_SECONDS = (us: string) => `toDateTime(intDiv(${us}, 1000000), 'UTC')`;
  * as DuckDB's quantile_cont (quantilesExactInclusive, ClickHouse 20.1+); empty over no row (the
  * aggregate alone gives NaNs there), as `selected`.
  */
-function exactInclusive(x: string, qs: readonly number[], c?: string): string {
+function exactInclusive(x: string, qs: readonly number[], c?: string, combinator = ''): [string, string] {
   const n = `countIf(${c ? `isNotNull(${x}) AND ${c}` : `isNotNull(${x})`})`;
   const levels = qs.join(', ');
-  const q = c ? `quantilesExactInclusiveIf(${levels})(toFloat64(${x}), ${c})` : `quantilesExactInclusive(${levels})(toFloat64(${x}))`;
-  return `if(${n} = 0, emptyArrayFloat64(), ${q})`;
+  const q = c ? `quantilesExactInclusive${combinator}If(${levels})(toFloat64(${x}), ${c})` : `quantilesExactInclusive${combinator}(${levels})(toFloat64(${x}))`;
+  return [n, q];
+}
+
+/** Two-step quantiles: the fine groups' (count, state), merged into one (count, state) for `selected`'s outer, or the inclusive levels. */
+function partialQuantiles(kind: 'selected' | 'inclusive', x: string, qs: readonly number[], c?: string): { parts: string[]; merge: (aliases: string[]) => string } {
+  if (kind === 'selected') return { parts: selectedParts(x, c), merge: ([n, s]) => `tuple(sum(${n}), quantileExactMergeState(${s}))` };
+  return { parts: exactInclusive(x, qs, c, 'State'), merge: ([n, s]) => `if(sum(${n}) = 0, emptyArrayFloat64(), quantilesExactInclusiveMerge(${qs.join(', ')})(${s}))` };
 }
 
 function clickhouse(name: string, minute: string, binding: Dialect['binding'], quantiles: 'selected' | 'inclusive'): Dialect {
@@ -221,7 +243,16 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     distinct: (x) => `ifNull(uniqExact(${x}), 0)`,
     distinctValues: (x) => `groupUniqArray(${x})`,
     mode: (x) => `topK(1)(${x})[1]`,
-    quantiles: (x, qs, c) => (quantiles === 'inclusive' ? { inner: exactInclusive(x, qs, c), outer: (alias) => alias } : selected(x, qs, c)),
+    quantiles: (x, qs, c) => {
+      if (quantiles === 'selected') return selected(x, qs, c);
+      const [n, q] = exactInclusive(x, qs, c);
+      return { inner: `if(${n} = 0, emptyArrayFloat64(), ${q})`, outer: (alias) => alias };
+    },
+    partial: {
+      quantiles: (x, qs, c) => partialQuantiles(quantiles, x, qs, c),
+      // uniqExact over only NULLs is NULL in 18.16 (as `distinct`): 0.
+      distinct: (x) => ({ parts: [`uniqExactState(${x})`], merge: ([s]) => `ifNull(uniqExactMerge(${s}), 0)` }),
+    },
     leftJoinOne: 'ANY LEFT JOIN',
     ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
     types: { text: 'String', bool: 'UInt8', int: 'UInt32', float: 'Float64', date: 'Date', nullable: (t) => `Nullable(${t})` },

@@ -31,7 +31,8 @@ export const PRICE_COLUMNS = [
 const KEYS = ['route', 'provider', 'model'] as const;
 /** The columns the cost formula reads. */
 const COST_INPUTS = ['input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'batch', 'service_tier_served'];
-const JOIN_KEYS = [...KEYS.flatMap((k) => [`k_${k}`, `n_${k}`]), 'row_day'];
+/** The columns an attempt (or a pre-aggregated row of attempts) joins `day_prices` on. */
+export const JOIN_KEYS = [...KEYS.flatMap((k) => [`k_${k}`, `n_${k}`]), 'row_day'];
 
 /** Every normalized column of an attempt, as the store names it (the timestamp is the dialect's `ts`). */
 export const attemptColumns = (src: SqlSource): string[] => COLUMNS.map((c) => (c.name === 'timestamp' ? src.dialect.ts : c.name));
@@ -94,6 +95,11 @@ export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promis
     for (const [col, field] of PRICE_COLUMNS) row[col] = point ? point[field] : null;
     return row;
   });
+  // Each long-context threshold's rank among the distinct thresholds of these rows (how many are
+  // below it): an input past threshold T is past more than rank(T) of them (./summary.ts groups rows
+  // by that count before pricing them; `longContextThresholds` lists the same set).
+  const thresholds = [...new Set(rows.map((r) => r.lc_threshold).filter((t): t is number => typeof t === 'number'))].sort((a, b) => a - b);
+  for (const r of rows) r.lc_rank = typeof r.lc_threshold === 'number' ? thresholds.indexOf(r.lc_threshold) : null;
   const t = d.types;
   await src.tempTable('day_prices', [
     ...KEYS.flatMap((k): [string, string][] => [[`k_${k}`, t.text], [`n_${k}`, t.bool]]),
@@ -103,6 +109,7 @@ export async function prepareDayPrices(src: SqlSource, catalog: Catalog): Promis
     ['has_point', t.bool],
     ['route_pair', t.int],
     ...PRICE_COLUMNS.map(([col]): [string, string] => [col, t.nullable(t.float)]),
+    ['lc_rank', t.nullable(t.int)],
   ], rows);
   return { unresolved: data.unresolved, resolved: data.resolved };
 }
@@ -124,13 +131,24 @@ export function pricedSql(src: SqlSource, columns: readonly string[], preds: rea
   const d = src.dialect;
   const has = d.cond(d.isTrue('has_point'));
   const { cost, batchRow, batch } = attemptCost(d, (col) => col);
-  const keyCols = KEYS.flatMap((k) => [`coalesce(${k}, '') AS k_${k}`, `${d.isNull(k)} AS n_${k}`]);
-  const carry = [...new Set([...columns, ...COST_INPUTS])];
   return `
     SELECT ${columns.join(', ')}, price_key, route_pair, unpriced_reason,
       ${d.iff(has, cost, 'NULL')} AS cost,
       ${has} AND ${d.cond('cached_input_tokens > 0')} AND ${d.isNull('p_cached')} AS cached_at_input_rate,
       ${has} AND ${batchRow} AND NOT ${batch} AS batch_at_standard_rate
-    FROM (SELECT ${carry.join(', ')}, ${d.date(d.ts)} AS row_day, ${keyCols.join(', ')} FROM ${src.attempts} ${preds.length ? `WHERE ${preds.join(' AND ')}` : ''}) AS keyed
+    FROM (${keyedSql(src, [...new Set([...columns, ...COST_INPUTS])], preds)}) AS keyed
     ${d.leftJoinOne} day_prices USING (${JOIN_KEYS.join(', ')})`;
+}
+
+/** Attempts (`columns`, filtered by `preds`) with the columns they join `day_prices` on (JOIN_KEYS), not yet joined. */
+export function keyedSql(src: SqlSource, columns: readonly string[], preds: readonly string[]): string {
+  const d = src.dialect;
+  const keyCols = KEYS.flatMap((k) => [`coalesce(${k}, '') AS k_${k}`, `${d.isNull(k)} AS n_${k}`]);
+  return `SELECT ${columns.join(', ')}, ${d.date(d.ts)} AS row_day, ${keyCols.join(', ')} FROM ${src.attempts} ${preds.length ? `WHERE ${preds.join(' AND ')}` : ''}`;
+}
+
+/** The distinct long-context thresholds of `day_prices`, ascending (their ranks are `lc_rank`). */
+export async function longContextThresholds(src: SqlSource): Promise<number[]> {
+  const rows = await src.query(`SELECT DISTINCT lc_threshold AS t FROM day_prices WHERE ${src.dialect.notNull('lc_threshold')}`);
+  return rows.map((r) => Number(r.t)).sort((a, b) => a - b);
 }

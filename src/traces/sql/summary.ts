@@ -1,6 +1,7 @@
 import type { Row } from '../db.js';
 import { attemptsSql } from './attempts.js';
-import { routePairs } from './pricing.js';
+import { type CostQuantities, attemptCost, rowQuantities } from './cost.js';
+import { JOIN_KEYS, longContextThresholds, routePairs } from './pricing.js';
 import type { Dialect } from './dialect.js';
 import type { Params } from './params.js';
 import type { SqlSource } from './source.js';
@@ -61,21 +62,127 @@ export const okLatency = {
 
 export const SUMMARY_QUANTILES = [0.5, 0.95, 0.99] as const;
 
+/**
+ * One aggregate of the summary: `one` over the attempts in one step; in two steps (a dialect with
+ * partial states) `parts` over the fine groups and `merge(their aliases)` over those, or, for what
+ * the price decides, `priced`: an aggregate over the fine groups joined to `day_prices` (the columns
+ * `pricedFineSql` adds).
+ */
+interface Aggregate {
+  name: string;
+  one: string;
+  parts?: string[];
+  merge?: (aliases: string[]) => string;
+  priced?: string;
+}
+
+/** An aggregate whose fine-group values combine by another aggregate (counts and sums by sum, min by min), then `final`. */
+const via = (name: string, inner: string, by: string, final: (x: string) => string = (x) => x): Aggregate => ({
+  name,
+  one: final(inner),
+  parts: [inner],
+  merge: ([a]) => final(`${by}(${a})`),
+});
+
 /** SELECT … GROUP BY dims over an inner aggregate and an outer one (the quantiles' second step); aliases never shadow a column. */
-function grouped(d: Dialect, from: string, by: readonly Dimension[], aggregates: [string, string][], quantiles: [string, string, string?][]): string {
+function grouped(d: Dialect, from: string, by: readonly Dimension[], aggregates: Aggregate[], quantiles: [string, string, string?][]): string {
   const names = by.map((x) => d.ident(x));
   const dims = by.map((x, i) => `${dimensionSql(d, x)} AS ${names[i]}`);
   const qs = quantiles.map(([name, x, c]) => [name, d.quantiles(x, SUMMARY_QUANTILES, c)] as const);
   // Inside, aggregates are a_<name>: a ClickHouse alias is visible to the whole SELECT, and
   // `sum(input_tokens) AS input_tokens` would capture the input_tokens the quantiles read.
   const inner = `
-    SELECT ${[...dims, ...aggregates.map(([name, expr]) => `${expr} AS a_${name}`), ...qs.map(([name, q]) => `${q.inner} AS s_${name}`)].join(',\n      ')}
+    SELECT ${[...dims, ...aggregates.map((a) => `${a.one} AS a_${a.name}`), ...qs.map(([name, q]) => `${q.inner} AS s_${name}`)].join(',\n      ')}
     FROM (${from}) AS a
     ${names.length ? `GROUP BY ${names.join(', ')}` : ''}`;
+  return outerSql(d, names, aggregates, qs, inner);
+}
+
+/** The outer step: the groups' columns as `toSummary` reads them, the quantiles from their aggregate. */
+function outerSql(d: Dialect, names: string[], aggregates: Aggregate[], qs: readonly (readonly [string, { outer: (alias: string) => string }])[], inner: string): string {
   return `
-    SELECT ${[...names, ...aggregates.map(([name]) => `a_${name} AS ${d.ident(name)}`), ...qs.map(([name, q]) => `${q.outer(`s_${name}`)} AS ${d.ident(name)}`)].join(', ')}
+    SELECT ${[...names, ...aggregates.map((a) => `a_${a.name} AS ${d.ident(a.name)}`), ...qs.map(([name, q]) => `${q.outer(`s_${name}`)} AS ${d.ident(name)}`)].join(', ')}
     FROM (${inner}) AS g
     ${names.length ? `ORDER BY ${names.join(', ')}` : ''}`;
+}
+
+/** The token quantities of the cost formula (./cost.ts rowQuantities), summed per fine group over the rows it can price (input and output known). */
+const QUANTITIES = ['uncached', 'cached', 'write5m', 'write1h', 'output'] as const;
+
+/**
+ * The same groups in two steps, where the dialect has partial states (ClickHouse): the attempts are
+ * aggregated first by the groups' dimensions and everything their price depends on — the
+ * `day_prices` join keys (route, provider, model, UTC day), the long-context band (how many of the
+ * distinct thresholds the input is past: above threshold T iff more than its rank) and the batch
+ * side — and only those fine groups (thousands, not millions) are joined to `day_prices` and priced:
+ * the cost formula is linear in the token quantities once point, band and batch side are fixed
+ * (./cost.ts), so a sum of quantities × the rates is the sum of the rows' costs. Then the fine groups
+ * are merged into the groups (partial states for the quantiles and the distinct count).
+ */
+function groupedTwoStep(src: SqlSource, p: Params, opts: Window & { by: readonly Dimension[] }, aggregates: Aggregate[], quantiles: [string, string, string?][], thresholds: number[]): string {
+  const d = src.dialect;
+  const partial = d.partial!;
+  const names = opts.by.map((x) => d.ident(x));
+  const dims = opts.by.map((x, i) => `${dimensionSql(d, x)} AS ${names[i]}`);
+  const flag = (c: string) => d.iff(c, '1', '0');
+  const band = thresholds.length ? thresholds.map((t) => flag(d.cond(`input_tokens > ${p.bind('Float64', t)}`))).join(' + ') : '0';
+  const row = rowQuantities(d, (col) => col);
+  const ok = `${d.notNull('input_tokens')} AND ${d.notNull('output_tokens')}`;
+  const keys = [...names, ...JOIN_KEYS, 'lc_band', 'batch_row', 'first_try'];
+  const fine: string[] = [
+    ...dims,
+    `${band} AS lc_band`,
+    `${flag(row.batchRow)} AS batch_row`,
+    `${flag('attempt = 0')} AS first_try`,
+    'count(*) AS q_n',
+    `${d.countIf(ok)} AS q_ok`,
+    `${d.countIf(d.cond('cached_input_tokens > 0'))} AS q_hit`,
+    ...QUANTITIES.map((k) => `${d.sumIf(row[k], ok)} AS q_${k}`),
+  ];
+  const merged: string[] = [];
+  for (const a of aggregates) {
+    if (a.priced !== undefined) {
+      merged.push(`${a.priced} AS a_${a.name}`);
+      continue;
+    }
+    const aliases = a.parts!.map((x, i) => {
+      fine.push(`${x} AS f_${a.name}_${i}`);
+      return `f_${a.name}_${i}`;
+    });
+    merged.push(`${a.merge!(aliases)} AS a_${a.name}`);
+  }
+  for (const [name, x, c] of quantiles) {
+    const q = partial.quantiles(x, SUMMARY_QUANTILES, c);
+    const aliases = q.parts.map((e, i) => {
+      fine.push(`${e} AS f_${name}_${i}`);
+      return `f_${name}_${i}`;
+    });
+    merged.push(`${q.merge(aliases)} AS s_${name}`);
+  }
+  const carried = fine.map((x) => x.slice(x.lastIndexOf(' AS ') + 4));
+  fine.push(...JOIN_KEYS);
+  // A fine group's cost and counts from its point (./pricing.ts pricedSql, per row there).
+  const has = d.cond(d.isTrue('has_point'));
+  const { cost, batchRow, batch } = attemptCost(d, (col) => col, {
+    ...Object.fromEntries(QUANTITIES.map((k) => [k, `q_${k}`])),
+    longContext: d.cond('lc_band > lc_rank'),
+    batchRow: d.isTrue('batch_row'),
+  } as CostQuantities);
+  const joined = `
+    SELECT ${carried.join(', ')}, route_pair,
+      ${d.iff(has, cost, 'NULL')} AS cost_g,
+      ${d.iff(`${has} AND ${d.isNull('p_cached')}`, 'q_hit', '0')} AS cached_at_input_rate_g,
+      ${d.iff(`${has} AND ${batchRow} AND NOT ${batch}`, 'q_n', '0')} AS batch_at_standard_rate_g
+    FROM (
+      SELECT ${fine.join(',\n        ')}
+      FROM (${attemptsSql(src, p, opts, { priced: false })}) AS a
+      GROUP BY ${keys.join(', ')}) AS f
+    ${d.leftJoinOne} day_prices USING (${JOIN_KEYS.join(', ')})`;
+  const inner = `
+    SELECT ${[...names, ...merged].join(',\n      ')}
+    FROM (SELECT *, ${d.iff(d.notNull('cost_g'), 'q_ok', '0')} AS priced_g FROM (${joined}) AS j) AS j
+    ${names.length ? `GROUP BY ${names.join(', ')}` : ''}`;
+  return outerSql(d, names, aggregates, quantiles.map(([name, x, c]) => [name, d.quantiles(x, SUMMARY_QUANTILES, c)] as const), inner);
 }
 
 /** One row per group with the columns `toSummary` reads. */
@@ -86,43 +193,52 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
   const fin = d.isTrue('is_final');
   const isBatch = `(${d.cond(d.isTrue('batch'))} OR ${d.cond("service_tier_served = 'batch'")})`;
   const ts = d.ts;
-  const aggregates: [string, string][] = [
-    ['start', d.format(`min(${ts})`, '%Y-%m-%dT%H:%M:%SZ')],
-    ['end', d.format(`max(${ts})`, '%Y-%m-%dT%H:%M:%SZ')],
-    ['span_s', `${d.epochSeconds(`max(${ts})`)} - ${d.epochSeconds(`min(${ts})`)}`],
-    ['requests', d.countIf(fin)],
-    ['attempts', 'count(*)'],
-    ['pass', d.countIf(`${fin} AND quality = 'pass'`)],
-    ['fail', d.countIf(`${fin} AND quality = 'fail'`)],
-    ['repaired', d.countIf(`${fin} AND quality = 'repaired'`)],
-    ['unknown', d.countIf(`${fin} AND quality = 'unknown'`)],
-    ['escalated', d.countIf(`${fin} AND ${d.isTrue('req_escalated')}`)],
-    ['errors', d.countIf("status <> 'ok'")],
-    ['input_tokens', 'sum(input_tokens)'],
-    ['cached_tokens', 'sum(coalesce(cached_input_tokens, 0))'],
-    ['write_tokens', 'sum(coalesce(cache_write_tokens, 0))'],
-    ['output_tokens', 'sum(output_tokens)'],
-    ['reasoning_tokens', 'sum(coalesce(reasoning_tokens, 0))'],
-    ['cache_hit_attempts', d.countIf(d.cond('cached_input_tokens > 0'))],
-    ['batch_attempts', d.countIf(isBatch)],
-    ['fallback_attempts', d.countIf(d.cond(d.isTrue('fallback')))],
-    ['token_cost', 'coalesce(sum(cost), 0)'],
-    ['priced_attempts', 'count(cost)'],
-    ['unpriced_attempts', 'count(*) - count(cost)'],
-    ['naive_cost', d.avgIf('cost', 'attempt = 0')],
-    ['logged_cost', 'sum(cost_usd)'],
-    ['e2e_sum', 'coalesce(sum(e2e_ms), 0)'],
-    ['cached_at_input_rate', d.countIf(d.cond(d.isTrue('cached_at_input_rate')))],
-    ['batch_at_standard_rate', d.countIf(d.cond(d.isTrue('batch_at_standard_rate')))],
-    ['good', d.countIf(`${fin} AND quality = 'pass' AND ${latencyOk}`)],
-    ['latency_ok', d.countIf(`${fin} AND ${latencyOk}`)],
-    ['workflows', d.distinct('req_workflow_id')],
-    ['workflow_calls', d.countIf(`${fin} AND ${d.notNull('req_workflow_id')}`)],
+  const count = (name: string, c: string) => via(name, d.countIf(c), 'sum');
+  const total = (name: string, x: string) => via(name, x, 'sum');
+  const fmt = (x: string) => d.format(x, '%Y-%m-%dT%H:%M:%SZ');
+  const first = d.isTrue('first_try');
+  const aggregates: Aggregate[] = [
+    via('start', `min(${ts})`, 'min', fmt),
+    via('end', `max(${ts})`, 'max', fmt),
+    {
+      name: 'span_s',
+      one: `${d.epochSeconds(`max(${ts})`)} - ${d.epochSeconds(`min(${ts})`)}`,
+      parts: [`min(${ts})`, `max(${ts})`],
+      merge: ([lo, hi]) => `${d.epochSeconds(`max(${hi})`)} - ${d.epochSeconds(`min(${lo})`)}`,
+    },
+    count('requests', fin),
+    total('attempts', 'count(*)'),
+    count('pass', `${fin} AND quality = 'pass'`),
+    count('fail', `${fin} AND quality = 'fail'`),
+    count('repaired', `${fin} AND quality = 'repaired'`),
+    count('unknown', `${fin} AND quality = 'unknown'`),
+    count('escalated', `${fin} AND ${d.isTrue('req_escalated')}`),
+    count('errors', "status <> 'ok'"),
+    total('input_tokens', 'sum(input_tokens)'),
+    total('cached_tokens', 'sum(coalesce(cached_input_tokens, 0))'),
+    total('write_tokens', 'sum(coalesce(cache_write_tokens, 0))'),
+    total('output_tokens', 'sum(output_tokens)'),
+    total('reasoning_tokens', 'sum(coalesce(reasoning_tokens, 0))'),
+    count('cache_hit_attempts', d.cond('cached_input_tokens > 0')),
+    count('batch_attempts', isBatch),
+    count('fallback_attempts', d.cond(d.isTrue('fallback'))),
+    { name: 'token_cost', one: 'coalesce(sum(cost), 0)', priced: 'coalesce(sum(cost_g), 0)' },
+    { name: 'priced_attempts', one: 'count(cost)', priced: 'sum(priced_g)' },
+    { name: 'unpriced_attempts', one: 'count(*) - count(cost)', priced: 'sum(q_n) - sum(priced_g)' },
+    { name: 'naive_cost', one: d.avgIf('cost', 'attempt = 0'), priced: d.iff(`${d.sumIf('priced_g', first)} = 0`, 'NULL', `${d.sumIf('cost_g', first)} / ${d.sumIf('priced_g', first)}`) },
+    total('logged_cost', 'sum(cost_usd)'),
+    via('e2e_sum', 'sum(e2e_ms)', 'sum', (x) => `coalesce(${x}, 0)`),
+    { name: 'cached_at_input_rate', one: d.countIf(d.cond(d.isTrue('cached_at_input_rate'))), priced: 'sum(cached_at_input_rate_g)' },
+    { name: 'batch_at_standard_rate', one: d.countIf(d.cond(d.isTrue('batch_at_standard_rate'))), priced: 'sum(batch_at_standard_rate_g)' },
+    count('good', `${fin} AND quality = 'pass' AND ${latencyOk}`),
+    count('latency_ok', `${fin} AND ${latencyOk}`),
+    d.partial ? { name: 'workflows', one: d.distinct('req_workflow_id'), ...d.partial.distinct('req_workflow_id') } : { name: 'workflows', one: d.distinct('req_workflow_id') },
+    count('workflow_calls', `${fin} AND ${d.notNull('req_workflow_id')}`),
     // The (route as written, price key) pairs the group's attempts ran on (a fallback retry can differ
     // from its request's first route): the Trace Kit needs one route for price ratios. In this pass,
     // not a second one over the join: their `day_prices` numbers, turned back into pairs below (every
     // attempt's route, provider, model and day has its row there, made from the store before the read).
-    ['routes', d.distinctValues('route_pair')],
+    { name: 'routes', one: d.distinctValues('route_pair'), priced: d.distinctValues('route_pair') },
   ];
   const quantiles: [string, string, string?][] = [
     ['in_q', 'input_tokens'],
@@ -131,7 +247,10 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     ['tpot_q', TPOT, okLatency.tpot(d)],
     ['e2e_q', 'e2e_ms', okLatency.e2e],
   ];
-  const rows = await src.query(grouped(d, attemptsSql(src, p, opts), opts.by, aggregates, quantiles), p);
+  const sql = d.partial
+    ? groupedTwoStep(src, p, opts, aggregates, quantiles, await longContextThresholds(src))
+    : grouped(d, attemptsSql(src, p, opts), opts.by, aggregates, quantiles);
+  const rows = await src.query(sql, p);
   const ids = (r: Row) => (Array.isArray(r.routes) ? (r.routes as unknown[]) : []);
   const pairs = rows.some((r) => ids(r).length) ? await routePairs(src) : new Map();
   for (const r of rows) r.routes = ids(r).map((id) => pairs.get(Number(id))).filter((x) => x !== undefined);
