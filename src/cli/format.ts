@@ -1,18 +1,29 @@
 import type { Sourced } from '../engine/evidence.js';
 
+/**
+ * A figure rounded to 12 significant digits before it is printed: sums of the same costs in another
+ * order (a store's parallel sum, a cost priced per group instead of per row) differ in the last bits,
+ * and a decimal tie such as $0.10845 would print one way or the other by that noise alone. Settled
+ * first, the same figure prints the same from every store.
+ */
+const settle = (n: number): number => (Number.isFinite(n) && n !== 0 ? Number(n.toPrecision(12)) : n);
+
 /** USD per request: four decimals as the seeds print them, more when that would show $0.0000-ish. */
-export function usdPerRequest(n: number): string {
+export function usdPerRequest(raw: number): string {
+  const n = settle(raw);
   if (n !== 0 && Math.abs(n) < 0.001) return `$${n.toPrecision(3)}`;
   return `$${n.toFixed(4)}`;
 }
 
-export function usd(n: number, digits = 0): string {
+export function usd(raw: number, digits = 0): string {
+  const n = settle(raw);
   const s = Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${n < 0 ? '-' : ''}$${s}`;
 }
 
-export function ratio(n: number | null): string {
-  if (n === null) return '—';
+export function ratio(raw: number | null): string {
+  if (raw === null) return '—';
+  const n = settle(raw);
   return n >= 10 ? `${n.toFixed(1)}x` : `${n.toFixed(2)}x`;
 }
 
@@ -21,7 +32,7 @@ export function count(n: number): string {
 }
 
 export function percent(n: number, digits = 1): string {
-  return `${(n * 100).toFixed(digits)}%`;
+  return `${settle(n * 100).toFixed(digits)}%`;
 }
 
 export function quantityText(s: Sourced): string {
