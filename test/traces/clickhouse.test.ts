@@ -127,6 +127,49 @@ describe('ClickHouse store: the same summaries as DuckDB', () => {
     }
   });
 
+  it('prices groups of rows as each row would: inputs on both sides of both long-context thresholds (200k, 272k), batch and standard, cached, a retry, an unpriced route', { timeout: 120_000 }, async () => {
+    // ClickHouse sums each group's tokens per (route, provider, model, day, long-context band, batch side)
+    // and prices those sums; DuckDB prices every row. Inputs straddle each threshold on both routes, so a
+    // band off by one (a row priced on the wrong side of its route's threshold) changes the cost.
+    const fields = ['timestamp', 'request_id', 'attempt', 'workload', 'route', 'service_tier_served', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'batch', 'status', 'quality'];
+    const inputs = [150_000, 200_000, 200_001, 250_000, 272_000, 272_001, 300_000];
+    const rows: (string | number)[][] = [];
+    let i = 0;
+    for (const route of ['openai/gpt-5.5', 'google/gemini-2.5-pro', 'acme/mystery-1']) {
+      for (const input of inputs) {
+        for (const batch of [0, 1]) {
+          for (const cached of [0, 40_000]) {
+            const day = 1 + (i % 3);
+            rows.push([`2026-05-0${day}T10:00:0${i % 10}Z`, `lc-${i}`, 0, i % 2 ? 'a' : 'b', route, batch && i % 4 === 1 ? 'batch' : '', input, cached || '', i % 5 === 0 ? 1000 : '', 300 + (i % 7) * 101, batch && i % 4 !== 1 ? 'true' : '', i % 9 === 0 ? 'error' : 'ok', 'pass']);
+            i++;
+          }
+        }
+      }
+    }
+    // A retry on the other route: the request's first attempt decides its route, each attempt is priced on its own.
+    rows.push(['2026-05-02T11:00:00Z', 'lc-0', 1, 'b', 'google/gemini-2.5-pro', '', 250_000, '', '', 500, '', 'ok', 'pass']);
+    // The generator's header (every column), the rows' fields in place and the rest empty.
+    const file = fixture(10, 1);
+    const header = readFileSync(file, 'utf8').split('\n', 1)[0]!.split(',');
+    writeFileSync(file, [header.join(','), ...rows.map((r) => header.map((h) => (fields.includes(h) ? r[fields.indexOf(h)] : '')).join(','))].join('\n') + '\n');
+    const { duck, ch, d, c } = await bothStores(file);
+    try {
+      expect(c.kept).toBe(d.kept);
+      for (const by of [['workload', 'route'], ['route'], ['day'], []] as SummaryOptions['by'][]) {
+        const a = await summarize(duck, { by });
+        const b = await summarize(ch, { by });
+        expect(differences(a, b), `--by ${by.join(',')}`).toEqual([]);
+      }
+      // The fixture crosses what it claims: some rows are billed past a threshold, some at batch rates, one route unpriced.
+      const [all] = await summarize(duck, { by: [] });
+      expect(all!.cost.unpricedAttempts).toBe(inputs.length * 4);
+      expect(all!.rates.batchShare).toBeGreaterThan(0.3);
+    } finally {
+      duck.close();
+      await ch.close();
+    }
+  });
+
   it('imports the same rows and agrees field by field for every segmentation, window and SLO', { timeout: 120_000 }, async () => {
     const { duck, ch, d, c } = await bothStores(fixture());
     try {
