@@ -212,14 +212,20 @@ function dedupedSql(spans: string): string {
  * unknown, no escalation, batch and fallback false; route is provider/model as the import derives it.
  */
 export function otelAttemptsSql(t: OtelTable, w: MicrosWindow = {}): string {
-  return attemptsOver(`(${spansSql(t, w, { dedupe: true })})`);
+  return attemptsOver(`(${spansSql(t, w, { dedupe: true })})`, ROUTE);
 }
 
-/** The attempts of a relation with spansSql's columns (the table read in place, or a command's extraction of it). */
-function attemptsOver(spans: string): string {
+/** The route as the import derives it: provider/model. */
+const ROUTE = "if(isNull(provider), model, concat(provider, '/', model))";
+
+/**
+ * The attempts of a relation with spansSql's columns (the table read in place, `route` computed) or
+ * a command's extraction of it (sessionColumns: `route` stored, ids as hashes).
+ */
+function attemptsOver(spans: string, route = 'route'): string {
   return `
     SELECT request_id, toInt32(0) AS attempt, ts_us, workflow_id, workload, provider, model,
-      if(isNull(provider), model, concat(provider, '/', model)) AS route,
+      ${route === 'route' ? 'route' : `${route} AS route`},
       CAST(NULL AS Nullable(String)) AS deployment,
       CAST(NULL AS Nullable(String)) AS service_tier_requested, service_tier_served,
       assumeNotNull(input_tokens) AS input_tokens, cached_input_tokens, cache_write_tokens, CAST(NULL AS Nullable(Int64)) AS cache_write_1h_tokens,
@@ -361,19 +367,50 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
       }
       const into = async (dedupe: boolean) => {
         const name = `routefit_otel_spans_${++n}`;
-        // Span and trace ids are kept for the excluded spans only (the report names a few).
-        const ids = ['span_id', 'trace_id'].map((c) => `if(rule IN ('', '-'), '', ${c}) AS ${c}`);
-        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = MergeTree ORDER BY tuple() AS SELECT * REPLACE (${ids.join(', ')}) FROM (${spansSql(t, w, { dedupe })}) SETTINGS ${INSERT_BLOCKS}`);
+        // StripeLog: one file, no parts to merge (a MergeTree table of 256K-row inserts merged them
+        // in the background: ~2.5× the write, docs/performance.md); every read is a full scan anyway.
+        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = StripeLog AS SELECT ${sessionColumns(!dedupe).join(', ')} FROM (${spansSql(t, w, { dedupe })}) SETTINGS ${INSERT_BLOCKS}`);
         if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
         extracted = name;
       };
       await into(false);
       // As many distinct request_id hashes as attempts proves no request_id repeats (a collision can
-      // only lower the count); else the window is read again with the repeats marked.
-      const [h] = await ch.query(`SELECT count() AS n, uniqExact(cityHash64(request_id)) AS d FROM ${extracted} WHERE rule = ''`);
+      // only lower the count), so the hash stands for the id exactly; else the window is read again
+      // with the repeats marked and the ids kept as written.
+      const [h] = await ch.query(`SELECT count() AS n, uniqExact(request_id) AS d FROM ${extracted} WHERE rule = ''`);
       if (Number(h?.n) !== Number(h?.d)) await into(true);
     },
   };
+}
+
+/**
+ * The session table's columns: spansSql's, in the types the later reads group, join and count by
+ * cheaply (measured at 10M spans: summary 15.4 → 10.8 CPU-s, workflow pass 18.3 → 15.6,
+ * docs/performance.md). Every reader of the attempts (../sql/: the first/last-attempt join, the
+ * summary's distinct workflows and the workflow pass, reconcile's distinct requests) only compares,
+ * groups and counts request_id and workflow_id, never shows them, so:
+ * - request_id is its cityHash64 when `hashedIds` (focus then proves the hashes distinct, so the hash
+ *   is exact), else the id as written;
+ * - workflow_id is its 128-bit SipHash (two workflows merge only if their 128-bit hashes collide:
+ *   ~n²/2¹²⁹, 1e-25 at 10M workflows);
+ * - the few-valued texts (rule, workload, provider, model, route, tiers, segment, status) are
+ *   LowCardinality, and route is stored, not recomputed by each read;
+ * - span and trace ids are kept for the excluded spans only (the report names a few).
+ */
+function sessionColumns(hashedIds: boolean): string[] {
+  const lc = (c: string, x = c) => `toLowCardinality(${x}) AS ${c}`;
+  return [
+    lc('rule'),
+    ...['span_id', 'trace_id'].map((c) => `if(rule IN ('', '-'), '', ${c}) AS ${c}`),
+    'ts_us',
+    hashedIds ? 'cityHash64(request_id) AS request_id' : 'request_id',
+    'if(isNull(workflow_id), NULL, reinterpretAsUInt128(sipHash128(assumeNotNull(workflow_id)))) AS workflow_id',
+    ...['workload', 'provider', 'model'].map((c) => lc(c)),
+    lc('route', ROUTE),
+    ...['service_tier_served', 'user_segment', 'status'].map((c) => lc(c)),
+    'e2e_ms',
+    ...TOKEN_FIELDS,
+  ];
 }
 
 /** Where an in-process ClickHouse's aggregations and sorts spill (bytes of one query's state). */
