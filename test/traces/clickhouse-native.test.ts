@@ -148,6 +148,31 @@ describe('ClickHouse-native row checks agree with the DuckDB checks (18.16 serve
     }
   });
 
+  it('a file naming only some of route, provider and model stores the route DuckDB derives (18.16 once refused the file)', { timeout: 60_000 }, async () => {
+    // Absent columns are constant NULLs on the server; 18.16 refused `coalesce(route, concat(provider, '/', model), model)` over them.
+    const files = {
+      'route-only.csv': ['timestamp,request_id,attempt,workload,route,input_tokens,output_tokens,status,quality', '2026-05-01T10:00:00Z,r1,0,chat,openai/gpt-4o,100,50,ok,pass', '2026-05-01T10:01:00Z,r2,0,chat,,100,50,ok,pass'],
+      'provider-model.csv': ['timestamp,request_id,attempt,provider,model,input_tokens,output_tokens', '2026-05-01T10:00:00Z,r1,0,openai,gpt-4o,100,50', '2026-05-01T10:01:00Z,r2,0,,gpt-4o,100,50', '2026-05-01T10:02:00Z,r3,0,openai,,100,50'],
+      'model-only.csv': ['timestamp,request_id,model,input_tokens,output_tokens', '2026-05-01T10:00:00Z,r1,gpt-4o,100,50'],
+    };
+    for (const [name, lines] of Object.entries(files)) {
+      const ch = await openClickHouse(server.fresh());
+      try {
+        const s = await expectParity(ch, writeTemp(name, `${lines.join('\n')}\n`));
+        expect(s.rowsRead).toBe(lines.length - 1);
+      } finally {
+        await ch.close();
+      }
+    }
+    const ch = await openClickHouse(server.fresh());
+    try {
+      const { rows } = await onCh(ch, writeTemp('provider-model-2.csv', `${files['provider-model.csv'].join('\n')}\n`));
+      expect(rows.map((r) => (r as { route: string | null }).route)).toEqual(['openai/gpt-4o', 'gpt-4o']);
+    } finally {
+      await ch.close();
+    }
+  });
+
   it('hand-written hostile JSONL: numbers keep their digits, other JSON is compact text, bad lines are located', { timeout: 60_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {

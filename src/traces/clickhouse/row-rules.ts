@@ -215,7 +215,10 @@ export function ruleSelectSql(stage: string, o: RuleSqlOptions & { lineStored: b
   const stored = (c: Column): string => {
     const col = chColumn(c);
     let e: string;
-    if (c.name === 'route') e = `coalesce(${v('route')}, concat(${v('provider')}, '/', ${v('model')}), ${v('model')})`;
+    // Not coalesce(route, concat(provider, '/', model), model): on 18.16 that gives NULL for a present route, or kills
+    // the server, when provider and model are absent columns (constant NULLs). A concat of non-Nullable parts is sound.
+    if (c.name === 'route')
+      e = `multiIf(isNotNull(${v('route')}), ${v('route')}, isNotNull(${v('provider')}) AND isNotNull(${v('model')}), toNullable(concat(assumeNotNull(${v('provider')}), '/', assumeNotNull(${v('model')}))), ${v('model')})`;
     else if (c.name === 'provider') e = `coalesce(${v('provider')}, if(position(ifNull(${v('route')}, ''), '/') > 0, splitByChar('/', assumeNotNull(${v('route')}))[1], NULL))`;
     else if (c.name === 'status') e = `ifNull(${v('status')}, 'ok')`;
     else if (c.name === 'quality') e = `ifNull(${v('quality')}, 'unknown')`;
