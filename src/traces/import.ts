@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { RoutefitError } from '../engine/errors.js';
 import { checkCompressed, readPath } from './input-files.js';
 import { type Row, type Store, ident, lit, query, transaction } from './db.js';
-import { matchStoredKeys } from './key-match.js';
+import { type KeyMatch, matchStoredKeys } from './key-match.js';
 import { stageOtel } from './importers/otel.js';
 import { MAPPED, detectMapped, mappedStager } from './importers/mapped.js';
 import { LEDGER_FORMATS, type LedgerFormat, detectLedger, importLedger } from './ledgers.js';
@@ -102,73 +102,57 @@ export async function importFile(store: Store, file: string, opts: ImportOptions
 
 /**
  * Checks the staged rows and stores the good ones, all in one transaction. The rows go from the
- * reader through the typed checks straight into `requests` in a single streaming pass (a 10M-row
- * file is read once and written once); rejected rows carry their rule and reason into the store
- * only until the end of the transaction, which counts them, then deletes them or rolls back.
+ * reader through the typed checks straight into `requests` in one streaming pass, in any order
+ * (a 10M-row file is read once and written once). Rejected rows never enter `requests`: they are
+ * kept with their line in the temp table `imp_rejects` (a DELETE, before COMMIT, of rows the
+ * transaction appended makes DuckDB append every row of the transaction a second time: 2–4 CPU-s
+ * per 1M rows, issue 14). Where their lines come from is per format (`insertCsvRows`, `insertLinedRows`).
  */
 export async function checkAndInsert(store: Store, file: string, staged: Staged, opts: ImportOptions): Promise<ImportSummary> {
   const { conn } = store;
   const cols = COLUMNS.map((c) => storeName(c));
   const limit = opts.showRejects ?? 20;
   const notes = [...staged.notes];
+  const check = checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map());
   await conn.run('BEGIN TRANSACTION');
   try {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
     const mine = `import_id = ${id}`;
     const stored = (await query(conn, 'SELECT 1 FROM requests LIMIT 1')).length > 0;
-    // CSV: file order kept, line numbers come from it (no join here: a hash join's probe may emit a
-    // chunk's rows out of order). Other formats carry their line in a column.
-    const insert = `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason)
-       SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, c.line, c.rule, c.reason FROM (${checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map())}) c`;
-    if (staged.linesFromOrder) await inFileOrder(conn, insert);
-    else await conn.run(insert);
+    const insertFrom = (from: string, line: string) =>
+      `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason) SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, ${line}, NULL, NULL FROM ${from}`;
+    await conn.run('DROP TABLE IF EXISTS imp_rejects');
+    const rows = staged.linesFromOrder ? await insertCsvRows(conn, id, check, insertFrom, staged) : await insertLinedRows(conn, id, check, insertFrom);
     const unstage = async () => {
       await conn.run('DROP VIEW IF EXISTS stg');
       for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     };
     await unstage();
-    const read = staged.readRejects ? await staged.readRejects(conn, id) : { rejects: [], line: 'requests.source_line' };
-    // Repeats of a key within the file first: only a key's first line meets the stored rows, so
-    // `--replace` can never store two copies of one key (and a re-import rejects the repeats the
-    // first import rejected).
-    await markDuplicates(conn, id, read.line);
     // Idempotence and corrections (key-match.ts): same key and values skipped, other values a conflict.
     const match = stored ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
     const alreadyStored = match?.alreadyStored ?? 0;
-    // The valid rows that stay: none when the match found every one stored (rolled back below, not deleted).
-    const left = match?.allStored ? 'FALSE' : 'reject_rule IS NULL';
-    const structural = [...staged.structural, ...read.rejects];
-    // One scan in file order: the counts, and rows whose timestamp is earlier than the valid row
-    // before them. CSV rows are stored in file order (a streaming lag in rowid order, which the scan
-    // keeps only with preserve_insertion_order); other formats are ordered by their line column.
-    const order = staged.linesFromOrder ? 'OVER ()' : 'OVER (ORDER BY source_line)';
-    let counts: Row | undefined;
-    await inFileOrder(conn, async () => {
-      [counts] = await query(
-        conn,
-        `SELECT count(*) AS n, count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts,
-           count(*) FILTER (WHERE ts < prev_ts) AS out_of_order
-         FROM (SELECT reject_rule, ts, lag(ts) ${order} AS prev_ts FROM requests WHERE ${mine} AND ${left}
-               UNION ALL SELECT reject_rule, NULL, NULL FROM requests WHERE ${mine} AND reject_rule IS NOT NULL)`,
-      );
-    });
-    const n = Number(counts!.n) + alreadyStored;
+    const structural = [...staged.structural, ...rows.structural];
+    const [counts] = await query(conn, `SELECT count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts FROM requests WHERE ${mine}`);
+    // None of the valid rows stays when the match found every one stored (rolled back below, not deleted).
+    const outOfOrder = await rows.outOfOrder(match);
+    const n = rows.read;
     const conflicts = Number(counts!.conflicts);
-    let kept = Number(counts!.kept);
+    let kept = match?.allStored ? 0 : Number(counts!.kept);
+    // Every reject of the rules and every repeat, whether kept aside or (repeats of a lined format) still marked in requests.
     const isReject = `${mine} AND reject_rule IS NOT NULL AND reject_rule <> '${CONFLICT}'`;
+    const allRejects = `SELECT line, rule, reason FROM imp_rejects UNION ALL SELECT source_line, reject_rule, reject_reason FROM requests WHERE ${isReject}`;
     const anyReject = n - kept - alreadyStored - conflicts > 0;
-    const byRule = anyReject ? await query(conn, `SELECT reject_rule AS rule, count(*) AS n FROM requests WHERE ${isReject} GROUP BY rule ORDER BY n DESC, rule`) : [];
-    const sample = anyReject ? await query(conn, `SELECT ${read.line} AS line, reject_reason AS reason FROM requests WHERE ${isReject} ORDER BY 1 LIMIT ${limit}`) : [];
-    await conn.run('DROP TABLE IF EXISTS rej_gaps');
+    const byRule = anyReject ? await query(conn, `SELECT rule, count(*) AS n FROM (${allRejects}) GROUP BY rule ORDER BY n DESC, rule`) : [];
+    const sample = anyReject ? await query(conn, `SELECT line, reason FROM (${allRejects}) ORDER BY 1 LIMIT ${limit}`) : [];
     const rejected = n - kept - alreadyStored - conflicts + structural.length;
     const rowsRead = n + structural.length;
     const rejectsByRule: Record<string, number> = {};
     if (structural.length) rejectsByRule.malformed = structural.length;
     for (const r of byRule) rejectsByRule[String(r.rule)] = (rejectsByRule[String(r.rule)] ?? 0) + Number(r.n);
     const rejects = [...structural, ...sample.map((r) => ({ line: Number(r.line), reason: String(r.reason) }))].sort((a, b) => a.line - b.line).slice(0, limit);
-    if (Number(counts!.out_of_order) > 0) notes.push(`${counts!.out_of_order} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
+    if (outOfOrder > 0) notes.push(`${outOfOrder} rows have a timestamp earlier than the row before them: kept (metrics do not depend on file order)`);
     const rejectRate = rowsRead ? rejected / rowsRead : 0;
-    const conflictSample = conflicts ? await conflictReasons(conn, id, read.line, limit) : [];
+    const conflictSample = conflicts ? await conflictReasons(conn, id, rows.conflictRows, limit) : [];
     const base: ImportSummary = {
       file, format: staged.format, importId: null, lineLabel: staged.lineLabel, rowsRead, kept: 0, rejected, alreadyStored: 0, conflicts, replaced: 0, rejectRate, rejectsByRule, rejects, notes,
       ...(conflicts ? { conflictLines: conflictSample } : {}),
@@ -193,12 +177,13 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
       notes.push(`${conflicts} stored row${conflicts > 1 ? 's were' : ' was'} replaced by this file's version (--replace)`);
     }
     await match?.drop();
+    await dropImportTables(conn);
     if (match?.allStored) {
       // Nothing of this file stays: its rows are rolled back, and the import recorded on its own.
       await conn.run('ROLLBACK');
       await conn.run('BEGIN TRANSACTION');
       await unstage(); // the rollback brought back what staging made before the transaction
-    } else await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
+    } else if (rows.rejectsInStore()) await conn.run(`DELETE FROM requests WHERE ${mine} AND reject_rule IS NOT NULL`);
     await conn.run(`INSERT INTO imports VALUES (${id}, ${lit(file)}, ${lit(staged.format)}, ${lit(opts.today)}, ${rowsRead}, ${kept}, ${rejected}, ${alreadyStored})`);
     await conn.run('COMMIT');
     if (alreadyStored > 0) notes.push(`${alreadyStored} rows were already in the store (same request_id + attempt): skipped, not double counted`);
@@ -209,18 +194,147 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
   }
 }
 
-/** Marks every repeat of a (request_id, attempt) within one import after its first line: hash aggregate, no sort. */
-async function markDuplicates(conn: DuckDBConnection, importId: number, line: string): Promise<void> {
+/** What the insert step leaves for the rest of the import (the rejects themselves are in `imp_rejects`). */
+interface InsertedRows {
+  /** Rows the reader returned (its own structural rejects not included). */
+  read: number;
+  /** The reader's structural rejects (CSV), with their lines. */
+  structural: Reject[];
+  /** Rows whose timestamp is earlier than the row before them, among the rows that stay, in file order. */
+  outOfOrder(match: KeyMatch | undefined): Promise<number>;
+  /** SQL: this import's conflict rows, each with its `line` and the stored columns. */
+  conflictRows: string;
+  /** Repeats still marked in `requests` (deleted before COMMIT). */
+  rejectsInStore(): boolean;
+}
+
+type InsertFrom = (from: string, line: string) => string;
+
+/** Temp tables of one import, dropped before its transaction ends. */
+async function dropImportTables(conn: DuckDBConnection): Promise<void> {
+  await conn.run('DROP TABLE IF EXISTS imp_rejects; DROP TABLE IF EXISTS imp_side; DROP TABLE IF EXISTS imp_rep; DROP TABLE IF EXISTS imp_ord; DROP TABLE IF EXISTS rej_gaps');
+}
+
+const changed = async (conn: DuckDBConnection, sql: string) => Number((await conn.run(sql)).rowsChanged);
+
+/**
+ * Formats whose rows carry their line in a column (Parquet, JSONL, OTel, mapped): the rows that
+ * pass go in, any order; the rule rejects, only when the count says there are some, are read again
+ * (their lines are in the column). Repeats within the file are found on the stored rows, which
+ * carry their line, and deleted before COMMIT (as before: a file with repeats pays that).
+ */
+async function insertLinedRows(conn: DuckDBConnection, id: number, check: string, insertFrom: InsertFrom): Promise<InsertedRows> {
+  const mine = `import_id = ${id}`;
+  const passed = await changed(conn, insertFrom(`(${check}) c WHERE c.rule IS NULL`, 'c.line'));
+  const [{ n }] = (await query(conn, 'SELECT count(*) AS n FROM stg')) as [{ n: number }];
+  await conn.run('CREATE TEMP TABLE imp_rejects (line BIGINT, rule VARCHAR, reason VARCHAR)');
+  if (n > passed) {
+    const rejected = await changed(conn, `INSERT INTO imp_rejects SELECT c.line, c.rule, c.reason FROM (${check}) c WHERE c.rule IS NOT NULL`);
+    if (passed + rejected !== n) throw new Error(`import ${id}: the checks gave ${passed} good and ${rejected} rejected rows of ${n}; the reader returned other rows on a second read`);
+  }
+  // Repeats of a key within the file first: only a key's first line meets the stored rows, so
+  // `--replace` can never store two copies of one key (and a re-import rejects the repeats the
+  // first import rejected).
+  const repeats = await markDuplicates(conn, id, 'requests.source_line');
+  return {
+    read: n,
+    structural: [],
+    outOfOrder: async (match) => {
+      if (match?.allStored) return 0;
+      const [r] = await query(conn, `SELECT count(*) FILTER (WHERE ts < prev_ts) AS n FROM (SELECT ts, lag(ts) OVER (ORDER BY source_line) AS prev_ts FROM requests WHERE ${mine} AND reject_rule IS NULL)`);
+      return Number(r!.n);
+    },
+    conflictRows: `SELECT source_line AS line, * FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}'`,
+    rejectsInStore: () => repeats > 0,
+  };
+}
+
+/**
+ * CSV (issue 14): DuckDB's CSV reader gives a row no line number, and keeping file order in the
+ * insert cost ~1.0 CPU-s per 1M rows. Here order is kept only in narrow reads:
+ * 1. `imp_ord`, in file order: each row's checked timestamp and a 64-bit hash of its checked key
+ *    (rowid = the row's index among the rows the reader returned; its line follows from it and the
+ *    reader's rejected lines). Keys whose hash repeats are `imp_rep`.
+ * 2. The rows that pass the checks and whose key hash does not repeat go into `requests`, any order.
+ * 3. Only when some rows were left out: a second ordered read keeps those rows (`imp_side`, with
+ *    their index): the rejects, and the rows whose key repeats, of which the first line that passes
+ *    is inserted and the later ones are rejected as repeats.
+ * Nothing is deleted from `requests` but rows already stored (key-match.ts).
+ */
+async function insertCsvRows(conn: DuckDBConnection, id: number, check: string, insertFrom: InsertFrom, staged: Staged): Promise<InsertedRows> {
+  const mine = `import_id = ${id}`;
+  const keyHash = (t: string) => `hash(${t}.request_id, ${t}.attempt)`;
+  await inFileOrder(conn, `CREATE TEMP TABLE imp_ord AS SELECT c.ts, ${keyHash('c')} AS h FROM (${check}) c`);
+  const { rejects: structural, lineOf } = await staged.readRejects!(conn);
+  const [o] = await query(conn, 'SELECT count(*) AS n, count(DISTINCT h) AS d, CAST(min(rowid) AS VARCHAR) AS lo, max(rowid) - min(rowid) + 1 AS span FROM imp_ord');
+  const n = Number(o!.n);
+  // A table made inside the transaction numbers its rows from DuckDB's transaction-local row id on: k = rowid − lo.
+  if (n && Number(o!.span) !== n) throw new Error(`import ${id}: the ordered read was not stored contiguously; cannot number lines`);
+  const k = `(rowid - ${BigInt(String(o!.lo ?? '0'))})`;
+  // As many distinct hashes as rows proves every key distinct (a collision can only lower the count).
+  const repeated = Number(o!.d) !== n;
+  if (repeated) await conn.run('CREATE TEMP TABLE imp_rep AS SELECT h FROM imp_ord GROUP BY h HAVING count(*) > 1');
+  const hasRepeat = (t: string) => `${keyHash(t)} IN (SELECT h FROM imp_rep)`;
+  let kept = await changed(conn, insertFrom(`(${check}) c WHERE c.rule IS NULL${repeated ? ` AND NOT ${hasRepeat('c')}` : ''}`, 'NULL'));
+  let aside = 0;
+  if (kept > n) throw new Error(`import ${id}: ${kept} rows passed of the ${n} the ordered read returned; cannot number lines`);
+  if (kept < n) {
+    // The filter runs after row_number(), so k is the row's index in the file (the ordered read's rowid).
+    await inFileOrder(
+      conn,
+      `CREATE TEMP TABLE imp_side AS SELECT * FROM (SELECT row_number() OVER () - 1 AS k, c.* FROM (${check}) c) c WHERE c.rule IS NOT NULL${repeated ? ` OR ${hasRepeat('c')}` : ''}`,
+    );
+    await conn.run(`UPDATE imp_side SET line = ${lineOf('k')}`);
+    // Repeats of a key: among the rows that pass, the first line stays, later lines are rejected.
+    await conn.run(
+      `UPDATE imp_side SET rule = 'duplicate_id', reason = 'duplicate request_id + attempt (' || imp_side.request_id || ', ' || imp_side.attempt || '), first at line ' || d.first_line
+       FROM (SELECT request_id, attempt, min(line) AS first_line FROM imp_side WHERE rule IS NULL GROUP BY ALL HAVING count(*) > 1) d
+       WHERE imp_side.rule IS NULL AND imp_side.request_id = d.request_id AND imp_side.attempt = d.attempt AND imp_side.line > d.first_line`,
+    );
+    kept += await changed(conn, insertFrom('imp_side c WHERE c.rule IS NULL', 'NULL'));
+    await conn.run('CREATE TEMP TABLE imp_rejects AS SELECT line, rule, reason FROM imp_side WHERE rule IS NOT NULL');
+    aside = Number((await query(conn, 'SELECT count(*) AS n FROM imp_rejects'))[0]!.n);
+    if (kept + aside !== n) throw new Error(`import ${id}: ${kept} rows kept and ${aside} rejected of the ${n} the ordered read returned; cannot number lines`);
+  } else await conn.run('CREATE TEMP TABLE imp_rejects (line BIGINT, rule VARCHAR, reason VARCHAR)');
+  // The ordered rows that may stay: every row but the rejects. A row in `requests` is found in it by
+  // its key hash: the rows that stay have distinct keys, and a hash that repeats in the file is only
+  // in `imp_side`, whose rejects are left out here by index (64-bit odds, as key-match.ts takes).
+  const candidates = `SELECT ${k} AS k, ts, h FROM imp_ord${aside ? ` WHERE ${k} NOT IN (SELECT k FROM imp_side WHERE rule IS NOT NULL)` : ''}`;
+  return {
+    read: n,
+    structural,
+    outOfOrder: async (match) => {
+      if (match?.allStored) return 0;
+      const lagged = (from: string, over: string) => `SELECT count(*) FILTER (WHERE ts < prev_ts) AS n FROM (SELECT ts, lag(ts) OVER (${over}) AS prev_ts FROM (${from}))`;
+      let r: Row | undefined;
+      if (!aside && !match?.alreadyStored && !match?.conflicts) {
+        // Every row stays: one streaming scan of the ordered table, in rowid order.
+        await inFileOrder(conn, async () => void ([r] = await query(conn, lagged('SELECT ts FROM imp_ord', ''))));
+      } else {
+        const staying = match?.alreadyStored || match?.conflicts ? `SELECT k, ts FROM (${candidates}) o WHERE o.h IN (SELECT ${keyHash('requests')} FROM requests WHERE ${mine} AND reject_rule IS NULL)` : candidates;
+        [r] = await query(conn, lagged(staying, 'ORDER BY k'));
+      }
+      return Number(r!.n);
+    },
+    conflictRows: `SELECT ${lineOf('o.k')} AS line, r.* FROM requests r JOIN (${candidates}) o ON o.h = ${keyHash('r')} WHERE r.${mine} AND r.reject_rule = '${CONFLICT}'`,
+    rejectsInStore: () => false,
+  };
+}
+
+/** Marks every repeat of a (request_id, attempt) within one import after its first line: hash aggregate, no sort. Returns the repeats marked. */
+async function markDuplicates(conn: DuckDBConnection, importId: number, line: string): Promise<number> {
   // Distinct hashes as many as rows proves every key distinct (a collision can only lower the
   // count): the usual file is settled by one aggregate over 64-bit hashes, not over the keys.
   const [h] = await query(conn, `SELECT count(*) AS n, count(DISTINCT hash(request_id, attempt)) AS d FROM requests WHERE import_id = ${importId} AND reject_rule IS NULL`);
-  if (Number(h!.n) === Number(h!.d)) return;
+  if (Number(h!.n) === Number(h!.d)) return 0;
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE dup_keys AS SELECT request_id, attempt, min(${line}) AS first_line
      FROM requests WHERE import_id = ${importId} AND reject_rule IS NULL GROUP BY ALL HAVING count(*) > 1`,
   );
+  let marked = 0;
   if ((await query(conn, 'SELECT 1 FROM dup_keys LIMIT 1')).length) {
-    await conn.run(
+    marked = await changed(
+      conn,
       `UPDATE requests SET reject_rule = 'duplicate_id',
          reject_reason = 'duplicate request_id + attempt (' || requests.request_id || ', ' || requests.attempt || '), first at line ' || d.first_line
        FROM dup_keys d
@@ -228,6 +342,7 @@ async function markDuplicates(conn: DuckDBConnection, importId: number, line: st
     );
   }
   await conn.run('DROP TABLE dup_keys');
+  return marked;
 }
 
 /** Marks a valid row whose key an earlier import stored with other values: a correction, not a reject. */
@@ -237,7 +352,7 @@ const CONFLICT = 'conflict';
  * The first `limit` conflicts in file order, each with what differs from the stored row: built for
  * the rows the report shows, not for every conflict (a corrected 50M-row file would join every row twice).
  */
-async function conflictReasons(conn: DuckDBConnection, id: number, line: string, limit: number): Promise<Reject[]> {
+async function conflictReasons(conn: DuckDBConnection, id: number, conflictRows: string, limit: number): Promise<Reject[]> {
   const cols = COLUMNS.map((c) => storeName(c));
   const diff = COLUMNS.map((c) => {
     const col = storeName(c);
@@ -247,7 +362,7 @@ async function conflictReasons(conn: DuckDBConnection, id: number, line: string,
   const rows = await query(
     conn,
     `SELECT s.line, 'request_id + attempt (' || s.request_id || ', ' || s.attempt || ') is stored with other values: ' || concat_ws('; ', ${diff.join(', ')}) AS reason
-     FROM (SELECT ${line} AS line, ${cols.join(', ')} FROM requests WHERE import_id = ${id} AND reject_rule = '${CONFLICT}' ORDER BY 1 LIMIT ${limit}) s
+     FROM (SELECT line, ${cols.join(', ')} FROM (${conflictRows}) ORDER BY 1 LIMIT ${limit}) s
      JOIN (SELECT ${cols.join(', ')} FROM requests WHERE import_id <> ${id}) o ON o.request_id = s.request_id AND o.attempt = s.attempt
      ORDER BY s.line`,
   );
@@ -255,9 +370,9 @@ async function conflictReasons(conn: DuckDBConnection, id: number, line: string,
 }
 
 /**
- * CSV read by DuckDB straight into the store: no staged copy. The reader runs in parallel with file
- * order kept, so a row's line follows from its position; rows the reader cannot split are rejected
- * with the line it reports, and shift the lines of the rows after them.
+ * CSV read by DuckDB straight into the store: no staged copy. A row's line follows from its index
+ * in an ordered read (insertCsvRows); rows the reader cannot split are rejected with the line it
+ * reports, and shift the lines of the rows after them.
  */
 async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): Promise<Staged> {
   // The same reader options for the columns as for the rows: the sniffer reads the file the same way.
@@ -270,25 +385,22 @@ async function stageCsv(conn: DuckDBConnection, file: string, notes: string[]): 
 }
 
 /**
- * After the insert: the rows DuckDB's CSV reader rejected, and how to find a stored row's line. Rows
- * were appended in file order, so a row's line is its offset in the import (+2: header, 1-based)
- * plus the rejected lines before it. Lines are computed for the rows a report names (rejects,
- * duplicates), not stored for every row: an UPDATE of every row of a 10M-row file cost ~15% of the
- * import (the commit rewrites the column), so CSV rows keep `source_line` NULL.
+ * After the first read: the rows DuckDB's CSV reader rejected, and the line of the row at index k
+ * (0-based among the rows it returned): k + 2 (header, 1-based) plus the rejected lines before it.
+ * Lines are computed for the rows a report names (rejects, repeats, conflicts), not stored for
+ * every row (an UPDATE of every row of a 10M-row file cost ~15% of the import), so CSV rows keep
+ * `source_line` NULL. Every read of the file appends its rejects again: lines are taken distinct.
  */
-async function csvLines(conn: DuckDBConnection, importId: number): Promise<{ rejects: Reject[]; line: string }> {
+async function csvLines(conn: DuckDBConnection): Promise<{ rejects: Reject[]; lineOf: (k: string) => string }> {
   const rows = await query(conn, `SELECT line, arg_min(error_type, column_idx) AS error_type, arg_min(error_message, column_idx) AS error_message FROM reject_errors GROUP BY line ORDER BY line`);
-  const [span] = await query(conn, `SELECT min(rowid) AS lo, max(rowid) - min(rowid) + 1 AS span, count(*) AS n FROM requests WHERE import_id = ${importId}`);
-  if (Number(span!.span) !== Number(span!.n)) throw new Error(`import ${importId}: rows were not appended contiguously; cannot number lines`);
-  const k = `(requests.rowid - ${span!.lo ?? 0})`;
-  if (!rows.length) return { rejects: [], line: `(${k} + 2)` };
-  // g = line − 1 − j for the j-th rejected line: the row at offset k sits after the rejects with g ≤ k.
+  if (!rows.length) return { rejects: [], lineOf: (k) => `(${k} + 2)` };
+  // g = line − 1 − j for the j-th rejected line: the row at index k sits after the rejects with g ≤ k.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE rej_gaps AS SELECT g, max(j) AS j FROM (SELECT line - 1 - row_number() OVER (ORDER BY line) AS g, row_number() OVER (ORDER BY line) AS j FROM (SELECT DISTINCT line FROM reject_errors)) GROUP BY g`,
   );
   return {
     rejects: rows.map((r) => ({ line: Number(r.line), reason: `malformed CSV (${String(r.error_type).toLowerCase()}): ${String(r.error_message).split('\n')[0]}` })),
-    line: `(${k} + 2 + coalesce((SELECT max(x.j) FROM rej_gaps x WHERE x.g <= ${k}), 0))`,
+    lineOf: (k) => `(${k} + 2 + coalesce((SELECT max(x.j) FROM rej_gaps x WHERE x.g <= ${k}), 0))`,
   };
 }
 

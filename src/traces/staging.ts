@@ -72,14 +72,14 @@ export interface Staged {
   /** Temp tables behind the `stg` view, dropped once the rows are checked. */
   cleanup?: string[];
   /**
-   * For readers that find malformed rows while the rows stream into the store (CSV): returns them
-   * once the insert has run, with a SQL expression giving a stored row's file line (for reports).
+   * For readers that find malformed rows while the rows stream (CSV): returns them once the file
+   * was read, with the SQL for the file line of the row at a given index (0-based) among the rows read.
    */
-  readRejects?: (conn: DuckDBConnection, importId: number) => Promise<{ rejects: Reject[]; line: string }>;
+  readRejects?: (conn: DuckDBConnection) => Promise<{ rejects: Reject[]; lineOf: (k: string) => string }>;
   /**
-   * Lines follow from insertion order (CSV): the insert must keep file order. Other formats carry
-   * their line in a column and insert in any order — an order-keeping insert of 10M rows costs a
-   * ~10 s checkpoint when the store closes.
+   * Lines follow from the reader's order (CSV): they come from narrow ordered reads of the file
+   * (import.ts insertCsvRows), the rows themselves go in any order. Other formats carry their line
+   * in a column.
    */
   linesFromOrder?: boolean;
   /** Normalized columns staged with their typed value (a typed Parquet column), not as text. */
