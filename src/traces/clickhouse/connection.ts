@@ -65,6 +65,8 @@ export interface ChStore {
    * (e.g. one presenting an OpenTelemetry `otel_traces` table). Reads never name `requests` themselves.
    */
   attempts(): string;
+  /** True when the read source has proven every attempt its own request (see SqlSource.ownRequests); absent on routefit's tables. */
+  ownRequests?(): boolean;
   /** `params` fill the query's `{name:Type}` placeholders (ClickHouse query parameters; not on 18.16, see ../sql/dialect.ts). */
   query(sql: string, params?: Record<string, unknown>): Promise<Row[]>;
   command(sql: string): Promise<void>;
@@ -130,6 +132,8 @@ export interface ClickHouseOpenOptions {
   cluster?: string;
   /** The attempts relation (see ChStore.attempts); default `<db>.requests`. */
   attempts?: (ch: ChStore) => string;
+  /** See ChStore.ownRequests. */
+  ownRequests?: (ch: ChStore) => boolean;
   /** How the server is reached (see ClickHouseConnector); default HTTP to the URL. */
   connector?: ClickHouseConnector;
 }
@@ -175,6 +179,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
     ...(opts.cluster !== undefined ? { cluster: chIdent(opts.cluster) } : {}),
     ...(connector ? { connector } : {}),
     attempts: () => (opts.attempts ? `(${opts.attempts(store)})` : store.table('requests')),
+    ...(opts.ownRequests ? { ownRequests: () => opts.ownRequests!(store) } : {}),
     async query(sql, params) {
       try {
         const rs = await client.query({ query: sql, format: 'JSONEachRow', ...(params && Object.keys(params).length ? { query_params: params } : {}) });

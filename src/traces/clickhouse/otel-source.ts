@@ -339,11 +339,14 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
   const tableOf = (ch: ChStore) => (table ??= parseOtelTable(opts.table, ch.database));
   // Set by `focus`: the session table holding the window's spans, read by every later query.
   let extracted: string | undefined;
+  // Set by `focus` once it has counted the session table's request_ids distinct (see ReadSource.ownRequests).
+  let own = false;
   let n = 0;
   return {
     name: 'otel',
     doc: OTEL_SOURCE_DOC,
     attempts: (ch) => (extracted ? attemptsOver(extracted) : otelAttemptsSql(tableOf(ch))),
+    ownRequests: () => extracted !== undefined && own,
     require: (ch) => requireOtelTable(ch, tableOf(ch)),
     readOnly: `${opts.table ?? DEFAULT_OTEL_TABLE} is written by the OpenTelemetry Collector: --source otel only reads it; import trace files into routefit's own tables (drop --source), ledgers (invoices, usage) go there too`,
     async report(ch, window) {
@@ -373,12 +376,18 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
         if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
         extracted = name;
       };
+      own = false;
+      // As many distinct request_ids as attempts: no request_id repeats. Every span is attempt 0, so
+      // each attempt is then its own request and the reads skip the first/last-attempt lookup.
+      const distinct = async () => {
+        const [h] = await ch.query(`SELECT count() AS n, uniqExact(request_id) AS d FROM ${extracted} WHERE rule = ''`);
+        return Number(h?.n) === Number(h?.d);
+      };
       await into(false);
-      // As many distinct request_id hashes as attempts proves no request_id repeats (a collision can
-      // only lower the count), so the hash stands for the id exactly; else the window is read again
-      // with the repeats marked and the ids kept as written.
-      const [h] = await ch.query(`SELECT count() AS n, uniqExact(request_id) AS d FROM ${extracted} WHERE rule = ''`);
-      if (Number(h?.n) !== Number(h?.d)) await into(true);
+      // Counted over the hashes, equality also proves the hash stands for the id exactly (a collision can
+      // only lower the count); else the window is read again with the repeats marked and the ids kept
+      // as written, and counted again (the marking leaves one span per id; the count checks it).
+      own = (await distinct()) || (await into(true), await distinct());
     },
   };
 }

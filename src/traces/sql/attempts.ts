@@ -24,6 +24,9 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window, opts: { priced
   const preds = windowPredicates(d, p, w);
   const req: [string, string][] = [...REQUEST_DIMENSION_COLUMNS.map((c): [string, string] => [c, c]), [d.ts, 'ts']];
   const multi = d.cond(d.isTrue('m_multi'));
+  // A source whose every attempt is its own request (src.ownRequests) needs no lookup: each row is its request's first and last attempt.
+  const lookup = src.ownRequests !== true;
+  const pick = (retriedValue: string, single: string) => (lookup ? d.iff(multi, retriedValue, single) : single);
   const retried = `
       SELECT request_id, ${req.map(([c, n]) => `${d.argMin(c, 'attempt')} AS m_${n}`).join(', ')},
         max(attempt) AS m_last_attempt, ${d.anyTrue('escalated_to_human')} AS m_escalated, ${d.true} AS m_multi
@@ -37,9 +40,9 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window, opts: { priced
   return `
     SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model,
       ${price},
-      ${req.map(([c, n]) => `${d.iff(multi, `m_${n}`, c)} AS req_${n}`).join(',\n      ')},
-      ${d.iff(multi, 'attempt = m_last_attempt', d.true)} AS is_final,
-      ${d.iff(multi, 'm_escalated', `coalesce(escalated_to_human, ${d.false})`)} AS req_escalated
+      ${req.map(([c, n]) => `${pick(`m_${n}`, c)} AS req_${n}`).join(',\n      ')},
+      ${pick('attempt = m_last_attempt', d.true)} AS is_final,
+      ${pick('m_escalated', `coalesce(escalated_to_human, ${d.false})`)} AS req_escalated
     FROM (${from}) AS priced
-    ${d.leftJoinOne} (${retried}) AS retried USING (request_id)`;
+    ${lookup ? `${d.leftJoinOne} (${retried}) AS retried USING (request_id)` : ''}`;
 }

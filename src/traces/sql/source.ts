@@ -13,6 +13,12 @@ export interface SqlSource {
   dialect: Dialect;
   /** The attempts relation (routefit's `requests`, or a read source's subquery). */
   attempts: string;
+  /**
+   * True only when the source has proven that every attempt is its own request (attempt 0, no
+   * request_id twice in the relation): the first/last-attempt lookup (./attempts.ts) is then skipped.
+   * Never set for routefit's own tables, where retries share a request_id.
+   */
+  readonly ownRequests?: boolean;
   /** A stored table by name (qualified with the database on ClickHouse). */
   table(name: string): string;
   /** True when the store holds the table (ledger tables may not exist on every store yet). */
@@ -49,6 +55,10 @@ export function chSource(ch: ChStore): SqlSource {
     // A getter: a read source's relation changes when a command focuses on its window.
     get attempts() {
       return ch.attempts();
+    },
+    // A getter too: a read source proves it (or not) when it focuses on a window.
+    get ownRequests() {
+      return ch.ownRequests?.() === true;
     },
     table: (name) => ch.table(name),
     hasTable: async (name) => {

@@ -32,6 +32,7 @@ export async function openTraceStore(choice: StoreChoice, opts: OpenOptions = {}
   const ch = await openClickHouse(choice.url, {
     ...(choice.cluster !== undefined ? { cluster: choice.cluster } : {}),
     ...(source ? { attempts: source.attempts } : {}),
+    ...(source?.ownRequests ? { ownRequests: source.ownRequests } : {}),
     ...(opts.connector ? { connector: opts.connector } : {}),
   });
   return clickHouseTraceStore(ch, source, choice.url);
@@ -56,6 +57,8 @@ export interface ReadSource {
   name: string;
   /** The SELECT whose rows are attempts, over the store's database (`ch.table(name)` names a table). */
   attempts: (ch: ChStore) => string;
+  /** True once the source has proven every attempt its own request (attempt 0, request_id unique): reads skip the first/last-attempt lookup. */
+  ownRequests?: (ch: ChStore) => boolean;
   /** What it reads, for --help. */
   doc: string;
   /** Checks the table it reads (in place of the check that routefit's `requests` exists): exit 2 with how to fix. */
