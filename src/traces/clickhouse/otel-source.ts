@@ -367,6 +367,10 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
       // of growing the process (measured at 10M spans: workflow pass 2.7 GB → 0.6 GB, docs/performance.md).
       if (ch.connector) {
         for (const s of ['max_bytes_before_external_group_by', 'max_bytes_before_external_sort']) await ch.command(`SET ${s} = ${IN_PROCESS_SPILL_BYTES}`);
+        // One thread: each thread aggregates its own copy of every group's state (the summary's exact
+        // quantiles, the workflow pass's millions of groups) and the copies are merged at the end;
+        // in routefit's process that costs CPU and memory, not only wall time (docs/performance.md).
+        await ch.command(`SET max_threads = ${IN_PROCESS_THREADS}`);
       }
       const into = async (dedupe: boolean) => {
         const name = `routefit_otel_spans_${++n}`;
@@ -422,6 +426,8 @@ function sessionColumns(hashedIds: boolean): string[] {
   ];
 }
 
+/** The threads an in-process ClickHouse's queries of the session use. */
+const IN_PROCESS_THREADS = 1;
 /** Where an in-process ClickHouse's aggregations and sorts spill (bytes of one query's state). */
 const IN_PROCESS_SPILL_BYTES = 300_000_000;
 /** The extraction's insert blocks: ~1/4 of the default rows, so fewer spans are held at once before a part is written. */
