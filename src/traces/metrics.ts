@@ -116,8 +116,9 @@ export async function summarize(store: Readable, opts: SummaryOptions): Promise<
   for (const d of opts.by) if (!DIMENSIONS.includes(d)) throw new RoutefitError('invalid_input', `--by ${d} is not a dimension; allowed: ${DIMENSIONS.join(', ')}`, { field: 'by' });
   const src = sourceOf(store);
   const rows = await summaryRows(src, opts);
-  // The workflow pass runs only when a group counted a workflow (the summary's `workflows`), not after a scan of its own.
-  const wf = rows.some((r) => Number(r.workflows) > 0) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
+  // The workflow pass runs only when a group has a call in a workflow (the summary's `workflow_calls`: every request's final
+  // attempt carries its request's workflow), not after a scan of its own; the workflows are counted there (`tasks`), once.
+  const wf = rows.some((r) => Number(r.workflow_calls) > 0) ? await workflowStats(src, opts) : new Map<string, WorkflowRow>();
   const groups = rows.filter((r) => Number(r.attempts) > 0).map((r) => toSummary(r, opts, wf));
   if (opts.traceKit) {
     const routes = new Map(rows.map((r) => [groupKey(r, opts.by), routesOf(r)]));

@@ -232,7 +232,6 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     { name: 'batch_at_standard_rate', one: d.countIf(d.cond(d.isTrue('batch_at_standard_rate'))), priced: 'sum(batch_at_standard_rate_g)' },
     count('good', `${fin} AND quality = 'pass' AND ${latencyOk}`),
     count('latency_ok', `${fin} AND ${latencyOk}`),
-    d.partial ? { name: 'workflows', one: d.distinct('req_workflow_id'), ...d.partial.distinct('req_workflow_id') } : { name: 'workflows', one: d.distinct('req_workflow_id') },
     count('workflow_calls', `${fin} AND ${d.notNull('req_workflow_id')}`),
     // The (route as written, price key) pairs the group's attempts ran on (a fallback retry can differ
     // from its request's first route): the Trace Kit needs one route for price ratios. In this pass,
