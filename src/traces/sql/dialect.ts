@@ -61,6 +61,10 @@ export interface Dialect {
   cond(x: string): string;
   isNull(x: string): string;
   notNull(x: string): string;
+  /** Bit i (0 = lowest) of a non-negative integer x is set. */
+  bit(x: string, i: number): string;
+  /** A 64-bit hash of a string, where a set of them is probed cheaper than a set of the strings (ClickHouse); absent on DuckDB. */
+  hash64?: (x: string) => string;
   /** if(c, a, b). */
   iff(c: string, a: string, b: string): string;
   countIf(c: string): string;
@@ -127,6 +131,7 @@ export const DUCKDB: Dialect = {
   cond: (x) => `coalesce(${x}, FALSE)`,
   isNull: (x) => `(${x} IS NULL)`,
   notNull: (x) => `(${x} IS NOT NULL)`,
+  bit: (x, i) => `((${x} >> ${i}) & 1 = 1)`,
   iff: (c, a, b) => `CASE WHEN ${c} THEN ${a} ELSE ${b} END`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
   sumIf: (x, c) => `sum(${x}) FILTER (WHERE ${c})`,
@@ -230,6 +235,8 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     cond: (x) => `ifNull(${x}, 0)`,
     isNull: (x) => `isNull(${x})`,
     notNull: (x) => `isNotNull(${x})`,
+    bit: (x, i) => `(bitAnd(${x}, ${2 ** i}) != 0)`,
+    hash64: (x) => `cityHash64(${x})`,
     iff: (c, a, b) => `if(${c}, ${a}, ${b})`,
     countIf: (c) => `countIf(${c})`,
     sumIf: (x, c) => `sumIf(${x}, ${c})`,
