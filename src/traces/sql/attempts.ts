@@ -48,9 +48,9 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window, opts: Attempts
   const preds = windowPredicates(d, p, w);
   const req: [string, string][] = [...REQUEST_DIMENSION_COLUMNS.map((c): [string, string] => [c, c]), [d.ts, 'ts']];
   const undo = opts.firstTries;
-  // With firstTries an attempt 0 row is never its request's lookup row, also if '' were a retried request's id.
+  // With firstTries an attempt 0 row is never its request's lookup row, also if its empty key were a retried request's id.
   const multi = undo ? `${d.cond(d.isTrue('m_multi'))} AND attempt > 0` : d.cond(d.isTrue('m_multi'));
-  // The lookup's key: the request id, or (firstTries) '' on an attempt 0 row, which matches no retried request.
+  // The lookup's key: the request id, or (firstTries) on an attempt 0 row a key whose match is ignored (`multi` below).
   const key = undo ? 'lookup_id' : 'request_id';
   const mask = undo?.length ? undo.map((x, i) => d.iff(d.cond(x), String(2 ** i), '0')).join(' + ') : '0';
   const retries = (x: string) => `SELECT ${x} FROM ${src.attempts} WHERE ${[...preds, 'attempt > 0'].join(' AND ')}`;
@@ -68,7 +68,7 @@ export function attemptsSql(src: SqlSource, p: Params, w: Window, opts: Attempts
   const own = attemptColumns(src).filter((c) => !(REQUEST_DIMENSION_COLUMNS as readonly string[]).includes(c));
   const priced = opts.priced ?? true;
   const price = priced ? 'price_key AS a_price_key, route_pair, cost, cached_at_input_rate, batch_at_standard_rate' : JOIN_KEYS.join(', ');
-  const columns = undo ? [...attemptColumns(src), `${d.iff('attempt > 0', 'request_id', "''")} AS lookup_id`] : attemptColumns(src);
+  const columns = undo ? [...attemptColumns(src), `${d.keyIf('attempt > 0', 'request_id')} AS lookup_id`] : attemptColumns(src);
   const from = priced ? pricedSql(src, columns, preds) : keyedSql(src, columns, preds);
   return `
     SELECT ${own.join(', ')}, route AS a_route, provider AS a_provider, model AS a_model,
