@@ -121,6 +121,9 @@ export function pricingData(catalog: Catalog, keys: { route: string | null; prov
       });
     });
   }
+  // A set, listed in one order whatever order the store returned its keys in (DuckDB and ClickHouse differ).
+  const text = (v: string | null) => v ?? '';
+  unresolved.sort((a, b) => text(a.route).localeCompare(text(b.route)) || text(a.provider).localeCompare(text(b.provider)) || text(a.model).localeCompare(text(b.model)));
   return { unresolved, resolved, routeMap, pricePoints };
 }
 

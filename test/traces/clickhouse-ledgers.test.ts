@@ -215,11 +215,8 @@ describe('ledgers in the ClickHouse store: the same figures as DuckDB', () => {
       const a = await cli(...args, '--db', db);
       const b = await cli(...args, '--clickhouse', url);
       expect(b.code, b.stderr).toBe(a.code);
-      // The unpriced routes are a set: each store lists them in the order it met them.
-      const strip = ({ db: _d, clickhouse: _c, unpriced, ...rest }: Record<string, unknown>) => ({
-        ...rest,
-        ...(Array.isArray(unpriced) ? { unpriced: [...(unpriced as { route: string }[])].sort((x, y) => x.route.localeCompare(y.route)) } : {}),
-      });
+      // Everything but the store's name, the unpriced routes in the order printed (one order on every store).
+      const strip = ({ db: _d, clickhouse: _c, ...rest }: Record<string, unknown>) => rest;
       expect(differences(strip(JSON.parse(a.stdout)), strip(JSON.parse(b.stdout))), args.join(' ')).toEqual([]);
     }
   });

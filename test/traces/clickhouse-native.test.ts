@@ -248,6 +248,26 @@ describe('ClickHouse-native import in chunks (server memory bounded by the chunk
     }
   });
 
+  it('a refused chunked file into a new store leaves no database behind; a store that existed keeps its database', { timeout: 60_000 }, async () => {
+    const ch = await openClickHouse(server.fresh());
+    const dbs = async () => (await ch.query(`SELECT name FROM system.databases WHERE name = ${chLit(ch.database)}`)).length;
+    try {
+      // Over the 1% limit, and longer than one chunk: the checked rows spill to a real table, which opens the lease (and the database).
+      const bad = [HEADER, ...csvRows(100, 2000), ...[1, 2, 3].map((k) => `2026-05-01T00:00:00Z,nb${k},0,chat,openai,gpt-5.5,-5,0,100,300,2000,ok,pass`)];
+      const refused = await importFileToClickHouse(ch, writeTemp('new-refused.csv', bad.join('\n')), { today, chunkRows: 10 });
+      expect(refused.aborted).toMatch(/3 of 103 rows .* over the 1% limit/);
+      expect(await dbs()).toBe(0);
+      // The store exists once a file lands; a later refused file keeps it and its rows.
+      await importFileToClickHouse(ch, writeTemp('new-ok.csv', [HEADER, ...csvRows(30, 3000)].join('\n')), { today, chunkRows: 10 });
+      const again = await importFileToClickHouse(ch, writeTemp('new-refused2.csv', bad.join('\n')), { today, chunkRows: 10 });
+      expect(again.aborted).toMatch(/over the 1% limit/);
+      expect(await dbs()).toBe(1);
+      expect(await count(ch, `SELECT count() FROM ${ch.table('requests')}`)).toBe(30);
+    } finally {
+      await ch.close();
+    }
+  });
+
   it('a JSONL key seen only in a later chunk decides for the whole file, as DuckDB decides (timestamp over ts, e2e_ms over e2e_s)', { timeout: 60_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {

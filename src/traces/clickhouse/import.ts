@@ -8,7 +8,7 @@ import { type ImportOptions, type ImportSummary, detectFormat, importFile } from
 import { checkCompressed } from '../input-files.js';
 import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
-import { type ChStore, chLit, openClickHouse } from './connection.js';
+import { type ChStore, chIdent, chLit, openClickHouse } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
 import { type CheckedBy, type ReadProgress, checkNative, dropNative, duckdbReason, nativeTables } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
@@ -133,9 +133,14 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
   // lease, which beats from then on: a killed import's table is a leftover the next import drops.
   let lease: ImportLease | undefined;
   let spilled: string | undefined;
+  // The databases the spill created (the store's, and the lock node's on a cluster): a refused file drops them again.
+  const created: string[] = [];
+  let wrote = false;
   const spill = async () => {
     if (spilled) return spilled;
-    lease = await openLease(await lockNode(ch, opts), ch.connector);
+    const lockUrl = await lockNode(ch, opts);
+    for (const url of new Set([ch.url, lockUrl])) if (!(await databaseExists(url, ch))) created.push(url);
+    lease = await openLease(lockUrl, ch.connector);
     await ch.command(`CREATE DATABASE IF NOT EXISTS ${ch.database}`);
     return (spilled = ch.table(`requests_load_${lease.token}`));
   };
@@ -150,11 +155,43 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
     const summary = checked.summary;
     if (summary.aborted) return { ...summary, checkedBy: 'clickhouse' };
     if (checked.range) checkRange(file, checked.range.lo, checked.range.hi);
+    wrote = true;
     return { ...(await lockedWrite(ch, opts, file, summary, checked.valid, { table: checked.load, where: checked.where }, lease)), checkedBy: 'clickhouse' };
   } finally {
     await dropNative(ch, t);
     if (spilled) await ch.command(`DROP TABLE IF EXISTS ${spilled}`).catch(() => undefined);
     await lease?.close().catch(() => undefined);
+    // A refused file leaves even a new store uncreated, as a one-chunk file does (the lease made the database and its heartbeat table).
+    if (!wrote) for (const url of created) await dropIfOnlyBeats(url, ch).catch(() => undefined);
+  }
+}
+
+/** Whether the store's database exists on the node at `url` (the node of `like`'s store when equal). */
+async function databaseExists(url: string, like: ChStore): Promise<boolean> {
+  const node = url === like.url ? like : await openClickHouse(url, { connector: like.connector });
+  try {
+    return (await node.query(`SELECT name FROM system.databases WHERE name = ${chLit(node.database)}`)).length > 0;
+  } finally {
+    if (node !== like) await node.close();
+  }
+}
+
+/**
+ * Drops a database this importer created when it holds nothing but the lock's heartbeat table and
+ * no other importer has beaten in it: another importer that found the new database meanwhile keeps it.
+ */
+async function dropIfOnlyBeats(url: string, like: ChStore): Promise<void> {
+  const node = url === like.url ? like : await openClickHouse(url, { connector: like.connector });
+  try {
+    const tables = await node.query(`SELECT name FROM system.tables WHERE database = ${chLit(node.database)}`);
+    if (tables.some((t) => t.name !== 'import_beats')) return;
+    if (tables.length) {
+      const [r] = await node.query(`SELECT uniqExact(token) AS n FROM ${node.table('import_beats')}`);
+      if (Number(r?.n ?? 0) > 1) return;
+    }
+    await node.command(`DROP DATABASE IF EXISTS ${chIdent(node.database)}`);
+  } finally {
+    if (node !== like) await node.close();
   }
 }
 

@@ -61,6 +61,17 @@ export interface Dialect {
   cond(x: string): string;
   isNull(x: string): string;
   notNull(x: string): string;
+  /** Bit i (0 = lowest) of a non-negative integer x is set. */
+  bit(x: string, i: number): string;
+  /** A 64-bit hash of a string, where a set of them is probed cheaper than a set of the strings (ClickHouse); absent on DuckDB. */
+  hash64?: (x: string) => string;
+  /**
+   * A join key that is x where c holds and otherwise a value of x's type that the join need not
+   * match (the caller ignores a match there): ClickHouse the type's default ('' or 0, whose hash
+   * cell is found without hashing; x may be a String or, over a hashed read source, a UInt64),
+   * DuckDB NULL.
+   */
+  keyIf(c: string, x: string): string;
   /** if(c, a, b). */
   iff(c: string, a: string, b: string): string;
   countIf(c: string): string;
@@ -127,6 +138,8 @@ export const DUCKDB: Dialect = {
   cond: (x) => `coalesce(${x}, FALSE)`,
   isNull: (x) => `(${x} IS NULL)`,
   notNull: (x) => `(${x} IS NOT NULL)`,
+  bit: (x, i) => `((${x} >> ${i}) & 1 = 1)`,
+  keyIf: (c, x) => `CASE WHEN ${c} THEN ${x} END`,
   iff: (c, a, b) => `CASE WHEN ${c} THEN ${a} ELSE ${b} END`,
   countIf: (c) => `count(*) FILTER (WHERE ${c})`,
   sumIf: (x, c) => `sum(${x}) FILTER (WHERE ${c})`,
@@ -230,6 +243,9 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     cond: (x) => `ifNull(${x}, 0)`,
     isNull: (x) => `isNull(${x})`,
     notNull: (x) => `isNotNull(${x})`,
+    bit: (x, i) => `(bitAnd(${x}, ${2 ** i}) != 0)`,
+    hash64: (x) => `cityHash64(${x})`,
+    keyIf: (c, x) => `if(${c}, ${x}, defaultValueOfArgumentType(${x}))`,
     iff: (c, a, b) => `if(${c}, ${a}, ${b})`,
     countIf: (c) => `countIf(${c})`,
     sumIf: (x, c) => `sumIf(${x}, ${c})`,

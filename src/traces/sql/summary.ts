@@ -1,5 +1,5 @@
 import type { Row } from '../db.js';
-import { attemptsSql } from './attempts.js';
+import { FIRST_TRY_REQUEST_COLUMNS, attemptsSql } from './attempts.js';
 import { type CostQuantities, attemptCost, rowQuantities } from './cost.js';
 import { JOIN_KEYS, longContextThresholds, routePairs } from './pricing.js';
 import type { Dialect } from './dialect.js';
@@ -74,6 +74,12 @@ interface Aggregate {
   parts?: string[];
   merge?: (aliases: string[]) => string;
   priced?: string;
+  /**
+   * A count of final attempts where a predicate holds: the predicate over an attempt 0 row's own
+   * columns, for the two steps' cheaper lookup (./attempts.ts `firstTries`), which counts every
+   * attempt 0 row as final and gives back which of these held on a retried request's one.
+   */
+  firstTry?: string;
 }
 
 /** An aggregate whose fine-group values combine by another aggregate (counts and sums by sum, min by min), then `final`. */
@@ -128,9 +134,11 @@ function groupedTwoStep(src: SqlSource, p: Params, opts: Window & { by: readonly
   const band = thresholds.length ? thresholds.map((t) => flag(d.cond(`input_tokens > ${p.bind('Float64', t)}`))).join(' + ') : '0';
   const row = rowQuantities(d, (col) => col);
   const ok = `${d.notNull('input_tokens')} AND ${d.notNull('output_tokens')}`;
-  const keys = [...names, ...JOIN_KEYS, 'lc_band', 'batch_row', 'first_try'];
+  const undone = aggregates.filter((a) => a.firstTry !== undefined);
+  const keys = [...names, ...JOIN_KEYS, 'lc_band', 'batch_row', 'first_try', 'first_undo'];
   const fine: string[] = [
     ...dims,
+    'first_undo',
     `${band} AS lc_band`,
     `${flag(row.batchRow)} AS batch_row`,
     `${flag('attempt = 0')} AS first_try`,
@@ -149,7 +157,9 @@ function groupedTwoStep(src: SqlSource, p: Params, opts: Window & { by: readonly
       fine.push(`${x} AS f_${a.name}_${i}`);
       return `f_${a.name}_${i}`;
     });
-    merged.push(`${a.merge!(aliases)} AS a_${a.name}`);
+    // A count of final attempts, less the attempt 0 rows of retried requests it counted (their bit on the requests' final rows, each a fine group's q_n).
+    const i = undone.indexOf(a);
+    merged.push(`${i < 0 ? a.merge!(aliases) : `(${a.merge!(aliases)} - sum(${d.iff(d.bit('first_undo', i), 'q_n', '0')}))`} AS a_${a.name}`);
   }
   for (const [name, x, c] of quantiles) {
     const q = partial.quantiles(x, SUMMARY_QUANTILES, c);
@@ -159,7 +169,7 @@ function groupedTwoStep(src: SqlSource, p: Params, opts: Window & { by: readonly
     });
     merged.push(`${q.merge(aliases)} AS s_${name}`);
   }
-  const carried = fine.map((x) => x.slice(x.lastIndexOf(' AS ') + 4));
+  const carried = fine.map((x) => (x.includes(' AS ') ? x.slice(x.lastIndexOf(' AS ') + 4) : x));
   fine.push(...JOIN_KEYS);
   // A fine group's cost and counts from its point (./pricing.ts pricedSql, per row there).
   const has = d.cond(d.isTrue('has_point'));
@@ -175,7 +185,7 @@ function groupedTwoStep(src: SqlSource, p: Params, opts: Window & { by: readonly
       ${d.iff(`${has} AND ${batchRow} AND NOT ${batch}`, 'q_n', '0')} AS batch_at_standard_rate_g
     FROM (
       SELECT ${fine.join(',\n        ')}
-      FROM (${attemptsSql(src, p, opts, { priced: false })}) AS a
+      FROM (${attemptsSql(src, p, opts, { priced: false, firstTries: undone.map((a) => a.firstTry!) })}) AS a
       GROUP BY ${keys.join(', ')}) AS f
     ${d.leftJoinOne} day_prices USING (${JOIN_KEYS.join(', ')})`;
   const inner = `
@@ -194,6 +204,14 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
   const isBatch = `(${d.cond(d.isTrue('batch'))} OR ${d.cond("service_tier_served = 'batch'")})`;
   const ts = d.ts;
   const count = (name: string, c: string) => via(name, d.countIf(c), 'sum');
+  // Final attempts where x holds (x of the request's columns: the join's, or an attempt 0 row's own for `firstTry`).
+  type RequestColumns = Record<'req_escalated' | 'req_workflow_id', string>;
+  const joined: RequestColumns = { req_escalated: 'req_escalated', req_workflow_id: 'req_workflow_id' };
+  const firstTry = FIRST_TRY_REQUEST_COLUMNS(src);
+  const finals = (name: string, x?: (r: RequestColumns) => string): Aggregate => ({
+    ...count(name, x ? `${fin} AND ${x(joined)}` : fin),
+    firstTry: x ? x(firstTry) : d.true,
+  });
   const total = (name: string, x: string) => via(name, x, 'sum');
   const fmt = (x: string) => d.format(x, '%Y-%m-%dT%H:%M:%SZ');
   const first = d.isTrue('first_try');
@@ -206,13 +224,13 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
       parts: [`min(${ts})`, `max(${ts})`],
       merge: ([lo, hi]) => `${d.epochSeconds(`max(${hi})`)} - ${d.epochSeconds(`min(${lo})`)}`,
     },
-    count('requests', fin),
+    finals('requests'),
     total('attempts', 'count(*)'),
-    count('pass', `${fin} AND quality = 'pass'`),
-    count('fail', `${fin} AND quality = 'fail'`),
-    count('repaired', `${fin} AND quality = 'repaired'`),
-    count('unknown', `${fin} AND quality = 'unknown'`),
-    count('escalated', `${fin} AND ${d.isTrue('req_escalated')}`),
+    finals('pass', () => "quality = 'pass'"),
+    finals('fail', () => "quality = 'fail'"),
+    finals('repaired', () => "quality = 'repaired'"),
+    finals('unknown', () => "quality = 'unknown'"),
+    finals('escalated', (r) => d.isTrue(r.req_escalated)),
     count('errors', "status <> 'ok'"),
     total('input_tokens', 'sum(input_tokens)'),
     total('cached_tokens', 'sum(coalesce(cached_input_tokens, 0))'),
@@ -230,9 +248,9 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
     via('e2e_sum', 'sum(e2e_ms)', 'sum', (x) => `coalesce(${x}, 0)`),
     { name: 'cached_at_input_rate', one: d.countIf(d.cond(d.isTrue('cached_at_input_rate'))), priced: 'sum(cached_at_input_rate_g)' },
     { name: 'batch_at_standard_rate', one: d.countIf(d.cond(d.isTrue('batch_at_standard_rate'))), priced: 'sum(batch_at_standard_rate_g)' },
-    count('good', `${fin} AND quality = 'pass' AND ${latencyOk}`),
-    count('latency_ok', `${fin} AND ${latencyOk}`),
-    count('workflow_calls', `${fin} AND ${d.notNull('req_workflow_id')}`),
+    finals('good', () => `quality = 'pass' AND ${latencyOk}`),
+    finals('latency_ok', () => latencyOk),
+    finals('workflow_calls', (r) => d.notNull(r.req_workflow_id)),
     // The (route as written, price key) pairs the group's attempts ran on (a fallback retry can differ
     // from its request's first route): the Trace Kit needs one route for price ratios. In this pass,
     // not a second one over the join: their `day_prices` numbers, turned back into pairs below (every
