@@ -122,7 +122,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const insertFrom = (from: string, line: string) =>
       `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason) SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, ${line}, NULL, NULL FROM ${from}`;
     await conn.run('DROP TABLE IF EXISTS imp_rejects');
-    const rows = staged.linesFromOrder ? await insertCsvRows(conn, id, check, insertFrom, staged) : await insertLinedRows(conn, id, check, insertFrom);
+    const rows = staged.linesFromOrder ? await insertCsvRows(conn, file, id, check, insertFrom, staged) : await insertLinedRows(conn, file, id, check, insertFrom);
     const unstage = async () => {
       await conn.run('DROP VIEW IF EXISTS stg');
       for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
@@ -215,6 +215,19 @@ async function dropImportTables(conn: DuckDBConnection): Promise<void> {
   await conn.run('DROP TABLE IF EXISTS imp_rejects; DROP TABLE IF EXISTS imp_side; DROP TABLE IF EXISTS imp_rep; DROP TABLE IF EXISTS imp_ord; DROP TABLE IF EXISTS rej_gaps');
 }
 
+/**
+ * The import reads the file more than once (the rows, then the lines of the few that need one):
+ * when two reads disagree the file changed under it (still being written, or replaced). Refused
+ * inside the transaction, so nothing is imported, with what to do.
+ */
+export function readsDiffer(file: string, detail: string): RoutefitError {
+  return new RoutefitError(
+    'invalid_input',
+    `${file}: the file gave other rows on another read (${detail}): it changed while it was imported. Nothing was imported; re-run the import when the file is no longer being written`,
+    { field: 'file' },
+  );
+}
+
 const changed = async (conn: DuckDBConnection, sql: string) => Number((await conn.run(sql)).rowsChanged);
 
 /**
@@ -223,14 +236,14 @@ const changed = async (conn: DuckDBConnection, sql: string) => Number((await con
  * (their lines are in the column). Repeats within the file are found on the stored rows, which
  * carry their line, and deleted before COMMIT (as before: a file with repeats pays that).
  */
-async function insertLinedRows(conn: DuckDBConnection, id: number, check: string, insertFrom: InsertFrom): Promise<InsertedRows> {
+async function insertLinedRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom): Promise<InsertedRows> {
   const mine = `import_id = ${id}`;
   const passed = await changed(conn, insertFrom(`(${check}) c WHERE c.rule IS NULL`, 'c.line'));
   const [{ n }] = (await query(conn, 'SELECT count(*) AS n FROM stg')) as [{ n: number }];
   await conn.run('CREATE TEMP TABLE imp_rejects (line BIGINT, rule VARCHAR, reason VARCHAR)');
   if (n > passed) {
     const rejected = await changed(conn, `INSERT INTO imp_rejects SELECT c.line, c.rule, c.reason FROM (${check}) c WHERE c.rule IS NOT NULL`);
-    if (passed + rejected !== n) throw new Error(`import ${id}: the checks gave ${passed} good and ${rejected} rejected rows of ${n}; the reader returned other rows on a second read`);
+    if (passed + rejected !== n) throw readsDiffer(file, `the checks gave ${passed} good and ${rejected} rejected rows of ${n}`);
   }
   // Repeats of a key within the file first: only a key's first line meets the stored rows, so
   // `--replace` can never store two copies of one key (and a re-import rejects the repeats the
@@ -261,7 +274,7 @@ async function insertLinedRows(conn: DuckDBConnection, id: number, check: string
  *    is inserted and the later ones are rejected as repeats.
  * Nothing is deleted from `requests` but rows already stored (key-match.ts).
  */
-async function insertCsvRows(conn: DuckDBConnection, id: number, check: string, insertFrom: InsertFrom, staged: Staged): Promise<InsertedRows> {
+async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom, staged: Staged): Promise<InsertedRows> {
   const mine = `import_id = ${id}`;
   const keyHash = (t: string) => `hash(${t}.request_id, ${t}.attempt)`;
   await inFileOrder(conn, `CREATE TEMP TABLE imp_ord AS SELECT c.ts, ${keyHash('c')} AS h FROM (${check}) c`);
@@ -269,7 +282,7 @@ async function insertCsvRows(conn: DuckDBConnection, id: number, check: string, 
   const [o] = await query(conn, 'SELECT count(*) AS n, count(DISTINCT h) AS d, CAST(min(rowid) AS VARCHAR) AS lo, max(rowid) - min(rowid) + 1 AS span FROM imp_ord');
   const n = Number(o!.n);
   // A table made inside the transaction numbers its rows from DuckDB's transaction-local row id on: k = rowid − lo.
-  if (n && Number(o!.span) !== n) throw new Error(`import ${id}: the ordered read was not stored contiguously; cannot number lines`);
+  if (n && Number(o!.span) !== n) throw readsDiffer(file, `the ordered read of its ${n} rows was not stored contiguously, so lines cannot be numbered`);
   const k = `(rowid - ${BigInt(String(o!.lo ?? '0'))})`;
   // As many distinct hashes as rows proves every key distinct (a collision can only lower the count).
   const repeated = Number(o!.d) !== n;
@@ -277,7 +290,7 @@ async function insertCsvRows(conn: DuckDBConnection, id: number, check: string, 
   const hasRepeat = (t: string) => `${keyHash(t)} IN (SELECT h FROM imp_rep)`;
   let kept = await changed(conn, insertFrom(`(${check}) c WHERE c.rule IS NULL${repeated ? ` AND NOT ${hasRepeat('c')}` : ''}`, 'NULL'));
   let aside = 0;
-  if (kept > n) throw new Error(`import ${id}: ${kept} rows passed of the ${n} the ordered read returned; cannot number lines`);
+  if (kept > n) throw readsDiffer(file, `${kept} rows passed the checks, but the first read returned ${n}`);
   if (kept < n) {
     // The filter runs after row_number(), so k is the row's index in the file (the ordered read's rowid).
     await inFileOrder(
@@ -294,7 +307,7 @@ async function insertCsvRows(conn: DuckDBConnection, id: number, check: string, 
     kept += await changed(conn, insertFrom('imp_side c WHERE c.rule IS NULL', 'NULL'));
     await conn.run('CREATE TEMP TABLE imp_rejects AS SELECT line, rule, reason FROM imp_side WHERE rule IS NOT NULL');
     aside = Number((await query(conn, 'SELECT count(*) AS n FROM imp_rejects'))[0]!.n);
-    if (kept + aside !== n) throw new Error(`import ${id}: ${kept} rows kept and ${aside} rejected of the ${n} the ordered read returned; cannot number lines`);
+    if (kept + aside !== n) throw readsDiffer(file, `${kept} rows kept and ${aside} rejected, but the first read returned ${n}`);
   } else await conn.run('CREATE TEMP TABLE imp_rejects (line BIGINT, rule VARCHAR, reason VARCHAR)');
   // The ordered rows that may stay: every row but the rejects. A row in `requests` is found in it by
   // its key hash: the rows that stay have distinct keys, and a hash that repeats in the file is only
