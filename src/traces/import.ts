@@ -123,14 +123,15 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const insertFrom = (from: string, line: string) =>
       `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason) SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, ${line}, NULL, NULL FROM ${from}`;
     await conn.run('DROP TABLE IF EXISTS imp_rejects');
-    const rows = staged.linesFromOrder ? await insertCsvRows(conn, file, id, check, insertFrom, staged) : await insertLinedRows(conn, file, id, check, insertFrom, staged);
+    const rows = staged.linesFromOrder ? await insertCsvRows(conn, file, id, check, insertFrom, staged, stored) : await insertLinedRows(conn, file, id, check, insertFrom, staged);
     const unstage = async () => {
       await conn.run('DROP VIEW IF EXISTS stg');
       for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
     };
     await unstage();
     // Idempotence and corrections (key-match.ts): same key and values skipped, other values a conflict.
-    const match = stored ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
+    // Not run when no key of the file can be stored (rows.mayMatchStored: the CSV's key hashes are known before the insert).
+    const match = stored && (await rows.mayMatchStored()) ? await matchStoredKeys(conn, id, cols, CONFLICT, opts.keyMatchPartitionRows) : undefined;
     const alreadyStored = match?.alreadyStored ?? 0;
     const structural = [...staged.structural, ...rows.structural];
     const [counts] = await query(conn, `SELECT count(*) FILTER (WHERE reject_rule IS NULL) AS kept, count(*) FILTER (WHERE reject_rule = '${CONFLICT}') AS conflicts FROM requests WHERE ${mine}`);
@@ -217,6 +218,8 @@ interface InsertedRows {
   conflictRows: string;
   /** Repeats still marked in `requests` (deleted before COMMIT). */
   rejectsInStore(): boolean;
+  /** False when no row of this import can share its key with a stored row: the key match is then not run. */
+  mayMatchStored(): Promise<boolean>;
 }
 
 type InsertFrom = (from: string, line: string) => string;
@@ -279,6 +282,7 @@ async function insertLinedRows(conn: DuckDBConnection, file: string, id: number,
     },
     conflictRows: `SELECT source_line AS line, * FROM requests WHERE ${mine} AND reject_rule = '${CONFLICT}'`,
     rejectsInStore: () => repeats > 0,
+    mayMatchStored: async () => true,
   };
 }
 
@@ -294,7 +298,7 @@ async function insertLinedRows(conn: DuckDBConnection, file: string, id: number,
  *    is inserted and the later ones are rejected as repeats.
  * Nothing is deleted from `requests` but rows already stored (key-match.ts).
  */
-async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom, staged: Staged): Promise<InsertedRows> {
+async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom, staged: Staged, stored: boolean): Promise<InsertedRows> {
   const mine = `import_id = ${id}`;
   const keyHash = (t: string) => `hash(${t}.request_id, ${t}.attempt)`;
   await inFileOrder(conn, `CREATE TEMP TABLE imp_ord AS SELECT c.ts, ${keyHash('c')} AS h FROM (${check}) c`);
@@ -351,6 +355,11 @@ async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, c
     },
     conflictRows: `SELECT ${lineOf('o.k')} AS line, r.* FROM requests r JOIN (${candidates}) o ON o.h = ${keyHash('r')} WHERE r.${mine} AND r.reject_rule = '${CONFLICT}'`,
     rejectsInStore: () => false,
+    // A file none of whose key hashes is stored has no stored key (equal keys hash alike): the key
+    // match, whose first join hashes every column of every stored row and of every new row, is not
+    // run (a new day's file into a store). A semi-join of the stored keys' hashes with `imp_ord`'s.
+    mayMatchStored: async () =>
+      stored && (await query(conn, `SELECT 1 FROM requests r WHERE r.import_id <> ${id} AND ${keyHash('r')} IN (SELECT h FROM imp_ord) LIMIT 1`)).length > 0,
   };
 }
 
