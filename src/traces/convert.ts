@@ -26,6 +26,10 @@ export async function writeParquet(csvPath: string, parquetPath: string, opts: {
       return k && k !== 'text' ? `CAST(${ident(n)} AS ${k === 'timestamp' ? 'TIMESTAMPTZ' : SQL_TYPE[k]}) AS ${ident(n)}` : ident(n);
     };
     const select = opts.typed ? names.map(typedCol).join(', ') : '*';
+    // The store runs without insertion order (db.ts); a file written without it has its row groups
+    // in the order threads finish them, so its rows are not the CSV's (the 1M-row bench file: every
+    // row at another index, 5–8 "earlier than the row before them"). Rows keep the CSV's order, as an exporter writes them.
+    await store.conn.run('SET preserve_insertion_order = true');
     await store.conn.run(`COPY (SELECT ${select} FROM ${from}) TO ${lit(parquetPath)} (FORMAT parquet)`);
   } finally {
     store.close();

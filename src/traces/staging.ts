@@ -82,6 +82,11 @@ export interface Staged {
    * in a column.
    */
   linesFromOrder?: boolean;
+  /**
+   * `stg` returns the rows in file order when insertion order is kept (a view over the Parquet
+   * reader), so a count over the file in order needs no sort by line (import.ts insertLinedRows).
+   */
+  inFileOrder?: boolean;
   /** Normalized columns staged with their typed value (a typed Parquet column), not as text. */
   typed?: ReadonlyMap<string, TypedKind>;
 }
