@@ -114,7 +114,6 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
   const limit = opts.showRejects ?? 20;
   const notes = [...staged.notes];
   const check = checkSql(opts.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW, staged.typed ?? new Map());
-  await conn.run(`SET disabled_compression_methods = '${IMPORT_NO_COMPRESSION}'`);
   await conn.run('BEGIN TRANSACTION');
   try {
     const [{ id }] = (await query(conn, 'SELECT coalesce(max(import_id), 0) + 1 AS id FROM imports')) as [{ id: number }];
@@ -193,18 +192,8 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
   } catch (err) {
     await conn.run('ROLLBACK');
     throw err;
-  } finally {
-    await conn.run('RESET disabled_compression_methods');
   }
 }
-
-/**
- * Compression DuckDB may not use for the rows an import writes (issue 14). FSST, which DuckDB picks
- * for a column of distinct strings (request_id), cost 0.35 CPU-s per 1M rows of a 2.2 CPU-s insert;
- * without it request_id is stored uncompressed: the store takes ~2× the disk (22 → 44 MB per 1M
- * generated rows) for that. Set for the import's transaction only.
- */
-export const IMPORT_NO_COMPRESSION = 'fsst';
 
 /** What the insert step leaves for the rest of the import (the rejects themselves are in `imp_rejects`). */
 interface InsertedRows {
