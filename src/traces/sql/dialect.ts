@@ -107,8 +107,6 @@ export interface Dialect {
   partial?: {
     /** quantiles() split: `parts` aggregate the fine groups, `merge(aliases of the parts)` gives the value `quantiles().outer` reads. */
     quantiles(x: string, qs: readonly number[], c?: string): { parts: string[]; merge: (aliases: string[]) => string };
-    /** distinct() split the same way. */
-    distinct(x: string): { parts: string[]; merge: (aliases: string[]) => string };
   };
   /** A LEFT JOIN that takes one matching row (ClickHouse's ANY). */
   leftJoinOne: string;
@@ -266,8 +264,6 @@ function clickhouse(name: string, minute: string, binding: Dialect['binding'], q
     },
     partial: {
       quantiles: (x, qs, c) => partialQuantiles(quantiles, x, qs, c),
-      // uniqExact over only NULLs is NULL in 18.16 (as `distinct`): 0.
-      distinct: (x) => ({ parts: [`uniqExactState(${x})`], merge: ([s]) => `ifNull(uniqExactMerge(${s}), 0)` }),
     },
     leftJoinOne: 'ANY LEFT JOIN',
     ident: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
