@@ -51,6 +51,8 @@ describe('otel_traces read in place: the same attempts as the OTLP importer make
       expect(seen('status')).toEqual(new Set(['ok', 'error', 'timeout', 'rate_limited']));
       expect(seen('workload')).toEqual(new Set(['support-bot', 'rag-search', 'batch-summarizer', 'agent-eval']));
       expect(mine.some((r) => r.cache_write_tokens !== null) && mine.some((r) => r.reasoning_tokens !== null) && mine.some((r) => r.service_tier_served === 'batch')).toBe(true);
+      // The tier asked for, beside the tier served: reconcile's tier mismatches read both.
+      expect(mine.some((r) => r.service_tier_requested === 'flex' && r.service_tier_served === 'default') && mine.some((r) => r.service_tier_requested === null)).toBe(true);
       expect(mine.some((r) => String(r.request_id).startsWith('resp-')) && mine.some((r) => !String(r.request_id).startsWith('resp-'))).toBe(true);
     } finally {
       duck.close();

@@ -81,7 +81,7 @@ export function generateOtelSpansSql(table: string, opts: OtelSpansOptions): str
     ...usage({ input: 'gen_ai.usage.input_tokens', output: 'gen_ai.usage.output_tokens', cached: 'gen_ai.usage.cache_read.input_tokens', write: 'gen_ai.usage.cache_creation.input_tokens', reasoning: 'gen_ai.usage.reasoning.output_tokens' }),
   ];
   const call = `multiIf(
-      variant < 5, map(${[...current('openai', 'gpt-5.5'), "'gen_ai.openai.response.service_tier'", `if(${h(17)} % 20 = 0, 'batch', 'default')`, "'routefit.workload'", `if(variant = 1, 'agent-eval', '')`, ...common].join(', ')}),
+      variant < 5, map(${[...current('openai', 'gpt-5.5'), "'gen_ai.openai.request.service_tier'", `if(${h(17)} % 20 = 0, 'batch', ['default', 'flex', ''][1 + ${h(19)} % 3])`, "'gen_ai.openai.response.service_tier'", `if(${h(17)} % 20 = 0, 'batch', 'default')`, "'routefit.workload'", `if(variant = 1, 'agent-eval', '')`, ...common].join(', ')}),
       variant < 7, map(${["'gen_ai.system'", "'anthropic'", "'gen_ai.request.model'", "'claude-sonnet-4.6'", ...usage({ input: 'gen_ai.usage.prompt_tokens', output: 'gen_ai.usage.completion_tokens', cached: 'gen_ai.usage.cache_read.input_tokens', write: 'gen_ai.usage.cache_creation.input_tokens' }), ...common].join(', ')}),
       variant = 7, map(${[...current('gcp.gemini', 'gemini-2.5-pro'), ...common].join(', ')}),
       variant = 8, map(${["'llm.provider'", "'openai'", "'llm.model_name'", "'gpt-5.5'", ...usage({ input: 'llm.token_count.prompt', output: 'llm.token_count.completion', cached: 'llm.token_count.prompt_details.cache_read' }), ...common].join(', ')}),

@@ -58,8 +58,8 @@ const TOKEN_FIELDS = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens
 
 /**
  * The columns of the normalized row (../schema.ts) a span carries: its typed value and, where a rule
- * or a message reads it, its text as written (`raw`, NULL when absent). A column not here (attempt, deployment, service tier
- * requested, cache_write_1h_tokens, ttft_ms, quality, the flags, cost_usd) is absent from every
+ * or a message reads it, its text as written (`raw`, NULL when absent). A column not here (attempt, deployment,
+ * cache_write_1h_tokens, ttft_ms, quality, the flags, cost_usd) is absent from every
  * span, as it is from every row the OTLP importer stages.
  */
 const CARRIED: Record<string, { typed: string; raw?: string; shown?: string }> = {
@@ -70,6 +70,7 @@ const CARRIED: Record<string, { typed: string; raw?: string; shown?: string }> =
   workload: { typed: 'workload' },
   provider: { typed: 'provider' },
   model: { typed: 'model' },
+  service_tier_requested: { typed: 'service_tier_requested' },
   service_tier_served: { typed: 'service_tier_served' },
   ...Object.fromEntries(TOKEN_FIELDS.map((f) => [f, { typed: `n_${f}`, raw: `t_${f}` }])),
   e2e_ms: { typed: 'e2e_ms', shown: 'toString(e2e_ms)' },
@@ -172,7 +173,7 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
   // The kept columns; a count is an integer once its rules hold (a NaN or ±inf never reaches toInt64: ClickHouse computes every branch).
   const count = (f: string) => `if(${inRange(`n_${f}`, NUMBER_RANGES.count)}, toInt64(n_${f}), NULL) AS ${f}`;
   const kept = [
-    'rule', ...(o.reasons?.length ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
+    'rule', ...(o.reasons?.length ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_requested', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
     ...TOKEN_FIELDS.map(count),
   ];
   const spans = `
@@ -188,6 +189,7 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
               coalesce(${attr('workload')}, nullIf(ServiceName, ''), nullIf(ResourceAttributes[${chLit(WORKLOAD_RESOURCE_ATTRIBUTE)}], '')) AS workload,
               ${providerSql('provider_attr', chLit)} AS provider,
               ${attr('model')} AS model,
+              ${attr('service_tier_requested')} AS service_tier_requested,
               ${attr('service_tier_served')} AS service_tier_served,
               ${attr('user_segment')} AS user_segment,
               ${tokens.join(', ')},
@@ -227,7 +229,7 @@ function attemptsOver(spans: string, route = 'route'): string {
     SELECT request_id, toInt32(0) AS attempt, ts_us, workflow_id, workload, provider, model,
       ${route === 'route' ? 'route' : `${route} AS route`},
       CAST(NULL AS Nullable(String)) AS deployment,
-      CAST(NULL AS Nullable(String)) AS service_tier_requested, service_tier_served,
+      service_tier_requested, service_tier_served,
       assumeNotNull(input_tokens) AS input_tokens, cached_input_tokens, cache_write_tokens, CAST(NULL AS Nullable(Int64)) AS cache_write_1h_tokens,
       assumeNotNull(output_tokens) AS output_tokens, reasoning_tokens,
       CAST(NULL AS Nullable(Float64)) AS ttft_ms, toNullable(e2e_ms) AS e2e_ms,
@@ -420,7 +422,7 @@ function sessionColumns(hashedIds: boolean): string[] {
     'if(isNull(workflow_id), NULL, reinterpretAsUInt128(sipHash128(assumeNotNull(workflow_id)))) AS workflow_id',
     ...['workload', 'provider', 'model'].map((c) => lc(c)),
     lc('route', ROUTE),
-    ...['service_tier_served', 'user_segment', 'status'].map((c) => lc(c)),
+    ...['service_tier_requested', 'service_tier_served', 'user_segment', 'status'].map((c) => lc(c)),
     'e2e_ms',
     ...TOKEN_FIELDS,
   ];
