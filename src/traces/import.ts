@@ -122,7 +122,7 @@ export async function checkAndInsert(store: Store, file: string, staged: Staged,
     const insertFrom = (from: string, line: string) =>
       `INSERT INTO requests (${cols.join(', ')}, import_id, source_line, reject_rule, reject_reason) SELECT ${cols.map((c) => `c.${c}`).join(', ')}, ${id}, ${line}, NULL, NULL FROM ${from}`;
     await conn.run('DROP TABLE IF EXISTS imp_rejects');
-    const rows = staged.linesFromOrder ? await insertCsvRows(conn, file, id, check, insertFrom, staged, stored) : await insertLinedRows(conn, file, id, check, insertFrom, staged);
+    const rows = staged.linesFromOrder ? await insertCsvRows(conn, file, id, check, insertFrom, staged) : await insertLinedRows(conn, file, id, check, insertFrom, staged);
     const unstage = async () => {
       await conn.run('DROP VIEW IF EXISTS stg');
       for (const t of staged.cleanup ?? []) await dropRelation(conn, t);
@@ -287,7 +287,7 @@ async function insertLinedRows(conn: DuckDBConnection, file: string, id: number,
  *    is inserted and the later ones are rejected as repeats.
  * Nothing is deleted from `requests` but rows already stored (key-match.ts).
  */
-async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom, staged: Staged, stored: boolean): Promise<InsertedRows> {
+async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, check: string, insertFrom: InsertFrom, staged: Staged): Promise<InsertedRows> {
   const mine = `import_id = ${id}`;
   const keyHash = (t: string) => `hash(${t}.request_id, ${t}.attempt)`;
   await inFileOrder(conn, `CREATE TEMP TABLE imp_ord AS SELECT c.ts, ${keyHash('c')} AS h FROM (${check}) c`);
@@ -348,7 +348,7 @@ async function insertCsvRows(conn: DuckDBConnection, file: string, id: number, c
     // match, whose first join hashes every column of every stored row and of every new row, is not
     // run (a new day's file into a store). A semi-join of the stored keys' hashes with `imp_ord`'s.
     mayMatchStored: async () =>
-      stored && (await query(conn, `SELECT 1 FROM requests r WHERE r.import_id <> ${id} AND ${keyHash('r')} IN (SELECT h FROM imp_ord) LIMIT 1`)).length > 0,
+      (await query(conn, `SELECT 1 FROM requests r WHERE r.import_id <> ${id} AND ${keyHash('r')} IN (SELECT h FROM imp_ord) LIMIT 1`)).length > 0,
   };
 }
 

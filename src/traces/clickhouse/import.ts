@@ -166,23 +166,26 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
   }
 }
 
-/** Whether the store's database exists on the node at `url` (the node of `like`'s store when equal). */
-async function databaseExists(url: string, like: ChStore): Promise<boolean> {
+/** Runs `fn` on the store's database at `url`: `like` itself when it is that node, else a connection opened for it. */
+async function onNode<T>(url: string, like: ChStore, fn: (node: ChStore) => Promise<T>): Promise<T> {
   const node = url === like.url ? like : await openClickHouse(url, { connector: like.connector });
   try {
-    return (await node.query(`SELECT name FROM system.databases WHERE name = ${chLit(node.database)}`)).length > 0;
+    return await fn(node);
   } finally {
     if (node !== like) await node.close();
   }
 }
 
+/** Whether the store's database exists on the node at `url`. */
+const databaseExists = (url: string, like: ChStore) =>
+  onNode(url, like, async (node) => (await node.query(`SELECT name FROM system.databases WHERE name = ${chLit(node.database)}`)).length > 0);
+
 /**
  * Drops a database this importer created when it holds nothing but the lock's heartbeat table and
  * no other importer has beaten in it: another importer that found the new database meanwhile keeps it.
  */
-async function dropIfOnlyBeats(url: string, like: ChStore): Promise<void> {
-  const node = url === like.url ? like : await openClickHouse(url, { connector: like.connector });
-  try {
+const dropIfOnlyBeats = (url: string, like: ChStore) =>
+  onNode(url, like, async (node) => {
     const tables = await node.query(`SELECT name FROM system.tables WHERE database = ${chLit(node.database)}`);
     if (tables.some((t) => t.name !== 'import_beats')) return;
     if (tables.length) {
@@ -190,10 +193,7 @@ async function dropIfOnlyBeats(url: string, like: ChStore): Promise<void> {
       if (Number(r?.n ?? 0) > 1) return;
     }
     await node.command(`DROP DATABASE IF EXISTS ${chIdent(node.database)}`);
-  } finally {
-    if (node !== like) await node.close();
-  }
-}
+  });
 
 /** The node whose database holds the store's import lock: the server, or shard 1's first replica of the cluster. */
 async function lockNode(ch: ChStore, opts: ChImportOptions): Promise<string> {
