@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { RoutefitError } from '../../engine/errors.js';
-import { type ClickHouseConnector, chLit, openClickHouse } from './connection.js';
+import { type ChStore, type ClickHouseConnector, chLit, openClickHouse } from './connection.js';
 
 /**
  * The one-writer lock of a ClickHouse store (issue 14: "two concurrent importers must not both insert
@@ -21,6 +21,44 @@ import { type ClickHouseConnector, chLit, openClickHouse } from './connection.js
 
 export const BEAT_MS = 1000;
 export const STALE_S = 10;
+/** Heartbeats are kept this many whole hours back (liveness reads only the last STALE_S seconds); older hour partitions are dropped. */
+export const BEATS_KEPT_HOURS = 1;
+
+const missing = (e: unknown) => /doesn't exist|does not exist|UNKNOWN_TABLE/i.test((e as Error).message);
+
+/** One partition per hour of beats, so old beats go by dropping a partition, not by a mutation or a table swap. */
+const beatsDdl = (table: string) =>
+  `CREATE TABLE IF NOT EXISTS ${table} (token String, beat DateTime DEFAULT now()) ENGINE = MergeTree PARTITION BY intDiv(toUInt32(beat), 3600) ORDER BY beat`;
+
+/**
+ * Makes the store's heartbeat table and drops its beats older than BEATS_KEPT_HOURS. A store made
+ * before beats were pruned has a Log table, one row per second of every import ever run, scanned
+ * whole by every liveness check: its last hour is copied into the partitioned table, which then
+ * takes its name (a beat written between the copy and the rename is lost: the importer beats again
+ * within BEAT_MS, well inside STALE_S).
+ */
+async function openBeats(lock: ChStore, token: string): Promise<void> {
+  const B = lock.table('import_beats');
+  const [t] = await lock.query(`SELECT engine FROM system.tables WHERE database = ${chLit(lock.database)} AND name = 'import_beats'`);
+  if (t && String(t.engine) !== 'MergeTree') {
+    const fresh = lock.table(`import_beats_new_${token}`);
+    const old = lock.table(`import_beats_old_${token}`);
+    await lock.command(beatsDdl(fresh));
+    await lock.command(`INSERT INTO ${fresh} (token, beat) SELECT token, beat FROM ${B} WHERE beat >= now() - ${BEATS_KEPT_HOURS * 3600}`);
+    try {
+      await lock.command(`RENAME TABLE ${B} TO ${old}, ${fresh} TO ${B}`);
+    } catch (e) {
+      if (!missing(e)) throw e; // another importer moved it meanwhile: its table stands
+    }
+    await lock.command(`DROP TABLE IF EXISTS ${fresh}`);
+    await lock.command(`DROP TABLE IF EXISTS ${old}`);
+  } else await lock.command(beatsDdl(B));
+  const stale = await lock.query(
+    `SELECT DISTINCT partition FROM system.parts WHERE database = ${chLit(lock.database)} AND table = 'import_beats' AND active AND toUInt64(partition) < intDiv(toUInt32(now()), 3600) - ${BEATS_KEPT_HOURS}`,
+  );
+  // Housekeeping only: a partition another importer dropped first, or a drop that fails, is left to the next import.
+  for (const { partition } of stale) if (/^\d+$/.test(String(partition))) await lock.command(`ALTER TABLE ${B} DROP PARTITION ${String(partition)}`).catch(() => undefined);
+}
 
 export interface ImportLease {
   /** This importer's token (16 hex digits): names its load tables and its lock. */
@@ -47,7 +85,7 @@ export async function openLease(url: string, connector?: ClickHouseConnector): P
   const T = lock.table('import_lock');
   const B = lock.table('import_beats');
   await lock.command(`CREATE DATABASE IF NOT EXISTS ${lock.database}`);
-  await lock.command(`CREATE TABLE IF NOT EXISTS ${B} (token String, beat DateTime DEFAULT now()) ENGINE = Log`);
+  await openBeats(lock, token);
   const beatOnce = () => beat.command(`INSERT INTO ${B} (token) VALUES (${chLit(token)})`);
   await beatOnce();
   let beating: Promise<unknown> = Promise.resolve();
@@ -66,7 +104,6 @@ export async function openLease(url: string, connector?: ClickHouseConnector): P
     return Number(r?.n ?? 0) > 0;
   };
   const exists = (e: unknown) => /already exists/i.test((e as Error).message);
-  const missing = (e: unknown) => /doesn't exist|does not exist|UNKNOWN_TABLE/i.test((e as Error).message);
 
   /** Renames a stale lock away; puts it back if it turned out to be another, live holder's. */
   const breakLock = async (stale: string) => {
