@@ -248,7 +248,8 @@ describe('ClickHouse-native import in chunks (server memory bounded by the chunk
     }
   });
 
-  it('a refused chunked file into a new store leaves no database behind; a store that existed keeps its database', { timeout: 60_000 }, async () => {
+  // Three imports of 11 chunks each: ~50 s on a loaded 2-core machine, so 60 s was at the edge.
+  it('a refused chunked file into a new store leaves no database behind; a store that existed keeps its database', { timeout: 180_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     const dbs = async () => (await ch.query(`SELECT name FROM system.databases WHERE name = ${chLit(ch.database)}`)).length;
     try {
