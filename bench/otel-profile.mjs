@@ -4,7 +4,7 @@
 // time, so the process CPU between the two is the statement's). Never a test: run on demand after
 // bench/otel-chdb.mjs has generated the table,
 //   npm run build && nice node bench/otel-profile.mjs DATA_DIR [ROOT]
-// ROOT: another checkout whose build to profile (default this one).
+// ROOT: another checkout whose build to profile (default this one). OTEL_TABLE=[DB.]TABLE: another table of the data dir (default bench.otel_traces).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -39,7 +39,7 @@ const connector = { connection: () => timed(createChdbConnection({ path: dataDir
 const { run } = await import(join(root, 'dist/cli/program.js'));
 const c0 = cpuMs();
 let err = '';
-const code = await run(['traces', 'summarize', '--clickhouse', 'http://chdb.invalid/bench', '--source', 'otel', '--by', 'workload,route', '--json'], {
+const code = await run(['traces', 'summarize', '--clickhouse', 'http://chdb.invalid/bench', '--source', 'otel', ...(process.env.OTEL_TABLE ? ['--otel-table', process.env.OTEL_TABLE] : []), '--by', 'workload,route', '--json'], {
   out: () => {},
   err: (s) => (err += s),
   today: '2026-11-22',

@@ -187,6 +187,56 @@ describe('--source otel: the store reads summarize, check and the report from ot
     }
   });
 
+  it('focus looks up only the attribute names the window carries, and every one it carries: only the oldest names, and a name only a few spans use', { timeout: 180_000 }, async () => {
+    const catalog = loadCatalog();
+    const { ch: raw, table } = await generated(4000, 13);
+    const db = raw.database;
+    const keys = (t: string) => `${db}.${t}`;
+    // Only the oldest names: the OpenInference spans (llm.*) and the non-GenAI ones, the workflow as session.id, some output counts unreadable (a rule over an old name).
+    await raw.command(`CREATE TABLE ${keys('oldest')} AS ${table}`);
+    await raw.command(
+      `INSERT INTO ${keys('oldest')} SELECT * REPLACE (mapApply((k, v) -> (if(k = 'gen_ai.conversation.id', 'session.id', k), if(k = 'llm.token_count.completion' AND cityHash64(SpanId) % 40 = 0, 'many', v)), SpanAttributes) AS SpanAttributes)
+       FROM ${table} WHERE has(SpanAttributes.keys, 'llm.provider') OR NOT hasAny(SpanAttributes.keys, ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'])`,
+    );
+    // Mixed across spans: in one span of four, three fields under a name no other span uses (the last of their generations).
+    const renamed = `transform(k, ['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.openai.response.service_tier', 'gen_ai.conversation.id'], ['llm.token_count.prompt_details.cache_write', 'openai.response.service_tier', 'session.id'], k)`;
+    await raw.command(`CREATE TABLE ${keys('mixed')} AS ${table}`);
+    await raw.command(`INSERT INTO ${keys('mixed')} SELECT * REPLACE (mapApply((k, v) -> (if(cityHash64(SpanId) % 4 = 0, ${renamed}, k), v), SpanAttributes) AS SpanAttributes) FROM ${table}`);
+    const [few] = await raw.query(
+      `SELECT countIf(SpanAttributes['openai.response.service_tier'] = 'batch') AS batch, countIf(SpanAttributes['llm.token_count.prompt_details.cache_write'] != '') AS write, countIf(mapContains(SpanAttributes, 'session.id')) AS session, countIf(mapContains(SpanAttributes, 'gen_ai.conversation.id')) AS current FROM ${keys('mixed')}`,
+    );
+    // The renamed spans carry what a wrongly dropped name would lose: batch tiers, cache writes, workflows.
+    expect(Number(few!.batch) > 0 && Number(few!.write) > 0 && Number(few!.session) > 0 && Number(few!.current) > Number(few!.session)).toBe(true);
+    const connector = await loadChdb();
+    for (const name of ['oldest', 'mixed']) {
+      const duck = await openTraceStore({ kind: 'duckdb', db: join(tempDir(), `${name}.duckdb`) }, { create: true });
+      const otel = await openTraceStore({ kind: 'clickhouse', url: chdbUrl(db), source: 'otel', sourceTable: name }, { connector });
+      try {
+        const imp = await duck.importFile(writeTemp(`${name}.json`, await otlpJsonOf(raw, keys(name))), { today, acceptRejects: true });
+        await otel.requireTraces();
+        await otel.focus({});
+        await duck.preparePricing(catalog);
+        await otel.preparePricing(catalog);
+        const a = await duck.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+        const b = await otel.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+        expect(b.length, name).toBe(a.length);
+        expect(differences(a, b), name).toEqual([]);
+        const rep = (await otel.sourceReport({}))!;
+        expect(rep.attempts, name).toBe(imp.kept);
+        expect(Object.fromEntries(rep.excluded.map((e) => [e.rule, e.spans])), name).toEqual(imp.rejectsByRule);
+        if (name === 'oldest') {
+          expect(new Set(a.map((g) => g.key.route))).toEqual(new Set(['openai/gpt-5.5']));
+          expect(imp.rejectsByRule.bad_output_tokens).toBeGreaterThan(0);
+          expect(a.every((g) => (g.workflows?.count ?? 0) > 0)).toBe(true);
+        }
+      } finally {
+        await duck.close();
+        await otel.close();
+      }
+    }
+    await raw.close();
+  });
+
   it('a store without the table, an unknown source, or --otel-table without --source is refused with how to fix', { timeout: 60_000 }, async () => {
     const connector = await loadChdb();
     const empty = await openTraceStore({ kind: 'clickhouse', url: chdbUrl(), source: 'otel' }, { connector });

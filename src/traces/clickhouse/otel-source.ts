@@ -52,7 +52,17 @@ const qualified = (t: OtelTable) => `${chIdent(t.database)}.${chIdent(t.table)}`
  * on chdb 26.x (measured at 1M spans, docs/performance.md), and a span's attributes are read ~28 times.
  */
 const span = (key: string) => `nullIf(a_values[indexOf(a_keys, ${chLit(key)})], '')`;
-const attr = (field: GenaiField) => attributeSql(field, span);
+
+/**
+ * A span attribute read, given which names the window's spans carry (`present`, from the probe in
+ * focus; undefined: every name may be present): a name no span carries is NULL in every span, so it
+ * is the constant NULL, not a lookup, and ClickHouse folds what reads it (a coalesce over the
+ * generations left, a rule over an absent field).
+ */
+const reader = (present?: ReadonlySet<string>) => (key: string) => (present && !present.has(key) ? 'CAST(NULL AS Nullable(String))' : span(key));
+
+/** Every attribute name the mapping reads (all generations of every field). */
+const MAPPED_KEYS = [...new Set(Object.values(GENAI_ATTRIBUTES).flat())];
 
 const TOKEN_FIELDS = ['input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens'] as const;
 
@@ -152,18 +162,39 @@ export interface MicrosWindow {
  */
 interface SpansOptions {
   dedupe: boolean;
+  /** The attribute names some span of the window carries (presentKeys); absent: read every name. */
+  present?: ReadonlySet<string>;
   /** The rules whose messages `reason` spells (a span breaking another has reason ''). */
   reasons?: readonly string[];
   only?: readonly { traceId: string; spanId: string }[];
 }
 
-function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
+/** The WHERE of a read of the window's spans (or of the `only` ones), '' for all. */
+function whereSql(w: MicrosWindow, only?: SpansOptions['only']): string {
   const where: string[] = [];
   // TraceId IN … first: the exporter's bloom filter index on TraceId skips the granules without them.
-  if (o.only) where.push(`TraceId IN (${[...new Set(o.only.map((x) => chLit(x.traceId)))].join(', ') || "''"})`);
-  if (o.only) where.push(`(TraceId, SpanId) IN (${o.only.map((x) => `(${chLit(x.traceId)}, ${chLit(x.spanId)})`).join(', ') || `('', '')`})`);
+  if (only) where.push(`TraceId IN (${[...new Set(only.map((x) => chLit(x.traceId)))].join(', ') || "''"})`);
+  if (only) where.push(`(TraceId, SpanId) IN (${only.map((x) => `(${chLit(x.traceId)}, ${chLit(x.spanId)})`).join(', ') || `('', '')`})`);
   if (w.fromUs !== undefined) where.push(`Timestamp >= fromUnixTimestamp64Micro(toInt64(${chLit(w.fromUs)}), 'UTC')`);
   if (w.toUs !== undefined) where.push(`Timestamp < fromUnixTimestamp64Micro(toInt64(${chLit(w.toUs)}), 'UTC')`);
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
+}
+
+/**
+ * Which of the mapped attribute names (every generation of every field) some span of the window
+ * carries: one read of the map's keys alone (the `keys` subcolumn, not the values), so the
+ * extraction looks up only those (a table written by one instrumentation holds one generation).
+ */
+export async function presentKeys(ch: ChStore, t: OtelTable, w: MicrosWindow = {}): Promise<Set<string>> {
+  const rows = await ch.query(
+    `SELECT DISTINCT k FROM (SELECT arrayJoin(SpanAttributes.keys) AS k FROM ${qualified(t)} ${whereSql(w)}) WHERE k IN (${MAPPED_KEYS.map(chLit).join(', ')})`,
+  );
+  return new Set(rows.map((r) => String(r.k)));
+}
+
+function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
+  const span = reader(o.present);
+  const attr = (field: GenaiField) => attributeSql(field, span);
   const rules = spanRules();
   const broken = rules.map((r) => `ifNull(${r.when}, 0)`);
   const ruleOf = `multiIf(${rules.map((r, i) => `${broken[i]}, ${chLit(r.name)}`).join(', ')}, '')`;
@@ -197,7 +228,7 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
               ${statusSql(attr('error_type'), 'StatusCode', chLit)} AS status
             FROM (SELECT *, ${attr('provider')} AS provider_attr FROM (
               SELECT *, mapKeys(SpanAttributes) AS a_keys, mapValues(SpanAttributes) AS a_values FROM ${qualified(t)}
-              ${where.length ? `WHERE ${where.join(' AND ')}` : ''}))))))`;
+              ${whereSql(w, o.only)}))))))`;
   return o.dedupe ? dedupedSql(spans) : spans;
 }
 
@@ -374,11 +405,13 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
         // in routefit's process that costs CPU and memory, not only wall time (docs/performance.md).
         await ch.command(`SET max_threads = ${IN_PROCESS_THREADS}`);
       }
+      // Read once (keys only): the extraction looks up only the attribute names the window's spans carry.
+      const present = await presentKeys(ch, t, w);
       const into = async (dedupe: boolean) => {
         const name = `routefit_otel_spans_${++n}`;
         // StripeLog: one file, no parts to merge (a MergeTree table of 256K-row inserts merged them
         // in the background: ~2.5× the write, docs/performance.md); every read is a full scan anyway.
-        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = StripeLog AS SELECT ${sessionColumns(!dedupe).join(', ')} FROM (${spansSql(t, w, { dedupe })}) SETTINGS ${INSERT_BLOCKS}`);
+        await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = StripeLog AS SELECT ${sessionColumns(!dedupe).join(', ')} FROM (${spansSql(t, w, { dedupe, present })}) SETTINGS ${INSERT_BLOCKS}`);
         if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
         extracted = name;
       };

@@ -274,26 +274,47 @@ export async function summaryRows(src: SqlSource, opts: Window & { by: readonly 
   return rows;
 }
 
-/** Agent workflows per group (Inference Field Guide, Part 5, "Agent workflows"): a task succeeds when every call's final attempt passed. */
+/**
+ * Agent workflows per group (Inference Field Guide, Part 5, "Agent workflows"): a task succeeds when
+ * every call's final attempt passed. Two queries: only a task's success and its first call's tokens
+ * need the workflow's calls together (millions of (group, workflow) groups), and those read the
+ * attempts unpriced; calls, tokens and cost are sums over the workflows' rows, so they are summed
+ * per group in a pass of their own, which alone pays the per-row price join (measured at 1M spans:
+ * the join inside the per-workflow grouping cost more than the grouping, docs/performance.md).
+ */
 export async function workflowRows(src: SqlSource, opts: Window & { by: readonly Dimension[] }): Promise<Row[]> {
   const d = src.dialect;
-  const p = src.params();
   const names = opts.by.map((x) => d.ident(x));
   const dims = opts.by.map((x, i) => `${dimensionSql(d, x)} AS ${names[i]}`);
   const fin = d.isTrue('is_final');
-  return src.query(
-    `SELECT ${[...names, ''].join(', ')} count(*) AS tasks, ${d.countIf(d.cond(d.isTrue('ok')))} AS succeeded, sum(calls) AS calls, sum(w_cost) AS cost,
-            sum(unpriced) AS unpriced, sum(tokens) AS tokens, sum(first_tokens) AS ${d.ident('firstTokens')}
+  const groupBy = names.length ? `GROUP BY ${names.join(', ')}` : '';
+  const inWorkflow = d.notNull('req_workflow_id');
+  const p1 = src.params();
+  const tasks = await src.query(
+    `SELECT ${[...names, ''].join(', ')} count(*) AS tasks, ${d.countIf(d.cond(d.isTrue('ok')))} AS succeeded, sum(first_tokens) AS ${d.ident('firstTokens')}
      FROM (
        SELECT ${[...dims, 'req_workflow_id'].join(', ')},
          ${d.allIf("quality = 'pass'", fin)} AS ok,
-         ${d.countIf(fin)} AS calls,
-         coalesce(sum(cost), 0) AS w_cost, count(*) - count(cost) AS unpriced,
-         sum(input_tokens + output_tokens) AS tokens,
          ${d.argMin('input_tokens + output_tokens', d.ts)} AS first_tokens
-       FROM (${attemptsSql(src, p, opts)}) AS a WHERE ${d.notNull('req_workflow_id')}
+       FROM (${attemptsSql(src, p1, opts, { priced: false })}) AS a WHERE ${inWorkflow}
        GROUP BY ${[...names, 'req_workflow_id'].join(', ')}) AS w
-     ${names.length ? `GROUP BY ${names.join(', ')}` : ''}`,
-    p,
+     ${groupBy}`,
+    p1,
   );
+  const p2 = src.params();
+  const sums = await src.query(
+    `SELECT ${[...dims, ''].join(', ')} ${d.countIf(fin)} AS calls, coalesce(sum(cost), 0) AS w_cost, count(*) - count(cost) AS unpriced,
+            sum(input_tokens + output_tokens) AS tokens
+     FROM (${attemptsSql(src, p2, opts)}) AS a WHERE ${inWorkflow}
+     ${groupBy}`,
+    p2,
+  );
+  // w_cost: a ClickHouse alias `cost` would capture the column its sum reads.
+  const key = (r: Row) => JSON.stringify(opts.by.map((x) => r[x] ?? null));
+  const byGroup = new Map(sums.map((r) => [key(r), r]));
+  // Every group with a workflow row is in both (the same rows, the same dimensions).
+  return tasks.map((r) => {
+    const s = byGroup.get(key(r));
+    return { ...r, calls: s?.calls ?? 0, cost: s?.w_cost ?? 0, unpriced: s?.unpriced ?? 0, tokens: s?.tokens ?? 0 };
+  });
 }
