@@ -312,9 +312,11 @@ export async function workflowRows(src: SqlSource, opts: Window & { by: readonly
   // w_cost: a ClickHouse alias `cost` would capture the column its sum reads.
   const key = (r: Row) => JSON.stringify(opts.by.map((x) => r[x] ?? null));
   const byGroup = new Map(sums.map((r) => [key(r), r]));
-  // Every group with a workflow row is in both (the same rows, the same dimensions).
+  // Every group with a workflow row is in both (the same rows, the same dimensions): a group missing
+  // from the sums is a defect, never a $0 cost.
   return tasks.map((r) => {
     const s = byGroup.get(key(r));
-    return { ...r, calls: s?.calls ?? 0, cost: s?.w_cost ?? 0, unpriced: s?.unpriced ?? 0, tokens: s?.tokens ?? 0 };
+    if (!s) throw new Error(`workflow sums: no row for group ${key(r)} (the two workflow queries disagree)`);
+    return { ...r, calls: s.calls, cost: s.w_cost, unpriced: s.unpriced, tokens: s.tokens };
   });
 }
