@@ -6,14 +6,15 @@ import { type LocalClickHouse, startLocalClickHouse } from '../../src/traces/cli
  * A real ClickHouse server for one test file: started before its tests on free 127.0.0.1 ports,
  * stopped by PID after them. When it cannot start (the binary is missing), every test of the file
  * FAILS with the message saying how to install it: these tests never skip silently. (The error is
- * rethrown per test: a failing beforeAll alone would show the tests as skipped.)
+ * rethrown per test: a failing beforeAll alone would show the tests as skipped.) `password` sets the
+ * `default` user's password (the URLs returned carry none: a test adds it where it means to).
  */
-export function useClickHouse(): { url: () => string; fresh: () => string } {
+export function useClickHouse(opts: { password?: string } = {}): { url: () => string; fresh: () => string } {
   let server: LocalClickHouse | undefined;
   let startError: unknown;
   beforeAll(async () => {
     try {
-      server = await startLocalClickHouse();
+      server = await startLocalClickHouse(opts);
     } catch (err) {
       startError = err;
     }

@@ -49,6 +49,11 @@ export function chIdent(name: string): string {
 export interface ChStore {
   /** The URL as given (credentials removed), for messages. */
   url: string;
+  /**
+   * The URL as given, with its credentials: how another connection to this store (the import lock, a
+   * cluster's nodes) reaches it as this one does. Never for messages or outputs: that is `url`.
+   */
+  connectUrl(): string;
   database: string;
   client: ClickHouseClient;
   /** A table name qualified with the store's database. */
@@ -172,6 +177,7 @@ export async function openClickHouse(raw: string, opts: ClickHouseOpenOptions = 
   };
   const store: ChStore = {
     url: where,
+    connectUrl: () => url.href.replace(/\/$/, ''),
     database,
     client,
     table: (name) => `${chIdent(database)}.${chIdent(name)}`,

@@ -8,7 +8,7 @@ import { type ImportOptions, type ImportSummary, detectFormat, importFile } from
 import { checkCompressed } from '../input-files.js';
 import { LEDGER_FORMATS } from '../ledgers.js';
 import { COLUMNS } from '../schema.js';
-import { type ChStore, chIdent, chLit, openClickHouse } from './connection.js';
+import { type ChStore, chIdent, chLit, openClickHouse, storeLabel } from './connection.js';
 import { type ImportLease, STALE_S, openLease } from './import-lock.js';
 import { type CheckedBy, type ReadProgress, checkNative, dropNative, duckdbReason, nativeTables } from './native-import.js';
 import { REQUEST_COLUMNS, chColumn, clusterNodes, ensureSchema } from './schema.js';
@@ -89,7 +89,7 @@ export async function nextImportId(ch: ChStore): Promise<number> {
 
 /** Opens the cluster's nodes (shard 1's first replica first) and makes sure the store's tables exist on each. */
 async function openLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: ChStore[]; lockUrl: string }> {
-  const url = opts.url ?? ch.url;
+  const url = opts.url ?? ch.connectUrl();
   // The store's own cluster (openClickHouse(url, { cluster }), the TraceStore's `--cluster`) unless the call names one.
   const cluster = opts.cluster ?? ch.cluster;
   if (!cluster) {
@@ -139,7 +139,7 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
   const spill = async () => {
     if (spilled) return spilled;
     const lockUrl = await lockNode(ch, opts);
-    for (const url of new Set([ch.url, lockUrl])) if (!(await databaseExists(url, ch))) created.push(url);
+    for (const url of new Set([ch.connectUrl(), lockUrl])) if (!(await databaseExists(url, ch))) created.push(url);
     lease = await openLease(lockUrl, ch.connector);
     await ch.command(`CREATE DATABASE IF NOT EXISTS ${ch.database}`);
     return (spilled = ch.table(`requests_load_${lease.token}`));
@@ -168,7 +168,7 @@ async function importChecked(ch: ChStore, file: string, format: 'csv' | 'jsonl',
 
 /** Runs `fn` on the store's database at `url`: `like` itself when it is that node, else a connection opened for it. */
 async function onNode<T>(url: string, like: ChStore, fn: (node: ChStore) => Promise<T>): Promise<T> {
-  const node = url === like.url ? like : await openClickHouse(url, { connector: like.connector });
+  const node = storeLabel(url) === like.url ? like : await openClickHouse(url, { connector: like.connector });
   try {
     return await fn(node);
   } finally {
@@ -197,7 +197,7 @@ const dropIfOnlyBeats = (url: string, like: ChStore) =>
 
 /** The node whose database holds the store's import lock: the server, or shard 1's first replica of the cluster. */
 async function lockNode(ch: ChStore, opts: ChImportOptions): Promise<string> {
-  const url = opts.url ?? ch.url;
+  const url = opts.url ?? ch.connectUrl();
   const cluster = opts.cluster ?? ch.cluster;
   return cluster ? (await clusterNodes(ch, url, cluster))[0]! : url;
 }

@@ -147,7 +147,7 @@ async function withMemory<T>(dir: string, body: (mem: Store) => Promise<T>): Pro
 
 /** The store's tables on this server or on every node of its cluster (as trace imports make them), with the ledger tables. */
 async function openLedgerLayout(ch: ChStore, opts: ChImportOptions): Promise<{ nodes: ChStore[]; lockUrl: string }> {
-  const url = opts.url ?? ch.url;
+  const url = opts.url ?? ch.connectUrl();
   const cluster = opts.cluster ?? ch.cluster;
   if (!cluster) {
     await ensureSchema(ch);

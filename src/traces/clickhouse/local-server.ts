@@ -64,12 +64,13 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
 `;
 }
 
-const USERS_XML = `<?xml version="1.0"?>
+/** The `default` user, reachable from 127.0.0.1 only; `password` (tests of credentials) sets its password. */
+const usersXml = (password = '') => `<?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>4000000000</max_memory_usage><use_uncompressed_cache>0</use_uncompressed_cache></default></profiles>
   <users>
     <default>
-      <password></password>
+      <password>${password}</password>
       <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
       <profile>default</profile>
       <quota>default</quota>
@@ -100,7 +101,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /** Starts a server and waits for `/ping` (it answers in well under a second). Throws with {@link INSTALL_HINT} when the binary is missing. */
-export async function startLocalClickHouse(opts: { timeoutMs?: number } = {}): Promise<LocalClickHouse> {
+export async function startLocalClickHouse(opts: { timeoutMs?: number; password?: string } = {}): Promise<LocalClickHouse> {
   if (!existsSync(CLICKHOUSE_BINARY)) {
     throw new Error(`ClickHouse server binary not found at ${CLICKHOUSE_BINARY}: the ClickHouse tests need a real server; ${INSTALL_HINT}`);
   }
@@ -110,7 +111,7 @@ export async function startLocalClickHouse(opts: { timeoutMs?: number } = {}): P
     const dir = mkdtempSync(join(tmpdir(), 'routefit-clickhouse-'));
     const ports = { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
     writeFileSync(join(dir, 'config.xml'), configXml(dir, ports));
-    writeFileSync(join(dir, 'users.xml'), USERS_XML);
+    writeFileSync(join(dir, 'users.xml'), usersXml(opts.password));
     const child = spawn(CLICKHOUSE_BINARY, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], detached: false });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

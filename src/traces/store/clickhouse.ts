@@ -24,8 +24,7 @@ export function clickHouseCapabilities(): StoreCapabilities {
   return { replace: true, invoices: true, incidents: true, gpuHours: true, routeSummaries: true, otelMetrics: true, imports: true, why: {} };
 }
 
-/** `url`: the store URL as given, credentials included (a cluster's nodes are reached with them). */
-export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: string = ch.url): TraceStore {
+export function clickHouseTraceStore(ch: ChStore, source?: ReadSource): TraceStore {
   let pricedFor: Catalog | undefined;
   const requirePriced = () => {
     if (!pricedFor) throw new Error('TraceStore: call preparePricing(catalog) before reading costs');
@@ -57,7 +56,7 @@ export function clickHouseTraceStore(ch: ChStore, source?: ReadSource, url: stri
         const [{ detectFormat }, { LEDGER_FORMATS }] = await Promise.all([import('../import.js'), import('../ledgers.js')]);
         if (!(LEDGER_FORMATS as readonly string[]).includes(opts.format ?? detectFormat(file))) refuse('imports', 'source');
       }
-      return importFileToClickHouse(ch, file, { ...opts, url });
+      return importFileToClickHouse(ch, file, opts);
     },
     async preparePricing(catalog) {
       const ctx = await preparePricing(src, catalog);

@@ -35,7 +35,7 @@ export async function openTraceStore(choice: StoreChoice, opts: OpenOptions = {}
     ...(source?.ownRequests ? { ownRequests: source.ownRequests } : {}),
     ...(opts.connector ? { connector: opts.connector } : {}),
   });
-  return clickHouseTraceStore(ch, source, choice.url);
+  return clickHouseTraceStore(ch, source);
 }
 
 /** Opens a store, runs `body`, closes it whatever happens. */
