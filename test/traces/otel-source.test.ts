@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChStore, chLit } from '../../src/traces/clickhouse/connection.js';
+import { type ChStore, type ClickHouseConnector, chLit } from '../../src/traces/clickhouse/connection.js';
 import { createOtelTraces, otelTracesDdl } from '../../src/traces/clickhouse/otel-generate.js';
 import { coverageWarnings, otelAttemptsSql, otelCoverage, parseOtelTable, requireOtelTable } from '../../src/traces/clickhouse/otel-source.js';
 import { query } from '../../src/traces/db.js';
@@ -235,6 +235,58 @@ describe('--source otel: the store reads summarize, check and the report from ot
       }
     }
     await raw.close();
+  });
+
+  it('a span written between the key probe and the extraction, with a name the probe did not see, is read with it (a live table)', { timeout: 180_000 }, async () => {
+    const catalog = loadCatalog();
+    const { ch: raw, table } = await generated(3000, 17);
+    const db = raw.database;
+    // The table holds only the OpenInference names (llm.*) and the non-GenAI spans: the probe finds no gen_ai.* name.
+    await raw.command(`CREATE TABLE ${db}.live AS ${table}`);
+    await raw.command(`INSERT INTO ${db}.live SELECT * FROM ${table} WHERE has(SpanAttributes.keys, 'llm.provider') OR NOT hasAny(SpanAttributes.keys, ['gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'])`);
+    const [before] = await raw.query(`SELECT count() AS n FROM ${db}.live`);
+    // The spans an exporter writes after the probe: the current gen_ai.* names, real model calls.
+    const late = `INSERT INTO ${db}.live SELECT * FROM ${table} WHERE has(SpanAttributes.keys, 'gen_ai.usage.input_tokens') AND NOT has(SpanAttributes.keys, 'llm.provider')`;
+    let probes = 0;
+    const chdb = await loadChdb();
+    // The real chdb connection; only the moment of the exporter's write is chosen: right after the probe's answer.
+    const connector: ClickHouseConnector = {
+      connection: () => {
+        const conn = chdb.connection();
+        return new Proxy(conn, {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver) as unknown;
+            if (prop !== 'query' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+            return async (params: { query: string }) => {
+              const r = await (v as (p: unknown) => Promise<unknown>).call(target, params);
+              if (params.query.includes('arrayJoin(SpanAttributes.keys)') && probes++ === 0) await raw.command(late);
+              return r;
+            };
+          },
+        });
+      },
+    };
+    const otel = await openTraceStore({ kind: 'clickhouse', url: chdbUrl(db), source: 'otel', sourceTable: 'live' }, { connector });
+    const duck = await openTraceStore({ kind: 'duckdb', db: join(tempDir(), 'live.duckdb') }, { create: true });
+    try {
+      await otel.requireTraces();
+      await otel.focus({});
+      expect(probes).toBe(1);
+      const [after] = await raw.query(`SELECT count() AS n FROM ${db}.live`);
+      expect(Number(after!.n)).toBeGreaterThan(Number(before!.n) + 100);
+      // The DuckDB store imports the table as it is now, late spans included.
+      const imp = await duck.importFile(writeTemp('live.json', await otlpJsonOf(raw, `${db}.live`)), { today, acceptRejects: true });
+      await duck.preparePricing(catalog);
+      await otel.preparePricing(catalog);
+      const a = await duck.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+      const b = await otel.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+      expect(differences(a, b)).toEqual([]);
+      expect((await otel.sourceReport({}))!.attempts).toBe(imp.kept);
+    } finally {
+      await duck.close();
+      await otel.close();
+      await raw.close();
+    }
   });
 
   it('a store without the table, an unknown source, or --otel-table without --source is refused with how to fix', { timeout: 60_000 }, async () => {

@@ -200,11 +200,14 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
   const ruleOf = `multiIf(${rules.map((r, i) => `${broken[i]}, ${chLit(r.name)}`).join(', ')}, '')`;
   const reasonOf = `multiIf(${rules.filter((r) => o.reasons?.includes(r.name)).map((r) => `rule = ${chLit(r.name)}, ifNull(${r.message}, '')`).join(', ')}, '')`;
   const tokens = TOKEN_FIELDS.map((f) => `${attr(f)} AS t_${f}`);
+  // A span carrying a mapped name the probe did not see (written after it, into a live table): focus reads the window again.
+  const absent = o.present ? MAPPED_KEYS.filter((k) => !o.present!.has(k)) : [];
+  const unseen = absent.length ? `hasAny(a_keys, [${absent.map(chLit).join(', ')}])` : '0';
   const parsed = TOKEN_FIELDS.map((f) => `toFloat64OrNull(t_${f}) AS n_${f}`);
   // The kept columns; a count is an integer once its rules hold (a NaN or ±inf never reaches toInt64: ClickHouse computes every branch).
   const count = (f: string) => `if(${inRange(`n_${f}`, NUMBER_RANGES.count)}, toInt64(n_${f}), NULL) AS ${f}`;
   const kept = [
-    'rule', ...(o.reasons?.length ? ['reason'] : []), 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_requested', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
+    'rule', ...(o.reasons?.length ? ['reason'] : []), 'unseen_keys', 'span_id', 'trace_id', 'ts_us', 'request_id', 'workflow_id', 'workload', 'provider', 'model', 'service_tier_requested', 'service_tier_served', 'user_segment', 'e2e_ms', 'status',
     ...TOKEN_FIELDS.map(count),
   ];
   const spans = `
@@ -212,7 +215,7 @@ function spansSql(t: OtelTable, w: MicrosWindow, o: SpansOptions): string {
       SELECT *, multiIf(NOT genai, '-', ok, '', ${ruleOf}) AS rule${o.reasons?.length ? `, ${reasonOf} AS reason` : ''} FROM (
         SELECT *, genai AND NOT (${broken.join(' OR ')}) AS ok FROM (
           SELECT *, ${parsed.join(', ')} FROM (
-            SELECT SpanId AS span_id, TraceId AS trace_id, Timestamp,
+            SELECT SpanId AS span_id, TraceId AS trace_id, Timestamp, ${unseen} AS unseen_keys,
               ${isGenaiSpanSql(span, chLit)} AS genai,
               toUnixTimestamp64Micro(Timestamp) AS ts_us,
               coalesce(${attr('request_id')}, SpanId) AS request_id,
@@ -406,14 +409,20 @@ export function otelReadSource(opts: { table?: string }): ReadSource {
         await ch.command(`SET max_threads = ${IN_PROCESS_THREADS}`);
       }
       // Read once (keys only): the extraction looks up only the attribute names the window's spans carry.
-      const present = await presentKeys(ch, t, w);
-      const into = async (dedupe: boolean) => {
+      let present: ReadonlySet<string> | undefined = await presentKeys(ch, t, w);
+      const into = async (dedupe: boolean): Promise<void> => {
         const name = `routefit_otel_spans_${++n}`;
         // StripeLog: one file, no parts to merge (a MergeTree table of 256K-row inserts merged them
         // in the background: ~2.5× the write, docs/performance.md); every read is a full scan anyway.
         await ch.command(`CREATE TEMPORARY TABLE ${name} ENGINE = StripeLog AS SELECT ${sessionColumns(!dedupe).join(', ')} FROM (${spansSql(t, w, { dedupe, present })}) SETTINGS ${INSERT_BLOCKS}`);
         if (extracted) await ch.command(`DROP TEMPORARY TABLE IF EXISTS ${extracted}`);
         extracted = name;
+        // A span written between the probe and this read may carry a name the probe did not see, which
+        // this read took as absent: then the window is read again with every name looked up.
+        if (present && Number((await ch.query(`SELECT count() AS n FROM ${name} WHERE unseen_keys`))[0]?.n) > 0) {
+          present = undefined;
+          return into(dedupe);
+        }
       };
       own = false;
       // As many distinct request_ids as attempts: no request_id repeats. Every span is attempt 0, so
@@ -449,6 +458,7 @@ function sessionColumns(hashedIds: boolean): string[] {
   const lc = (c: string, x = c) => `toLowCardinality(${x}) AS ${c}`;
   return [
     lc('rule'),
+    'unseen_keys',
     ...['span_id', 'trace_id'].map((c) => `if(rule IN ('', '-'), '', ${c}) AS ${c}`),
     'ts_us',
     hashedIds ? 'cityHash64(request_id) AS request_id' : 'request_id',
