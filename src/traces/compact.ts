@@ -1,6 +1,6 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type Store, lit, openStore, query } from './db.js';
+import { type Store, lit, loadDuckdb, openStore, query } from './db.js';
 
 /**
  * Reclaims the space killed imports leave in a store file (issue 17, "Resources": 1.6 MB → 29.6 MB
@@ -35,7 +35,7 @@ export async function compactStore(path: string): Promise<number> {
   const tmp = compactPath(path);
   rmSync(tmp, { force: true });
   rmSync(`${tmp}.wal`, { force: true });
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = loadDuckdb();
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {

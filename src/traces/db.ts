@@ -13,6 +13,15 @@ export interface Store {
 }
 
 /**
+ * The DuckDB package, loaded on first use, not at module load: every CLI command imports this module,
+ * few open a store. By require(), not import(): importing the CommonJS package makes Node's ESM loader
+ * lex each of its files for named exports, 0.25 of the 0.42 CPU-s the load took (a process per command; issue 14).
+ */
+export function loadDuckdb(): typeof import('@duckdb/node-api') {
+  return createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+}
+
+/**
  * Opens the trace store. `create` makes the file on first import; every other command refuses a
  * missing store instead of silently summarizing an empty one.
  */
@@ -23,11 +32,7 @@ export async function openStore(path: string, opts: { create: boolean }): Promis
   }
   let instance: DuckDBInstance;
   try {
-    // Loaded here, not at module load: every CLI command imports this module, few open a store.
-    // By require(), not import(): importing the CommonJS package makes Node's ESM loader lex each of
-    // its files for named exports, 0.25 of the 0.42 CPU-s the load took (a process per command; issue 14).
-    const { DuckDBInstance: Instance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
-    instance = await Instance.create(path);
+    instance = await loadDuckdb().DuckDBInstance.create(path);
   } catch (err) {
     throw new RoutefitError('invalid_input', `cannot open trace store ${path}: ${(err as Error).message.split('\n')[0]}`, { field: 'db' });
   }

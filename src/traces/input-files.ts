@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { RoutefitError } from '../engine/errors.js';
+import { loadDuckdb } from './db.js';
 
 /**
  * The files an import reads, as the user named them (issue 17, "File names are read as globs").
@@ -45,7 +46,7 @@ export function readPath(file: string): string {
  * run of characters but `/`), `**` (any run of directories), `?` and `[…]` classes.
  */
 export async function expandGlob(pattern: string): Promise<string[]> {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = loadDuckdb();
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
