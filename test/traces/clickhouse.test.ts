@@ -292,7 +292,7 @@ describe('ClickHouse import: idempotent and all or nothing', () => {
     }
   });
 
-  it('a failure at any step leaves requests and imports as they were, and no load or stage table behind', { timeout: 60_000 }, async () => {
+  it('a failure at any step leaves requests and imports as they were, and no load or stage table behind', { timeout: 180_000 }, async () => {
     const ch = await openClickHouse(server.fresh());
     try {
       await importFileToClickHouse(ch, writeTemp('base.csv', [HEADER, ...csvRows(100)].join('\n')), { today });
