@@ -271,7 +271,6 @@ describe('--source otel: the store reads summarize, check and the report from ot
     try {
       await otel.requireTraces();
       await otel.focus({});
-      expect(probes).toBe(1);
       const [after] = await raw.query(`SELECT count() AS n FROM ${db}.live`);
       expect(Number(after!.n)).toBeGreaterThan(Number(before!.n) + 100);
       // The DuckDB store imports the table as it is now, late spans included.
