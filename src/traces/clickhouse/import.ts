@@ -61,7 +61,7 @@ export interface ChImportOptions extends ImportOptions {
   whileChecking?: <T>(store: Store, check: () => Promise<T>) => Promise<T>;
   /** Shard the store over this cluster of the server's remote_servers (local tables on each shard, Distributed tables over them). */
   cluster?: string;
-  /** The store URL with its credentials (the nodes of a cluster are reached with them); default: the store's URL. */
+  /** The store URL with its credentials (the lock and a cluster's nodes are reached with them); default: the URL the store was opened with (ChStore.connectUrl). */
   url?: string;
   /** Called while another importer holds the lock. */
   onLockWait?: (holder: string) => void;
