@@ -5,7 +5,9 @@ import { coverageWarnings, otelAttemptsSql, otelCoverage, parseOtelTable, requir
 import { query } from '../../src/traces/db.js';
 import { importFile } from '../../src/traces/import.js';
 import { loadCatalog } from '../../src/catalog/load.js';
-import { openTraceStore } from '../../src/traces/store/index.js';
+import type { Catalog } from '../../src/catalog/types.js';
+import { type TraceStore, openTraceStore } from '../../src/traces/store/index.js';
+import type { GroupSummary } from '../../src/traces/metrics.js';
 import { chdbUrl, loadChdb, openChdb } from '../helpers/chdb.js';
 import { otlpJsonOf } from '../helpers/otlp.js';
 import { differences, memoryStore, tempDir, writeTemp } from './helpers.js';
@@ -19,6 +21,12 @@ async function generated(spans: number, seed: number): Promise<{ ch: ChStore; ta
   const ch = await openChdb();
   await createOtelTraces(ch, ch.database, 'otel_traces', { spans, seed });
   return { ch, table: `${ch.database}.otel_traces` };
+}
+
+/** Both stores' summaries by workload × route, priced from the catalog: compared store against store. */
+async function summariesByWorkloadRoute([x, y]: [TraceStore, TraceStore], catalog: Catalog): Promise<[GroupSummary[], GroupSummary[]]> {
+  const by = async (s: TraceStore) => (await s.preparePricing(catalog), s.summarize({ by: ['workload', 'route'], traceKit: { catalog } }));
+  return [await by(x), await by(y)];
 }
 
 describe('otel_traces read in place: the same attempts as the OTLP importer makes of the same spans', () => {
@@ -215,10 +223,7 @@ describe('--source otel: the store reads summarize, check and the report from ot
         const imp = await duck.importFile(writeTemp(`${name}.json`, await otlpJsonOf(raw, keys(name))), { today, acceptRejects: true });
         await otel.requireTraces();
         await otel.focus({});
-        await duck.preparePricing(catalog);
-        await otel.preparePricing(catalog);
-        const a = await duck.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
-        const b = await otel.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+        const [a, b] = await summariesByWorkloadRoute([duck, otel], catalog);
         expect(b.length, name).toBe(a.length);
         expect(differences(a, b), name).toEqual([]);
         const rep = (await otel.sourceReport({}))!;
@@ -275,10 +280,7 @@ describe('--source otel: the store reads summarize, check and the report from ot
       expect(Number(after!.n)).toBeGreaterThan(Number(before!.n) + 100);
       // The DuckDB store imports the table as it is now, late spans included.
       const imp = await duck.importFile(writeTemp('live.json', await otlpJsonOf(raw, `${db}.live`)), { today, acceptRejects: true });
-      await duck.preparePricing(catalog);
-      await otel.preparePricing(catalog);
-      const a = await duck.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
-      const b = await otel.summarize({ by: ['workload', 'route'], traceKit: { catalog } });
+      const [a, b] = await summariesByWorkloadRoute([duck, otel], catalog);
       expect(differences(a, b)).toEqual([]);
       expect((await otel.sourceReport({}))!.attempts).toBe(imp.kept);
     } finally {
